@@ -1,0 +1,29 @@
+# The two entry points the README promises: `make demo` and `make test`.
+# Both build their own virtual environment, so they work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint clean
+
+$(BIN)/tratool: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/tratool
+	$(BIN)/tratool --version
+	$(BIN)/tratool show fixtures/ventes-std.tra
+	$(BIN)/tratool export fixtures/ventes-std.tra --to json | head -c 1200; echo ...
+
+lint: $(BIN)/tratool
+	$(BIN)/ruff check tratool tests fixtures
+	$(BIN)/ruff format --check tratool tests fixtures
+	$(BIN)/mypy tratool
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import tratool
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+VECTORS: dict[str, list[str]] = json.loads(
+    (Path(__file__).parent / "data" / "vectors.json").read_text(encoding="utf-8")
+)
+
+# CI gets more examples; a local run stays quick.
+settings.register_profile("ci", max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=60)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def tra_bytes(*lines: str, ending: str = "\r\n", encoding: str = "cp1252") -> bytes:
+    return "".join(line + ending for line in lines).encode(encoding)
+
+
+def read_all(
+    data: bytes, **kwargs: object
+) -> tuple[tratool.TraReader, list[tuple[int, tratool.Record]]]:
+    reader = tratool.read(io.BytesIO(data), **kwargs)  # type: ignore[arg-type]
+    return reader, list(reader)
+
+
+@pytest.fixture
+def std_header_line() -> str:
+    return next(tratool.render_lines([tratool.Header(format="STD", generated_at=None)]))
+
+
+@pytest.fixture
+def ete_header_line() -> str:
+    return next(tratool.render_lines([tratool.Header(format="ETE", generated_at=None)]))

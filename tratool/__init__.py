@@ -1,0 +1,62 @@
+"""tratool: read, write, validate and convert Cegid TRA files; send them to Cegid Loop.
+
+The public API is what this module exports; everything else may change between versions.
+
+    >>> import tratool
+    >>> with tratool.read("PG00001.TRA") as tra:
+    ...     for line, entry in tra.entries():
+    ...         print(line, entry.account, entry.direction, entry.amount)
+"""
+
+from __future__ import annotations
+
+from .errors import ParseError, TraError, UnreadableInput, WriteError, WriteProblem
+from .reader import TraReader, read, read_text
+from .records import (
+    AnalyticExtension,
+    Entry,
+    Exercise,
+    GeneralAccount,
+    GeneralExtension,
+    Header,
+    Journal,
+    ParameterRecord,
+    RawLine,
+    Record,
+    Tiers,
+)
+from .summary import Summary, Totals, summarize
+from .transliterate import Change
+from .writer import WriteResult, render_lines, write
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnalyticExtension",
+    "Change",
+    "Entry",
+    "Exercise",
+    "GeneralAccount",
+    "GeneralExtension",
+    "Header",
+    "Journal",
+    "ParameterRecord",
+    "ParseError",
+    "RawLine",
+    "Record",
+    "Summary",
+    "Tiers",
+    "Totals",
+    "TraError",
+    "TraReader",
+    "UnreadableInput",
+    "WriteError",
+    "WriteProblem",
+    "WriteResult",
+    "__version__",
+    "read",
+    "read_text",
+    "render_lines",
+    "summarize",
+    "write",
+]

@@ -1,0 +1,327 @@
+"""The TRA layout, as data.
+
+Every position of the format lives here and only here: the reader slices with these tables, the
+writer pads with them, the validator names fields and columns from them. The tables transcribe
+``shared/docs/tra-format.md`` (Cegid layout, file version 008); positions are 1-based and
+inclusive, as in Cegid's documentation, so a row can be checked against the reference by eye.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+
+class Kind(enum.Enum):
+    """How a field's characters map to a Python value."""
+
+    TEXT = "text"  # free text -> str (blanks trimmed)
+    CODE = "code"  # a short code -> str (blanks trimmed)
+    DATE = "date"  # JJMMAAAA -> datetime.date | None
+    TIMESTAMP = "timestamp"  # JJMMAAAAHHMM -> datetime.datetime | None
+    AMOUNT = "amount"  # money, decimal comma -> Decimal | None, written with 2+ decimals
+    DECIMAL = "decimal"  # rate or quantity -> Decimal | None, written as given
+    INTEGER = "integer"  # digits -> int | None
+
+
+class Just(enum.Enum):
+    LEFT = "L"
+    RIGHT = "R"
+
+
+@attrs.frozen
+class Field:
+    """One fixed-width field: where it is, how it is padded and what it holds."""
+
+    name: str
+    pos: int  # 1-based first column, as in Cegid's tables
+    width: int
+    just: Just
+    kind: Kind
+
+    @property
+    def start(self) -> int:
+        """0-based slice start."""
+        return self.pos - 1
+
+    @property
+    def end(self) -> int:
+        """0-based slice end (exclusive), i.e. the 1-based last column."""
+        return self.pos - 1 + self.width
+
+
+@attrs.frozen
+class Layout:
+    """An ordered, gap-free run of fields. ``end`` is the last column the layout covers."""
+
+    name: str
+    fields: tuple[Field, ...]
+
+    def __attrs_post_init__(self) -> None:
+        for before, after in zip(self.fields, self.fields[1:], strict=False):
+            if before.end + 1 != after.pos:
+                raise ValueError(
+                    f"{self.name}: gap or overlap between {before.name} and {after.name}"
+                )
+
+    @property
+    def start(self) -> int:
+        return self.fields[0].pos
+
+    @property
+    def end(self) -> int:
+        return self.fields[-1].end
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    def at(self, column: int) -> Field | None:
+        """The field covering a 1-based column, if any."""
+        for f in self.fields:
+            if f.pos <= column < f.pos + f.width:
+                return f
+        return None
+
+
+L, R = Just.LEFT, Just.RIGHT
+TEXT, CODE, DATE, TS, AMT, DEC, INT = (
+    Kind.TEXT,
+    Kind.CODE,
+    Kind.DATE,
+    Kind.TIMESTAMP,
+    Kind.AMOUNT,
+    Kind.DECIMAL,
+    Kind.INTEGER,
+)
+
+Row = tuple[int, int, Just, str, Kind]
+
+
+def _layout(name: str, rows: Iterable[Row]) -> Layout:
+    return Layout(name, tuple(Field(n, p, w, j, k) for p, w, j, n, k in rows))
+
+
+# --- Header (line 1), tra-format.md section 2. Columns 1-3 hold the literal "***". -----------
+HEADER_MARKER = "***"
+HEADER = _layout(
+    "header",
+    [
+        (4, 2, R, "product", CODE),
+        (6, 3, L, "origin", CODE),
+        (9, 3, L, "content", CODE),
+        (12, 3, R, "format", CODE),
+        (15, 3, L, "closing_exercise", CODE),
+        (18, 8, L, "switchover_date", DATE),
+        (26, 8, L, "closing_date", DATE),
+        (34, 3, L, "version", CODE),
+        (37, 5, L, "firm_file_number", TEXT),
+        (42, 12, L, "generated_at", TS),
+        (54, 35, L, "user", TEXT),
+        (89, 35, L, "company_name", TEXT),
+        (124, 1, R, "resume_flag", CODE),
+        (125, 3, R, "resume_complement", CODE),
+        (128, 6, R, "file_number", TEXT),
+        (134, 3, L, "sync_mode", CODE),
+        (137, 8, R, "purge_date", DATE),
+        (145, 3, L, "sub_version", CODE),
+    ],
+)
+
+# Product codes Cegid's reader accepts on line 1 (section 1).
+HEADER_PRODUCTS = frozenset({"S1", "S2", "S3", "S5", "S7", "SI", "QU", "WT", "WS", "CF"})
+
+# --- Entry line, standard part 1-222, section 3. ----------------------------------------------
+ENTRY = _layout(
+    "entry",
+    [
+        (1, 3, L, "journal", CODE),
+        (4, 8, L, "date", DATE),
+        (12, 2, R, "piece_type", CODE),
+        (14, 17, L, "account", CODE),
+        (31, 1, R, "line_type", CODE),
+        (32, 17, L, "auxiliary", CODE),
+        (49, 35, L, "reference", TEXT),
+        (84, 35, L, "label", TEXT),
+        (119, 3, L, "payment_method", CODE),
+        (122, 8, L, "due_date", DATE),
+        (130, 1, R, "direction", CODE),
+        (131, 20, R, "amount", AMT),
+        (151, 1, R, "entry_type", CODE),
+        (152, 8, R, "piece_number", INT),
+        (160, 3, L, "currency", CODE),
+        (163, 10, L, "exchange_rate", DEC),
+        (173, 3, L, "amount_code", CODE),
+        (176, 20, R, "amount2", AMT),
+        (196, 20, R, "amount3", AMT),
+        (216, 3, L, "establishment", CODE),
+        (219, 2, L, "axis", CODE),
+        (221, 2, R, "due_number", INT),
+    ],
+)
+STD_WIDTH = ENTRY.end  # 222
+
+# --- Entry line, extended part, section 5. ----------------------------------------------------
+# General (blank/X/H) and analytic (A/O) lines share 223-395 and 533-1177 and differ elsewhere.
+_ETE_HEAD: list[Row] = [
+    (223, 35, L, "external_reference", TEXT),
+    (258, 8, R, "external_reference_date", DATE),
+    (266, 8, R, "created_on", DATE),
+    (274, 3, R, "company_code", CODE),
+    (277, 17, L, "business_code", CODE),
+    (294, 8, R, "exchange_rate_date", DATE),
+    (302, 3, R, "opening_kind", CODE),
+    (305, 20, R, "quantity1", DEC),
+    (325, 20, R, "quantity2", DEC),
+    (345, 3, R, "quantity1_unit", CODE),
+    (348, 3, R, "quantity2_unit", CODE),
+    (351, 35, R, "free_reference", TEXT),
+    (386, 1, R, "vat_on_receipts", CODE),
+    (387, 3, L, "vat_regime", CODE),
+    (390, 3, L, "vat_code", CODE),
+    (393, 3, L, "tpf_code", CODE),
+    (396, 17, L, "counterpart_account", CODE),
+    (413, 17, L, "counterpart_auxiliary", CODE),
+]
+_ETE_GENERAL_MIDDLE: list[Row] = [
+    (430, 17, L, "reconciliation_reference", TEXT),
+    (447, 8, R, "reconciliation_date", DATE),
+    (455, 8, R, "reminder_date", DATE),
+    (463, 8, R, "value_date", DATE),
+    (471, 35, R, "bank_details", TEXT),
+    (506, 10, R, "statement_reference", TEXT),
+]
+_ETE_ANALYTIC_MIDDLE: list[Row] = [
+    (430, 1, L, "analytic_flag", CODE),
+    (431, 17, L, "sub_section_axis1", CODE),
+    (448, 17, L, "sub_section_axis2", CODE),
+    (465, 17, L, "sub_section_axis3", CODE),
+    (482, 17, L, "sub_section_axis4", CODE),
+    (499, 17, L, "sub_section_axis5", CODE),
+]
+_ETE_BODY: list[Row] = [
+    (516, 17, L, "asset_number", CODE),
+    *[(533 + 30 * i, 30, L, f"free_text_{i}", TEXT) for i in range(10)],
+    *[(833 + 3 * i, 3, L, f"legacy_free_table_{i}", CODE) for i in range(4)],
+    *[(845 + 20 * i, 20, L, f"free_amount_{i}", DEC) for i in range(4)],
+    (925, 8, L, "free_date", DATE),
+    (933, 1, L, "free_flag_0", CODE),
+    (934, 1, L, "free_flag_1", CODE),
+    (935, 3, L, "consolidation_code", CODE),
+    (938, 20, L, "covered_amount", DEC),
+    (958, 20, L, "covered_amount_currency", DEC),
+    (978, 20, L, "covered_amount_euro", DEC),
+    (998, 8, L, "lettering_max_date", DATE),
+    (1006, 8, L, "lettering_min_date", DATE),
+    (1014, 5, L, "lettering_code", CODE),
+    (1019, 1, R, "lettering_in_currency", CODE),
+    (1020, 1, R, "lettering_in_euro", CODE),
+    (1021, 3, L, "lettering_state", CODE),
+    *[(1024 + 17 * i, 17, L, f"free_table_{i}", CODE) for i in range(4)],
+    (1092, 35, L, "gescom_reference", TEXT),
+    (1127, 3, R, "movement_type", CODE),
+    (1130, 10, R, "document_id", CODE),
+    (1140, 3, R, "treasury_sync", CODE),
+    (1143, 17, L, "bill_or_cheque_number", CODE),
+    (1160, 17, L, "receipt_payment_number", CODE),
+    (1177, 1, R, "validated", CODE),
+]
+_ETE_GENERAL_TAIL: list[Row] = [
+    (1178, 8, L, "cutoff_start", DATE),
+    (1186, 8, L, "cutoff_end", DATE),
+    (1194, 8, L, "cutoff_computed_on", DATE),
+    (1202, 35, L, "entry_key", TEXT),
+    (1237, 1, R, "confidential", CODE),
+    (1238, 1, R, "cfonb_ok", CODE),
+    (1239, 3, R, "acceptance_code", CODE),
+    (1242, 8, L, "validation_id", CODE),
+    (1250, 17, R, "reserved_1250", CODE),
+    (1267, 3, R, "reserved_1267", CODE),
+    (1270, 8, R, "reserved_1270", CODE),
+    (1278, 3, R, "origin_qualifier", CODE),
+]
+ETE_GENERAL = _layout(
+    "ete-general", [*_ETE_HEAD, *_ETE_GENERAL_MIDDLE, *_ETE_BODY, *_ETE_GENERAL_TAIL]
+)
+ETE_ANALYTIC = _layout(
+    "ete-analytic",
+    [*_ETE_HEAD, *_ETE_ANALYTIC_MIDDLE, *_ETE_BODY, (1178, 1, R, "confidential", CODE)],
+)
+
+# Column 31 values whose ETE part uses the analytic variant (section 5.2).
+ANALYTIC_LINE_TYPES = frozenset({"A", "O"})
+# Column 31 values that are not journal entries (GED attachment, payment approval, budget).
+SPECIAL_LINE_TYPES = frozenset({"G", "P", "B"})
+
+# --- Parameter records, section 8: "***" + 3-character code at 4-6. ---------------------------
+# Only the leading, contiguous key fields are typed; the rest of the record is kept raw.
+PARAMETER_PREFIXES = ("***", "###", "¥¥¥")
+EXERCISE = _layout(
+    "EXO",
+    [
+        (7, 3, L, "code", CODE),
+        (10, 8, L, "start", DATE),
+        (18, 8, L, "end", DATE),
+        (26, 3, L, "state", CODE),
+        (29, 3, L, "budget_state", CODE),
+        (32, 35, L, "label", TEXT),
+        (67, 3, L, "opening_balance_type", CODE),
+    ],
+)
+JOURNAL = _layout(
+    "JAL",
+    [
+        (7, 3, L, "code", CODE),
+        (10, 35, L, "label", TEXT),
+        (45, 3, L, "nature", CODE),
+        (48, 3, L, "number_series", CODE),
+        (51, 3, L, "simulation_series", CODE),
+        (54, 17, L, "counterpart_account", CODE),
+        (71, 3, L, "axis", CODE),
+        (74, 3, L, "entry_mode", CODE),
+    ],
+)
+GENERAL_ACCOUNT = _layout(
+    "CGN",
+    [
+        (7, 17, L, "code", CODE),
+        (24, 35, L, "label", TEXT),
+        (59, 3, L, "nature", CODE),
+        (62, 1, L, "lettrable", CODE),
+        (63, 1, L, "pointable", CODE),
+        (64, 5, L, "ventilable_axes", CODE),
+    ],
+)
+TIERS = _layout(
+    "CAE",
+    [
+        (7, 17, L, "code", CODE),
+        (24, 35, L, "name", TEXT),
+        (59, 3, L, "nature", CODE),
+        (62, 1, L, "lettrable", CODE),
+        (63, 17, L, "collective_account", CODE),
+        (80, 17, L, "ean", CODE),
+    ],
+)
+PARAMETER_LAYOUTS = {lay.name: lay for lay in (EXERCISE, JOURNAL, GENERAL_ACCOUNT, TIERS)}
+
+# Every record code Cegid's reader knows (section 8). "TL" is a free table: ***TL + table id.
+KNOWN_PARAMETER_CODES = frozenset(
+    "PS1 PS2 PS3 PS4 PS5 EXO TL SSA ETB MDP MDR DEV REG TVA CGE CGN CAE JAL SAT SOU RIB BQC BQE"
+    " EXB EXL CON YTC FBG FBJ FBS CTL PTL XTL ARS CAU RRL CTI CCI CRR CRI VEN CPJ RUP".split()
+)
+
+
+def entry_layouts(line_type: str, extended: bool) -> tuple[Layout, ...]:
+    """The layouts that make up an entry line of this type, in column order."""
+    if not extended:
+        return (ENTRY,)
+    return (ENTRY, ETE_ANALYTIC if line_type in ANALYTIC_LINE_TYPES else ETE_GENERAL)

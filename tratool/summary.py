@@ -1,0 +1,75 @@
+"""Totals of a TRA file: counts, journals, date range, debit and credit.
+
+`Totals` is an accumulator fed one entry at a time, so it works on a stream of any length; its
+memory grows with the number of distinct pièces only (one hash each).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+
+import attrs
+
+from .errors import ParseError
+from .reader import Source, read
+from .records import Entry, Header, RawLine
+
+
+@attrs.define
+class Totals:
+    """Add entries with `add`; read the figures off the attributes."""
+
+    lines: int = 0
+    entries: int = 0
+    parameter_records: int = 0
+    unreadable_lines: int = 0
+    journals: Counter[str] = attrs.field(factory=Counter)
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    debit: Decimal = Decimal("0.00")
+    credit: Decimal = Decimal("0.00")
+    _pieces: set[int] = attrs.field(factory=set, repr=False)
+
+    @property
+    def pieces(self) -> int:
+        return len(self._pieces)
+
+    def add(self, entry: Entry) -> None:
+        self.entries += 1
+        self.journals[entry.journal] += 1
+        if entry.date is not None:
+            if self.first_date is None or entry.date < self.first_date:
+                self.first_date = entry.date
+            if self.last_date is None or entry.date > self.last_date:
+                self.last_date = entry.date
+        if entry.is_analytic:
+            return  # analytic lines split a general line; counting them would count twice
+        self._pieces.add(hash(entry.piece_key))
+        self.debit += entry.debit
+        self.credit += entry.credit
+
+
+@attrs.frozen
+class Summary:
+    path: str
+    header: Header | None
+    totals: Totals
+    line_endings: dict[str, int]
+
+
+def summarize(source: Source, *, encoding: str = "cp1252") -> tuple[Summary, list[ParseError]]:
+    """Read a whole file and total it. Returns the summary and the reader's errors."""
+    totals = Totals()
+    with read(source, encoding=encoding) as reader:
+        for _, record in reader:
+            if isinstance(record, Entry):
+                totals.add(record)
+            elif isinstance(record, RawLine):
+                totals.unreadable_lines += 1
+            elif not isinstance(record, Header):
+                totals.parameter_records += 1
+        totals.lines = reader.lines
+    summary = Summary(reader.path, reader.header, totals, dict(reader.line_endings))
+    return summary, list(reader.errors)

@@ -1,0 +1,232 @@
+"""Canonical TRA writer.
+
+Canonical means what Cegid's own exporter writes: CRLF, Windows-1252, text left-justified and
+blank-padded, amounts right-justified with a decimal comma and two decimals, ``01011900`` for
+"no date". ETE lines stop after their last used field (never shorter than 222 columns).
+
+Records are rendered one by one and streamed to a temporary file beside the target, which is
+renamed over it only when every record was written: a failed write leaves nothing behind, and
+every problem of every record is reported at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from . import layout
+from .errors import TraError, WriteError, WriteProblem
+from .fsutil import atomic_output, same_file
+from .layout import Layout
+from .reader import TraReader
+from .records import (
+    PARAMETER_TYPES,
+    AnalyticExtension,
+    Entry,
+    GeneralExtension,
+    Header,
+    ParameterRecord,
+    RawLine,
+    Record,
+)
+from .transliterate import Change, encodable, transliterate
+from .values import is_empty, render
+
+Target = str | os.PathLike[str] | IO[bytes]
+
+
+@attrs.frozen
+class WriteResult:
+    path: str
+    lines: int
+    entries: int
+    changes: tuple[Change, ...]  # transliterations made, when asked for
+
+
+class _Renderer:
+    """Turns records into text lines, collecting problems instead of stopping at the first."""
+
+    def __init__(self, transliterate: bool, encoding: str) -> None:
+        self.transliterate = transliterate
+        self.encoding = encoding
+        self.extended = True
+        self.problems: list[WriteProblem] = []
+        self.changes: list[Change] = []
+
+    def line(self, number: int, record: Record) -> str:
+        if isinstance(record, Header):
+            self.extended = record.extended
+            text = layout.HEADER_MARKER + self._fields(number, record, layout.HEADER)
+            return self._check(number, text + record.trailer, layout.HEADER)
+        if isinstance(record, Entry):
+            return self._entry(number, record)
+        if isinstance(record, (ParameterRecord, RawLine)):
+            return self._check(number, record.text, None)
+        lay = layout.PARAMETER_LAYOUTS[_PARAMETER_CODES[type(record)]]
+        text = "***" + lay.name + self._fields(number, record, lay)
+        # Cegid's exporter ends parameter records after their last non-blank character.
+        text = text + record.extra if record.extra else text.rstrip(" ")
+        return self._check(number, text, lay)
+
+    def _entry(self, number: int, entry: Entry) -> str:
+        text = self._fields(number, entry, layout.ENTRY)
+        ext = entry.extension
+        if ext is not None and (self.extended or _used(ext)):
+            lay = layout.ETE_ANALYTIC if entry.is_analytic else layout.ETE_GENERAL
+            expected = AnalyticExtension if entry.is_analytic else GeneralExtension
+            if not self.extended:
+                self._problem(number, None, None, "ETE fields on an entry of a STD file")
+            elif not isinstance(ext, expected):
+                self._problem(
+                    number,
+                    "line_type",
+                    31,
+                    f"line type {entry.line_type!r} needs a {expected.__name__}, "
+                    f"not a {type(ext).__name__}",
+                )
+            else:
+                upto = None if entry.extra else _last_used(ext, lay)
+                text += self._fields(number, ext, lay, upto=upto)
+        return self._check(number, text + entry.extra, layout.ENTRY)
+
+    def _fields(self, number: int, record: Any, lay: Layout, upto: int | None = None) -> str:
+        """The layout's fields rendered side by side (the first `upto` of them if given)."""
+        parts = []
+        for f in lay.fields[:upto]:
+            value = getattr(record, f.name)
+            if isinstance(value, str) and self.transliterate and not value.isascii():
+                replaced = transliterate(value, self.encoding)
+                if replaced != value:
+                    self.changes.append(Change(number, f.name, value, replaced))
+                    value = replaced
+            if value is None and f.name == "due_date" and getattr(record, "is_analytic", False):
+                parts.append(" " * f.width)  # Cegid leaves the due date blank on A/O lines
+                continue
+            try:
+                parts.append(render(f, value))
+            except (ValueError, TypeError) as exc:
+                self._problem(number, f.name, f.pos, str(exc))
+                parts.append(" " * f.width)
+        return "".join(parts)
+
+    def _check(self, number: int, text: str, lay: Layout | None) -> str:
+        """Refuse characters the target encoding cannot hold and control characters."""
+        for index, char in enumerate(text):
+            if char >= " " and (char.isascii() or encodable(char, self.encoding)):
+                continue
+            column = index + 1
+            found = lay.at(column) if lay is not None else None
+            if found is None and lay is layout.ENTRY:
+                found = layout.ETE_GENERAL.at(column)
+            reason = (
+                "a control character (tab or line break) inside a field"
+                if char < " "
+                else f"not representable in {self.encoding}"
+            )
+            self._problem(
+                number,
+                found.name if found else None,
+                column,
+                f"{char!r} (U+{ord(char):04X}) is {reason}"
+                + (
+                    "; use transliterate=True / --transliterate to replace it"
+                    if char >= " "
+                    else ""
+                ),
+            )
+        return text
+
+    def _problem(self, number: int, field: str | None, column: int | None, message: str) -> None:
+        self.problems.append(
+            WriteProblem(record=number, field=field, column=column, message=message)
+        )
+
+
+_PARAMETER_CODES: dict[type, str] = {cls: code for code, cls in PARAMETER_TYPES.items()}
+
+
+def _used(ext: GeneralExtension | AnalyticExtension) -> bool:
+    return any(not is_empty(v) for v in attrs.astuple(ext, recurse=False))
+
+
+def _last_used(ext: GeneralExtension | AnalyticExtension, lay: Layout) -> int:
+    """How many fields of the layout to write: up to and including the last non-empty one."""
+    count = 0
+    for index, f in enumerate(lay.fields, start=1):
+        if not is_empty(getattr(ext, f.name)):
+            count = index
+    return count
+
+
+def render_lines(
+    records: Iterable[Record], *, transliterate: bool = False, encoding: str = "cp1252"
+) -> Iterator[str]:
+    """Render records to canonical lines (without line endings). Raises `WriteError`."""
+    renderer = _Renderer(transliterate, encoding)
+    for number, record in enumerate(records, start=1):
+        before = len(renderer.problems)
+        text = renderer.line(number, record)
+        if len(renderer.problems) == before:
+            yield text
+    if renderer.problems:
+        raise WriteError("<lines>", renderer.problems)
+
+
+def write(
+    records: Iterable[Record] | TraReader,
+    target: Target,
+    *,
+    transliterate: bool = False,
+    encoding: str = "cp1252",
+    line_ending: str = "\r\n",
+) -> WriteResult:
+    """Write records as a canonical TRA file, atomically.
+
+    Raises `WriteError` listing every field that cannot be written (too long, a character the
+    encoding cannot hold, a line break inside a label…); the target is then left untouched.
+    """
+    if isinstance(records, TraReader):
+        if isinstance(target, (str, os.PathLike)) and same_file(records.path, target):
+            raise TraError(f"{os.fspath(target)}: refusing to overwrite the file being read")
+        records = records.records()
+    if isinstance(target, (str, os.PathLike)):
+        return _write_atomically(records, Path(target), transliterate, encoding, line_ending)
+    name = getattr(target, "name", "<stream>")
+    return _write_stream(records, target, str(name), transliterate, encoding, line_ending)
+
+
+def _write_stream(
+    records: Iterable[Record],
+    stream: IO[bytes],
+    name: str,
+    transliterate: bool,
+    encoding: str,
+    line_ending: str,
+) -> WriteResult:
+    renderer = _Renderer(transliterate, encoding)
+    lines = entries = 0
+    for number, record in enumerate(records, start=1):
+        text = renderer.line(number, record)
+        if renderer.problems:
+            continue  # keep rendering to report every problem, but write nothing more
+        stream.write((text + line_ending).encode(encoding))
+        lines += 1
+        entries += isinstance(record, Entry)
+    if renderer.problems:
+        raise WriteError(name, renderer.problems)
+    return WriteResult(name, lines, entries, tuple(renderer.changes))
+
+
+def _write_atomically(
+    records: Iterable[Record],
+    path: Path,
+    transliterate: bool,
+    encoding: str,
+    line_ending: str,
+) -> WriteResult:
+    with atomic_output(path, "wb") as tmp:
+        return _write_stream(records, tmp, str(path), transliterate, encoding, line_ending)
