@@ -12,18 +12,24 @@ sequences, bytes Windows-1252 leaves undefined.
 
 from __future__ import annotations
 
-import codecs
 import io
-import os
 from collections import Counter
 from collections.abc import Iterator
-from typing import IO, Any
-
-import attrs
+from typing import Any
 
 from . import layout
-from .errors import ParseError, Severity, UnreadableInput
+from .errors import ParseError, Severity
 from .layout import Layout
+from .lines import (
+    ENDINGS,
+    LineDecoder,
+    LineKind,
+    Source,
+    classify,
+    field_at,
+    open_source,
+    scan_lines,
+)
 from .records import (
     PARAMETER_TYPES,
     AnalyticExtension,
@@ -35,35 +41,6 @@ from .records import (
     Record,
 )
 from .values import PARSERS
-
-Source = str | os.PathLike[str] | IO[bytes]
-
-UTF8_BOM = codecs.BOM_UTF8
-UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
-@attrs.frozen
-class RawRecordLine:
-    """One physical line: its 1-based number, its bytes without the ending, and the ending."""
-
-    number: int
-    data: bytes
-    ending: bytes  # b"\r\n", b"\n" or b"" (last line without a line break)
-
-
-def scan_lines(stream: IO[bytes]) -> Iterator[RawRecordLine]:
-    """Split a binary stream into lines on LF, remembering whether each ended in CRLF."""
-    for number, chunk in enumerate(stream, start=1):
-        if chunk.endswith(b"\r\n"):
-            yield RawRecordLine(number, chunk[:-2], b"\r\n")
-        elif chunk.endswith(b"\n"):
-            yield RawRecordLine(number, chunk[:-1], b"\n")
-        else:
-            yield RawRecordLine(number, chunk, b"")
-
-
-def _is_single_byte(encoding: str) -> bool:
-    return codecs.lookup(encoding).name in {"cp1252", "iso8859-1", "iso8859-15", "latin-1"}
 
 
 def read(source: Source, *, encoding: str = "cp1252", max_errors: int = 1000) -> TraReader:
@@ -81,28 +58,17 @@ class TraReader:
     """
 
     def __init__(self, source: Source, *, encoding: str = "cp1252", max_errors: int = 1000) -> None:
-        codecs.lookup(encoding)  # fail early on a misspelt encoding
+        self._decoder = LineDecoder(encoding)
         self.encoding = encoding
         self.max_errors = max_errors
         self.error_count = 0  # every problem found, including those past `max_errors`
-        self._single_byte = _is_single_byte(encoding)
         self.errors: list[ParseError] = []
         self.header: Header | None = None
         self.line_endings: Counter[str] = Counter()
         self.blank_lines = 0
         self.lines = 0
         self._extended: bool | None = None
-        self._owns_stream = False
-        if isinstance(source, (str, os.PathLike)):
-            self.path = os.fspath(source)
-            try:
-                self._stream: IO[bytes] = open(self.path, "rb")  # noqa: SIM115 - closed in close()
-            except OSError as exc:
-                raise UnreadableInput(self.path, exc.strerror or str(exc)) from exc
-            self._owns_stream = True
-        else:
-            self.path = getattr(source, "name", None) or "<stream>"
-            self._stream = source
+        self.path, self._stream, self._owns_stream = open_source(source)
 
     # -- context manager -------------------------------------------------------------------
     def __enter__(self) -> TraReader:
@@ -135,22 +101,20 @@ class TraReader:
         try:
             for raw in scan_lines(self._stream):
                 self.lines = raw.number
-                self.line_endings[{b"\r\n": "CRLF", b"\n": "LF", b"": "none"}[raw.ending]] += 1
-                data = raw.data
-                if raw.number == 1:
-                    if data.startswith(UTF16_BOMS):
-                        self._error(1, 1, "the file is UTF-16 encoded", hint="save it as ANSI")
+                self.line_endings[ENDINGS[raw.ending]] += 1
+                text, problems = self._decoder.decode(raw.number, raw.data)
+                for problem in problems:
+                    found = field_at(text, problem.column, self._extended)
+                    self._error(
+                        raw.number,
+                        problem.column,
+                        problem.message,
+                        field=found.name if found else None,
+                        value=problem.value,
+                        hint=problem.hint,
+                    )
+                    if problem.fatal:
                         return
-                    if data.startswith(UTF8_BOM):
-                        self._error(
-                            1,
-                            1,
-                            "the file starts with a UTF-8 byte order mark",
-                            hint="save the file as ANSI (Windows-1252) without BOM; Cegid "
-                            "would not recognise the header",
-                        )
-                        data = data[len(UTF8_BOM) :]
-                text = self._decode(raw.number, data)
                 record = self._classify(raw.number, text)
                 if record is not None:
                     yield raw.number, record
@@ -184,94 +148,35 @@ class TraReader:
             )
         )
 
-    def _decode(self, number: int, data: bytes) -> str:
-        if data.isascii():
-            return data.decode("ascii")
-        if self._single_byte:
-            utf8 = self._check_utf8(number, data)
-            if utf8 is not None:
-                # Reported once; reading by characters then gives the values the writer
-                # meant instead of a cascade of errors in every shifted field.
-                return utf8
-        try:
-            return data.decode(self.encoding)
-        except UnicodeDecodeError as exc:
-            byte = data[exc.start]
-            self._error(
-                number,
-                exc.start + 1,
-                f"byte 0x{byte:02X} is not a character in {self.encoding}",
-                field=self._field_at(data, exc.start + 1),
-                hint="the file is not in the expected encoding; pass the right one with "
-                "--encoding, or re-save it as ANSI",
-            )
-            return data.decode(self.encoding, errors="replace")
-
-    def _check_utf8(self, number: int, data: bytes) -> str | None:
-        """Report a line whose non-ASCII bytes form valid UTF-8, and return it decoded: each
-        such character takes 2-4 bytes where Cegid expects one, so every later field shifts."""
-        try:
-            decoded = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        offset = next(i for i, b in enumerate(data) if b >= 0x80)
-        char = data[offset:].decode("utf-8")[0]
-        shift = len(data) - len(decoded)
-        self._error(
-            number,
-            offset + 1,
-            f"the line looks UTF-8 encoded: {char!r} takes {len(char.encode())} bytes, which "
-            f"shifts every later field by {shift} column(s) in total",
-            field=self._field_at(data, offset + 1),
-            value=char,
-            hint="save the file as ANSI (Windows-1252), or read it with --encoding utf-8",
-        )
-        return decoded
-
-    def _field_at(self, data: bytes, column: int) -> str | None:
-        if data.startswith(b"***"):
-            found = layout.HEADER.at(column)
-        else:
-            found = layout.ENTRY.at(column)
-            if found is None and self._extended:
-                line_type = data[30:31].decode("latin-1")
-                found = layout.entry_layouts(line_type, True)[1].at(column)
-        return found.name if found else None
-
     def _classify(self, number: int, text: str) -> Record | None:
-        if number == 1:
-            return self._first_line(text)
-        if not text.strip(" \t"):
+        kind = classify(number, text)
+        if kind is LineKind.BLANK:
             self.blank_lines += 1
             self._error(number, None, "blank line (Cegid skips it)", severity="warning")
             return None
-        if text.startswith(layout.PARAMETER_PREFIXES):
-            return self._parameter(number, text)
-        return self._entry(number, text)
-
-    def _first_line(self, text: str) -> Record | None:
-        if text.startswith(layout.HEADER_MARKER) and text[3:5] in layout.HEADER_PRODUCTS:
+        if kind is LineKind.HEADER:
             values = self._fields(1, text, layout.HEADER)
             if values is None:
                 return RawLine(text)
             self.header = Header(**values, trailer=text[layout.HEADER.end :])
             self._extended = self.header.extended
             return self.header
-        if text.startswith("!"):
-            message = "legacy CCIMPEX file (line 1 starts with '!'): tratool reads TRA files only"
-        else:
-            message = "line 1 is not a TRA header"
-        self._error(
-            1,
-            1,
-            message,
-            value=text[:14],
-            hint="a TRA file starts with a header such as ***S5CLIJRLETE; without it Cegid "
-            "takes line 1 as a title and the first entry is lost",
-        )
-        if not text.strip(" \t"):
-            return None
-        return self._entry(1, text)
+        if number == 1:
+            self._error(
+                1,
+                1,
+                "legacy CCIMPEX file (line 1 starts with '!'): tratool reads TRA files only"
+                if text.startswith("!")
+                else "line 1 is not a TRA header",
+                value=text[:14],
+                hint="a TRA file starts with a header such as ***S5CLIJRLETE; without it Cegid "
+                "takes line 1 as a title and the first entry is lost",
+            )
+        if kind is LineKind.PARAMETER:
+            return self._parameter(number, text)
+        if kind is LineKind.SPECIAL:
+            return RawLine(text)  # GED, BAP and budget lines: not journal entries
+        return self._entry(number, text)
 
     def _parameter(self, number: int, text: str) -> Record:
         record_type = PARAMETER_TYPES.get(text[3:6]) if text.startswith("***") else None
@@ -285,8 +190,6 @@ class TraReader:
 
     def _entry(self, number: int, text: str) -> Record:
         line_type = text[30:31].strip(" ")
-        if line_type in layout.SPECIAL_LINE_TYPES:
-            return RawLine(text)  # GED, BAP and budget lines: not journal entries
         extended = self._extended if self._extended is not None else len(text) > layout.STD_WIDTH
         layouts = layout.entry_layouts(line_type, extended)
         self._check_width(number, text, extended, layouts[-1])

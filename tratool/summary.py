@@ -13,7 +13,8 @@ from decimal import Decimal
 import attrs
 
 from .errors import ParseError
-from .reader import Source, read
+from .lines import Source
+from .reader import read
 from .records import Entry, Header, RawLine
 
 

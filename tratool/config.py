@@ -1,0 +1,79 @@
+"""Configuration files: ``tratool.toml``, or ``[tool.tratool]`` in ``pyproject.toml``.
+
+Like ruff and pytest, tratool looks for the nearest such file from the input file's folder
+upward; the first one found wins. Each command reads its own table: ``[validate]`` (in
+pyproject: ``[tool.tratool.validate]``). Unknown keys are errors, so a typo never silently
+disables a check.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import TraError
+
+CONFIG_NAMES = ("tratool.toml", "pyproject.toml")
+
+
+@attrs.define(auto_exc=True)
+class ConfigError(TraError):
+    """A configuration file that cannot be used: where it is and what is wrong."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@attrs.frozen
+class ConfigFile:
+    path: Path
+    data: dict[str, Any]  # the whole tratool table
+
+    def section(self, name: str) -> dict[str, Any]:
+        value = self.data.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(str(self.path), f"[{name}] must be a table")
+        return value
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest tratool.toml, or pyproject.toml with a [tool.tratool] table, upward."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for directory in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file() and (name == "tratool.toml" or _has_tool_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        return "tratool" in _load_toml(pyproject).get("tool", {})
+    except ConfigError:
+        return False
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"invalid TOML: {exc}") from exc
+
+
+def load_config(path: Path) -> ConfigFile:
+    data = _load_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("tratool", {})
+    return ConfigFile(path, data)

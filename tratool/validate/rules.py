@@ -1,0 +1,138 @@
+"""The rule catalogue (shared/docs/validation-rules.md) as data: stable IDs, default severity,
+a one-line title and Cegid's own message where it is known."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    severity: Severity  # the default; some checks of a rule report a milder level
+    title: str
+    cegid_message: str = ""
+
+    @property
+    def family(self) -> str:
+        return {"S": "structure", "F": "field", "X": "cross-line", "D": "file"}[self.id[4]]
+
+
+_CATALOGUE = [
+    Rule(
+        "TRA-S01",
+        "error",
+        "the file holds at least one entry line",
+        "Fichier incorrect : aucunes lignes d'écriture.",
+    ),
+    Rule(
+        "TRA-S02", "error", "line 1 is a TRA header", "Entête du fichier inexistante ou incorrecte."
+    ),
+    Rule("TRA-S03", "error", "header origin is CLI or EXP", "Origine du fichier incorrect"),
+    Rule("TRA-S04", "error", "header content is JRL", "Type de fichier incorrect. (pos 9)"),
+    Rule("TRA-S05", "error", "header format is STD or ETE", "Format du fichier incorrect"),
+    Rule("TRA-S06", "error", "header version is 3 digits", "Version de fichier manquant.(pos 34)"),
+    Rule("TRA-S07", "warning", "header dates are valid"),
+    Rule("TRA-S08", "warning", "parameter records have known codes"),
+    Rule("TRA-S09", "error", "entry lines have the width of the format"),
+    Rule("TRA-S10", "error", "column 31 holds a known line type"),
+    Rule("TRA-S11", "warning", "no blank lines"),
+    Rule("TRA-S12", "error", "parameter records are coherent"),
+    Rule("TRA-S13", "info", "a JRL file carries no dossier-level records"),
+    Rule("TRA-F01", "error", "journal code is valid", "Code journal incorrect.(pos 1)"),
+    Rule(
+        "TRA-F02",
+        "error",
+        "entry date is a calendar date",
+        "Date comptable manquante ou incorrecte (pos 4).",
+    ),
+    Rule("TRA-F03", "error", "piece type is known", "Type pièce incorrecte (pos 12)"),
+    Rule("TRA-F04", "error", "general account is valid", "Compte général incorrect ou inexistant."),
+    Rule(
+        "TRA-F05",
+        "error",
+        "line type and auxiliary agree",
+        "Compte auxiliaire est manquant. Erreur Ecriture.",
+    ),
+    Rule("TRA-F06", "error", "label is usable"),
+    Rule("TRA-F07", "info", "tiers lines carry a reference"),
+    Rule("TRA-F08", "warning", "payment method is known"),
+    Rule("TRA-F09", "error", "due date is valid", "Date d'echeance incorrecte (pos 122)."),
+    Rule("TRA-F10", "error", "direction is D or C", "Sens du mouvement incorrect"),
+    Rule("TRA-F11", "error", "amount is a positive decimal", "Montant1 manquant ou incorrect"),
+    Rule("TRA-F12", "error", "entry type is normal", "Type de mouvement manquant ou incorrect."),
+    Rule("TRA-F13", "error", "piece number is numeric"),
+    Rule("TRA-F14", "error", "currency is known", "Erreur : la devise X est inconnue."),
+    Rule("TRA-F15", "warning", "exchange rate is given for a foreign currency"),
+    Rule("TRA-F16", "error", "amount code is valid", "Code montant incorrect"),
+    Rule("TRA-F17", "error", "amounts 2 and 3 are numeric and present when named"),
+    Rule("TRA-F18", "warning", "establishment is known", "Etablissement X est manquant"),
+    Rule("TRA-F19", "error", "analytic axis and section are valid", "Axe analytique manquant."),
+    Rule("TRA-F20", "warning", "due number is numeric"),
+    Rule("TRA-F21", "warning", "opening kind is valid (ETE)"),
+    Rule(
+        "TRA-F22",
+        "warning",
+        "lettering state and code agree (ETE)",
+        "Statut du mouvement incorrect ou manquant. pos(1021)",
+    ),
+    Rule("TRA-F23", "warning", "other dates are valid (ETE)"),
+    Rule(
+        "TRA-F24", "warning", "company code matches the dossier (ETE)", "Code société X incohérent"
+    ),
+    Rule("TRA-X01", "error", "every pièce balances", "Fichier déséquilibré en montant"),
+    Rule("TRA-X02", "error", "folio journals balance by group"),
+    Rule("TRA-X03", "error", "the whole file balances"),
+    Rule("TRA-X04", "error", "pièces are homogeneous and contiguous"),
+    Rule(
+        "TRA-X05",
+        "error",
+        "dates fall in an open fiscal year",
+        "Date d'écriture incompatible par rapport aux exercices du dossier",
+    ),
+    Rule(
+        "TRA-X06",
+        "error",
+        "auxiliaries only on collective accounts",
+        "<compte> n'est pas un collectif, <aux> est remplacé par blanc",
+    ),
+    Rule("TRA-X07", "error", "analytic lines match their general line"),
+    Rule(
+        "TRA-X08",
+        "error",
+        "analytic-only lines balance on the journal's axis",
+        "L'axe analytique est différent de l'axe du journal",
+    ),
+    Rule("TRA-X09", "warning", "sections exist and are open", "Attention, la section X est fermée"),
+    Rule(
+        "TRA-X10",
+        "warning",
+        "total lettering balances (ETE)",
+        "Le lettrage n'est pas équilibré, aucune écriture ne sera exportée",
+    ),
+    Rule("TRA-X11", "warning", "pièce numbers follow each other per journal"),
+    Rule(
+        "TRA-X12",
+        "warning",
+        "folio journals take normal entries only",
+        "Mode de saisie du journal incorrect",
+    ),
+    Rule("TRA-D01", "error", "single-byte Windows-1252 encoding"),
+    Rule("TRA-D02", "warning", "CRLF line endings"),
+    Rule("TRA-D03", "warning", "no duplicate lines or pièces", "Doublon : <ligne>"),
+    Rule(
+        "TRA-D04",
+        "warning",
+        "the file name ends in .tra",
+        "Le fichier selectionné n'est pas un fichier au format TRA",
+    ),
+    Rule("TRA-D05", "warning", "the file is within Loop's size recommendation"),
+    Rule("TRA-D06", "warning", "no control characters inside records"),
+    Rule("TRA-D07", "info", "totals of the file"),
+]
+RULES: dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}
