@@ -11,13 +11,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
+import attrs
 import click
 
 from . import __version__, export
+from .config import ConfigError, dump_toml, load_config
 from .errors import ParseError, TraError, UnreadableInput
 from .fsutil import atomic_output, same_file
 from .reader import read
 from .summary import Summary, summarize
+from .validate import ValidationConfig, config_for, render, validate
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -145,3 +148,89 @@ def export_command(file: Path, fmt: export.Format, output: Path | None, encoding
 
 class _Discard(TraError):
     """Raised inside an atomic output to throw the temporary file away."""
+
+
+def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--select / --ignore take IDs or prefixes, repeated or comma-separated."""
+    return tuple(part.strip().upper() for v in values for part in v.split(",") if part.strip())
+
+
+@main.command(name="validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, github for GitHub Actions annotations.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--select", multiple=True, help="Only these rules (IDs or prefixes, e.g. TRA-X).")
+@click.option("--ignore", multiple=True, help="Skip these rules (IDs or prefixes).")
+@click.option(
+    "--max-findings",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Findings listed per file; the rest are counted.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (default: nearest tratool.toml or pyproject.toml upward).",
+)
+@click.option("--print-config", is_flag=True, help="Print the effective configuration and exit.")
+@encoding_option
+def validate_command(
+    files: tuple[Path, ...],
+    fmt: str,
+    strict: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    max_findings: int,
+    config_path: Path | None,
+    print_config: bool,
+    encoding: str,
+) -> None:
+    """Check TRA files against the rule catalogue (see docs/validation.md).
+
+    Exit status: 0 no error (warnings allowed), 1 at least one error (or a warning with
+    --strict), 2 usage error, unreadable input or invalid configuration.
+    """
+
+    def effective(file: Path | None) -> ValidationConfig:
+        if config_path is not None:
+            base = ValidationConfig.from_file(load_config(config_path))
+        else:
+            base = config_for(file if file is not None else Path.cwd())
+        return attrs.evolve(
+            base,
+            select=_rule_list(select) or base.select,
+            ignore=(*base.ignore, *_rule_list(ignore)),
+        )
+
+    try:
+        if print_config:
+            config = effective(files[0] if files else None)
+            source = config.source or "(defaults: no configuration file found)"
+            click.echo(f"# {source}\n" + dump_toml("validate", config.to_toml()), nl=False)
+            return
+        if not files:
+            _fail("no file to validate (usage: tratool validate FILE...)")
+        reports = [
+            validate(f, effective(f), encoding=encoding, max_findings=max_findings) for f in files
+        ]
+    except (UnreadableInput, ConfigError) as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        click.echo(render.to_json(reports))
+    elif fmt == "github":
+        output = render.github(reports)
+        if output:
+            click.echo(output)
+    else:
+        click.echo(render.text(reports, color=sys.stdout.isatty()), nl=False)
+    if not all(r.passed(strict=strict) for r in reports):
+        sys.exit(EXIT_ERRORS)

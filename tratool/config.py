@@ -77,3 +77,39 @@ def load_config(path: Path) -> ConfigFile:
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("tratool", {})
     return ConfigFile(path, data)
+
+
+def dump_toml(table: str, values: dict[str, Any]) -> str:
+    """A small TOML writer for configuration tables (scalars, dates, lists, nested tables)."""
+    lines = [f"[{table}]"]
+    subtables = []
+    for key, value in values.items():
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            subtables.append((key, value))
+        else:
+            lines.append(f"{_key(key)} = {_toml_value(value)}")
+    for key, value in subtables:
+        lines.append(f"\n[{table}.{_key(key)}]")
+        lines.extend(f"{_key(k)} = {_toml_value(v)}" for k, v in value.items())
+    return "\n".join(lines) + "\n"
+
+
+def _key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() else _toml_value(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Hashable
 from decimal import Decimal
 
 import attrs
@@ -38,18 +39,38 @@ class Totals:
         return len(self._pieces)
 
     def add(self, entry: Entry) -> None:
+        self.add_line(
+            entry.journal,
+            entry.date,
+            entry.piece_key,
+            entry.debit,
+            entry.credit,
+            analytic=entry.is_analytic,
+        )
+
+    def add_line(
+        self,
+        journal: str,
+        date: dt.date | None,
+        piece: Hashable,
+        debit: Decimal,
+        credit: Decimal,
+        *,
+        analytic: bool,
+    ) -> None:
+        """Count one entry line; analytic lines count as lines but not in pièces or totals."""
         self.entries += 1
-        self.journals[entry.journal] += 1
-        if entry.date is not None:
-            if self.first_date is None or entry.date < self.first_date:
-                self.first_date = entry.date
-            if self.last_date is None or entry.date > self.last_date:
-                self.last_date = entry.date
-        if entry.is_analytic:
+        self.journals[journal] += 1
+        if date is not None:
+            if self.first_date is None or date < self.first_date:
+                self.first_date = date
+            if self.last_date is None or date > self.last_date:
+                self.last_date = date
+        if analytic:
             return  # analytic lines split a general line; counting them would count twice
-        self._pieces.add(hash(entry.piece_key))
-        self.debit += entry.debit
-        self.credit += entry.credit
+        self._pieces.add(hash(piece))
+        self.debit += debit
+        self.credit += credit
 
 
 @attrs.frozen

@@ -1,0 +1,270 @@
+"""One streaming pass over a file, feeding each line to the rule families in turn."""
+
+from __future__ import annotations
+
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from .. import layout
+from ..config import find_config, load_config
+from ..lines import (
+    ENDINGS,
+    LineDecoder,
+    LineKind,
+    Source,
+    classify,
+    field_at,
+    open_source,
+    scan_lines,
+)
+from ..values import parse_date
+from .fields import FieldRules
+from .findings import Report, Sink
+from .pieces import PieceRules, money
+from .settings import ValidationConfig
+from .structure import StructureRules
+
+_ENTRY_SLICES = [(f.name, f.start, f.end) for f in layout.ENTRY.fields]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ETE_LETTERING = [
+    layout.ETE_GENERAL.field(n) for n in ("lettering_state", "lettering_code", "lettering_max_date")
+]
+_OPENING = layout.ETE_GENERAL.field("opening_kind")
+DEFAULT_MAX_FINDINGS = 10_000
+
+
+def config_for(path: str | os.PathLike[str] | None) -> ValidationConfig:
+    """The configuration that applies to a file: the nearest config file's, or the defaults."""
+    if path is None:
+        return ValidationConfig()
+    found = find_config(Path(path))
+    return ValidationConfig.from_file(load_config(found)) if found else ValidationConfig()
+
+
+def validate(
+    source: Source,
+    config: ValidationConfig | None = None,
+    *,
+    encoding: str = "cp1252",
+    max_findings: int = DEFAULT_MAX_FINDINGS,
+) -> Report:
+    """Check a TRA file against the rule catalogue; see docs/validation.md.
+
+    Without `config`, the nearest ``tratool.toml`` / ``pyproject.toml`` ([tool.tratool]) above
+    the file is used, or the defaults. Raises `UnreadableInput` when the file cannot be opened.
+    """
+    if config is None:
+        config = config_for(source if isinstance(source, (str, os.PathLike)) else None)
+    path, stream, owned = open_source(source)
+    try:
+        return _Run(path, config, encoding, max_findings).run(stream)
+    finally:
+        if owned:
+            stream.close()
+
+
+class _Run:
+    def __init__(
+        self, path: str, config: ValidationConfig, encoding: str, max_findings: int
+    ) -> None:
+        self.decoder = LineDecoder(encoding)
+        self.report = Report(path=path, encoding=self.decoder.encoding)
+        self.config = config
+        self.sink = Sink(self.report, config, max_findings)
+        self.structure = StructureRules(config, self.sink)
+        self.fields = FieldRules(config, self.sink)
+        self.pieces = PieceRules(
+            config, self.sink, self.structure.fiscal_years, self.structure.tiers
+        )
+
+    def run(self, stream: object) -> Report:
+        report, sink, structure = self.report, self.sink, self.structure
+        endings: dict[str, int] = {}
+        size = 0
+        content, extended = "JRL", False
+        totals = report.totals
+        for raw in scan_lines(stream):  # type: ignore[arg-type]
+            number = raw.number
+            size += len(raw.data) + len(raw.ending)
+            ending = ENDINGS[raw.ending]
+            endings[ending] = endings.get(ending, 0) + 1
+            text, problems = self.decoder.decode(number, raw.data)
+            for problem in problems:
+                found = field_at(text, problem.column, extended)
+                sink.emit(
+                    "TRA-D01",
+                    number,
+                    problem.column,
+                    found.name if found else None,
+                    problem.message,
+                    value=problem.value,
+                    hint=problem.hint,
+                    source=text,
+                )
+            if any(p.fatal for p in problems):
+                break
+            control = _CONTROL.search(text)
+            if control is not None:
+                found = field_at(text, control.start() + 1, extended)
+                sink.emit(
+                    "TRA-D06",
+                    number,
+                    control.start() + 1,
+                    found.name if found else None,
+                    f"control character {control.group()!r} inside the record",
+                    value=control.group(),
+                    hint="tabs and other control characters "
+                    "break displays and exports; a TAB often replaced a run of blanks",
+                    source=text,
+                )
+            kind = classify(number, text)
+            if kind is LineKind.BLANK:
+                sink.emit(
+                    "TRA-S11",
+                    number,
+                    None,
+                    None,
+                    "blank line",
+                    hint="Cegid skips it; it often reveals a broken export",
+                )
+                continue
+            if kind is LineKind.HEADER:
+                header = structure.header(text)
+                content = header["content"].strip()
+                report.format = header["format"].strip()
+                extended = report.format == "ETE"
+                continue
+            if number == 1:
+                structure.not_a_header(text)
+            if kind is LineKind.PARAMETER:
+                totals.parameter_records += 1
+                structure.parameter(number, text, content)
+                continue
+            line_type = text[30:31].strip()
+            if kind is LineKind.SPECIAL:
+                structure.line_type(number, text, line_type)
+                continue
+            self._entry(number, text, line_type, extended)
+        totals.lines = number if size else 0
+        self._finish(endings, size)
+        return report
+
+    def _entry(self, number: int, text: str, line_type: str, extended: bool) -> None:
+        padded = text.ljust(layout.STD_WIDTH)
+        raw = {name: padded[start:end] for name, start, end in _ENTRY_SLICES}
+        analytic = line_type in layout.ANALYTIC_LINE_TYPES
+        self.structure.width(number, text, extended, analytic)
+        self.structure.line_type(number, text, line_type)
+        self.fields.check(number, text, raw)
+        lettering, opening = ("", "", ""), ""
+        if extended and len(text) > layout.STD_WIDTH:
+            lay = layout.ETE_ANALYTIC if analytic else layout.ETE_GENERAL
+            self.fields.check_extension(number, text, lay)
+            wide = text.ljust(layout.ETE_GENERAL.end)
+            opening = wide[_OPENING.start : _OPENING.end].strip()
+            if not analytic:
+                state, code, date = (wide[f.start : f.end] for f in _ETE_LETTERING)
+                lettering = (state.strip(), code.strip(), date)
+        self.pieces.add(number, text, raw, lettering, opening)
+        try:
+            entry_date = parse_date(raw["date"])
+        except ValueError:
+            entry_date = None
+        amount = _ZERO  # the totals' money comes from the pieces' exact hundredths
+        self.report.totals.add_line(
+            raw["journal"].strip(),
+            entry_date,
+            (raw["journal"], raw["date"], raw["piece_number"]),
+            amount,
+            amount,
+            analytic=analytic,
+        )
+
+    def _finish(self, endings: dict[str, int], size: int) -> None:
+        sink, config, totals = self.sink, self.config, self.report.totals
+        self.pieces.finish()
+        totals.debit = Decimal(self.pieces.debit).scaleb(-2)
+        totals.credit = Decimal(self.pieces.credit).scaleb(-2)
+        if totals.entries == 0:
+            sink.emit(
+                "TRA-S01",
+                None,
+                None,
+                None,
+                "the file holds no entry line",
+                hint="nothing to import: Loop would fail only after upload and polling",
+            )
+        lf, crlf = endings.get("LF", 0), endings.get("CRLF", 0)
+        if lf:
+            sink.emit(
+                "TRA-D02",
+                None,
+                None,
+                None,
+                f"{lf} line(s) end in LF alone" + (f", {crlf} in CRLF" if crlf else ""),
+                hint="Cegid writes CRLF; its file checker assumes it",
+            )
+        path = self.report.path
+        if path != "<stream>" and not path.lower().endswith(".tra"):
+            sink.emit(
+                "TRA-D04",
+                None,
+                None,
+                None,
+                f"the file name {Path(path).name!r} does not end in .tra",
+                hint="Cegid's checker refuses other extensions",
+            )
+        if totals.entries > config.max_movements or size > config.max_bytes:
+            sink.emit(
+                "TRA-D05",
+                None,
+                None,
+                None,
+                f"{totals.entries} entry lines, {size} "
+                f"bytes: above Loop's recommendation ({config.max_movements} lines, "
+                f"{config.max_bytes} bytes)",
+                hint="split the file",
+            )
+        for rule, needs, present in (
+            (
+                "TRA-X05",
+                "fiscal_years (or ***EXO records)",
+                config.fiscal_years or self.structure.fiscal_years,
+            ),
+            ("TRA-X09", "sections", config.sections is not None),
+            ("TRA-F18", "establishments", config.establishments is not None),
+            ("TRA-F24", "company_code", config.company_code is not None),
+        ):
+            if not present:
+                sink.emit(
+                    rule,
+                    None,
+                    None,
+                    None,
+                    f"{rule} skipped: no {needs} configured",
+                    severity="info",
+                )
+        dates = (
+            f", {totals.first_date:%d/%m/%Y} → {totals.last_date:%d/%m/%Y}"
+            if totals.first_date and totals.last_date
+            else ""
+        )
+        journals = ", ".join(f"{j} {n}" for j, n in sorted(totals.journals.items()))
+        sink.emit(
+            "TRA-D07",
+            None,
+            None,
+            None,
+            f"{totals.entries} entries in {totals.pieces} "
+            f"pièces ({journals or 'no journal'}){dates}; debit "
+            f"{money(self.pieces.debit)}, credit {money(self.pieces.credit)}",
+            severity="info",
+        )
+        # Pièce-level findings come out when a pièce closes; report in file order, whole-file
+        # findings last.
+        self.report.findings.sort(key=lambda f: (f.line is None, f.line or 0, f.column or 0))
+
+
+_ZERO = Decimal(0)

@@ -1,0 +1,110 @@
+"""Findings and the report that collects them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import attrs
+
+from ..summary import Totals
+from .rules import RULES, Severity
+from .settings import ValidationConfig
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One problem: which rule, how bad, where exactly, what the value was, how to fix it."""
+
+    rule: str
+    severity: Severity
+    line: int | None  # None for findings about the whole file
+    column: int | None
+    field: str | None
+    message: str
+    value: str | None = None
+    hint: str | None = None
+    source: str | None = attrs.field(default=None, repr=False, eq=False)  # the line's text
+
+    @property
+    def cegid_message(self) -> str:
+        return RULES[self.rule].cegid_message
+
+
+@attrs.define
+class Report:
+    """What `tratool.validate` found in one file."""
+
+    path: str
+    encoding: str
+    format: str | None = None  # STD / ETE, from the header
+    totals: Totals = attrs.field(factory=Totals)
+    findings: list[Finding] = attrs.field(factory=list)
+    counts: Counter[str] = attrs.field(factory=Counter)  # by severity, including dropped ones
+    dropped: int = 0  # findings past max_findings, counted but not kept
+
+    @property
+    def errors(self) -> int:
+        return self.counts["error"]
+
+    @property
+    def warnings(self) -> int:
+        return self.counts["warning"]
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def passed(self, *, strict: bool = False) -> bool:
+        """No error; with `strict`, no warning either."""
+        return self.ok and not (strict and self.warnings)
+
+    def rules(self) -> Counter[str]:
+        return Counter(f.rule for f in self.findings)
+
+
+class Sink:
+    """Applies the configured severities and the cap, then files findings in the report."""
+
+    def __init__(self, report: Report, config: ValidationConfig, max_findings: int) -> None:
+        self.report = report
+        self.config = config
+        self.max_findings = max_findings
+        self._levels: dict[tuple[str, Severity], Severity | None] = {}
+
+    def emit(
+        self,
+        rule: str,
+        line: int | None,
+        column: int | None,
+        field: str | None,
+        message: str,
+        *,
+        value: str | None = None,
+        hint: str | None = None,
+        severity: Severity | None = None,
+        source: str | None = None,
+    ) -> None:
+        default = severity or RULES[rule].severity
+        key = (rule, default)
+        if key not in self._levels:
+            self._levels[key] = self.config.severity_of(rule, default)
+        level = self._levels[key]
+        if level is None:
+            return
+        self.report.counts[level] += 1
+        if len(self.report.findings) >= self.max_findings:
+            self.report.dropped += 1
+            return
+        self.report.findings.append(
+            Finding(
+                rule=rule,
+                severity=level,
+                line=line,
+                column=column,
+                field=field,
+                message=message,
+                value=value,
+                hint=hint,
+                source=source,
+            )
+        )

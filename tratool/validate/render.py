@@ -1,0 +1,140 @@
+"""Reports as text (for people), JSON (for programs) and GitHub workflow commands (for CI)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from .findings import Finding, Report
+
+JSON_SCHEMA_VERSION = 1
+_STYLES = {"error": "red", "warning": "yellow", "info": "cyan"}
+_WINDOW = 72  # characters of the offending line shown around the column
+
+
+def _money(value: Any) -> str:
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
+
+
+def _excerpt(finding: Finding) -> list[str]:
+    """The offending line, cut around the column, with a caret under it."""
+    if finding.source is None or finding.column is None:
+        return []
+    line, column = finding.source, finding.column
+    start = max(0, min(column - 1 - _WINDOW // 2, len(line) - _WINDOW))
+    piece = line[start : start + _WINDOW].replace("\t", " ")
+    prefix = "…" if start else ""
+    suffix = "…" if start + _WINDOW < len(line) else ""
+    caret = " " * (len(prefix) + column - 1 - start) + "^"
+    return [f"    {prefix}{piece}{suffix}", f"    {caret}"]
+
+
+def text(reports: Sequence[Report], *, color: bool = False) -> str:
+    out: list[str] = []
+    for report in reports:
+        out.append(click.style(report.path, bold=True) if color else report.path)
+        for f in report.findings:
+            if f.rule == "TRA-D07":
+                continue  # the totals finding is the summary block below
+            where = ":".join(str(p) for p in (report.path, f.line, f.column) if p is not None)
+            level = click.style(f.severity, fg=_STYLES[f.severity]) if color else f.severity
+            field = f" {f.field}" if f.field else ""
+            out.append(f"{where}: {level} {f.rule}{field}: {f.message}")
+            out.extend(_excerpt(f))
+            if f.hint:
+                out.append(f"    hint: {f.hint}")
+        if report.dropped:
+            out.append(f"… {report.dropped} more finding(s) not shown (--max-findings)")
+        t = report.totals
+        dates = (
+            f"{t.first_date:%d/%m/%Y} → {t.last_date:%d/%m/%Y}"
+            if t.first_date and t.last_date
+            else "-"
+        )
+        journals = ", ".join(f"{j} ({n})" for j, n in sorted(t.journals.items())) or "-"
+        verdict = "ok" if report.ok else "FAILED"
+        if color:
+            verdict = click.style(verdict, fg="green" if report.ok else "red", bold=True)
+        out += [
+            f"  {verdict}: {report.errors} error(s), {report.warnings} warning(s), "
+            f"{report.counts['info']} info",
+            f"  lines {t.lines}, entries {t.entries}, pièces {t.pieces}, journals {journals}",
+            f"  dates {dates}, debit {_money(t.debit)}, credit {_money(t.credit)}",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    t = report.totals
+    return {
+        "path": report.path,
+        "ok": report.ok,
+        "encoding": report.encoding,
+        "format": report.format,
+        "summary": {
+            "lines": t.lines,
+            "entries": t.entries,
+            "pieces": t.pieces,
+            "debit": f"{t.debit:.2f}",
+            "credit": f"{t.credit:.2f}",
+            "first_date": t.first_date.isoformat() if t.first_date else None,
+            "last_date": t.last_date.isoformat() if t.last_date else None,
+            "journals": dict(sorted(t.journals.items())),
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "infos": report.counts["info"],
+            "findings_not_listed": report.dropped,
+        },
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "line": f.line,
+                "column": f.column,
+                "field": f.field,
+                "value": f.value,
+                "message": f.message,
+                "hint": f.hint,
+                "cegid_message": f.cegid_message or None,
+            }
+            for f in report.findings
+        ],
+    }
+
+
+def to_json(reports: Sequence[Report]) -> str:
+    document = {
+        "version": JSON_SCHEMA_VERSION,
+        "ok": all(r.ok for r in reports),
+        "files": [as_dict(r) for r in reports],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(reports: Sequence[Report]) -> str:
+    """GitHub Actions workflow commands: findings show inline on pull requests."""
+    command = {"error": "error", "warning": "warning", "info": "notice"}
+    out = []
+    for report in reports:
+        for f in report.findings:
+            props = [f"file={_escape_property(report.path)}"]
+            if f.line:
+                props.append(f"line={f.line}")
+            if f.column:
+                props.append(f"col={f.column}")
+            props.append(f"title={_escape_property(f.rule + (' ' + f.field if f.field else ''))}")
+            message = f.message + (f" — {f.hint}" if f.hint else "")
+            out.append(f"::{command[f.severity]} {','.join(props)}::{_escape_data(message)}")
+    return "\n".join(out)
