@@ -20,9 +20,13 @@ from ..lines import (
     scan_lines,
 )
 from ..values import parse_date
-from .fields import FieldRules
+from .analytics import AnalyticRules
+from .dossier import DossierRules
+from .entries import EntryRules
 from .findings import Report, Sink
-from .pieces import PieceRules, money
+from .line import entry_line, money
+from .parameters import ParameterRules
+from .pieces import PieceRules
 from .settings import ValidationConfig
 from .structure import StructureRules
 
@@ -74,9 +78,12 @@ class _Run:
         self.config = config
         self.sink = Sink(self.report, config, max_findings)
         self.structure = StructureRules(config, self.sink)
-        self.fields = FieldRules(config, self.sink)
-        self.pieces = PieceRules(
-            config, self.sink, self.structure.fiscal_years, self.structure.tiers
+        self.parameters = ParameterRules(config, self.sink)
+        self.fields = EntryRules(config, self.sink)
+        self.pieces = PieceRules(config, self.sink)
+        self.analytics = AnalyticRules(config, self.sink)
+        self.dossier = DossierRules(
+            config, self.sink, self.parameters.fiscal_years, self.parameters.tiers
         )
 
     def run(self, stream: object) -> Report:
@@ -140,7 +147,7 @@ class _Run:
                 structure.not_a_header(text)
             if kind is LineKind.PARAMETER:
                 totals.parameter_records += 1
-                structure.parameter(number, text, content)
+                self.parameters.add(number, text, content)
                 continue
             line_type = text[30:31].strip()
             if kind is LineKind.SPECIAL:
@@ -167,7 +174,10 @@ class _Run:
             if not analytic:
                 state, code, date = (wide[f.start : f.end] for f in _ETE_LETTERING)
                 lettering = (state.strip(), code.strip(), date)
-        self.pieces.add(number, text, raw, lettering, opening)
+        line = entry_line(number, text, raw, lettering, opening)
+        self.pieces.add(line)
+        self.analytics.add(line)
+        self.dossier.add(line)
         try:
             entry_date = parse_date(raw["date"])
         except ValueError:
@@ -184,7 +194,8 @@ class _Run:
 
     def _finish(self, endings: dict[str, int], size: int) -> None:
         sink, config, totals = self.sink, self.config, self.report.totals
-        self.pieces.finish()
+        for family in (self.pieces, self.analytics, self.dossier):
+            family.finish()
         totals.debit = Decimal(self.pieces.debit).scaleb(-2)
         totals.credit = Decimal(self.pieces.credit).scaleb(-2)
         if totals.entries == 0:
@@ -231,7 +242,7 @@ class _Run:
             (
                 "TRA-X05",
                 "fiscal_years (or ***EXO records)",
-                config.fiscal_years or self.structure.fiscal_years,
+                config.fiscal_years or self.parameters.fiscal_years,
             ),
             ("TRA-X09", "sections", config.sections is not None),
             ("TRA-F18", "establishments", config.establishments is not None),

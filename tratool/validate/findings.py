@@ -108,3 +108,37 @@ class Sink:
                 source=source,
             )
         )
+
+
+class RuleSet:
+    """Base of the rule families: the configuration they read and the sink they report to."""
+
+    def __init__(self, config: ValidationConfig, sink: Sink) -> None:
+        self.config = config
+        self.sink = sink
+
+    def report(
+        self,
+        rule: str,
+        line: int | None,
+        column: int | None,
+        field: str | None,
+        message: str,
+        text: str | None = None,
+        *,
+        hint: str | None = None,
+        severity: Severity | None = None,
+        value: str | None = None,
+    ) -> None:
+        """File a finding; `text` is the offending line, shown under the message."""
+        self.sink.emit(
+            rule,
+            line,
+            column,
+            field,
+            message,
+            value=value,
+            hint=hint,
+            severity=severity,
+            source=text,
+        )

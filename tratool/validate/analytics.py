@@ -1,0 +1,165 @@
+"""Analytic rules (TRA-X07 … TRA-X09): A lines split the general line just before them, O
+lines balance among themselves on the journal's axis, sections exist and are open."""
+
+from __future__ import annotations
+
+import attrs
+
+from .findings import RuleSet, Sink
+from .line import EntryLine, money
+from .settings import ValidationConfig
+
+
+@attrs.define
+class GeneralLine:
+    """The last general line: A lines that follow split it."""
+
+    line: int
+    text: str
+    key: tuple[str, str, str]
+    account: str
+    direction: str
+    amount: int
+    axes: dict[str, int] = attrs.field(factory=dict)
+
+
+class AnalyticRules(RuleSet):
+    def __init__(self, config: ValidationConfig, sink: Sink) -> None:
+        super().__init__(config, sink)
+        self.general: GeneralLine | None = None
+        self._key: tuple[str, str, str] | None = None
+        self._first: tuple[int, str] = (0, "")  # the pièce's first line and its text
+        self._analytic_only = 0  # O lines of the pièce, debit - credit
+
+    def add(self, line: EntryLine) -> None:
+        number, text, raw = line.number, line.text, line.raw
+        if line.key != self._key:
+            self._close_piece()
+            self._key, self._first = line.key, (number, text)
+        if line.line_type == "A":
+            self._analytic(number, text, raw, line.keeping)
+        elif line.line_type == "O":
+            self._analytic_only += line.signed
+            self._journal_axis(number, text, line.key[0], raw["axis"].strip())
+        else:
+            self._close_general()
+            self.general = GeneralLine(
+                number, text, line.key, raw["account"].strip(), raw["direction"], line.keeping
+            )
+        if line.line_type in ("A", "H", "O"):
+            self._section(number, text, raw)
+
+    def _close_piece(self) -> None:
+        self._close_general()
+        if self._analytic_only and self._key is not None:
+            journal, _, number = self._key
+            self.report(
+                "TRA-X08",
+                self._first[0],
+                131,
+                "amount",
+                f"the analytic-only lines of pièce {journal} {number} do not balance "
+                f"({money(self._analytic_only)})",
+                self._first[1],
+                hint="Cegid would add a line on the waiting section",
+            )
+        self._analytic_only = 0
+
+    def _analytic(self, number: int, text: str, raw: dict[str, str], amount: int) -> None:
+        general = self.general
+        if general is None or general.key != self._key:
+            self.report(
+                "TRA-X07",
+                number,
+                31,
+                "line_type",
+                "an analytic line that follows no general line of its pièce",
+                text,
+                hint="Cegid hangs it on the last general line it saw",
+            )
+            return
+        account, direction = raw["account"].strip(), raw["direction"]
+        if account != general.account or direction != general.direction:
+            self.report(
+                "TRA-X07",
+                number,
+                14,
+                "account",
+                f"analytic line on {account} "
+                f"{direction} does not match its general line {general.line} "
+                f"({general.account} {general.direction})",
+                text,
+            )
+        axis = raw["axis"].strip() or "A1"
+        general.axes[axis] = general.axes.get(axis, 0) + amount
+        chart = self.config.chart_of_accounts
+        if chart is not None and account in chart and axis not in chart[account].ventilable:
+            self.report(
+                "TRA-X07",
+                number,
+                219,
+                "axis",
+                f"account {account} is not ventilable on axis {axis}",
+                text,
+                hint="Cegid would drop the analytic split",
+            )
+
+    def _close_general(self) -> None:
+        general, self.general = self.general, None
+        if general is None:
+            return
+        for axis, total in sorted(general.axes.items()):
+            if total != general.amount:
+                self.report(
+                    "TRA-X07",
+                    general.line,
+                    131,
+                    "amount",
+                    f"the analytic lines on "
+                    f"{axis} sum to {money(total)}, the general line is "
+                    f"{money(general.amount)}",
+                    general.text,
+                    hint="Cegid would post the gap on the waiting section, or absorb it silently",
+                )
+
+    def _journal_axis(self, number: int, text: str, journal: str, axis: str) -> None:
+        info = (self.config.journals or {}).get(journal)
+        if info is not None and info.axis and axis != info.axis:
+            self.report(
+                "TRA-X08",
+                number,
+                219,
+                "axis",
+                f"analytic-only line on axis {axis!r}; journal {journal} works on {info.axis}",
+                text,
+            )
+
+    def _section(self, number: int, text: str, raw: dict[str, str]) -> None:
+        sections = self.config.sections
+        if sections is None:
+            return
+        key = f"{raw['axis'].strip() or 'A1'}/{raw['auxiliary'].strip()}"
+        if key not in sections:
+            self.report(
+                "TRA-X09",
+                number,
+                32,
+                "auxiliary",
+                f"section {key} is not a known section of the dossier",
+                text,
+                value=raw["auxiliary"],
+            )
+        elif sections[key]:
+            self.report(
+                "TRA-X09",
+                number,
+                32,
+                "auxiliary",
+                f"section {key} is closed",
+                text,
+                hint="a closed section stops the import",
+                value=raw["auxiliary"],
+            )
+
+    def finish(self) -> None:
+        self._close_piece()

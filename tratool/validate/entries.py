@@ -1,0 +1,311 @@
+"""Field rules that look at several fields of one entry line (TRA-F05, F07, F11, F15, F17, F19)
+and at its ETE part (TRA-F21 … F24); the single-field checks they run first are in fields.py."""
+
+from __future__ import annotations
+
+import re
+
+from .. import layout
+from .fields import (
+    AXES,
+    CACHE_LIMIT,
+    SECTION_LINE_TYPES,
+    SINGLE_FIELD_CHECKS,
+    TIERS_LINE_TYPES,
+    Issue,
+    amount_issues,
+    date_issue,
+)
+from .findings import Sink
+from .settings import ValidationConfig
+
+_FIELDS = {f.name: f for f in layout.ENTRY.fields}
+
+
+class EntryRules:
+    """Runs the field rules on one entry line's raw fields."""
+
+    def __init__(self, config: ValidationConfig, sink: Sink) -> None:
+        self.config = config
+        self.sink = sink
+        self._cache: dict[tuple[str, str], tuple[Issue, ...]] = {}
+        self._tiers_missing = config.tiers is None
+
+    def check(self, number: int, text: str, raw: dict[str, str]) -> None:
+        cache = self._cache
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()  # keeps memory flat on files with very many distinct values
+        for name, check in SINGLE_FIELD_CHECKS.items():
+            value = raw[name]
+            key = (name, value)
+            issues = cache.get(key)
+            if issues is None:
+                issues = cache[key] = check(value, self.config)
+            for issue in issues:
+                self._emit(number, text, name, value, issue)
+        self._line_checks(number, text, raw)
+
+    def _emit(self, number: int, text: str, name: str, value: str, issue: Issue) -> None:
+        f = _FIELDS.get(name) or layout.ETE_GENERAL.field(name)
+        self.sink.emit(
+            issue.rule,
+            number,
+            f.pos,
+            name,
+            issue.message,
+            value=value,
+            hint=issue.hint,
+            severity=issue.severity,
+            source=text,
+        )
+
+    def _line_checks(self, number: int, text: str, raw: dict[str, str]) -> None:
+        line_type = raw["line_type"].strip()
+        auxiliary = raw["auxiliary"].strip()
+        emit = self._emit
+        # TRA-F05: the auxiliary is read only on X lines.
+        if line_type not in SECTION_LINE_TYPES:
+            if auxiliary and line_type not in TIERS_LINE_TYPES:
+                emit(
+                    number,
+                    text,
+                    "line_type",
+                    raw["line_type"],
+                    Issue(
+                        "TRA-F05",
+                        f"auxiliary {auxiliary!r} on a line whose type is not X",
+                        "put X in column 31: otherwise Cegid silently ignores the auxiliary",
+                    ),
+                )
+            elif line_type in TIERS_LINE_TYPES:
+                self._auxiliary(number, text, raw, auxiliary)
+        # TRA-F07
+        if line_type == "X" and not raw["reference"].strip():
+            emit(
+                number,
+                text,
+                "reference",
+                raw["reference"],
+                Issue(
+                    "TRA-F07",
+                    "a tiers line without a reference",
+                    "the reference serves lettering and duplicate checks",
+                ),
+            )
+        # TRA-F11 / TRA-F17: amounts, with the currency's decimals.
+        currency = raw["currency"].strip() or self.config.dossier_currency
+        decimals = self.config.currencies.get(currency, 2)
+        for name in ("amount", "amount2", "amount3"):
+            for issue in amount_issues(raw[name], name, decimals, self.config):
+                emit(number, text, name, raw[name], issue)
+        code = raw["amount_code"].strip() or "E--"
+        for position, name in ((1, "amount2"), (2, "amount3")):
+            if len(code) > position and code[position] not in "- " and not raw[name].strip():
+                emit(
+                    number,
+                    text,
+                    name,
+                    raw[name],
+                    Issue(
+                        "TRA-F17",
+                        f"amount code {code!r} names {name}, which is blank",
+                        "Cegid would book 0",
+                    ),
+                )
+        # TRA-F15
+        rate = raw["exchange_rate"].strip()
+        if rate and not re.fullmatch(r"\d+(?:[.,]\d*)?", rate):
+            emit(
+                number,
+                text,
+                "exchange_rate",
+                raw["exchange_rate"],
+                Issue("TRA-F15", f"exchange rate {rate!r} is not a number"),
+            )
+        elif not rate and currency != self.config.dossier_currency:
+            emit(
+                number,
+                text,
+                "exchange_rate",
+                raw["exchange_rate"],
+                Issue(
+                    "TRA-F15",
+                    f"no exchange rate for currency {currency}",
+                    "Cegid would take its own rate table's, which may differ from the document",
+                ),
+            )
+        self._axis(number, text, raw, line_type, auxiliary)
+
+    def _auxiliary(self, number: int, text: str, raw: dict[str, str], auxiliary: str) -> None:
+        emit = self._emit
+        if not auxiliary:
+            emit(
+                number,
+                text,
+                "auxiliary",
+                raw["auxiliary"],
+                Issue(
+                    "TRA-F05",
+                    "an X line without an auxiliary",
+                    "Cegid would substitute its waiting tiers",
+                ),
+            )
+            return
+        if auxiliary != auxiliary.upper() or "'" in auxiliary:
+            emit(
+                number,
+                text,
+                "auxiliary",
+                raw["auxiliary"],
+                Issue(
+                    "TRA-F05",
+                    f"auxiliary {auxiliary!r} has lower case or a quote",
+                    "Cegid silently upper-cases it and turns ' into 0",
+                ),
+            )
+        length = self.config.auxiliary_length
+        if length is not None and len(auxiliary) > length:
+            emit(
+                number,
+                text,
+                "auxiliary",
+                raw["auxiliary"],
+                Issue(
+                    "TRA-F05",
+                    f"auxiliary {auxiliary!r} is longer than {length} characters",
+                    "Cegid would truncate it",
+                ),
+            )
+        if self.config.tiers is not None and auxiliary not in self.config.tiers:
+            emit(
+                number,
+                text,
+                "auxiliary",
+                raw["auxiliary"],
+                Issue(
+                    "TRA-F05", f"auxiliary {auxiliary!r} is not a known tiers", severity="warning"
+                ),
+            )
+
+    def _axis(
+        self, number: int, text: str, raw: dict[str, str], line_type: str, section: str
+    ) -> None:
+        axis = raw["axis"].strip()
+        emit = self._emit
+        if line_type in SECTION_LINE_TYPES:
+            if axis == "A":
+                emit(
+                    number,
+                    text,
+                    "axis",
+                    raw["axis"],
+                    Issue("TRA-F19", "axis 'A' is read as A1", "write A1", "warning"),
+                )
+            elif axis not in AXES:
+                emit(
+                    number,
+                    text,
+                    "axis",
+                    raw["axis"],
+                    Issue(
+                        "TRA-F19",
+                        f"analytic axis {axis or 'blank'!r} is not A1 to A5",
+                        "Cegid would silently use A1",
+                    ),
+                )
+            if not section:
+                emit(
+                    number,
+                    text,
+                    "auxiliary",
+                    raw["auxiliary"],
+                    Issue("TRA-F19", f"an analytic ({line_type}) line without a section"),
+                )
+        elif axis:
+            emit(
+                number,
+                text,
+                "axis",
+                raw["axis"],
+                Issue(
+                    "TRA-F19",
+                    f"axis {axis!r} on a general line",
+                    "only A, H and O lines use it",
+                    "warning",
+                ),
+            )
+
+    def check_extension(self, number: int, text: str, lay: layout.Layout) -> None:
+        """TRA-F21 … TRA-F24 on the ETE part of a line."""
+        padded = text.ljust(lay.end)
+
+        def raw(name: str) -> str:
+            f = lay.field(name)
+            return padded[f.start : f.end]
+
+        emit = self._emit
+        opening = raw("opening_kind").strip()
+        if opening not in ("", "N", "H", "OAN"):
+            emit(
+                number,
+                text,
+                "opening_kind",
+                raw("opening_kind"),
+                Issue("TRA-F21", f"opening kind {opening!r} is not N, H or OAN"),
+            )
+        state, code = raw("lettering_state").strip(), raw("lettering_code").strip()
+        if state not in ("", "RI", "AL", "PL", "TL"):
+            emit(
+                number,
+                text,
+                "lettering_state",
+                raw("lettering_state"),
+                Issue("TRA-F22", f"lettering state {state!r} is not RI, AL, PL or TL"),
+            )
+        elif (code and not state) or (state in ("PL", "TL") and not code):
+            emit(
+                number,
+                text,
+                "lettering_state",
+                raw("lettering_state"),
+                Issue("TRA-F22", f"lettering code {code!r} and state {state!r} do not go together"),
+            )
+        elif code and state in ("TL", "PL") and (state == "TL") != (code == code.upper()):
+            emit(
+                number,
+                text,
+                "lettering_code",
+                raw("lettering_code"),
+                Issue(
+                    "TRA-F22",
+                    f"lettering code {code!r} does not match state {state}",
+                    "an upper-case code means total lettering (TL), lower or mixed case partial "
+                    "(PL)",
+                ),
+            )
+        for f in lay.fields:
+            if f.kind is layout.Kind.DATE:
+                issue = date_issue("TRA-F23", padded[f.start : f.end], f.name)
+                if issue is not None:
+                    self.sink.emit(
+                        issue.rule,
+                        number,
+                        f.pos,
+                        f.name,
+                        issue.message,
+                        value=padded[f.start : f.end],
+                        hint="Cegid would silently use 01/01/1900",
+                        source=text,
+                    )
+        company = raw("company_code").strip()
+        expected = self.config.company_code
+        if company and expected is not None and company != expected:
+            emit(
+                number,
+                text,
+                "company_code",
+                raw("company_code"),
+                Issue(
+                    "TRA-F24", f"company code {company!r} differs from the dossier's {expected!r}"
+                ),
+            )

@@ -1,0 +1,81 @@
+"""One entry line as the cross-line rules see it: its raw fields, and what they all derive
+from them once (the pièce key, the sign, the amounts in hundredths)."""
+
+from __future__ import annotations
+
+import attrs
+
+from .. import layout
+
+_ANALYTIC = layout.ANALYTIC_LINE_TYPES
+
+
+def cents(raw: str) -> int:
+    """An amount field in hundredths; 0 for what the field rules report as invalid."""
+    text = raw.strip().replace(",", ".")
+    if not text:
+        return 0
+    negative = text.startswith("-")
+    units, _, fraction = text.lstrip("+-").partition(".")
+    if not units.isdigit() or (fraction and not fraction.isdigit()):
+        return 0
+    value = int(units) * 100 + int((fraction + "00")[:2])
+    return -value if negative else value
+
+
+def day(raw: str) -> str:
+    """A raw JJMMAAAA field as people read it: 31/04/2024 (even when impossible)."""
+    text = raw.strip()
+    return f"{text[:2]}/{text[2:4]}/{text[4:]}" if len(text) == 8 and text.isdigit() else repr(text)
+
+
+def money(value: int) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}{abs(value) // 100},{abs(value) % 100:02}"
+
+
+@attrs.frozen
+class EntryLine:
+    number: int
+    text: str
+    raw: dict[str, str]  # the standard fields, as sliced
+    line_type: str
+    key: tuple[str, str, str]  # (journal, date, piece number): tratool's pièce key
+    sign: int  # +1 debit, -1 credit, 0 for an invalid direction (TRA-F10 reports it)
+    keeping: int  # the amount in the keeping currency, hundredths
+    foreign: int  # the amount in the foreign currency, when the amount code names one
+    lettering: tuple[str, str, str] = ("", "", "")  # ETE state, code, max date
+    opening: str = ""  # ETE opening kind
+
+    @property
+    def general(self) -> bool:
+        """General lines (blank, X, H…) count in the balance; A and O lines do not."""
+        return self.line_type not in _ANALYTIC
+
+    @property
+    def signed(self) -> int:
+        return self.sign * self.keeping
+
+
+def entry_line(
+    number: int,
+    text: str,
+    raw: dict[str, str],
+    lettering: tuple[str, str, str] = ("", "", ""),
+    opening: str = "",
+) -> EntryLine:
+    direction = raw["direction"]
+    code = (raw["amount_code"].strip() or "E--").ljust(3, "-")
+    amounts = (raw["amount"], raw["amount2"], raw["amount3"])
+    return EntryLine(
+        number=number,
+        text=text,
+        raw=raw,
+        line_type=raw["line_type"].strip(),
+        key=(raw["journal"].strip(), raw["date"], raw["piece_number"].strip()),
+        sign=1 if direction == "D" else -1 if direction == "C" else 0,
+        keeping=cents(amounts[code.index("E")] if "E" in code else amounts[0]),
+        foreign=cents(amounts[code.index("D")]) if "D" in code else 0,
+        lettering=lettering,
+        opening=opening,
+    )

@@ -1,0 +1,169 @@
+"""Parameter records (TRA-S08, TRA-S12, TRA-S13): known codes, coherent contents, and the
+facts they bring (fiscal years from ***EXO, tiers from ***CAE) for the cross-line rules."""
+
+from __future__ import annotations
+
+from .. import layout
+from ..values import parse_date
+from .findings import RuleSet, Sink
+from .settings import FiscalYear, ValidationConfig
+
+EXERCISE_STATES = frozenset({"OUV", "CDE", "CPR", "CLO", "NON"})
+JOURNAL_NATURES = frozenset("ACH ANA BQE CAI CLO ECC EXT OD ODA REG VTE ANO".split())
+ACCOUNT_NATURES = frozenset("BQE CAI CHA COC COD COF COS DIV EXT IMO PRO TIC TID".split())
+TIERS_NATURES = frozenset({"AUC", "AUD", "CLI", "DIV", "FOU", "SAL"})
+DOSSIER_RECORDS = frozenset({"PS1", "PS2", "PS3", "PS4", "PS5", "EXO", "ETB", "DEV", "MDP", "MDR"})
+
+
+class ParameterRules(RuleSet):
+    def __init__(self, config: ValidationConfig, sink: Sink) -> None:
+        super().__init__(config, sink)
+        self.fiscal_years: list[FiscalYear] = []  # from ***EXO records
+        self.tiers: dict[str, tuple[str, str]] = {}  # from ***CAE: code -> (nature, collective)
+        self._exercise_codes: set[str] = set()
+        self._open_exercises = 0
+        self._dossier_record_reported = False
+
+    def add(self, number: int, text: str, content: str) -> None:
+        prefix, code = text[:3], text[3:6]
+        if prefix != "***":
+            self.report(
+                "TRA-S08",
+                number,
+                1,
+                None,
+                f"parameter record with prefix {prefix!r}",
+                text,
+                value=text[:6],
+                hint="Cegid reads ### and ¥¥¥ like ***; tratool writes ***",
+            )
+        name = "TL" if text[3:5] == "TL" else code
+        if name not in layout.KNOWN_PARAMETER_CODES:
+            self.report(
+                "TRA-S08",
+                number,
+                4,
+                None,
+                f"unknown record code {code!r}",
+                text,
+                value=code,
+                hint="Cegid silently ignores the record and its content",
+            )
+            return
+        if content == "JRL" and name in DOSSIER_RECORDS and not self._dossier_record_reported:
+            self._dossier_record_reported = True
+            self.report(
+                "TRA-S13",
+                number,
+                4,
+                None,
+                f"a JRL file carries a dossier-level ***{name} record",
+                text,
+                value=code,
+                hint="a journal import needs none; their effect in Loop is unknown",
+            )
+        check = getattr(self, f"_record_{name.lower()}", None)
+        if check is not None:
+            check(number, text.ljust(1100))
+
+    def _bad(self, number: int, column: int, message: str, text: str) -> None:
+        self.report(
+            "TRA-S12",
+            number,
+            column,
+            None,
+            message,
+            text.rstrip(),
+            value=text[column - 1 : column + 2],
+        )
+
+    def _record_ps2(self, number: int, text: str) -> None:
+        checks = [(7, "general account length", 6), (10, "auxiliary length", 6)]
+        checks += [(13 + 3 * axis, f"axis {axis + 1} section length", 3) for axis in range(5)]
+        for column, what, minimum in checks:
+            raw = text[column - 1 : column + 1].strip()
+            if not raw:
+                continue
+            if not raw.isdigit() or not minimum <= int(raw) <= 17:
+                self._bad(number, column, f"PS2 {what} {raw!r} is not {minimum} to 17", text)
+        for column, expected, what in (
+            (7, self.config.general_account_length, "general"),
+            (10, self.config.auxiliary_length, "auxiliary"),
+        ):
+            raw = text[column - 1 : column + 1].strip()
+            if expected is not None and raw.isdigit() and int(raw) != expected:
+                self._bad(
+                    number,
+                    column,
+                    f"PS2 {what} length {raw} differs from the "
+                    f"dossier's {expected}: the import would abort",
+                    text,
+                )
+
+    def _record_ps5(self, number: int, text: str) -> None:
+        currency, euro = text[6:9].strip(), text[10:11]
+        if currency not in ("EUR", "FRF"):
+            self._bad(number, 7, f"PS5 keeping currency {currency!r} is not EUR or FRF", text)
+        elif (currency == "EUR") != (euro == "X") and euro.strip():
+            self._bad(number, 11, f"PS5 euro flag {euro!r} contradicts currency {currency}", text)
+
+    def _record_exo(self, number: int, text: str) -> None:
+        fields = {f.name: text[f.start : f.end] for f in layout.EXERCISE.fields}
+        code, state = fields["code"].strip(), fields["state"].strip()
+        if not (code.isdigit() and 1 <= int(code) <= 999):
+            self._bad(number, 7, f"EXO code {code!r} is not 001 to 999", text)
+        elif code in self._exercise_codes:
+            self._bad(number, 7, f"EXO code {code} appears twice", text)
+        self._exercise_codes.add(code)
+        try:
+            start, end = parse_date(fields["start"]), parse_date(fields["end"])
+        except ValueError as exc:
+            self._bad(number, 10, f"EXO {exc}", text)
+            return
+        if start is None or end is None or start.day != 1 or end.day < 28 or end <= start:
+            self._bad(
+                number,
+                10,
+                f"EXO dates {fields['start']}-{fields['end']} are not the "
+                "first and last day of an exercise",
+                text,
+            )
+            return
+        if state not in EXERCISE_STATES:
+            self._bad(number, 26, f"EXO state {state!r} is not OUV, CDE, CPR, CLO or NON", text)
+            return
+        self._open_exercises += state == "OUV"
+        if state == "OUV" and self._open_exercises == 3:
+            self._bad(number, 26, "more than two open exercises", text)
+        self.fiscal_years.append(FiscalYear(start, end, state))
+
+    def _record_jal(self, number: int, text: str) -> None:
+        fields = {f.name: text[f.start : f.end].strip() for f in layout.JOURNAL.fields}
+        nature, mode = fields["nature"], fields["entry_mode"]
+        if nature not in JOURNAL_NATURES:
+            self._bad(number, 45, f"JAL nature {nature!r} is not a journal nature", text)
+        elif nature in ("BQE", "CAI") and not fields["counterpart_account"]:
+            self._bad(number, 54, f"JAL {nature} journal without its account", text)
+        elif nature == "ODA" and not fields["axis"]:
+            self._bad(number, 71, "JAL ODA journal without its axis", text)
+        if mode not in ("", "-", "BOR", "LIB"):
+            self._bad(number, 74, f"JAL entry mode {mode!r} is not -, BOR or LIB", text)
+
+    def _record_cgn(self, number: int, text: str) -> None:
+        fields = {f.name: text[f.start : f.end] for f in layout.GENERAL_ACCOUNT.fields}
+        if fields["nature"].strip() not in ACCOUNT_NATURES:
+            self._bad(
+                number,
+                59,
+                f"CGN nature {fields['nature'].strip()!r} is not an account nature",
+                text,
+            )
+        flags = fields["lettrable"] + fields["pointable"] + fields["ventilable_axes"]
+        if any(c not in "X- " for c in flags):
+            self._bad(number, 62, f"CGN flags {flags!r} are not X or -", text)
+
+    def _record_cae(self, number: int, text: str) -> None:
+        fields = {f.name: text[f.start : f.end].strip() for f in layout.TIERS.fields}
+        if fields["nature"] not in TIERS_NATURES:
+            self._bad(number, 59, f"CAE nature {fields['nature']!r} is not a tiers nature", text)
+        self.tiers[fields["code"]] = (fields["nature"], fields["collective_account"])
