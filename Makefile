@@ -15,6 +15,7 @@ $(BIN)/tratool: pyproject.toml
 demo: $(BIN)/tratool
 	$(BIN)/tratool --version
 	$(BIN)/tratool show fixtures/ventes-std.tra
+	$(BIN)/tratool validate fixtures/ventes-std.tra fixtures/achats-ete.tra fixtures/dossier-cae.tra
 	$(BIN)/tratool export fixtures/ventes-std.tra --to json | head -c 1200; echo ...
 
 lint: $(BIN)/tratool

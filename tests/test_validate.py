@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import tratool
 from tests.conftest import FIXTURES
 from tratool.cli import main
-from tratool.validate import ValidationConfig, validate
+from tratool.validation import ValidationConfig, validate
 
 LABEL_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzéèàçùêôÉ '-/0123456789"
 
@@ -217,3 +217,34 @@ def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
     code, _, err = run("validate", "--config", str(bad), str(FIXTURES / "ventes-std.tra"))
     assert code == 2
     assert "unknown key(s) in [validate]: nope" in err
+
+
+def test_docs_list_every_rule_with_its_default_severity() -> None:
+    from tests.conftest import ROOT
+    from tratool.validation import RULES
+
+    doc = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"| `{rule.id}` | {rule.severity} | {rule.title} |" in doc
+
+
+def test_docs_configuration_example_is_valid(tmp_path: Path) -> None:
+    import re
+
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"```toml\n(.*?)```", doc, re.S)
+    (tmp_path / "tratool.toml").write_text(example, encoding="utf-8")
+    (tmp_path / "plan-comptable.csv").write_text(
+        "account;nature;lettrable;ventilable\n41100000;COC;X;\n70610000;PRO;-;A1\n",
+        encoding="utf-8",
+    )
+    config = tratool.validation.config_for(_copy_fixture(tmp_path))
+    assert config.general_account_length == 8
+    assert config.journals is not None
+    assert config.journals["BQ1"].mode == "BOR"
+    assert config.chart_of_accounts is not None
+    assert config.chart_of_accounts["70610000"].ventilable == frozenset({"A1"})
+    assert config.severity == {"TRA-X11": "off", "TRA-D02": "error"}
+    assert config.fiscal_years[1].state == "CLO"

@@ -14,7 +14,7 @@ import pytest
 
 import tratool
 from tratool import layout
-from tratool.validate import RULES, FiscalYear, JournalInfo, ValidationConfig, validate
+from tratool.validation import RULES, FiscalYear, JournalInfo, ValidationConfig, validate
 
 D = dt.date
 
@@ -80,7 +80,7 @@ def run(
     name: str = "x.tra",
     ending: str = "\r\n",
     encoding: str = "cp1252",
-) -> tratool.validate.Report:
+) -> tratool.validation.Report:
     data = "".join(line + ending for line in lines).encode(encoding)
     stream = io.BytesIO(data)
     stream.name = name  # type: ignore[attr-defined]
@@ -761,3 +761,26 @@ def test_max_findings_counts_the_rest() -> None:
     assert len(report.findings) == 1
     assert report.counts["warning"] == 3
     assert report.dropped >= 2
+
+
+def test_each_silent_repair_is_an_error_at_its_place() -> None:
+    """The cases Cegid 'repairs' without a word, from the issue: all errors, all located."""
+    lines = [
+        H,
+        *(put(x, "piece_number", "201") for x in STD[1:3]),  # pièce 201 lacks its VAT line
+        *(put(put(x, "piece_number", "202"), "date", "31042024") for x in STD[1:]),
+        *(put(x, "piece_number", "203") for x in [L1, put(L2, "direction", "X"), L3]),
+        *(put(put(x, "piece_number", "204"), "piece_type", "ZZ") for x in STD[1:]),
+    ]
+    report = run(lines)
+    located = {(f.rule, f.line, f.column) for f in report.findings if f.severity == "error"}
+    assert ("TRA-X01", 2, 152) in located  # unbalanced: Cegid balances on the waiting account
+    assert ("TRA-F02", 4, 4) in located  # 31/04 becomes 30/04
+    assert ("TRA-F10", 8, 130) in located  # a sens other than D/C posts a zero amount
+    assert ("TRA-F03", 10, 12) in located  # an unknown piece type becomes OD
+    missing_header = run(STD[1:])
+    assert ("TRA-S02", 1, 1) in {(f.rule, f.line, f.column) for f in missing_header.findings}
+    utf8 = run([H, put(L1, "label", "Réglement"), L2, L3], encoding="utf-8")
+    assert ("TRA-D01", 2, 85, "error") in {
+        (f.rule, f.line, f.column, f.severity) for f in utf8.findings
+    }

@@ -143,3 +143,11 @@ def test_ete_line_stops_after_last_used_field() -> None:
 def test_not_a_number_amount_is_refused() -> None:
     with pytest.raises(tratool.WriteError, match="not a finite number"):
         list(tratool.render_lines([attrs.evolve(ENTRY, amount=Decimal("NaN"))]))
+
+
+def test_debit_and_credit_follow_the_amount_code() -> None:
+    foreign = attrs.evolve(
+        ENTRY, amount=Decimal("110.00"), amount2=Decimal("100.00"), amount_code="DE-"
+    )
+    assert (foreign.credit, foreign.debit) == (Decimal("100.00"), 0)
+    assert ENTRY.credit == Decimal("1200.5")

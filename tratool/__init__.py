@@ -27,6 +27,7 @@ from .records import (
 )
 from .summary import Summary, Totals, summarize
 from .transliterate import Change
+from .validation import Report, ValidationConfig, validate
 from .writer import WriteResult, render_lines, write
 
 __version__ = "0.1.0"
@@ -44,12 +45,14 @@ __all__ = [
     "ParseError",
     "RawLine",
     "Record",
+    "Report",
     "Summary",
     "Tiers",
     "Totals",
     "TraError",
     "TraReader",
     "UnreadableInput",
+    "ValidationConfig",
     "WriteError",
     "WriteProblem",
     "WriteResult",
@@ -58,5 +61,6 @@ __all__ = [
     "read_text",
     "render_lines",
     "summarize",
+    "validate",
     "write",
 ]

@@ -20,7 +20,7 @@ from .errors import ParseError, TraError, UnreadableInput
 from .fsutil import atomic_output, same_file
 from .reader import read
 from .summary import Summary, summarize
-from .validate import ValidationConfig, config_for, render, validate
+from .validation import ValidationConfig, config_for, render, validate
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 

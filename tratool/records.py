@@ -190,12 +190,20 @@ class Entry:
         return self.line_type in layout.ANALYTIC_LINE_TYPES
 
     @property
+    def keeping_amount(self) -> Decimal:
+        """The amount in the dossier's keeping currency: the column whose `amount_code`
+        letter is ``E`` (amount 1 for the usual ``E--``)."""
+        column = (self.amount_code or "E--").find("E")
+        chosen = (self.amount, self.amount2, self.amount3)[column] if 0 <= column < 3 else None
+        return chosen if chosen is not None else (self.amount or _ZERO)
+
+    @property
     def debit(self) -> Decimal:
-        return (self.amount or _ZERO) if self.direction == "D" else _ZERO
+        return self.keeping_amount if self.direction == "D" else _ZERO
 
     @property
     def credit(self) -> Decimal:
-        return (self.amount or _ZERO) if self.direction == "C" else _ZERO
+        return self.keeping_amount if self.direction == "C" else _ZERO
 
     @property
     def piece_key(self) -> tuple[str, dt.date | None, int | None]:
