@@ -6,6 +6,12 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test lint clean
 
+# Azurite (the Azure Storage emulator), pinned in package.json / package-lock.json.
+node_modules/.bin/azurite-blob: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	node_modules/.bin/azurite-blob --version
+	touch $@
+
 $(BIN)/tratool: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -23,8 +29,8 @@ lint: $(BIN)/tratool
 	$(BIN)/ruff format --check tratool tests fixtures
 	$(BIN)/mypy tratool
 
-test: lint
+test: lint node_modules/.bin/azurite-blob
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis

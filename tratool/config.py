@@ -8,6 +8,8 @@ disables a check.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -113,3 +115,16 @@ def _toml_value(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()  # type: ignore[no-any-return]
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+_DURATION = re.compile(r"(\d+)\s*([smhdw])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``48h``, ``2d``, ``90m``, ``1h30m`` -> timedelta. Raises ValueError on anything else."""
+    cleaned = text.strip().lower()
+    parts = _DURATION.findall(cleaned)
+    if not parts or _DURATION.sub("", cleaned).strip():
+        raise ValueError(f"{text!r} is not a duration such as 48h, 2d or 90m")
+    return sum((dt.timedelta(**{_UNITS[u]: int(n)}) for n, u in parts), dt.timedelta())

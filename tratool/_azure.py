@@ -1,0 +1,270 @@
+"""The azure-storage-blob side of `tratool.storage`: one session class per credential mode.
+
+Kept apart so that commands which never touch storage never import the Azure SDK.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ResourceExistsError,
+    ServiceRequestError,
+)
+from azure.storage.blob import (
+    BlobSasPermissions,
+    BlobServiceClient,
+    ContainerClient,
+    ContentSettings,
+    ExponentialRetry,
+    generate_blob_sas,
+)
+
+from .storage import (
+    CLOCK_SKEW,
+    DELEGATION_KEY_LIMIT,
+    MINIMUM_EXPIRY,
+    Progress,
+    StorageConfigError,
+    StorageTarget,
+    StorageTransportError,
+    _require_https,
+    is_loopback,
+)
+
+
+def _account_name(url: str) -> str:
+    name: str | None = BlobServiceClient(url).account_name
+    if not name:
+        raise StorageConfigError(f"{url}: no storage account name in this URL")
+    return name
+
+
+def _client_options(target: StorageTarget) -> dict[str, Any]:
+    # Explicit retries and timeouts: the SDK's default first retry waits 15 seconds.
+    return {
+        "retry_policy": ExponentialRetry(
+            initial_backoff=2,
+            increment_base=2,
+            retry_total=target.retry_total,
+            random_jitter_range=1,
+        ),
+        "connection_timeout": target.connection_timeout,
+        "read_timeout": target.read_timeout,
+    }
+
+
+def _transport_error(action: str, exc: Exception) -> StorageTransportError:
+    if isinstance(exc, ClientAuthenticationError):
+        return StorageTransportError(f"{action}: storage refused the credentials ({exc.reason})")
+    if isinstance(exc, HttpResponseError):
+        code = getattr(exc, "error_code", None) or exc.reason
+        return StorageTransportError(f"{action}: storage answered HTTP {exc.status_code} {code}")
+    return StorageTransportError(f"{action}: storage cannot be reached ({exc})")
+
+
+class Session:
+    """An open connection to one container, able to upload and to mint a read URL."""
+
+    container: ContainerClient
+    expires_at: dt.datetime
+
+    @staticmethod
+    def open(target: StorageTarget, *, now: dt.datetime, expires_at: dt.datetime) -> Session:
+        if target.connection_string or (target.account_url and target.account_key):
+            return KeySession(target, now, expires_at)
+        if target.account_url:
+            return DelegationSession(target, now, expires_at)
+        if target.container_sas_url:
+            return ContainerSasSession(target, now, expires_at)
+        raise StorageConfigError(
+            "no storage credentials: set AZURE_STORAGE_CONNECTION_STRING, or "
+            "AZURE_STORAGE_ACCOUNT_URL with AZURE_STORAGE_ACCOUNT_KEY (or an Entra ID login), "
+            "or TRATOOL_STORAGE_CONTAINER_SAS_URL"
+        )
+
+    def put(
+        self,
+        name: str,
+        file: Path,
+        *,
+        md5: bytes,
+        size: int,
+        content_type: str,
+        progress: Progress | None,
+    ) -> bool:
+        """Upload unless the same content is already there. Returns True if it was."""
+        blob = self.container.get_blob_client(name)
+        settings = ContentSettings(content_type=content_type, content_md5=bytearray(md5))
+        try:
+            with file.open("rb") as stream:
+                blob.upload_blob(
+                    stream,
+                    length=size,
+                    overwrite=False,
+                    content_settings=settings,
+                    validate_content=True,
+                    progress_hook=progress,
+                )
+            return False
+        except ResourceExistsError:
+            pass
+        except (HttpResponseError, ServiceRequestError) as exc:
+            raise _transport_error(f"upload of {name}", exc) from None
+        try:
+            properties = blob.get_blob_properties()
+        except (HttpResponseError, ServiceRequestError) as exc:
+            raise _transport_error(f"checking the existing {name}", exc) from None
+        stored = properties.content_settings.content_md5
+        if properties.size != size or (stored is not None and bytes(stored) != md5):
+            raise StorageTransportError(
+                f"a different blob already exists at {name}: refusing to overwrite it"
+            )
+        return True
+
+    def read_url(self, name: str) -> tuple[str, str]:
+        """(blob URL without credentials, read-only SAS URL)."""
+        blob_url = self.container.get_blob_client(name).url.split("?", 1)[0]
+        return blob_url, f"{blob_url}?{self.token(name)}"
+
+    def token(self, name: str) -> str:
+        raise NotImplementedError
+
+
+class KeySession(Session):
+    """Connection string or account key: tratool signs a per-blob, read-only service SAS."""
+
+    def __init__(self, target: StorageTarget, now: dt.datetime, expires_at: dt.datetime):
+        options = _client_options(target)
+        if target.connection_string:
+            service = BlobServiceClient.from_connection_string(
+                target.connection_string.reveal(), **options
+            )
+            key = getattr(service.credential, "account_key", None)
+            if not key:
+                raise StorageConfigError("the connection string has no AccountKey to sign with")
+        else:
+            assert target.account_url is not None
+            assert target.account_key is not None
+            name = _account_name(target.account_url)
+            key = target.account_key.reveal()
+            service = BlobServiceClient(
+                target.account_url,
+                credential={"account_name": name, "account_key": key},
+                **options,
+            )
+        _require_https(service.url)
+        self.service, self.key, self.now, self.expires_at = service, key, now, expires_at
+        self.container = service.get_container_client(target.container)
+        try:
+            self.container.create_container()
+        except ResourceExistsError:
+            pass
+        except (HttpResponseError, ServiceRequestError) as exc:
+            raise _transport_error(f"creating container {target.container}", exc) from None
+
+    def token(self, name: str) -> str:
+        return generate_blob_sas(
+            account_name=_account_name(self.service.url),
+            container_name=self.container.container_name,
+            blob_name=name,
+            account_key=self.key,
+            permission=BlobSasPermissions(read=True),
+            start=self.now - CLOCK_SKEW,
+            expiry=self.expires_at,
+            protocol="https,http" if is_loopback(self.service.url) else "https",
+        )
+
+
+class DelegationSession(Session):
+    """Microsoft Entra ID: a user delegation key signs the SAS; no account key involved."""
+
+    def __init__(self, target: StorageTarget, now: dt.datetime, expires_at: dt.datetime):
+        assert target.account_url is not None
+        _require_https(target.account_url)
+        if expires_at - now > DELEGATION_KEY_LIMIT:
+            raise StorageConfigError(
+                "a user delegation SAS cannot outlive its key, which Azure limits to 7 days"
+            )
+        credential = target.credential
+        if credential is None:
+            from azure.identity import DefaultAzureCredential
+
+            credential = DefaultAzureCredential()
+        service = BlobServiceClient(
+            target.account_url, credential=credential, **_client_options(target)
+        )
+        try:
+            self.delegation_key = service.get_user_delegation_key(now - CLOCK_SKEW, expires_at)
+        except (HttpResponseError, ServiceRequestError) as exc:
+            raise _transport_error(
+                "getting a user delegation key (the identity needs the "
+                "generateUserDelegationKey permission)",
+                exc,
+            ) from None
+        except Exception as exc:  # azure-identity raises its own errors when no login works
+            raise StorageConfigError(f"no Microsoft Entra ID credential available: {exc}") from None
+        self.service, self.now, self.expires_at = service, now, expires_at
+        self.container = service.get_container_client(target.container)
+        try:
+            self.container.create_container()
+        except ResourceExistsError:
+            pass
+        except (HttpResponseError, ServiceRequestError) as exc:
+            raise _transport_error(f"creating container {target.container}", exc) from None
+
+    def token(self, name: str) -> str:
+        return generate_blob_sas(
+            account_name=_account_name(self.service.url),
+            container_name=self.container.container_name,
+            blob_name=name,
+            user_delegation_key=self.delegation_key,
+            permission=BlobSasPermissions(read=True),
+            start=self.now - CLOCK_SKEW,
+            expiry=self.expires_at,
+            protocol="https",
+        )
+
+
+class ContainerSasSession(Session):
+    """A container SAS issued by someone else: tratool cannot sign, so the read URL reuses the
+    container's token, which must grant read and last at least 24 hours."""
+
+    def __init__(self, target: StorageTarget, now: dt.datetime, expires_at: dt.datetime):
+        assert target.container_sas_url is not None
+        url = target.container_sas_url.reveal()
+        _require_https(url)
+        base, _, self._token = url.partition("?")
+        query = urllib.parse.parse_qs(self._token)
+        permissions = query.get("sp", [""])[0]
+        if "r" not in permissions:
+            raise StorageConfigError(
+                f"the container SAS grants {permissions or 'nothing'!r} but not read (r): "
+                "Loop could not read the uploaded file. Ask for a container SAS that includes "
+                "r, or give tratool an account key or an Entra ID login so it can sign a "
+                "read-only SAS for the blob alone"
+            )
+        if not {"w", "c"} & set(permissions):
+            raise StorageConfigError(
+                f"the container SAS grants {permissions!r}: it cannot create blobs (needs c or w)"
+            )
+        try:
+            expiry = dt.datetime.fromisoformat(query["se"][0].replace("Z", "+00:00"))
+        except (KeyError, ValueError):
+            raise StorageConfigError("the container SAS has no readable expiry (se)") from None
+        if expiry - now < MINIMUM_EXPIRY:
+            raise StorageConfigError(
+                f"the container SAS expires at {expiry:%Y-%m-%d %H:%M} UTC, less than 24 hours "
+                "from now: Loop may read the file up to 24 hours after the import request"
+            )
+        self.expires_at = expiry
+        self.container = ContainerClient.from_container_url(url, **_client_options(target))
+        self._base = base
+
+    def token(self, name: str) -> str:
+        return self._token
