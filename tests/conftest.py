@@ -3,12 +3,15 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 import tratool
+from tratool import azurite
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -41,3 +44,15 @@ def std_header_line() -> str:
 @pytest.fixture
 def ete_header_line() -> str:
     return next(tratool.render_lines([tratool.Header(format="ETE", generated_at=None)]))
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[azurite.Azurite]:
+    executable = azurite.find_azurite(Path(__file__).parent)
+    if executable is None or shutil.which("node") is None:
+        message = "Azurite is not installed (make test runs npm ci)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI a missing emulator is a failure, never a skip
+        pytest.skip(message)
+    with azurite.Azurite(executable) as running:
+        yield running

@@ -30,18 +30,6 @@ from tratool.redaction import Secret
 from tratool.storage import StorageConfigError, StorageTarget, StorageTransportError, upload
 
 
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[azurite.Azurite]:
-    executable = azurite.find_azurite(Path(__file__).parent)
-    if executable is None or shutil.which("node") is None:
-        message = "Azurite is not installed (make test runs npm ci)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # in CI a missing emulator is a failure, never a skip
-        pytest.skip(message)
-    with azurite.Azurite(executable) as running:
-        yield running
-
-
 @pytest.fixture
 def target(emulator: azurite.Azurite, request: pytest.FixtureRequest) -> StorageTarget:
     # One container per test: tests do not see each other's blobs.

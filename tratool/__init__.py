@@ -10,6 +10,8 @@ The public API is what this module exports; everything else may change between v
 
 from __future__ import annotations
 
+import logging
+
 from .errors import ParseError, TraError, UnreadableInput, WriteError, WriteProblem
 from .reader import TraReader, read, read_text
 from .records import (
@@ -31,6 +33,10 @@ from .validation import Report, ValidationConfig, validate
 from .writer import WriteResult, render_lines, write
 
 __version__ = "0.1.0"
+
+# A library logs but never prints: without this, Python's last-resort handler would write
+# tratool's warnings to stderr in programs that configure no logging.
+logging.getLogger("tratool").addHandler(logging.NullHandler())
 
 __all__ = [
     "AnalyticExtension",

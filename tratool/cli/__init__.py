@@ -1,0 +1,8 @@
+"""The ``tratool`` command line: see `tratool.cli.base` for the group and the exit codes."""
+
+from __future__ import annotations
+
+from . import files, loop, remote  # noqa: F401 - importing them registers their commands
+from .base import main
+
+__all__ = ["main"]

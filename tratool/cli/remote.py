@@ -1,0 +1,113 @@
+"""Commands that talk to remote services: upload, and Cegid Loop."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import parse_duration
+from ..redaction import RedactingFilter
+from .base import EXIT_TRANSPORT, _fail, main
+
+
+def _verbose_logging() -> None:
+    """Debug trace on stderr, secrets redacted (the SDK's own logs included)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    for name in ("tratool", "azure"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+
+
+def _progress_bar(size: int) -> tuple[object, object]:
+    """A progress bar on an interactive terminal; nothing in CI or in a pipe."""
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        return None, None
+    bar = click.progressbar(length=size, label="uploading", file=sys.stderr)
+    seen = [0]
+
+    def hook(done: int, total: int | None) -> None:
+        bar.update(done - seen[0])
+        seen[0] = done
+
+    return bar, hook
+
+
+@main.command(name="upload")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--container", help="Blob container (created if missing).  [default: tratool]")
+@click.option("--blob-name", help="Blob name (default: <prefix>/<sha256>/<file name>).")
+@click.option("--prefix", help="Prefix of content-addressed names.  [default: tra]")
+@click.option(
+    "--expiry", default="48h", show_default=True, help="SAS lifetime, at least 24h (e.g. 30h, 2d)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("-v", "--verbose", is_flag=True, help="Trace storage calls on stderr (redacted).")
+def upload_command(
+    file: Path,
+    container: str | None,
+    blob_name: str | None,
+    prefix: str | None,
+    expiry: str,
+    fmt: str,
+    verbose: bool,
+) -> None:
+    """Upload a file to Azure Blob Storage and print a read-only SAS URL for Cegid Loop.
+
+    Credentials come from the environment only: AZURE_STORAGE_CONNECTION_STRING; or
+    AZURE_STORAGE_ACCOUNT_URL with AZURE_STORAGE_ACCOUNT_KEY; or AZURE_STORAGE_ACCOUNT_URL
+    alone (Microsoft Entra ID); or TRATOOL_STORAGE_CONTAINER_SAS_URL. See docs/upload.md.
+
+    Exit status: 0 uploaded (or already there) and readable; 2 configuration problem;
+    4 storage refused or could not be reached.
+    """
+    from .. import storage
+
+    try:
+        lifetime = parse_duration(expiry)
+    except ValueError as exc:
+        _fail(f"--expiry: {exc}")
+    if verbose:
+        _verbose_logging()
+    target = storage.StorageTarget.from_env(container=container, prefix=prefix)
+    bar, hook = _progress_bar(file.stat().st_size)
+    try:
+        result = storage.upload(file, target, expiry=lifetime, blob_name=blob_name, progress=hook)  # type: ignore[arg-type]
+    except storage.StorageConfigError as exc:
+        _fail(str(exc))
+    except storage.StorageTransportError as exc:
+        _fail(str(exc), EXIT_TRANSPORT)
+    finally:
+        if bar is not None:
+            bar.render_finish()  # type: ignore[attr-defined]
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "blob_url": result.blob_url,
+                    "sas_url": result.sas_url,
+                    "sha256": result.sha256,
+                    "size": result.size,
+                    "expires_at": result.expires_at.isoformat(),
+                    "blob_name": result.blob_name,
+                    "already_present": result.already_present,
+                },
+                indent=2,
+            )
+        )
+        return
+    state = "already present" if result.already_present else "uploaded"
+    click.echo(f"{state:<10} {result.blob_name} ({result.size} bytes)")
+    click.echo(f"sha256     {result.sha256}")
+    click.echo(f"blob URL   {result.blob_url}")
+    click.echo(f"expires    {result.expires_at:%Y-%m-%d %H:%M} UTC (read-only)")
+    click.echo(f"SAS URL    {result.sas_url}")

@@ -1,0 +1,451 @@
+"""The Cegid Loop API client: TRA import, import status, and the firm's settings resources.
+
+Requests that are safe to repeat (GETs) are retried with exponential backoff, full jitter and
+``Retry-After``. A request that changes something — above all the import POST, since Loop has
+no idempotency key — is repeated only when it provably never reached Loop: the connection
+failed, or the API gateway answered 429 (or 403 with ``Retry-After``) before passing it on.
+After that, an uncertain outcome raises `LoopAmbiguousError` instead of risking a duplicate.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import os
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .. import __version__
+from ..redaction import Secret, redact
+from .errors import (
+    LoopAmbiguousError,
+    LoopAuthError,
+    LoopError,
+    LoopForbidden,
+    LoopQuotaError,
+    LoopRejected,
+    LoopRouteNotFound,
+    LoopServerError,
+    LoopTransportError,
+)
+from .filters import Filter
+from .settings import ImportState, LoopSettings
+from .transport import HttpTransport, MaybeSent, NotSent, Response
+
+log = logging.getLogger("tratool.loop")
+
+Query = Mapping[str, str | int | None]
+
+
+@attrs.frozen
+class ImportStatus:
+    request_id: str
+    code: int | None
+    state: ImportState
+    raw: dict[str, Any] = attrs.field(eq=False, repr=False)
+
+    @property
+    def terminal(self) -> bool:
+        return self.state in ("succeeded", "failed")
+
+
+@attrs.frozen
+class BatchResult:
+    """Per-item outcome of a create / update / delete: Loop reports success and errors
+    separately, and a non-empty `errors` means those items were not done."""
+
+    success: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def _items(data: Any) -> list[dict[str, Any]]:
+    """Both list envelopes: a bare array, or {"data": [...]}."""
+    if isinstance(data, dict) and isinstance(data.get("data"), list):
+        data = data["data"]
+    if not isinstance(data, list):
+        raise LoopRejected(f"expected a list of records, got {type(data).__name__}")
+    return data
+
+
+def _batch(data: Any) -> BatchResult:
+    """Both create envelopes: {"success": {...}} (one item), {"success": [...], "errors": [...]}."""
+    if not isinstance(data, dict):
+        raise LoopRejected(f"expected a success/errors object, got {type(data).__name__}")
+    success = data.get("success") or []
+    errors = data.get("errors") or []
+    return BatchResult(
+        success=[success] if isinstance(success, dict) else list(success),
+        errors=[errors] if isinstance(errors, dict) else list(errors),
+    )
+
+
+class LoopClient:
+    """``LoopClient.from_env(settings)`` or ``LoopClient(settings, subscription_key=…,
+    api_key=…)``. Keys are `Secret`s: they never appear in reprs, logs or errors."""
+
+    def __init__(
+        self,
+        settings: LoopSettings | None = None,
+        *,
+        subscription_key: Secret | str,
+        api_key: Secret | str,
+        transport: HttpTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.settings = settings or LoopSettings()
+        self._subscription_key = (
+            Secret(subscription_key) if isinstance(subscription_key, str) else subscription_key
+        )
+        self._api_key = Secret(api_key) if isinstance(api_key, str) else api_key
+        self.transport = transport or HttpTransport(
+            self.settings.connect_timeout, self.settings.read_timeout
+        )
+        self._sleep = sleep
+        self._jitter = jitter
+
+    @classmethod
+    def from_env(
+        cls,
+        settings: LoopSettings | None = None,
+        env: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> LoopClient:
+        env = os.environ if env is None else env
+        return cls(
+            settings,
+            subscription_key=Secret(env.get("TRATOOL_LOOP_SUBSCRIPTION_KEY", "")),
+            api_key=Secret(env.get("TRATOOL_LOOP_API_KEY", "")),
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        return f"LoopClient(base_url={self.settings.base_url!r})"
+
+    # -- imports -----------------------------------------------------------------------------
+    def import_tra(self, dossier: str, url: str | None = None, uri: str | None = None) -> str:
+        """Ask Loop to import the TRA file at `url` (a SAS URL) or `uri` (a deposited file)
+        into `dossier`. Returns the accountingImportRequestId. Never sent twice."""
+        if (url is None) == (uri is None):
+            raise ValueError("give exactly one of url= or uri=")
+        body = {self.settings.dossier_field: dossier, "URI": uri or "", "URL": url or ""}
+        data = self._send("POST", "import_tra", body=body, repeatable=False)
+        request_id = data.get("accountingImportRequestId") if isinstance(data, dict) else None
+        if not request_id:
+            raise LoopAmbiguousError(
+                "Loop answered the import without an accountingImportRequestId: it may or may "
+                "not have started an import. Check Loop's import history before sending again"
+            )
+        return str(request_id)
+
+    def import_status(self, request_id: str) -> ImportStatus:
+        data = self._send(
+            "GET", "import_status", query={self.settings.status_parameter: request_id}
+        )
+        if not isinstance(data, dict):
+            raise LoopRejected(f"unexpected import status answer: {type(data).__name__}")
+        code = data.get("status")
+        try:
+            number = int(code) if code is not None else None
+        except (TypeError, ValueError):
+            number = None
+        state: ImportState = (
+            self.settings.status_map.get(number, "unknown") if number else "unknown"
+        )
+        return ImportStatus(request_id, number, state, data)
+
+    # -- firm settings ("Paramètres cabinet") --------------------------------------------------
+    def list_dossiers(
+        self,
+        filter: Filter | str | None = None,
+        sort: str | None = None,
+        select: Sequence[str] | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every client dossier matching the filter, page after page (skip/take)."""
+        return self._list("dossier", filter, sort, select, page_size)
+
+    def create_dossiers(self, dossiers: Sequence[Mapping[str, Any]]) -> BatchResult:
+        return _batch(
+            self._send("POST", "dossier", query=self._firm(), body=list(dossiers), repeatable=False)
+        )
+
+    def update_dossier(self, dossier: Mapping[str, Any]) -> BatchResult:
+        """Update one dossier: it must carry the objectId and revisionId a fresh GET returned."""
+        for key in ("objectId", "revisionId"):
+            if not dossier.get(key):
+                raise ValueError(f"the dossier to update needs its {key} (from list_dossiers)")
+        return _batch(
+            self._send("PUT", "dossier", query=self._firm(), body=[dict(dossier)], repeatable=False)
+        )
+
+    def delete_dossiers(self, items: Sequence[tuple[str, str]]) -> BatchResult:
+        body = [{"objectId": object_id, "revisionId": revision} for object_id, revision in items]
+        return _batch(
+            self._send("DELETE", "dossier", query=self._firm(), body=body, repeatable=False)
+        )
+
+    def list_groupes(
+        self,
+        filter: Filter | str | None = None,
+        sort: str | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        return self._list("groupe", filter, sort, None, page_size)
+
+    def create_groupes(self, groupes: Sequence[Mapping[str, Any]]) -> BatchResult:
+        return _batch(
+            self._send("POST", "groupe", query=self._firm(), body=list(groupes), repeatable=False)
+        )
+
+    def update_groupe(self, groupe: Mapping[str, Any]) -> BatchResult:
+        return _batch(
+            self._send("PUT", "groupe", query=self._firm(), body=[dict(groupe)], repeatable=False)
+        )
+
+    def delete_groupes(self, items: Sequence[tuple[str, str]]) -> BatchResult:
+        body = [{"objectId": object_id, "revisionId": revision} for object_id, revision in items]
+        return _batch(
+            self._send("DELETE", "groupe", query=self._firm(), body=body, repeatable=False)
+        )
+
+    def list_agences(self, filter: Filter | str | None = None) -> Iterator[dict[str, Any]]:
+        return self._list("agence", filter, None, None, None)
+
+    def list_collaborateurs(self, filter: Filter | str | None = None) -> Iterator[dict[str, Any]]:
+        return self._list("collaborateur", filter, None, None, None)
+
+    def update(self, resource: str, record: Mapping[str, Any]) -> BatchResult:
+        """PUT one record of a firm resource (``agence``, ``collaborateur``…)."""
+        return _batch(
+            self._send("PUT", resource, query=self._firm(), body=[dict(record)], repeatable=False)
+        )
+
+    def create_engagement(self, engagement: Mapping[str, Any]) -> BatchResult:
+        return _batch(
+            self._send(
+                "POST", "engagement", query=self._firm(), body=[dict(engagement)], repeatable=False
+            )
+        )
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def _firm(self) -> dict[str, str | int | None]:
+        return {"codeDossier": self.settings.cabinet_code}
+
+    def _list(
+        self,
+        route: str,
+        flt: Filter | str | None,
+        sort: str | None,
+        select: Sequence[str] | None,
+        page_size: int | None,
+    ) -> Iterator[dict[str, Any]]:
+        take = page_size or self.settings.page_size
+        skip = 0
+        while True:
+            query: dict[str, str | int | None] = {
+                **self._firm(),
+                "filter": str(flt) if flt else None,
+                "sort": sort,
+                "select": ",".join(select) if select else None,
+                "skip": skip,
+                "take": take,
+            }
+            page = _items(self._send("GET", route, query=query))
+            yield from page
+            if len(page) < take:
+                return
+            skip += take
+
+    def _headers(self, body: bool) -> dict[str, str]:
+        headers = {
+            "Accept": "application/json",
+            "Cache-Control": "no-cache",
+            "User-Agent": f"tratool/{__version__}",
+            "x-request-id": str(uuid.uuid4()),
+        }
+        if self._subscription_key:
+            headers["Ocp-Apim-Subscription-Key"] = self._subscription_key.reveal()
+        if self._api_key:
+            headers["x-apikey"] = self._api_key.reveal()
+        if body:
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2.0 ** (attempt - 1))
+        return self._jitter() * ceiling
+
+    def _send(
+        self,
+        method: str,
+        route: str,
+        *,
+        query: Query | None = None,
+        body: Any = None,
+        repeatable: bool | None = None,
+    ) -> Any:
+        """One API call with the retry rules of the module docstring; returns parsed JSON."""
+        repeatable = method == "GET" if repeatable is None else repeatable
+        url = self.settings.url(route)
+        pairs = [(k, str(v)) for k, v in (query or {}).items() if v is not None]
+        if pairs:
+            import urllib.parse
+
+            url += "?" + urllib.parse.urlencode(pairs)
+        payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+        where = f"{method} {redact(url)}"
+        attempt = 0
+        while True:
+            attempt += 1
+            last = attempt >= self.settings.max_attempts
+            headers = self._headers(payload is not None)
+            try:
+                response = self.transport.request(method, url, headers, payload)
+            except NotSent as exc:
+                if last:
+                    raise LoopTransportError(f"{where}: {exc}") from None
+                self._wait(where, f"connection failed ({exc})", self._backoff(attempt))
+                continue
+            except MaybeSent as exc:
+                if not repeatable:
+                    raise LoopAmbiguousError(
+                        f"{where}: the connection broke after the request was sent ({exc}); "
+                        "Loop may have processed it. Check before sending it again"
+                    ) from None
+                if last:
+                    raise LoopTransportError(f"{where}: {exc}") from None
+                self._wait(where, str(exc), self._backoff(attempt))
+                continue
+            outcome = self._judge(response, where, repeatable, last)
+            if isinstance(outcome, float):
+                self._wait(where, f"HTTP {response.status}", max(outcome, self._backoff(attempt)))
+                continue
+            return outcome
+
+    def _wait(self, where: str, why: str, seconds: float) -> None:
+        log.warning("%s: %s; retrying in %.1f s", where, why, seconds)
+        self._sleep(seconds)
+
+    def _judge(self, response: Response, where: str, repeatable: bool, last: bool) -> Any:
+        """The parsed body, or a float (seconds to wait before trying again), or raise."""
+        status, headers = response.status, response.headers
+        request_id = headers.get("x-request-id") or headers.get("request-id")
+        message = _message(response)
+        retry_after = _retry_after(headers)
+        if status == 429 or (status == 403 and retry_after is not None):
+            # The gateway refused before Loop saw the request: safe to repeat, even a POST.
+            wait = retry_after if retry_after is not None else 0.0
+            if last or wait > self.settings.max_retry_after:
+                raise LoopQuotaError(
+                    f"{where}: Loop's gateway limits the rate or quota (HTTP {status}"
+                    f"{f', retry after {wait:.0f} s' if retry_after is not None else ''}): "
+                    f"{message}",
+                    request_id=request_id,
+                    retry_after=retry_after,
+                )
+            return wait
+        if status >= 500:
+            if not repeatable:
+                raise LoopAmbiguousError(
+                    f"{where}: Loop answered HTTP {status} after receiving the request; it may "
+                    "have processed it. Check before sending it again",
+                    request_id=request_id,
+                )
+            if last:
+                raise LoopServerError(f"{where}: HTTP {status}: {message}", request_id=request_id)
+            return retry_after or 0.0
+        if status == 401:
+            raise LoopAuthError(f"{where}: {_auth_hint(message)}", request_id=request_id)
+        if status == 404:
+            raise LoopRouteNotFound(
+                f"{where}: route not found (HTTP 404 {message}); check the configured route "
+                "([loop.routes]) and base URL",
+                request_id=request_id,
+            )
+        if status == 403:
+            raise LoopForbidden(
+                f"{where}: permission refused (HTTP 403 {message}); the firm-settings APIs "
+                "need a Cabinet APIKey",
+                request_id=request_id,
+            )
+        if status >= 400:
+            raise LoopRejected(f"{where}: HTTP {status}: {message}", request_id=request_id)
+        try:
+            data = response.json()
+        except ValueError:
+            raise LoopRejected(f"{where}: the answer is not JSON", request_id=request_id) from None
+        error = data.get("error") if isinstance(data, dict) else None
+        if error:  # Loop reports some refusals as HTTP 200 {"error": {...}}
+            text = error.get("message", error) if isinstance(error, dict) else error
+            raise LoopRejected(
+                f"{where}: Loop refused: {text}{_field_hint(str(text))}", request_id=request_id
+            )
+        return data
+
+
+def _message(response: Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.body[:200].decode("utf-8", "replace")
+    if isinstance(data, dict):
+        error = data.get("error")
+        text = data.get("message") or (error.get("message") if isinstance(error, dict) else error)
+        return redact(str(text or data))
+    return redact(str(data))[:200]
+
+
+def _auth_hint(message: str) -> str:
+    lowered = message.lower()
+    if "missing subscription key" in lowered:
+        return (
+            "the subscription key is missing: set TRATOOL_LOOP_SUBSCRIPTION_KEY (your "
+            f"partner subscription key). Loop said: {message}"
+        )
+    if "invalid subscription key" in lowered:
+        return (
+            "the subscription key is invalid or its subscription inactive: check "
+            f"TRATOOL_LOOP_SUBSCRIPTION_KEY. Loop said: {message}"
+        )
+    return (
+        "authentication refused: check TRATOOL_LOOP_API_KEY (the firm's APIKey, "
+        f"'key:secret') and that it is activated in LoopHub. Loop said: {message}"
+    )
+
+
+def _field_hint(message: str) -> str:
+    if "n'est pas spécifié" in message and "code" in message.lower():
+        return (
+            " — Loop did not find the dossier code in the body: check the [loop] "
+            "dossier_field setting (codeIbs or codeTbs)"
+        )
+    return ""
+
+
+__all__ = ["BatchResult", "ImportStatus", "LoopClient", "LoopError"]

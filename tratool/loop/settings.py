@@ -1,0 +1,98 @@
+"""What stays configurable about Cegid Loop's API (shared/docs/loop-api.md §11).
+
+Much of Loop's contract is not public: route spellings, the dossier field of the import body,
+the status parameter and codes come from screenshots of Cegid's test console. Every one of them
+is a setting here, so a user adapts tratool to the real service without a code change.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+
+from ..config import ConfigError
+
+PRESETS = {
+    "prod": "https://api.cegid.com/loop-api-publiques/",
+    "inte": "https://inte-api.cegid.com/loop-api-publiques/",
+}
+ImportState = Literal["waiting", "running", "succeeded", "failed", "unknown"]
+DEFAULT_ROUTES = {
+    "import_tra": "importTra",
+    "import_status": "getImportStatus",
+    "dossier": "dossierClient",
+    "groupe": "groupe",
+    "agence": "AgenceCabinet",
+    "collaborateur": "collaborateurcabinet",
+    "engagement": "engagement",
+}
+DEFAULT_STATUS_MAP: dict[int, ImportState] = {
+    1: "waiting",
+    2: "running",
+    3: "succeeded",
+    4: "failed",
+}
+
+
+@attrs.frozen(kw_only=True)
+class LoopSettings:
+    base_url: str = PRESETS["prod"]
+    routes: dict[str, str] = attrs.field(factory=lambda: dict(DEFAULT_ROUTES))
+    dossier_field: str = "codeIbs"  # the seed's example says codeTbs
+    status_parameter: str = "accountingImportRequestId"
+    status_map: dict[int, ImportState] = attrs.field(factory=lambda: dict(DEFAULT_STATUS_MAP))
+    cabinet_code: str = "cabinet"  # codeDossier for firm-level resources
+    page_size: int = 100
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    max_attempts: int = 5  # for requests that are safe to repeat
+    backoff_base: float = 1.0  # seconds; full jitter up to base * 2**attempt
+    backoff_cap: float = 30.0
+    max_retry_after: float = 300.0  # a longer Retry-After is reported, not waited for
+
+    def url(self, route: str) -> str:
+        return self.base_url.rstrip("/") + "/" + self.routes[route].lstrip("/")
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], *, source: str = "<config>") -> LoopSettings:
+        """From a [loop] table; ``base_url`` may name a preset (``prod``, ``inte``)."""
+        known = {a.name for a in attrs.fields(cls)} | {"preset"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(source, f"unknown key(s) in [loop]: {', '.join(unknown)}")
+        values = dict(data)
+        preset = values.pop("preset", None)
+        if preset is not None:
+            if preset not in PRESETS:
+                raise ConfigError(
+                    source, f"[loop] preset {preset!r} is not one of {sorted(PRESETS)}"
+                )
+            values.setdefault("base_url", PRESETS[preset])
+        if "routes" in values:
+            unknown_routes = sorted(set(values["routes"]) - set(DEFAULT_ROUTES))
+            if unknown_routes:
+                raise ConfigError(source, f"[loop.routes] unknown route(s): {unknown_routes}")
+            values["routes"] = {**DEFAULT_ROUTES, **values["routes"]}
+        if "status_map" in values:
+            values["status_map"] = {int(k): v for k, v in values["status_map"].items()}
+        return cls(**values)
+
+
+def settings_for(
+    config: Any = None, env: Any = None, *, base_url: str | None = None
+) -> LoopSettings:
+    """Settings from a config file's [loop] table, then TRATOOL_LOOP_BASE_URL, then the
+    command line — later ones win."""
+    import os
+
+    env = os.environ if env is None else env
+    data = dict(config.section("loop")) if config is not None else {}
+    source = str(config.path) if config is not None else "<defaults>"
+    if env.get("TRATOOL_LOOP_BASE_URL"):
+        data["base_url"] = env["TRATOOL_LOOP_BASE_URL"]
+        data.pop("preset", None)
+    if base_url:
+        data.pop("preset", None)
+        data["base_url"] = PRESETS.get(base_url, base_url)
+    return LoopSettings.from_mapping(data, source=source)

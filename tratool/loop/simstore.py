@@ -1,0 +1,187 @@
+"""The Loop simulator's data: firm resources and import requests, with Loop's semantics.
+
+Records carry an ``objectId`` and an opaque ``revisionId`` that changes on every write; an
+update or delete quoting a stale revision is refused for that item (optimistic concurrency).
+Lists support filter, sort (``a&&b:desc``), skip, take and select. State can persist to a JSON
+file, written atomically after each change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..fsutil import atomic_output
+from . import filters
+
+RESOURCES = ("dossier", "groupe", "agence", "collaborateur", "engagement")
+KEYS = {
+    "dossier": "codeDossier",
+    "groupe": "code",
+    "agence": "code",
+    "collaborateur": "identifiant",
+    "engagement": "code",
+}
+
+
+def _text_of(name: str) -> Callable[[dict[str, Any]], str]:
+    """A sort key: the field as text (Loop compares values as strings)."""
+    return lambda record: str(record.get(name, ""))
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@attrs.define
+class ImportRequest:
+    id: str
+    dossier: str
+    url: str
+    created: float  # the simulator's clock
+    creation_date: str
+    done_at: float | None = None  # when processing finished
+    outcome: int | None = None  # 3 succeeded, 4 failed
+    errors: list[str] = attrs.field(factory=list)
+    status_override: list[int] = attrs.field(factory=list)  # scripted codes, for tests
+
+
+class Store:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.records: dict[str, list[dict[str, Any]]] = {name: [] for name in RESOURCES}
+        self.imports: dict[str, ImportRequest] = {}
+        self._revision = 0x24281  # the next revisionId, as a number
+        if path is not None and path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.records.update(data.get("records", {}))
+            for item in data.get("imports", []):
+                self.imports[item["id"]] = ImportRequest(**item)
+            self._revision = int(data.get("revision", self._revision))
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        with self.lock, atomic_output(self.path, "w") as out:
+            json.dump(
+                {
+                    "records": self.records,
+                    "revision": self._revision,
+                    "imports": [attrs.asdict(i) for i in self.imports.values()],
+                },
+                out,
+                ensure_ascii=False,
+                indent=1,
+            )
+
+    def _new_revision(self) -> str:
+        self._revision += 1
+        return f"0x{self._revision:016X}"
+
+    # -- queries ---------------------------------------------------------------------------
+    def query(
+        self,
+        resource: str,
+        flt: str | None,
+        sort: str | None,
+        skip: int,
+        take: int | None,
+        select: str | None,
+    ) -> list[dict[str, Any]]:
+        parsed = filters.parse(flt) if flt else None
+        with self.lock:
+            rows = [
+                r for r in self.records[resource] if parsed is None or filters.matches(parsed, r)
+            ]
+        for key in reversed((sort or "").split("&&")):
+            if key.strip():
+                name, _, order = key.strip().partition(":")
+                rows.sort(key=_text_of(name), reverse=order == "desc")
+        rows = rows[skip : None if take is None else skip + take]
+        if select:
+            fields = [f.strip() for f in select.split(",") if f.strip()]
+            rows = [{f: r.get(f) for f in fields if f in r} for r in rows]
+        return rows
+
+    def find(self, resource: str, key: str) -> dict[str, Any] | None:
+        with self.lock:
+            return next((r for r in self.records[resource] if r.get(KEYS[resource]) == key), None)
+
+    # -- writes ----------------------------------------------------------------------------
+    def create(self, resource: str, items: list[Any]) -> tuple[list[Any], list[Any]]:
+        key = KEYS[resource]
+        success, errors = [], []
+        with self.lock:
+            for item in items:
+                if not isinstance(item, dict) or not str(item.get(key, "")).strip():
+                    errors.append({"item": item, "message": f"{key} est obligatoire"})
+                elif self.find(resource, str(item[key])) is not None:
+                    errors.append({key: item[key], "message": f"{key} {item[key]} existe déjà"})
+                else:
+                    record = {
+                        **item,
+                        "objectId": str(uuid.uuid4()),
+                        "revisionId": self._new_revision(),
+                    }
+                    self.records[resource].append(record)
+                    success.append(record)
+            self.save()
+        return success, errors
+
+    def _locate(self, resource: str, item: Any) -> tuple[dict[str, Any] | None, str | None]:
+        if not isinstance(item, dict) or not item.get("objectId") or not item.get("revisionId"):
+            return None, "objectId et revisionId sont obligatoires"
+        record = next(
+            (r for r in self.records[resource] if r["objectId"] == item["objectId"]), None
+        )
+        if record is None:
+            return None, f"objectId {item['objectId']} introuvable"
+        if record["revisionId"] != item["revisionId"]:
+            return None, (
+                f"revisionId {item['revisionId']} obsolète: l'enregistrement a été "
+                f"modifié (revisionId actuel {record['revisionId']})"
+            )
+        return record, None
+
+    def update(self, resource: str, items: list[Any]) -> tuple[list[Any], list[Any]]:
+        success, errors = [], []
+        with self.lock:
+            for item in items:
+                record, problem = self._locate(resource, item)
+                if record is None:
+                    errors.append({"objectId": (item or {}).get("objectId"), "message": problem})
+                    continue
+                record.update(
+                    {k: v for k, v in item.items() if k not in ("objectId", "revisionId")}
+                )
+                record["revisionId"] = self._new_revision()
+                success.append(dict(record))
+            self.save()
+        return success, errors
+
+    def delete(self, resource: str, items: list[Any]) -> tuple[list[Any], list[Any]]:
+        success, errors = [], []
+        with self.lock:
+            for item in items:
+                record, problem = self._locate(resource, item)
+                if record is None:
+                    errors.append({"objectId": (item or {}).get("objectId"), "message": problem})
+                    continue
+                self.records[resource].remove(record)
+                success.append(
+                    {
+                        "status": "deleted",
+                        "objectId": record["objectId"],
+                        "revisionId": record["revisionId"],
+                    }
+                )
+            self.save()
+        return success, errors

@@ -1,0 +1,385 @@
+"""A local Cegid Loop: the documented contract over real HTTP, for tests and CI rehearsals.
+
+It answers like Azure API Management in front of Loop (401 without or with a wrong key, 404 on
+an unknown route, 429 with Retry-After when asked to), and like Loop behind it: ``importTra``
+downloads the given URL for real, validates the file with tratool, and moves the request
+through waiting (1) → running (2) → succeeded (3) or failed (4) on a configurable clock. The
+firm resources (``dossierClient``, ``groupe``…) keep objectId/revisionId semantics.
+
+Faults can be injected to rehearse resilience: a 500 every N requests, latency, scripted
+answers (429 + Retry-After, 500…) and a connection dropped right after a POST was accepted.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .filters import FilterError
+from .settings import LoopSettings
+from .simstore import ImportRequest, Store, now_iso
+
+log = logging.getLogger("tratool.loop.simulator")
+BASE_PATH = "/loop-api-publiques/"
+_MISSING_KEY = (
+    "Access denied due to missing subscription key. Make sure to include "
+    "subscription key when making requests to an API."
+)
+_INVALID_KEY = (
+    "Access denied due to invalid subscription key. Make sure to provide a valid "
+    "key for an active subscription."
+)
+
+
+@attrs.frozen
+class Fault:
+    """A scripted answer for the next matching request."""
+
+    status: int = 500  # 0: drop the connection without answering
+    retry_after: float | None = None
+    method: str | None = None  # only for this method (e.g. "POST")
+    route: str | None = None  # only for this route name (e.g. "import_tra")
+    after_processing: bool = False  # handle the request first, then fail (drop after POST)
+
+
+@attrs.define(kw_only=True)
+class SimulatorOptions:
+    host: str = "127.0.0.1"
+    port: int = 0
+    subscription_key: str = "sim-subscription-key"
+    api_key: str = "sim-key:sim-secret"
+    domain: str = "TRATOOLSIM"
+    waiting_seconds: float = 1.0  # status 1 at least this long
+    running_seconds: float = 2.0  # then status 2 at least this long
+    fail_every: int = 0  # every Nth request answers 500 (0: never)
+    latency: float = 0.0  # seconds added to every answer
+    state: Path | None = None
+    dossiers: tuple[str, ...] = ()  # client dossiers that exist from the start
+    download_timeout: float = 30.0
+
+
+class Simulator:
+    """``with Simulator(options) as sim: LoopClient(sim.settings(), …)``."""
+
+    def __init__(
+        self,
+        options: SimulatorOptions | None = None,
+        settings: LoopSettings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.options = options or SimulatorOptions()
+        self.routes = (settings or LoopSettings()).routes
+        self.dossier_field = (settings or LoopSettings()).dossier_field
+        self.status_parameter = (settings or LoopSettings()).status_parameter
+        self.clock = clock
+        self.store = Store(self.options.state)
+        self.faults: collections.deque[Fault] = collections.deque()
+        self.requests: list[tuple[str, str]] = []  # (method, route) of every request seen
+        self._count = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        existing = {r.get("codeDossier") for r in self.store.records["dossier"]}
+        new = [
+            {"codeDossier": c, "nature": 2, "raisonSociale": c}
+            for c in self.options.dossiers
+            if c not in existing
+        ]
+        if new:
+            self.store.create("dossier", new)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def origin(self) -> str:
+        """``http://HOST:PORT``."""
+        assert self._server is not None, "bind() or start() first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def url(self) -> str:
+        """The API base URL, as a client's `base_url`."""
+        return self.origin + BASE_PATH
+
+    def settings(self, **overrides: Any) -> LoopSettings:
+        """Client settings that point at this simulator (no retry delays to speak of)."""
+        values = {
+            "base_url": self.url,
+            "routes": dict(self.routes),
+            "dossier_field": self.dossier_field,
+            "backoff_base": 0.01,
+            "backoff_cap": 0.05,
+            "connect_timeout": 5.0,
+            "read_timeout": 10.0,
+        }
+        return LoopSettings(**{**values, **overrides})
+
+    def bind(self) -> ThreadingHTTPServer:
+        """Open the listening socket (port 0 picks a free one); `url` is valid from here."""
+        handler = type("Handler", (_Handler,), {"simulator": self})
+        self._server = ThreadingHTTPServer((self.options.host, self.options.port), handler)
+        self._server.daemon_threads = True
+        return self._server
+
+    def start(self) -> Simulator:
+        """Serve from a background thread (tests, the demo)."""
+        server = self.bind()
+        # A short poll interval keeps stop() quick (it waits for the loop to notice).
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- imports -------------------------------------------------------------------------------
+    def import_status(self, request_id: str) -> dict[str, Any] | None:
+        item = self.store.imports.get(request_id)
+        if item is None:
+            return None
+        if item.status_override:
+            code = item.status_override.pop(0)
+        else:
+            elapsed = self.clock() - item.created
+            code = 1
+            if elapsed >= self.options.waiting_seconds:
+                code = 2
+            if (
+                item.done_at is not None
+                and item.outcome is not None
+                and elapsed >= self.options.waiting_seconds + self.options.running_seconds
+            ):
+                code = item.outcome
+        return {
+            "_id": item.id.replace("-", "")[:24],
+            "id": item.id,
+            "creationDate": item.creation_date,
+            "lastUpdate": now_iso(),
+            "codeIBS": item.dossier,
+            "domain": self.options.domain,
+            "status": code,
+            "__v": 0,
+        }
+
+    def _process(self, request_id: str) -> None:
+        """Fetch the file like Cegid would, then validate it with tratool."""
+        from ..validation import validate
+
+        item = self.store.imports[request_id]
+        try:
+            with urllib.request.urlopen(item.url, timeout=self.options.download_timeout) as r:
+                data = r.read()
+        except (urllib.error.URLError, OSError) as exc:
+            item.errors = [f"download failed: {exc}"]
+            item.outcome = 4
+        else:
+            report = validate(io.BytesIO(data))
+            item.errors = [
+                f"line {f.line}: {f.rule} {f.message}"
+                for f in report.findings
+                if f.severity == "error"
+            ]
+            item.outcome = 3 if report.ok else 4
+        item.done_at = self.clock()
+        self.store.save()
+        log.info("import %s: %s", request_id, "succeeded" if item.outcome == 3 else item.errors)
+
+    def create_import(self, body: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """The importTra answer, and the new request id (None when refused)."""
+        field = self.dossier_field
+        dossier = str(body.get(field) or "").strip()
+        url, uri = str(body.get("URL") or ""), str(body.get("URI") or "")
+
+        def refuse(message: str) -> tuple[dict[str, Any], None]:
+            return {"error": {"instanceId": str(uuid.uuid4()), "message": message}}, None
+
+        if not dossier:
+            return refuse(f"Le {field} n'est pas spécifié.")
+        if not url and not uri:
+            return refuse("Le chemin d'accès URI ou l'URL du fichier n'est pas spécifié.")
+        if url and uri:
+            return refuse("Ambiguïté sur le chemin d'accès : URI et URL sont renseignés.")
+        if self.store.find("dossier", dossier) is None:
+            return refuse(f"Le dossier {dossier} n'existe pas sur le domaine.")
+        if uri:
+            return refuse("Le dépôt par URI n'est pas simulé : utilisez URL.")
+        request_id = str(uuid.uuid4())
+        self.store.imports[request_id] = ImportRequest(
+            id=request_id, dossier=dossier, url=url, created=self.clock(), creation_date=now_iso()
+        )
+        self.store.save()
+        threading.Thread(target=self._process, args=(request_id,), daemon=True).start()
+        return {"accountingImportRequestId": request_id}, request_id
+
+
+class _Handler(BaseHTTPRequestHandler):
+    simulator: Simulator
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def _reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("x-request-id", self.headers.get("x-request-id") or str(uuid.uuid4()))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _drop(self) -> None:
+        """Close the connection without an answer, as a crashed gateway or a cut line would."""
+        self.close_connection = True
+        self.connection.shutdown(2)
+
+    def _handle(self, method: str) -> None:
+        sim = self.simulator
+        parts = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(parts.query))
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        route_path = parts.path[len(BASE_PATH) :] if parts.path.startswith(BASE_PATH) else None
+        route = next((name for name, path in sim.routes.items() if path == route_path), None)
+        sim.requests.append((method, route or parts.path))
+        sim._count += 1
+        if sim.options.latency:
+            time.sleep(sim.options.latency)
+        fault = self._fault(method, route)
+        if fault is not None and not fault.after_processing:
+            self._apply(fault)
+            return
+        if sim.options.fail_every and sim._count % sim.options.fail_every == 0:
+            self._reply(500, {"statusCode": 500, "message": "Internal server error (simulated)"})
+            return
+        key = self.headers.get("Ocp-Apim-Subscription-Key")
+        if not key:
+            self._reply(401, {"statusCode": 401, "message": _MISSING_KEY})
+            return
+        if key != sim.options.subscription_key:
+            self._reply(401, {"statusCode": 401, "message": _INVALID_KEY})
+            return
+        if route is None:
+            self._reply(404, {"statusCode": 404, "message": "Resource not found"})
+            return
+        if self.headers.get("x-apikey") != sim.options.api_key:
+            self._reply(
+                401,
+                {
+                    "statusCode": 401,
+                    "message": "Access denied: invalid or inactive APIKey (x-apikey)",
+                },
+            )
+            return
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            self._reply(400, {"statusCode": 400, "message": "Le corps n'est pas du JSON"})
+            return
+        status, answer = self._route(method, route, query, body)
+        if fault is not None:  # processed, then the answer is lost
+            self._apply(fault)
+            return
+        self._reply(status, answer)
+
+    def _fault(self, method: str, route: str | None) -> Fault | None:
+        faults = self.simulator.faults
+        for fault in list(faults):
+            if (fault.method in (None, method)) and (fault.route in (None, route)):
+                faults.remove(fault)
+                return fault
+        return None
+
+    def _apply(self, fault: Fault) -> None:
+        if fault.status == 0:
+            self._drop()
+            return
+        headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
+        message = (
+            "Rate limit is exceeded. Try again later."
+            if fault.status == 429
+            else f"Simulated HTTP {fault.status}"
+        )
+        self._reply(fault.status, {"statusCode": fault.status, "message": message}, headers)
+
+    def _route(self, method: str, route: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        sim = self.simulator
+        if route == "import_tra" and method == "POST":
+            answer, _ = sim.create_import(body if isinstance(body, dict) else {})
+            return 200, answer
+        if route == "import_status" and method == "GET":
+            request_id = query.get(sim.status_parameter, "")
+            status = sim.import_status(request_id)
+            if status is None:
+                return 200, {
+                    "error": {
+                        "instanceId": str(uuid.uuid4()),
+                        "message": f"Import {request_id!r} inconnu.",
+                    }
+                }
+            return 200, status
+        if route in ("import_tra", "import_status"):
+            return 404, {"statusCode": 404, "message": "Resource not found"}
+        if query.get("codeDossier") != "cabinet":
+            return 400, {"statusCode": 400, "message": "codeDossier est obligatoire (cabinet)"}
+        store = sim.store
+        if method == "GET":
+            try:
+                rows = store.query(
+                    route,
+                    query.get("filter"),
+                    query.get("sort"),
+                    int(query.get("skip") or 0),
+                    int(query["take"]) if query.get("take") else None,
+                    query.get("select"),
+                )
+            except (FilterError, ValueError) as exc:
+                return 400, {"statusCode": 400, "message": f"Requête invalide : {exc}"}
+            return 200, {"data": rows} if route == "groupe" else rows
+        items = body if isinstance(body, list) else [body]
+        if method == "POST":
+            success, errors = store.create(route, items)
+            if route == "dossier" and len(items) == 1 and success:
+                return 200, {"success": success[0]}
+            return 200, {"success": success, "errors": errors}
+        if method == "PUT":
+            success, errors = store.update(route, items)
+            return 200, {"success": success, "errors": errors}
+        success, errors = store.delete(route, items)
+        return 200, {"success": success, "errors": errors}
