@@ -177,3 +177,14 @@ def test_parse_error_str_names_everything() -> None:
         message="'31042024' is not a calendar date", path="a.tra", line=3, column=4, field="date"
     )
     assert str(error) == "a.tra:3:4: error date: '31042024' is not a calendar date"
+
+
+def test_windows_1252_that_happens_to_be_valid_utf8_is_read_as_windows_1252(
+    std_header_line: str,
+) -> None:
+    # "É’" is C9 92 in Windows-1252: valid UTF-8 too, for "ɒ", a letter no French export holds.
+    reader, items = read_all(tra_bytes(std_header_line, with_label("CAFÉ’S")))
+    assert reader.errors == []
+    entry = items[1][1]
+    assert isinstance(entry, tratool.Entry)
+    assert entry.label == "CAFÉ’S"

@@ -19,7 +19,7 @@ from . import layout
 from .reader import TraReader
 from .records import Entry, entry_as_dict
 
-Format = Literal["json", "csv"]
+Format = Literal["json", "csv", "fec"]
 
 
 def columns(extended: bool) -> list[str]:
@@ -88,6 +88,10 @@ def write_csv(entries: Iterable[tuple[int, Entry]], out: IO[str], *, extended: b
 
 def dump(reader: TraReader, out: IO[str], fmt: Format) -> int:
     """Export every entry the reader yields. Returns the entry count."""
+    if fmt == "fec":
+        from .convert.fec import write_fec
+
+        return write_fec(reader, out)
     entries = reader.entries()
     if fmt == "json":
         return write_json(entries, out)

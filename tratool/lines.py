@@ -16,6 +16,7 @@ import attrs
 
 from . import layout
 from .errors import UnreadableInput
+from .transliterate import encodable
 
 Source = str | os.PathLike[str] | IO[bytes]
 
@@ -126,10 +127,17 @@ _ANSI = "save it as ANSI (Windows-1252)"
 
 
 def _as_utf8(data: bytes) -> str | None:
+    """The line decoded as UTF-8 when it looks like Windows-1252 text saved as UTF-8: valid
+    UTF-8 whose characters all exist in Windows-1252 (é, ’, €, œ…). Some Windows-1252 pairs
+    are valid UTF-8 by accident ("É’" is "ɒ"); those decode to characters no French export
+    holds, and are read as Windows-1252."""
     try:
-        return data.decode("utf-8")
+        decoded = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    if all(c.isascii() or encodable(c) for c in decoded):
+        return decoded
+    return None
 
 
 class LineKind(enum.Enum):

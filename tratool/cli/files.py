@@ -66,7 +66,11 @@ def _render_summary(summary: Summary) -> str:
 @main.command(name="export")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
-    "--to", "fmt", type=click.Choice(["json", "csv"]), required=True, help="Output format."
+    "--to",
+    "fmt",
+    type=click.Choice(["json", "csv", "fec"]),
+    required=True,
+    help="Output format; fec is the French audit file (tab-separated, 18 columns).",
 )
 @click.option(
     "-o",

@@ -1,0 +1,177 @@
+"""Converters: CSV and FEC to TRA (and, in `fec`, TRA to FEC).
+
+`convert` reads the source once to settle the date format when it was not given, then streams
+rows into entries, writes them to a temporary TRA file beside the output, validates that file
+with the rule catalogue, and renames it over the output only when it has no error (or when
+forced). The input is never modified; on failure nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+from ..errors import TraError, WriteError
+from ..fsutil import same_file
+from ..records import Entry, Header
+from ..validation import Report, ValidationConfig, config_for, validate
+from ..writer import write
+from . import fec
+from .build import EntryBuilder, RowProblem
+from .mapping import Mapping
+from .tabular import TabularFile
+from .values import date_format, detect_date_format
+
+__all__ = ["ConversionError", "ConversionRejected", "ConversionResult", "Mapping", "convert"]
+
+
+class ConversionError(TraError):
+    """Rows that cannot be converted; nothing was written."""
+
+    def __init__(self, path: str, problems: list[RowProblem]) -> None:
+        self.path, self.problems = path, problems
+        shown = "\n  ".join(p.located(path) for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(
+            f"{path}: {len(problems)} row problem(s), nothing written:\n  {shown}{more}"
+        )
+
+
+class ConversionRejected(TraError):
+    """The converted file has validation errors; nothing was written (use force=True)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(
+            f"{report.path}: the converted file has {report.errors} validation "
+            "error(s); nothing written"
+        )
+
+
+@attrs.frozen
+class ConversionResult:
+    output: Path
+    source_format: str  # "csv" or "fec"
+    rows: int
+    entries: int
+    debit_in: Decimal  # totals read from the source
+    credit_in: Decimal
+    report: Report  # validation of the written file (its totals are the output's)
+    changes: tuple[RowProblem, ...]
+    written: bool
+
+
+def _mapping(
+    table: TabularFile, source: str | None, mapping_path: Path | None, overrides: dict[str, object]
+) -> tuple[str, Mapping]:
+    kind = source or ("fec" if fec.is_fec(table.columns) else "csv")
+    if mapping_path is not None:
+        chosen = Mapping.load(mapping_path, **overrides)
+    elif kind == "fec":
+        chosen = fec.fec_mapping(**overrides)
+    else:
+        chosen = Mapping.guess(table.columns, **overrides)
+    chosen.check(table.columns)
+    return kind, chosen
+
+
+def convert(
+    source: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    source_format: str | None = None,
+    mapping: str | os.PathLike[str] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    date_format_spec: str | None = None,
+    journal: str | None = None,
+    transliterate: bool = False,
+    truncate_labels: bool = False,
+    force: bool = False,
+    config: ValidationConfig | None = None,
+) -> ConversionResult:
+    """Convert a CSV or FEC file to a TRA file. See docs/convert.md.
+
+    Raises `ConversionError` (row problems, located by row and column),
+    `ConversionRejected` (the result fails validation and `force` is off), `ConfigError`
+    (mapping), `TabularError` / `UnreadableInput` (the source itself).
+    """
+    src, out = Path(source), Path(output)
+    if same_file(src, out):
+        raise TraError(f"{out}: is the input file; choose another output")
+    table = TabularFile.open(src, encoding=encoding, delimiter=delimiter)
+    overrides: dict[str, object] = {}
+    if date_format_spec:
+        overrides["date_format"] = date_format(date_format_spec)
+    if journal:
+        overrides["constants"] = {"journal": journal}
+    kind, chosen = _mapping(table, source_format, Path(mapping) if mapping else None, overrides)
+    if journal and mapping:
+        chosen = attrs.evolve(chosen, constants={**chosen.constants, "journal": journal})
+    fmt = chosen.date_format and date_format(chosen.date_format)
+    if fmt is None:
+        date_column = chosen.column("date")
+        try:
+            fmt = detect_date_format(table.column(date_column)) if date_column else "%Y-%m-%d"
+        except ValueError as exc:
+            raise ConversionError(str(src), [RowProblem(2, date_column, str(exc))]) from None
+    builder = EntryBuilder(
+        chosen, date_format=fmt, transliterate=transliterate, truncate_labels=truncate_labels
+    )
+    rows = array.array("L")  # source row of each written entry, to locate writer problems
+    header = Header(
+        format=chosen.format, generated_at=dt.datetime.now().replace(second=0, microsecond=0)
+    )
+
+    def records() -> Iterator[Header | Entry]:
+        yield header
+        for number, entry in builder.entries(table.rows()):
+            rows.append(number)
+            yield entry
+
+    fd, name = tempfile.mkstemp(
+        dir=out.parent if str(out.parent) else ".", prefix=f".{out.stem}.", suffix=".tra"
+    )
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        try:
+            write(records(), temporary)
+        except WriteError as exc:
+            builder.problems.extend(
+                RowProblem(
+                    rows[p.record - 2] if 2 <= p.record <= len(rows) + 1 else 0,
+                    chosen.column(p.field or "") if p.field else None,
+                    f"{p.field}: {p.message}",
+                )
+                for p in exc.problems
+            )
+        if builder.problems:
+            raise ConversionError(str(src), builder.problems)
+        report = validate(temporary, config or config_for(out.parent / out.name))
+        report.path = str(out)
+        if report.errors and not force:
+            raise ConversionRejected(report)
+        os.replace(temporary, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    return ConversionResult(
+        output=out,
+        source_format=kind,
+        rows=builder.rows,
+        entries=report.totals.entries,
+        debit_in=builder.debit_in,
+        credit_in=builder.credit_in,
+        report=report,
+        changes=tuple(builder.changes),
+        written=True,
+    )

@@ -1,0 +1,307 @@
+"""Turn rows of a delimited file into TRA entries, one pièce at a time.
+
+Every problem is reported against the source — ``ventes.csv:17: column "Montant": "12,3,4"
+is not an amount`` — and collected, so one run lists them all. Fixes made on request
+(transliteration, truncated labels) and conventions applied (a negative debit booked as a
+credit) are reported as changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import attrs
+
+from ..records import Entry, GeneralExtension
+from ..transliterate import encodable, transliterate
+from .mapping import Mapping, direction_of
+from .tabular import Row
+from .values import parse_amount, parse_date
+
+TEXT_LIMITS = {
+    "reference": 35,
+    "label": 35,
+    "auxiliary": 17,
+    "account": 17,
+    "payment_method": 3,
+    "establishment": 3,
+}
+
+
+@attrs.frozen
+class Money:
+    """The amount fields of an entry: amount 1 in its currency and, for a foreign currency,
+    amount 2 in euros (amount code ``DE-``) with the rate between them."""
+
+    amount: Decimal
+    amount2: Decimal | None = None
+    amount_code: str = "E--"
+    exchange_rate: Decimal | None = Decimal("1.00000000")
+
+
+@attrs.frozen
+class RowProblem:
+    row: int
+    column: str | None
+    message: str
+
+    def located(self, path: str) -> str:
+        where = f' column "{self.column}":' if self.column else ""
+        return f"{path}:{self.row}:{where} {self.message}"
+
+
+class EntryBuilder:
+    """Streams entries from rows; `problems`, `changes` and the totals fill up as it goes."""
+
+    def __init__(
+        self,
+        mapping: Mapping,
+        *,
+        date_format: str | None,
+        transliterate: bool = False,
+        truncate_labels: bool = False,
+        dossier_currency: str = "EUR",
+    ) -> None:
+        self.mapping = mapping
+        self.date_format = date_format
+        self.transliterate = transliterate
+        self.truncate_labels = truncate_labels
+        self.dossier_currency = dossier_currency
+        self.problems: list[RowProblem] = []
+        self.changes: list[RowProblem] = []
+        self.rows = 0
+        self.debit_in = Decimal(0)  # the source's own totals, to compare with the output
+        self.credit_in = Decimal(0)
+        self._counters: dict[str, int] = {}
+        self._piece_key: object = None
+        self._piece_number = 0
+
+    def entries(self, rows: Iterable[Row]) -> Iterator[tuple[int, Entry]]:
+        """(source row number, entry) for each row that converts; problems are collected."""
+        for row in rows:
+            self.rows += 1
+            entry = self._entry(row)
+            if entry is not None:
+                yield row.number, entry
+
+    # -- one row ---------------------------------------------------------------------------
+    def _raw(self, row: Row, field: str) -> tuple[str, str | None]:
+        """(value, column it came from) — a mapped column wins over a constant."""
+        column = self.mapping.column(field)
+        if column is not None:
+            return row.values[column].strip(), column
+        return self.mapping.constants.get(field, ""), None
+
+    def _problem(self, row: Row, column: str | None, message: str) -> None:
+        self.problems.append(RowProblem(row.number, column, message))
+
+    def _text(self, row: Row, field: str) -> str:
+        value, column = self._raw(row, field)
+        if any(c in value for c in "\t\r\n") or not all(encodable(c) for c in value):
+            if self.transliterate:
+                fixed = transliterate(
+                    value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+                )
+                if fixed != value:
+                    self.changes.append(RowProblem(row.number, column, f"{value!r} -> {fixed!r}"))
+                value = fixed
+            bad = sorted({c for c in value if c in "\t\r\n" or not encodable(c)})
+            if bad:
+                self._problem(
+                    row,
+                    column,
+                    f"{value!r} holds {', '.join(map(repr, bad))}, which a "
+                    "TRA file cannot carry: use --transliterate",
+                )
+                return value
+        limit = TEXT_LIMITS.get(field)
+        if limit is not None and len(value) > limit:
+            if field == "label" and self.truncate_labels:
+                self.changes.append(
+                    RowProblem(row.number, column, f"label cut to 35 characters: {value!r}")
+                )
+                return value[:limit].rstrip()
+            hint = " (--truncate-labels cuts labels)" if field == "label" else ""
+            self._problem(
+                row,
+                column,
+                f"{value!r} is {len(value)} characters; a TRA {field} holds {limit}{hint}",
+            )
+        return value
+
+    def _date(self, row: Row, field: str, required: bool) -> dt.date | None:
+        value, column = self._raw(row, field)
+        if not value:
+            if required:
+                self._problem(row, column, f"the {field.replace('_', ' ')} is empty")
+            return None
+        try:
+            return parse_date(value, self.date_format or "%Y-%m-%d")
+        except ValueError as exc:
+            self._problem(row, column, str(exc))
+            return None
+
+    def _amount(self, row: Row, field: str) -> Decimal | None:
+        value, column = self._raw(row, field)
+        try:
+            return parse_amount(value)
+        except ValueError as exc:
+            self._problem(row, column, str(exc))
+            return None
+
+    def _direction_and_amount(self, row: Row) -> tuple[str, Decimal] | None:
+        if self.mapping.column("debit") or "debit" in self.mapping.constants:
+            debit = self._amount(row, "debit") or Decimal(0)
+            credit = self._amount(row, "credit") or Decimal(0)
+            self.debit_in += debit
+            self.credit_in += credit
+            if debit and credit:
+                self._problem(
+                    row,
+                    self.mapping.column("debit"),
+                    f"both a debit ({debit}) and a credit ({credit}) on one row",
+                )
+                return None
+            direction, amount = ("C", credit) if credit else ("D", debit)
+        else:
+            value = self._amount(row, "amount")
+            if value is None:
+                self._problem(row, self.mapping.column("amount"), "the amount is empty")
+                return None
+            amount = value
+            text, column = self._raw(row, "direction")
+            if column is None and not text:
+                direction = "D" if amount >= 0 else "C"  # a signed amount column
+                amount = abs(amount)
+            else:
+                found = direction_of(text)
+                if found is None:
+                    self._problem(row, column, f"{text!r} is not a direction (D/C, Débit/Crédit)")
+                    return None
+                direction = found
+            if direction == "D":
+                self.debit_in += amount
+            else:
+                self.credit_in += amount
+        if amount < 0:
+            direction = "C" if direction == "D" else "D"
+            self.changes.append(
+                RowProblem(
+                    row.number,
+                    None,
+                    f"negative amount {amount} booked "
+                    f"as {-amount} on the {'credit' if direction == 'C' else 'debit'} side",
+                )
+            )
+            amount = -amount
+        return direction, amount
+
+    def _piece(self, row: Row, journal: str) -> int:
+        piece, _ = self._raw(row, "piece")
+        key: object = (
+            piece
+            if self.mapping.column("piece")
+            else tuple(self._raw(row, f)[0] for f in self.mapping.group_by)
+        )
+        if key != self._piece_key or self._piece_number == 0:
+            self._piece_key = key
+            if piece.isdigit() and len(piece) <= 8 and int(piece) > 0:
+                self._piece_number = int(piece)
+            else:
+                self._counters[journal] = (
+                    self._counters.get(journal, self.mapping.first_number - 1) + 1
+                )
+                self._piece_number = self._counters[journal]
+        return self._piece_number
+
+    def _entry(self, row: Row) -> Entry | None:
+        before = len(self.problems)
+        journal_raw, journal_column = self._raw(row, "journal")
+        journal = self.mapping.journal_codes.get(journal_raw, journal_raw)
+        if not journal or len(journal) > 3:
+            self._problem(
+                row,
+                journal_column,
+                f"journal {journal_raw!r} is not a 1-3 character "
+                "code: map it with [options] journal_codes, or use --journal",
+            )
+        date = self._date(row, "date", required=True)
+        account = self._text(row, "account")
+        if not account:
+            self._problem(row, self.mapping.column("account"), "the account is empty")
+        auxiliary = self._text(row, "auxiliary")
+        line_type = ""
+        if auxiliary:
+            if auxiliary != auxiliary.upper():
+                self.changes.append(
+                    RowProblem(
+                        row.number,
+                        self.mapping.column("auxiliary"),
+                        f"auxiliary {auxiliary!r} upper-cased",
+                    )
+                )
+                auxiliary = auxiliary.upper()
+            if any(account.startswith(p) for p in self.mapping.collective_prefixes):
+                line_type = "X"
+            else:
+                self._problem(
+                    row,
+                    self.mapping.column("auxiliary"),
+                    f"auxiliary {auxiliary!r} on account {account}, which is not a "
+                    "collective account: declare its prefix in [options] "
+                    "collective_prefixes",
+                )
+        moved = self._direction_and_amount(row)
+        texts = {
+            f: self._text(row, f) for f in ("reference", "label", "payment_method", "establishment")
+        }
+        due_date = self._date(row, "due_date", required=False)
+        currency = self._raw(row, "currency")[0].upper() or self.dossier_currency
+        if moved is None or len(self.problems) > before:
+            return None
+        direction, amount = moved
+        money = self._foreign(row, currency, amount)
+        if money is None:
+            return None
+        return Entry(
+            journal=journal,
+            date=date,
+            piece_type=self._raw(row, "piece_type")[0] or "OD",
+            account=account,
+            line_type=line_type,
+            auxiliary=auxiliary,
+            direction=direction,
+            due_date=due_date,
+            piece_number=self._piece(row, journal),
+            currency=currency,
+            due_number=1 if line_type == "X" else None,
+            extension=GeneralExtension() if self.mapping.format == "ETE" else None,
+            reference=texts["reference"],
+            label=texts["label"],
+            payment_method=texts["payment_method"],
+            establishment=texts["establishment"],
+            amount=money.amount,
+            amount2=money.amount2,
+            amount_code=money.amount_code,
+            exchange_rate=money.exchange_rate,
+        )
+
+    def _foreign(self, row: Row, currency: str, amount: Decimal) -> Money | None:
+        """Amount fields: the keeping currency alone, or a foreign amount and its euro value."""
+        if currency == self.dossier_currency or not self.mapping.column("foreign_amount"):
+            return Money(amount)
+        foreign = self._amount(row, "foreign_amount")
+        if foreign is None or foreign == 0:
+            self._problem(
+                row,
+                self.mapping.column("foreign_amount"),
+                f"a {currency} line without its amount in {currency}",
+            )
+            return None
+        foreign = abs(foreign)
+        rate = foreign / amount if amount else Decimal(0)
+        places = max(0, 8 - len(str(int(rate))))  # the rate field holds 10 characters
+        rate = rate.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+        return Money(foreign, amount, "DE-", rate)

@@ -1,0 +1,129 @@
+"""The FEC (Fichier des Écritures Comptables), both ways.
+
+Reading is a built-in mapping: CompAuxNum makes an ``X`` line, EcritureNum (or PieceRef)
+groups the pièce, Idevise/Montantdevise give the foreign-currency amount, dates are AAAAMMJJ.
+Writing follows the standard: tab-separated, 18 columns, a header row, AAAAMMJJ dates and
+decimal commas; analytic lines are left out, as the FEC has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import IO
+
+from ..reader import TraReader
+from ..records import Entry, GeneralAccount, Journal, Tiers
+from .mapping import Mapping
+
+COLUMNS = (
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+)
+
+
+def is_fec(columns: tuple[str, ...]) -> bool:
+    return {"JournalCode", "EcritureNum", "CompteNum", "Debit", "Credit"} <= set(columns)
+
+
+def fec_mapping(**overrides: object) -> Mapping:
+    values: dict[str, object] = {
+        "columns": {
+            "journal": "JournalCode",
+            "piece": "EcritureNum",
+            "date": "EcritureDate",
+            "account": "CompteNum",
+            "auxiliary": "CompAuxNum",
+            "reference": "PieceRef",
+            "label": "EcritureLib",
+            "debit": "Debit",
+            "credit": "Credit",
+            "foreign_amount": "Montantdevise",
+            "currency": "Idevise",
+        },
+        "date_format": "%Y%m%d",
+        "source": "<FEC>",
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Mapping(**values)  # type: ignore[arg-type]
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%Y%m%d") if value else ""
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def write_fec(reader: TraReader, out: IO[str]) -> int:
+    """Write the general lines of a TRA file as a FEC. Labels of journals, accounts and tiers
+    come from the file's ***JAL / ***CGN / ***CAE records when it has them."""
+    journals: dict[str, str] = {}
+    accounts: dict[str, str] = {}
+    tiers: dict[str, str] = {}
+    out.write("\t".join(COLUMNS) + "\r\n")
+    count = 0
+    for _, record in reader:
+        if isinstance(record, Journal):
+            journals[record.code] = record.label
+        elif isinstance(record, GeneralAccount):
+            accounts[record.code] = record.label
+        elif isinstance(record, Tiers):
+            tiers[record.code] = record.name
+        elif isinstance(record, Entry) and not record.is_analytic:
+            out.write("\t".join(_row(record, journals, accounts, tiers)) + "\r\n")
+            count += 1
+    return count
+
+
+def _row(
+    entry: Entry, journals: dict[str, str], accounts: dict[str, str], tiers: dict[str, str]
+) -> list[str]:
+    euro = entry.keeping_amount
+    foreign = "D" in (entry.amount_code or "")
+    foreign_amount = (
+        (entry.amount, entry.amount2, entry.amount3)[entry.amount_code.index("D")]
+        if foreign
+        else None
+    )
+    auxiliary = entry.auxiliary if entry.line_type == "X" else ""
+    lettering = getattr(entry.extension, "lettering_code", "") or ""
+    lettered_on = getattr(entry.extension, "lettering_max_date", None)
+    cells = [
+        entry.journal,
+        journals.get(entry.journal, entry.journal),
+        str(entry.piece_number or ""),
+        _day(entry.date),
+        entry.account,
+        accounts.get(entry.account, ""),
+        auxiliary,
+        tiers.get(auxiliary, "") if auxiliary else "",
+        entry.reference or str(entry.piece_number or ""),
+        _day(entry.date),
+        entry.label,
+        _money(euro if entry.direction == "D" else Decimal(0)),
+        _money(euro if entry.direction == "C" else Decimal(0)),
+        lettering,
+        _day(lettered_on) if lettering else "",
+        _day(entry.date),  # TRA carries no validation date: the entry date stands in
+        _money(foreign_amount) if foreign_amount is not None else "",
+        entry.currency if foreign else "",
+    ]
+    return [c.replace("\t", " ") for c in cells]

@@ -1,0 +1,102 @@
+"""Delimited text files (CSV, FEC): encoding, delimiter and rows with their line numbers."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+from ..errors import TraError, UnreadableInput
+
+DELIMITERS = (";", ",", "\t", "|")
+
+
+class TabularError(TraError):
+    """A delimited file that cannot be read as such."""
+
+
+@attrs.frozen
+class Row:
+    number: int  # the file's line number where the row starts (the header is line 1)
+    values: dict[str, str]
+
+
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 with BOM, UTF-8, or Windows-1252 (what Excel writes as "CSV" in France)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter that splits the header line into the most columns."""
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        raise TabularError(
+            "no delimiter found in the header line (tried ; , tab |): give --delimiter"
+        )
+    return best
+
+
+@attrs.frozen
+class TabularFile:
+    path: Path
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+
+    @classmethod
+    def open(
+        cls, path: Path, *, encoding: str | None = None, delimiter: str | None = None
+    ) -> TabularFile:
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(1 << 16)
+        except OSError as exc:
+            raise UnreadableInput(str(path), exc.strerror or str(exc)) from exc
+        chosen = encoding or detect_encoding(head)
+        if chosen.lower().replace("-", "") in ("utf8", "utf8sig") and head.startswith(
+            codecs.BOM_UTF8
+        ):
+            chosen = "utf-8-sig"
+        first = head.decode(chosen, errors="replace").lstrip("\ufeff").splitlines()
+        if not first:
+            raise TabularError(f"{path}: the file is empty")
+        delim = {"tab": "\t", "\\t": "\t"}.get(delimiter or "", delimiter) or sniff_delimiter(
+            first[0]
+        )
+        columns = tuple(c.strip() for c in next(csv.reader([first[0]], delimiter=delim)))
+        duplicates = sorted({c for c in columns if columns.count(c) > 1})
+        if duplicates:
+            raise TabularError(f"{path}: column(s) {duplicates} appear twice in the header")
+        return cls(path, chosen, delim, columns)
+
+    def rows(self) -> Iterator[Row]:
+        """Data rows, streamed. A row with a different number of cells is an error."""
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            next(reader, None)
+            start = reader.line_num + 1
+            for cells in reader:
+                if not any(c.strip() for c in cells):
+                    start = reader.line_num + 1
+                    continue
+                if len(cells) != len(self.columns):
+                    raise TabularError(
+                        f"{self.path}:{start}: {len(cells)} cells where the header has "
+                        f"{len(self.columns)} columns (delimiter {self.delimiter!r})"
+                    )
+                yield Row(start, dict(zip(self.columns, cells, strict=True)))
+                start = reader.line_num + 1
+
+    def column(self, name: str) -> Iterator[str]:
+        for row in self.rows():
+            yield row.values[name]
