@@ -18,11 +18,8 @@ $(BIN)/tratool: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-demo: $(BIN)/tratool
-	$(BIN)/tratool --version
-	$(BIN)/tratool show fixtures/ventes-std.tra
-	$(BIN)/tratool validate fixtures/ventes-std.tra fixtures/achats-ete.tra fixtures/dossier-cae.tra
-	$(BIN)/tratool export fixtures/ventes-std.tra --to json | head -c 1200; echo ...
+demo: $(BIN)/tratool node_modules/.bin/azurite-blob
+	@bash scripts/demo.sh
 
 lint: $(BIN)/tratool
 	$(BIN)/ruff check tratool tests fixtures

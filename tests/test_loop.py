@@ -536,11 +536,10 @@ def test_docs_configuration_example_loads(tmp_path: Path) -> None:
     doc = (ROOT / "docs" / "loop.md").read_text(encoding="utf-8")
     [example] = re.findall(r"```toml\n(.*?)```", doc, re.S)
     (tmp_path / "tratool.toml").write_text(example, encoding="utf-8")
-    settings = settings_for(load_config(tmp_path / "tratool.toml"), env={})
+    table = load_config(tmp_path / "tratool.toml").section("loop")
+    settings = settings_for(table, env={})
     assert settings.base_url == PRESETS["inte"]
     assert settings.status_map[3] == "succeeded"
     assert settings.routes["dossier"] == "dossierClient"
-    override = settings_for(
-        load_config(tmp_path / "tratool.toml"), env={}, base_url="http://127.0.0.1:1/x/"
-    )
+    override = settings_for(table, env={}, base_url="http://127.0.0.1:1/x/")
     assert override.base_url == "http://127.0.0.1:1/x/"

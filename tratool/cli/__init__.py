@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import convert, files, loop, remote  # noqa: F401 - importing them registers their commands
+from . import convert, files, loop, push, remote  # noqa: F401 - importing them registers their commands
 from .base import main
 
 __all__ = ["main"]

@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 import click
 
-from ..config import ConfigError, find_config, load_config
+from ..config import ConfigError
 from ..loop import (
     LoopClient,
     LoopError,
@@ -19,7 +19,7 @@ from ..loop import (
     LoopRouteNotFound,
     filters,
 )
-from ..loop.settings import settings_for
+from ..profiles import load_profile
 from .base import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _fail, main
 
 base_url_option = click.option(
@@ -31,11 +31,10 @@ DOSSIER_COLUMNS = ("codeDossier", "raisonSociale", "nomUsuel", "groupeTravail")
 GROUPE_COLUMNS = ("code", "description", "agence")
 
 
-def loop_client(base_url: str | None) -> LoopClient:
+def loop_client(base_url: str | None, profile: str | None = None) -> LoopClient:
     """The client the commands use: settings from config/env/flags, keys from the env."""
     try:
-        found = find_config(Path.cwd())
-        settings = settings_for(load_config(found) if found else None, base_url=base_url)
+        settings = load_profile(profile, base_url=base_url).loop
     except ConfigError as exc:
         _fail(str(exc))
     return LoopClient.from_env(settings)

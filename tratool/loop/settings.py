@@ -7,6 +7,8 @@ is a setting here, so a user adapts tratool to the real service without a code c
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
@@ -80,19 +82,20 @@ class LoopSettings:
 
 
 def settings_for(
-    config: Any = None, env: Any = None, *, base_url: str | None = None
+    data: Mapping[str, Any] | None = None,
+    *,
+    source: str = "<defaults>",
+    env: Mapping[str, str] | None = None,
+    base_url: str | None = None,
 ) -> LoopSettings:
-    """Settings from a config file's [loop] table, then TRATOOL_LOOP_BASE_URL, then the
-    command line — later ones win."""
-    import os
-
+    """Settings from a [loop] table, then TRATOOL_LOOP_BASE_URL, then the command line —
+    later ones win."""
     env = os.environ if env is None else env
-    data = dict(config.section("loop")) if config is not None else {}
-    source = str(config.path) if config is not None else "<defaults>"
+    values = dict(data or {})
     if env.get("TRATOOL_LOOP_BASE_URL"):
-        data["base_url"] = env["TRATOOL_LOOP_BASE_URL"]
-        data.pop("preset", None)
+        values["base_url"] = env["TRATOOL_LOOP_BASE_URL"]
+        values.pop("preset", None)
     if base_url:
-        data.pop("preset", None)
-        data["base_url"] = PRESETS.get(base_url, base_url)
-    return LoopSettings.from_mapping(data, source=source)
+        values.pop("preset", None)
+        values["base_url"] = PRESETS.get(base_url, base_url)
+    return LoopSettings.from_mapping(values, source=source)

@@ -54,6 +54,7 @@ class Fault:
     method: str | None = None  # only for this method (e.g. "POST")
     route: str | None = None  # only for this route name (e.g. "import_tra")
     after_processing: bool = False  # handle the request first, then fail (drop after POST)
+    hold: threading.Event | None = attrs.field(default=None, eq=False)  # wait for it first
 
 
 @attrs.define(kw_only=True)
@@ -282,6 +283,8 @@ class _Handler(BaseHTTPRequestHandler):
         if sim.options.latency:
             time.sleep(sim.options.latency)
         fault = self._fault(method, route)
+        if fault is not None and fault.hold is not None and not fault.after_processing:
+            fault.hold.wait(30)  # a request in flight, for as long as the test needs
         if fault is not None and not fault.after_processing:
             self._apply(fault)
             return
@@ -314,6 +317,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         status, answer = self._route(method, route, query, body)
         if fault is not None:  # processed, then the answer is lost
+            if fault.hold is not None:
+                fault.hold.wait(30)
             self._apply(fault)
             return
         self._reply(status, answer)

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make demo: the main job end to end, on embedded defaults — no account, no network.
+# Starts Azurite (the Azure Storage emulator) and the Loop simulator on 127.0.0.1, converts a
+# spreadsheet export to TRA, validates it, pushes it into "Loop", waits for the import, and
+# stops both servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TRATOOL=.venv/bin/tratool
+WORK=$(mktemp -d -t tratool-demo.XXXXXX)
+PIDS=()
+
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# wait_for FILE PATTERN: print the first match once the server wrote it (30 s at most).
+wait_for() {
+    for _ in $(seq 300); do
+        if match=$(grep -o -m1 "$2" "$1" 2>/dev/null); then echo "$match"; return 0; fi
+        sleep 0.1
+    done
+    echo "demo: no '$2' in $1:" >&2; cat "$1" >&2; return 1
+}
+
+node_modules/.bin/azurite-blob --blobHost 127.0.0.1 --blobPort 0 --inMemoryPersistence \
+    --silent --disableTelemetry --skipApiVersionCheck > "$WORK/azurite.log" 2>&1 &
+PIDS+=($!)
+"$TRATOOL" loop-sim --dossier DEMO001 --waiting 1 --running 2 > "$WORK/loop-sim.log" 2>&1 &
+PIDS+=($!)
+AZURITE=$(wait_for "$WORK/azurite.log" 'http://127.0.0.1:[0-9]*')
+LOOP=$(wait_for "$WORK/loop-sim.log" 'http://127.0.0.1:[0-9]*')
+echo "Azurite (storage emulator) on $AZURITE, Loop simulator on $LOOP"
+
+export AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=$AZURITE/devstoreaccount1;"
+export TRATOOL_LOOP_BASE_URL="$LOOP/loop-api-publiques/"
+export TRATOOL_LOOP_SUBSCRIPTION_KEY=sim-subscription-key
+export TRATOOL_LOOP_API_KEY=sim-key:sim-secret
+export TRATOOL_JOURNAL="$WORK/journal.sqlite"
+
+echo
+echo "== 1. convert the sales spreadsheet to TRA"
+"$TRATOOL" convert fixtures/ventes-excel.csv --mapping fixtures/ventes-mapping.toml \
+    -o "$WORK/PG00001.TRA"
+echo
+echo "== 2. validate it"
+"$TRATOOL" validate "$WORK/PG00001.TRA" --ignore TRA-X05,TRA-X09,TRA-F18,TRA-F24
+echo
+echo "== 3. push it into dossier DEMO001 and wait for the import"
+"$TRATOOL" push "$WORK/PG00001.TRA" --dossier DEMO001 --timeout 2m
+echo
+echo "== 4. pushing the same file again is refused"
+if "$TRATOOL" push "$WORK/PG00001.TRA" --dossier DEMO001 2>&1; then
+    echo "demo: a second push went through" >&2; exit 1
+fi
+echo
+echo "== 5. the submission journal"
+"$TRATOOL" history

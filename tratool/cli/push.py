@@ -1,0 +1,466 @@
+"""push, status, history, config show, doctor: the CI side of tratool.
+
+push exit status: 0 succeeded (or submitted, with --no-wait); 1 validation errors or the import
+finished with an error; 2 usage or configuration; 3 the deadline passed while Loop was still
+importing (the message gives the exact `tratool status ID --wait` to resume); 4 transport or
+authentication failure, or an import whose fate is unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+import click
+
+from ..config import ConfigError, dump_toml
+from ..convert import ConversionError, ConversionRejected, convert
+from ..journal import DuplicateSubmission, Journal
+from ..loop import (
+    LoopAuthError,
+    LoopClient,
+    LoopConfigError,
+    LoopError,
+    LoopForbidden,
+    LoopRejected,
+)
+from ..profiles import SECRET_VARIABLES, Profile, load_profile
+from ..push import PushResult, follow, outcome_of, push
+from ..storage import StorageConfigError, StorageError
+from ..validation import render
+from .base import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _fail, main
+
+EXIT_DEADLINE = 3
+profile_option = click.option(
+    "--profile",
+    help="A [profiles.NAME] of tratool.toml (default: TRATOOL_PROFILE, else the top-level tables).",
+)
+journal_option = click.option(
+    "--journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Submission journal (default: TRATOOL_JOURNAL, else the user state directory).",
+)
+
+
+def _profile(name: str | None, **flags: Any) -> Profile:
+    try:
+        return load_profile(name, **flags)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _say(fmt: str) -> Any:
+    """Progress lines: on stdout for people, on stderr when stdout carries JSON."""
+
+    def say(message: str) -> None:
+        click.echo(f"{dt.datetime.now():%H:%M:%S}  {message}", err=fmt == "json")
+
+    return say
+
+
+def _resume_command(request_id: str, profile: str | None) -> str:
+    return f"tratool status {request_id} --wait" + (f" --profile {profile}" if profile else "")
+
+
+@contextmanager
+def _as_tra(
+    file: Path, source_format: str | None, mapping: Path | None, say: Any
+) -> Iterator[Path]:
+    """The file itself, or its conversion to TRA when it is a CSV or FEC."""
+    if source_format is None and mapping is None:
+        yield file
+        return
+    with tempfile.TemporaryDirectory(prefix="tratool-") as folder:
+        target = Path(folder) / f"{file.stem}.tra"
+        result = convert(file, target, source_format=source_format, mapping=mapping)
+        say(
+            f"converted {file} ({result.rows} rows) to TRA: {result.report.totals.entries} "
+            f"entries, {result.report.totals.pieces} pièces"
+        )
+        yield target
+
+
+def _push_one(
+    file: Path,
+    dossier: str,
+    profile: Profile,
+    journal: Journal,
+    *,
+    wait: bool,
+    force: bool,
+    source_format: str | None,
+    mapping: Path | None,
+    fmt: str,
+) -> dict[str, Any]:
+    say = _say(fmt)
+    row: dict[str, Any] = {
+        "file": str(file),
+        "dossier": dossier,
+        "outcome": None,
+        "request_id": None,
+        "status_code": None,
+        "error": None,
+    }
+    try:
+        with _as_tra(file, source_format, mapping, say) as tra:
+            result = push(
+                tra,
+                dossier=dossier,
+                target=profile.storage_target(),
+                client=LoopClient.from_env(profile.loop),
+                journal=journal,
+                wait=wait,
+                force=force,
+                expiry=profile.expiry,
+                policy=profile.poll,
+                on_event=say,
+            )
+    except (ConversionError, ConversionRejected) as exc:
+        return {**row, "outcome": "invalid", "error": str(exc), "exit": EXIT_ERRORS}
+    except DuplicateSubmission as exc:
+        return {
+            **row,
+            "outcome": "duplicate",
+            "error": str(exc),
+            "exit": EXIT_ERRORS,
+            "request_id": exc.existing.request_id,
+        }
+    except (LoopAuthError, LoopForbidden) as exc:
+        return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_TRANSPORT}
+    except (ConfigError, StorageConfigError, LoopConfigError) as exc:
+        return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_USAGE}
+    except LoopRejected as exc:
+        return {**row, "outcome": "rejected", "error": str(exc), "exit": EXIT_ERRORS}
+    except (StorageError, LoopError) as exc:
+        return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_TRANSPORT}
+    return _describe(result, row, fmt)
+
+
+def _describe(result: PushResult, row: dict[str, Any], fmt: str) -> dict[str, Any]:
+    if result.report.findings and (fmt == "github" or os.environ.get("GITHUB_ACTIONS")):
+        click.echo(render.github([result.report]))
+    if result.outcome == "invalid":
+        click.echo(render.text([result.report]), err=True, nl=False)
+    exit_code = {
+        "succeeded": 0,
+        "submitted": 0,
+        "invalid": EXIT_ERRORS,
+        "failed": EXIT_ERRORS,
+        "running": EXIT_DEADLINE,
+    }[result.outcome]
+    return {
+        **row,
+        "file": str(row["file"]),
+        "sha256": result.sha256,
+        "outcome": result.outcome,
+        "request_id": result.request_id,
+        "status_code": result.status.code if result.status else None,
+        "blob_url": result.upload.blob_url if result.upload else None,
+        "validation": {"errors": result.report.errors, "warnings": result.report.warnings},
+        "exit": exit_code,
+    }
+
+
+def _overall(codes: list[int]) -> int:
+    for code in (EXIT_TRANSPORT, EXIT_USAGE, EXIT_DEADLINE, EXIT_ERRORS):
+        if code in codes:
+            return code
+    return 0
+
+
+def _github_summary(rows: list[dict[str, Any]]) -> None:
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    lines = [
+        "### tratool push",
+        "",
+        "| file | dossier | outcome | Loop request |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{r['file']}` | {r['dossier']} | {r['outcome']} | {r['request_id'] or '-'} |"
+        for r in rows
+    ]
+    lines += [f"\n> {r['file']}: {r['error']}" for r in rows if r.get("error")]
+    with open(path, "a", encoding="utf-8") as summary:
+        summary.write("\n".join(lines) + "\n")
+
+
+@main.command(name="push")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--dossier", required=True, help="Loop client dossier code (codeIbs).")
+@profile_option
+@click.option(
+    "--wait/--no-wait", default=True, show_default=True, help="Follow the import until it ends."
+)
+@click.option(
+    "--timeout", help="Overall deadline for --wait, e.g. 60m (default: [push] timeout, else 60m)."
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Push despite validation errors or an earlier "
+    "submission of the same file to the same dossier.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(["csv", "fec"]),
+    help="Convert the files from CSV or FEC first.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Mapping for CSV files (implies conversion).",
+)
+@click.option("--base-url", help="Loop base URL or preset (prod, inte).")
+@journal_option
+def push_command(
+    files: tuple[Path, ...],
+    dossier: str,
+    profile: str | None,
+    wait: bool,
+    timeout: str | None,
+    force: bool,
+    fmt: str,
+    source_format: str | None,
+    mapping: Path | None,
+    base_url: str | None,
+    journal: Path | None,
+) -> None:
+    """Validate, upload and import TRA files into Cegid Loop, exactly once, and wait.
+
+    See docs/push.md. Exit status: 0 succeeded; 1 validation errors, a refused or failed
+    import, or a file already pushed; 2 usage or configuration; 3 still importing at the
+    deadline; 4 transport or authentication failure.
+    """
+    chosen = _profile(profile, base_url=base_url, timeout=timeout, journal=journal)
+    rows = []
+    with Journal(chosen.journal) as book:
+        for file in files:
+            row = _push_one(
+                file,
+                dossier,
+                chosen,
+                book,
+                wait=wait,
+                force=force,
+                source_format=source_format,
+                mapping=mapping,
+                fmt=fmt,
+            )
+            rows.append(row)
+            if fmt != "json":
+                _print_row(row, chosen.name)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"ok": all(r["exit"] == 0 for r in rows), "results": rows},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    if fmt == "github" or os.environ.get("GITHUB_ACTIONS"):
+        for row in rows:
+            if row["exit"]:
+                click.echo(
+                    f"::error title=tratool push::{row['file']}: {row['outcome']}"
+                    f"{': ' + row['error'] if row.get('error') else ''}".replace("\n", "%0A")
+                )
+    _github_summary(rows)  # only where GitHub Actions provides GITHUB_STEP_SUMMARY
+    sys.exit(_overall([r["exit"] for r in rows]))
+
+
+def _print_row(row: dict[str, Any], profile: str | None) -> None:
+    outcome = row["outcome"]
+    if row.get("error"):
+        click.echo(f"tratool: {row['error']}", err=True)
+    if outcome == "running":
+        click.echo(
+            f"still importing at the deadline; resume with:\n  "
+            f"{_resume_command(row['request_id'], profile)}"
+        )
+    text = {
+        "succeeded": "imported",
+        "submitted": "submitted",
+        "failed": "IMPORT FAILED",
+        "running": "still importing",
+        "invalid": "NOT SENT (validation errors)",
+        "duplicate": "NOT SENT (already pushed)",
+        "rejected": "REFUSED by Loop",
+        "error": "NOT DONE",
+    }[outcome]
+    request = f", Loop request {row['request_id']}" if row["request_id"] else ""
+    click.echo(f"{text}: {row['file']} -> dossier {row['dossier']}{request}")
+    if outcome == "failed":
+        click.echo(
+            "  see Loop's import history (Comptabilité › Imports › Historique des "
+            "imports) for the reason"
+        )
+
+
+@main.command(name="status")
+@click.argument("request_id")
+@click.option("--wait", is_flag=True, help="Follow the import until it ends.")
+@click.option("--timeout", help="Deadline for --wait, e.g. 30m.")
+@profile_option
+@click.option("--base-url", help="Loop base URL or preset (prod, inte).")
+@journal_option
+def status_command(
+    request_id: str,
+    wait: bool,
+    timeout: str | None,
+    profile: str | None,
+    base_url: str | None,
+    journal: Path | None,
+) -> None:
+    """Show (or, with --wait, follow) an import; records its end in the journal.
+
+    Exit status: 0 succeeded; 1 failed; 3 not finished; 4 transport or authentication failure.
+    """
+    chosen = _profile(profile, base_url=base_url, timeout=timeout, journal=journal)
+    client = LoopClient.from_env(chosen.loop)
+    say = _say("text")
+    try:
+        with Journal(chosen.journal) as book:
+            if wait:
+                status = follow(client, book, request_id, chosen.poll, on_event=say)
+            else:
+                status = client.import_status(request_id)
+                say(f"status: {status.state} (code {status.code})")
+                entry = book.by_request(request_id)
+                if entry is not None and status.terminal:
+                    book.set_state(entry.id, status.state, status_code=status.code)
+    except LoopConfigError as exc:
+        _fail(str(exc), EXIT_TRANSPORT)
+    except LoopError as exc:
+        _fail(str(exc), EXIT_ERRORS if isinstance(exc, LoopRejected) else EXIT_TRANSPORT)
+    outcome = outcome_of(status)
+    if outcome == "running":
+        click.echo(f"not finished; resume with:\n  {_resume_command(request_id, profile)}")
+    sys.exit({"succeeded": 0, "failed": EXIT_ERRORS}.get(outcome, EXIT_DEADLINE))
+
+
+@main.command(name="history")
+@click.option("--dossier", help="Only this dossier.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@profile_option
+@journal_option
+def history_command(
+    dossier: str | None, limit: int, fmt: str, profile: str | None, journal: Path | None
+) -> None:
+    """Past submissions, newest first."""
+    chosen = _profile(profile, journal=journal)
+    if not chosen.journal.exists():
+        click.echo(f"no submission yet ({chosen.journal})")
+        return
+    with Journal(chosen.journal) as book:
+        entries = list(book.history(dossier, limit))
+    if fmt == "json":
+        click.echo(json.dumps([attrs.asdict(e) for e in entries], indent=2, ensure_ascii=False))
+        return
+    for e in entries:
+        click.echo(
+            f"{e.created_at}  {e.dossier:<12} {e.state:<10} "
+            f"{e.request_id or '-':<36}  {Path(e.file).name}"
+        )
+
+
+@main.group(name="config")
+def config_group() -> None:
+    """The effective configuration."""
+
+
+@config_group.command(name="show")
+@profile_option
+def config_show(profile: str | None) -> None:
+    """Print the effective push configuration; secrets are shown as set or not set."""
+    chosen = _profile(profile)
+    target = chosen.storage_target()
+    click.echo(f"# {chosen.source}" + (f", profile {chosen.name}" if chosen.name else ""))
+    loop = chosen.loop
+    click.echo(
+        dump_toml(
+            "loop",
+            {
+                "base_url": loop.base_url,
+                "dossier_field": loop.dossier_field,
+                "status_parameter": loop.status_parameter,
+                "cabinet_code": loop.cabinet_code,
+                "page_size": loop.page_size,
+                "connect_timeout": loop.connect_timeout,
+                "read_timeout": loop.read_timeout,
+                "routes": loop.routes,
+            },
+        )
+    )
+    click.echo(
+        dump_toml(
+            "storage",
+            {
+                "credentials": target.mode,
+                "account_url": target.account_url or "",
+                "container": target.container,
+                "prefix": target.prefix,
+            },
+        )
+    )
+    click.echo(
+        dump_toml(
+            "push",
+            {
+                "timeout": f"{chosen.poll.timeout:g}s",
+                "poll_first": f"{chosen.poll.first:g}s",
+                "poll_cap": f"{chosen.poll.cap:g}s",
+                "sas_expiry": str(chosen.expiry),
+                "journal": str(chosen.journal),
+            },
+        )
+    )
+    click.echo(
+        dump_toml(
+            "environment",
+            {
+                name: ("set (hidden)" if os.environ.get(name) else "not set")
+                for name in SECRET_VARIABLES
+            },
+        ),
+        nl=False,
+    )
+
+
+@main.command(name="doctor")
+@profile_option
+@click.option("--base-url", help="Loop base URL or preset (prod, inte).")
+def doctor_command(profile: str | None, base_url: str | None) -> None:
+    """Check credentials, storage, the Loop routes and the clock before a first push."""
+    from ..doctor import run_checks
+
+    chosen = _profile(profile, base_url=base_url)
+    failed = False
+    for check in run_checks(chosen):
+        mark = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}[check.level]
+        click.echo(f"{mark}  {check.name}: {check.detail}")
+        failed |= check.level == "fail"
+    sys.exit(EXIT_TRANSPORT if failed else 0)

@@ -1,0 +1,138 @@
+"""Profiles: which Loop, which storage, how long to wait — for ``push``, ``status``, ``doctor``.
+
+In ``tratool.toml`` the top-level ``[loop]``, ``[storage]`` and ``[push]`` tables apply to every
+profile, and ``[profiles.NAME.loop]`` / ``.storage`` / ``.push`` override them. Environment
+variables come next, then command-line flags: later ones win. Secrets (Loop keys, storage
+credentials) come from the environment only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .config import ConfigError, ConfigFile, find_config, load_config, parse_duration
+from .journal import default_path
+from .loop.settings import LoopSettings, settings_for
+from .push import PollPolicy
+from .storage import DEFAULT_EXPIRY, StorageTarget
+
+SECRET_VARIABLES = (
+    "TRATOOL_LOOP_SUBSCRIPTION_KEY",
+    "TRATOOL_LOOP_API_KEY",
+    "AZURE_STORAGE_CONNECTION_STRING",
+    "AZURE_STORAGE_ACCOUNT_KEY",
+    "TRATOOL_STORAGE_CONTAINER_SAS_URL",
+)
+_STORAGE_KEYS = {
+    "account_url",
+    "container",
+    "prefix",
+    "retry_total",
+    "connection_timeout",
+    "read_timeout",
+}
+_PUSH_KEYS = {"timeout", "poll_first", "poll_cap", "sas_expiry", "journal"}
+
+
+@attrs.frozen
+class Profile:
+    name: str | None
+    source: str  # the configuration file, or "<defaults>"
+    loop: LoopSettings
+    storage: dict[str, Any]
+    expiry: dt.timedelta
+    poll: PollPolicy
+    journal: Path
+
+    def storage_target(self, env: Mapping[str, str] | None = None) -> StorageTarget:
+        env = os.environ if env is None else env
+        options = dict(self.storage)
+        if env.get("AZURE_STORAGE_ACCOUNT_URL") or env.get("AZURE_STORAGE_ACCOUNT"):
+            options.pop("account_url", None)  # the environment wins over the file
+        return StorageTarget.from_env(env, **options)
+
+
+def _seconds(value: Any, key: str, source: str) -> float:
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return parse_duration(str(value)).total_seconds()
+    except ValueError as exc:
+        raise ConfigError(source, f"[push] {key}: {exc}") from None
+
+
+def _merged(config: ConfigFile | None, name: str | None, table: str) -> dict[str, Any]:
+    if config is None:
+        return {}
+    data = dict(config.section(table))
+    if name is not None:
+        profiles = config.section("profiles")
+        if name not in profiles:
+            raise ConfigError(
+                str(config.path), f"no profile {name!r}; profiles: {sorted(profiles) or 'none'}"
+            )
+        data.update(profiles[name].get(table, {}))
+    return data
+
+
+def load_profile(
+    name: str | None = None,
+    *,
+    start: Path | None = None,
+    config_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    base_url: str | None = None,
+    timeout: str | None = None,
+    journal: Path | None = None,
+    container: str | None = None,
+) -> Profile:
+    """The effective profile: config file (found upward from `start`), environment, flags."""
+    env = os.environ if env is None else env
+    name = name or env.get("TRATOOL_PROFILE") or None
+    path = config_path or find_config(start or Path.cwd())
+    config = load_config(path) if path else None
+    if name is not None and config is None:
+        raise ConfigError(
+            "<no tratool.toml>",
+            f"profile {name!r} asked for, but no "
+            "tratool.toml (or [tool.tratool] in pyproject.toml) was found",
+        )
+    source = str(path) if path else "<defaults>"
+    loop_data = _merged(config, name, "loop")
+    loop = settings_for(loop_data, source=source, env=env, base_url=base_url)
+    storage = _merged(config, name, "storage")
+    push = _merged(config, name, "push")
+    for table, allowed, data in (("storage", _STORAGE_KEYS, storage), ("push", _PUSH_KEYS, push)):
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise ConfigError(source, f"unknown key(s) in [{table}]: {', '.join(unknown)}")
+    if container:
+        storage["container"] = container
+    if timeout:
+        push["timeout"] = timeout
+    expiry = DEFAULT_EXPIRY
+    if "sas_expiry" in push:
+        expiry = dt.timedelta(seconds=_seconds(push["sas_expiry"], "sas_expiry", source))
+    poll = PollPolicy(
+        first=_seconds(push.get("poll_first", 3), "poll_first", source),
+        cap=_seconds(push.get("poll_cap", 30), "poll_cap", source),
+        timeout=_seconds(push.get("timeout", "60m"), "timeout", source),
+    )
+    where = journal or (Path(push["journal"]) if "journal" in push else None)
+    if where is None and env.get("TRATOOL_JOURNAL"):
+        where = Path(env["TRATOOL_JOURNAL"])
+    return Profile(
+        name=name,
+        source=source,
+        loop=loop,
+        storage=storage,
+        expiry=expiry,
+        poll=poll,
+        journal=where or default_path(),
+    )

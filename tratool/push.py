@@ -1,0 +1,215 @@
+"""Push a TRA file into Cegid Loop, exactly once: validate, upload, import, wait.
+
+    result = push(path, dossier="MANON002", target=StorageTarget.from_env(),
+                  client=LoopClient.from_env(settings), journal=Journal(default_path()))
+
+The journal (`tratool.journal`) is consulted before anything is sent and updated at every
+step, so a crash, a timeout or a second CI run never imports the same file twice. Polling uses
+exponential backoff with full jitter under an overall deadline; when the deadline passes the
+import is still followed by `wait_for` (``tratool status ID --wait``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from .journal import Journal
+from .loop import ImportStatus, LoopAmbiguousError, LoopClient, LoopError, LoopRejected
+from .loop.errors import LoopQuotaError, LoopServerError, LoopTransportError
+from .storage import DEFAULT_EXPIRY, StorageTarget, UploadResult, file_digests, upload
+from .validation import Report, ValidationConfig, config_for, validate
+
+log = logging.getLogger("tratool.push")
+Outcome = Literal["invalid", "submitted", "succeeded", "failed", "running"]
+Events = Callable[[str], None]
+
+
+@attrs.frozen(kw_only=True)
+class PollPolicy:
+    first: float = 3.0  # seconds before the first status request
+    cap: float = 30.0  # longest wait between two status requests
+    timeout: float = 3600.0  # overall deadline, from the import request
+
+
+@attrs.frozen(kw_only=True)
+class PushResult:
+    file: Path
+    sha256: str
+    dossier: str
+    outcome: Outcome
+    report: Report
+    upload: UploadResult | None = None
+    request_id: str | None = None
+    status: ImportStatus | None = None
+    journal_id: int | None = None
+
+
+def import_key(sha256: str, dossier: str, endpoint: str) -> str:
+    return f"{sha256}|{dossier}|{endpoint}"
+
+
+def wait_for(
+    client: LoopClient,
+    request_id: str,
+    policy: PollPolicy,
+    *,
+    on_status: Callable[[ImportStatus], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    jitter: Callable[[], float] = random.random,
+) -> ImportStatus:
+    """Poll until the import ends or the deadline passes; returns the last status seen.
+    Each change of status is passed to `on_status` (unknown codes too, once each)."""
+    deadline = clock() + policy.timeout
+    delay = policy.first
+    last: ImportStatus | None = None
+    sleep(min(delay, max(0.0, deadline - clock())))
+    while True:
+        try:
+            status = client.import_status(request_id)
+        except (LoopQuotaError, LoopServerError, LoopTransportError) as exc:
+            # Asking for a status again is harmless: ride out a storm until the deadline.
+            if clock() >= deadline:
+                raise
+            log.warning("import %s: %s; asking again later", request_id, exc)
+            delay = min(policy.cap, delay * 2)
+            wait = max(exc.retry_after or 0.0, jitter() * delay)
+            sleep(min(max(0.1, wait), max(0.0, deadline - clock())))
+            continue
+        if (last is None or status.code != last.code) and on_status is not None:
+            on_status(status)
+        last = status
+        if status.terminal or clock() >= deadline:
+            return status
+        delay = min(policy.cap, delay * 2)
+        sleep(min(max(0.1, jitter() * delay), max(0.0, deadline - clock())))
+
+
+def push(
+    path: str | Path,
+    *,
+    dossier: str,
+    target: StorageTarget,
+    client: LoopClient,
+    journal: Journal,
+    wait: bool = True,
+    force: bool = False,
+    expiry: dt.timedelta = DEFAULT_EXPIRY,
+    policy: PollPolicy | None = None,
+    config: ValidationConfig | None = None,
+    on_event: Events | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PushResult:
+    """Validate, upload, import and (with `wait`) follow one file. See the module docstring.
+
+    Raises `DuplicateSubmission` when the journal holds a blocking submission of the same file
+    to the same dossier (unless `force`); storage and Loop errors as they come, after the
+    journal recorded how far the push went.
+    """
+    file = Path(path)
+    say = on_event or (lambda message: None)
+    sha256, _, size = file_digests(file)
+    endpoint = client.settings.url("import_tra")
+    key = import_key(sha256, dossier, endpoint)
+    journal.check(key, force=force)
+
+    report = validate(file, config or config_for(file))
+    say(f"validated {file}: {report.errors} error(s), {report.warnings} warning(s)")
+    if report.errors and not force:
+        return PushResult(
+            file=file, sha256=sha256, dossier=dossier, outcome="invalid", report=report
+        )
+
+    uploaded = upload(
+        file, target, expiry=expiry, blob_name=f"{target.prefix}/{dossier}/{sha256}/{file.name}"
+    )
+    say(
+        f"{'found' if uploaded.already_present else 'uploaded'} {uploaded.blob_url} "
+        f"(readable until {uploaded.expires_at:%Y-%m-%d %H:%M} UTC)"
+    )
+    entry = journal.record_upload(
+        key=key,
+        sha256=sha256,
+        dossier=dossier,
+        endpoint=endpoint,
+        file=str(file),
+        size=size,
+        blob_url=uploaded.blob_url,
+        forced=force,
+    )
+    journal.set_state(entry, "submitting")  # committed before the request leaves
+    try:
+        request_id = client.import_tra(dossier, url=uploaded.sas_url)
+    except LoopAmbiguousError as exc:
+        journal.set_state(entry, "submitting", message=str(exc))
+        raise
+    except (LoopRejected, LoopTransportError, LoopQuotaError) as exc:
+        # Loop refused it, or it never got there: nothing was imported.
+        journal.set_state(
+            entry, "rejected" if isinstance(exc, LoopRejected) else "uploaded", message=str(exc)
+        )
+        raise
+    except LoopError as exc:  # configuration: 401, 403, 404 answered by the gateway
+        journal.set_state(entry, "uploaded", message=str(exc))
+        raise
+    journal.set_state(entry, "submitted", request_id=request_id)
+    say(f"import requested: {request_id}")
+    result = PushResult(
+        file=file,
+        sha256=sha256,
+        dossier=dossier,
+        outcome="submitted",
+        report=report,
+        upload=uploaded,
+        request_id=request_id,
+        journal_id=entry,
+    )
+    if not wait:
+        return result
+    status = follow(client, journal, request_id, policy or PollPolicy(), on_event=say, sleep=sleep)
+    return attrs.evolve(result, outcome=outcome_of(status), status=status)
+
+
+def outcome_of(status: ImportStatus) -> Outcome:
+    if status.state == "succeeded":
+        return "succeeded"
+    if status.state == "failed":
+        return "failed"
+    return "running"
+
+
+def follow(
+    client: LoopClient,
+    journal: Journal | None,
+    request_id: str,
+    policy: PollPolicy,
+    *,
+    on_event: Events | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ImportStatus:
+    """Wait for an import and record its end in the journal (when it knows the request)."""
+    say = on_event or (lambda message: None)
+
+    def changed(status: ImportStatus) -> None:
+        label = {
+            "waiting": "waiting (1)",
+            "running": "being integrated (2)",
+            "succeeded": "finished successfully (3)",
+            "failed": "finished with an error (4)",
+        }
+        say(f"status: {label.get(status.state, f'unknown code {status.code}, still waiting')}")
+
+    status = wait_for(client, request_id, policy, on_status=changed, sleep=sleep)
+    if journal is not None and status.terminal:
+        entry = journal.by_request(request_id)
+        if entry is not None:
+            journal.set_state(entry.id, status.state, status_code=status.code)
+    return status
