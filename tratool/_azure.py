@@ -34,7 +34,6 @@ from .storage import (
     StorageTarget,
     StorageTransportError,
     _require_https,
-    is_loopback,
 )
 
 
@@ -71,7 +70,9 @@ def _transport_error(action: str, exc: Exception) -> StorageTransportError:
 class Session:
     """An open connection to one container, able to upload and to mint a read URL."""
 
+    service: BlobServiceClient
     container: ContainerClient
+    now: dt.datetime
     expires_at: dt.datetime
 
     @staticmethod
@@ -127,6 +128,31 @@ class Session:
             )
         return True
 
+    def _open(self, service: BlobServiceClient, target: StorageTarget) -> None:
+        """Use (and create when missing) the target container."""
+        self.service = service
+        self.container = service.get_container_client(target.container)
+        try:
+            self.container.create_container()
+        except ResourceExistsError:
+            pass
+        except (HttpResponseError, ServiceRequestError) as exc:
+            raise _transport_error(f"creating container {target.container}", exc) from None
+
+    def _sign(self, name: str, **signing: Any) -> str:
+        """A per-blob, read-only SAS, back-dated for clock skew."""
+        return generate_blob_sas(
+            account_name=_account_name(self.service.url),
+            container_name=self.container.container_name,
+            blob_name=name,
+            permission=BlobSasPermissions(read=True),
+            start=self.now - CLOCK_SKEW,
+            expiry=self.expires_at,
+            # Plain HTTP is signed only for an emulator reached over plain HTTP on loopback.
+            protocol="https,http" if self.service.url.startswith("http:") else "https",
+            **signing,
+        )
+
     def read_url(self, name: str) -> tuple[str, str]:
         """(blob URL without credentials, read-only SAS URL)."""
         blob_url = self.container.get_blob_client(name).url.split("?", 1)[0]
@@ -159,26 +185,11 @@ class KeySession(Session):
                 **options,
             )
         _require_https(service.url)
-        self.service, self.key, self.now, self.expires_at = service, key, now, expires_at
-        self.container = service.get_container_client(target.container)
-        try:
-            self.container.create_container()
-        except ResourceExistsError:
-            pass
-        except (HttpResponseError, ServiceRequestError) as exc:
-            raise _transport_error(f"creating container {target.container}", exc) from None
+        self.key, self.now, self.expires_at = key, now, expires_at
+        self._open(service, target)
 
     def token(self, name: str) -> str:
-        return generate_blob_sas(
-            account_name=_account_name(self.service.url),
-            container_name=self.container.container_name,
-            blob_name=name,
-            account_key=self.key,
-            permission=BlobSasPermissions(read=True),
-            start=self.now - CLOCK_SKEW,
-            expiry=self.expires_at,
-            protocol="https,http" if is_loopback(self.service.url) else "https",
-        )
+        return self._sign(name, account_key=self.key)
 
 
 class DelegationSession(Session):
@@ -209,26 +220,11 @@ class DelegationSession(Session):
             ) from None
         except Exception as exc:  # azure-identity raises its own errors when no login works
             raise StorageConfigError(f"no Microsoft Entra ID credential available: {exc}") from None
-        self.service, self.now, self.expires_at = service, now, expires_at
-        self.container = service.get_container_client(target.container)
-        try:
-            self.container.create_container()
-        except ResourceExistsError:
-            pass
-        except (HttpResponseError, ServiceRequestError) as exc:
-            raise _transport_error(f"creating container {target.container}", exc) from None
+        self.now, self.expires_at = now, expires_at
+        self._open(service, target)
 
     def token(self, name: str) -> str:
-        return generate_blob_sas(
-            account_name=_account_name(self.service.url),
-            container_name=self.container.container_name,
-            blob_name=name,
-            user_delegation_key=self.delegation_key,
-            permission=BlobSasPermissions(read=True),
-            start=self.now - CLOCK_SKEW,
-            expiry=self.expires_at,
-            protocol="https",
-        )
+        return self._sign(name, user_delegation_key=self.delegation_key)
 
 
 class ContainerSasSession(Session):

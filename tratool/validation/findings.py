@@ -78,12 +78,13 @@ class Sink:
         column: int | None,
         field: str | None,
         message: str,
+        source: str | None = None,
         *,
         value: str | None = None,
         hint: str | None = None,
         severity: Severity | None = None,
-        source: str | None = None,
     ) -> None:
+        """File a finding; `source` is the offending line, shown under the message."""
         default = severity or RULES[rule].severity
         key = (rule, default)
         if key not in self._levels:
@@ -116,29 +117,4 @@ class RuleSet:
     def __init__(self, config: ValidationConfig, sink: Sink) -> None:
         self.config = config
         self.sink = sink
-
-    def report(
-        self,
-        rule: str,
-        line: int | None,
-        column: int | None,
-        field: str | None,
-        message: str,
-        text: str | None = None,
-        *,
-        hint: str | None = None,
-        severity: Severity | None = None,
-        value: str | None = None,
-    ) -> None:
-        """File a finding; `text` is the offending line, shown under the message."""
-        self.sink.emit(
-            rule,
-            line,
-            column,
-            field,
-            message,
-            value=value,
-            hint=hint,
-            severity=severity,
-            source=text,
-        )
+        self.report = sink.emit  # report(rule, line, column, field, message, line_text, …)
