@@ -452,3 +452,11 @@ def test_entra_id_refuses_a_sas_longer_than_the_key_allows(tra: Path) -> None:
     )
     with pytest.raises(StorageConfigError, match="7 days"):
         upload(tra, target, expiry=dt.timedelta(days=8))
+
+
+def test_package_level_api(target: StorageTarget, tra: Path) -> None:
+    import tratool
+
+    result = tratool.upload(tra, target)
+    assert isinstance(result, tratool.UploadResult)
+    assert get(result.sas_url)[1] == tra.read_bytes()

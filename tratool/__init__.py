@@ -27,6 +27,7 @@ from .records import (
     Record,
     Tiers,
 )
+from .storage import StorageTarget, UploadResult, upload
 from .summary import Summary, Totals, summarize
 from .transliterate import Change
 from .validation import Report, ValidationConfig, validate
@@ -52,12 +53,14 @@ __all__ = [
     "RawLine",
     "Record",
     "Report",
+    "StorageTarget",
     "Summary",
     "Tiers",
     "Totals",
     "TraError",
     "TraReader",
     "UnreadableInput",
+    "UploadResult",
     "ValidationConfig",
     "WriteError",
     "WriteProblem",
@@ -67,6 +70,7 @@ __all__ = [
     "read_text",
     "render_lines",
     "summarize",
+    "upload",
     "validate",
     "write",
 ]
