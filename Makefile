@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint bench clean
 
 # Azurite (the Azure Storage emulator), pinned in package.json / package-lock.json.
 node_modules/.bin/azurite-blob: package.json package-lock.json
@@ -22,12 +22,17 @@ demo: $(BIN)/tratool node_modules/.bin/azurite-blob
 	@bash scripts/demo.sh
 
 lint: $(BIN)/tratool
-	$(BIN)/ruff check tratool tests fixtures
-	$(BIN)/ruff format --check tratool tests fixtures
+	$(BIN)/ruff check tratool tests fixtures benchmarks
+	$(BIN)/ruff format --check tratool tests fixtures benchmarks
 	$(BIN)/mypy tratool
 
 test: lint node_modules/.bin/azurite-blob
 	$(BIN)/pytest
+
+# Not part of make test: measures throughput and memory beside pandas and polars.
+bench: $(BIN)/tratool
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis

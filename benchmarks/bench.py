@@ -1,0 +1,295 @@
+"""Throughput and memory of tratool on large TRA files, measured beside pandas and polars.
+
+    python benchmarks/bench.py [--sizes 10000,100000,1000000] [--folder DIR]
+
+(``make bench`` installs the ``bench`` extra — pandas, polars — and runs it.)
+
+For each size it writes a deterministic STD file (journals VTE/HA/BQ1/OD, balanced pièces
+of 2 to 6 lines, tiers lines with auxiliaries, analytic lines under some expense lines) and
+the equivalent CSV, then measures, each in a fresh process so peak RSS is that of the task:
+
+* tratool read      — iterate typed records (`tratool.read`)
+* tratool validate  — the whole rule catalogue (`tratool.validate`)
+* tratool convert   — the CSV to TRA (`tratool.convert.convert`), validation included
+* pandas read_fwf   — the same widths, parse only
+* polars slicing    — one string column sliced at the same offsets, parse only
+
+Times are measured inside the child around the work only (no interpreter start-up).
+Generated text is ASCII so the peers, which read UTF-8, parse it as tratool does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tratool import layout  # noqa: E402
+
+FIELDS = [(f.name, f.start, f.width) for f in layout.ENTRY.fields]
+HEADER = "***S5CLIJRLSTD   0101190001011900007     010420240930BENCH".ljust(147) + "-"
+
+
+def _line(
+    journal: str,
+    day: str,
+    kind: str,
+    account: str,
+    line_type: str,
+    aux: str,
+    ref: str,
+    label: str,
+    direction: str,
+    cents: int,
+    number: int,
+    axis: str = "",
+) -> str:
+    amount = f"{cents // 100},{cents % 100:02}"
+    due = "  " if line_type == "A" else ("1".rjust(2) if line_type == "X" else "  ")
+    return (
+        f"{journal:<3}{day}{kind:>2}{account:<17}{line_type:>1}{aux:<17}{ref:<35}{label:<35}"
+        f"{'':<3}{'01011900' if line_type != 'A' else '':<8}{direction}{amount:>20}N"
+        f"{number:>8}EUR1,00000000E--{'':>20}{'':>20}001{axis:<2}{due}"
+    )
+
+
+JOURNALS = [
+    ("VTE", "FC", "41100000", "70610000", "C"),
+    ("HA", "FF", "40100000", "60610000", "F"),
+    ("BQ1", "RC", "41100000", "51210000", "C"),
+    ("OD", "OD", "", "62260000", ""),
+]
+
+
+def generate(tra: Path, csv: Path, lines: int, seed: int = 20240401) -> None:
+    """A balanced, realistic file of `lines` entry lines, and the same general lines as CSV."""
+    rng = random.Random(seed)
+    numbers = {j[0]: 0 for j in JOURNALS}
+    written = 0
+    day_index = 0
+    with (
+        tra.open("w", encoding="ascii", newline="") as out,
+        csv.open("w", encoding="ascii", newline="") as table,
+    ):
+        out.write(HEADER + "\r\n")
+        table.write("Journal;Date;N piece;Reference;Compte;Tiers;Libelle;Debit;Credit\r\n")
+        while written < lines:
+            day_index += 1
+            day = f"{1 + day_index % 28:02}{1 + (day_index // 28) % 12:02}2024"
+            journal, kind, collective, other, tier = JOURNALS[rng.randrange(len(JOURNALS))]
+            numbers[journal] += 1
+            number = numbers[journal]
+            ref = f"{journal}-{number:07}"
+            label = f"Piece {journal} {number}"
+            parts = [rng.randint(100, 5_000_000) for _ in range(rng.randint(1, 5))]
+            total = sum(parts)
+            side, other_side = ("D", "C") if journal != "HA" else ("C", "D")
+            rows = []
+            if collective:
+                aux = f"{tier}{rng.randrange(2000):05}"
+                rows.append((collective, "X", aux, side, total, ""))
+            else:
+                rows.append(("51210000", "", "", side, total, ""))
+            for cents in parts:
+                rows.append((other, "", "", other_side, cents, ""))
+                if journal == "HA" and rng.random() < 0.3:  # analytic split of an expense line
+                    first = cents // 3
+                    rows.append((other, "A", "ATELIER", other_side, first, "A1"))
+                    rows.append((other, "A", "BUREAU", other_side, cents - first, "A1"))
+            for account, line_type, aux, direction, cents, axis in rows:
+                out.write(
+                    _line(
+                        journal,
+                        day,
+                        kind,
+                        account,
+                        line_type,
+                        aux,
+                        ref,
+                        label,
+                        direction,
+                        cents,
+                        number,
+                        axis,
+                    )
+                    + "\r\n"
+                )
+                if line_type != "A":
+                    money = f"{cents // 100},{cents % 100:02}"
+                    debit, credit = (money, "") if direction == "D" else ("", money)
+                    table.write(
+                        f"{journal};{day[:2]}/{day[2:4]}/{day[4:]};{number};{ref};"
+                        f"{account};{aux};{label};{debit};{credit}\r\n"
+                    )
+            written += len(rows)
+
+
+TASKS = {
+    "tratool read": """
+        import tratool
+        start = time.perf_counter()
+        count = sum(1 for _ in tratool.read(TRA))
+        """,
+    "tratool validate": """
+        import tratool
+        start = time.perf_counter()
+        report = tratool.validate(TRA)
+        assert report.errors == 0, [f.message for f in report.findings[:5]]
+        """,
+    "tratool convert": """
+        from tratool.convert import convert
+        start = time.perf_counter()
+        convert(CSV, OUT, mapping=MAPPING)
+        """,
+    "pandas read_fwf": """
+        import pandas as pd
+        start = time.perf_counter()
+        frame = pd.read_fwf(TRA, widths=[w for _, _, w in FIELDS], names=[n for n, _, _ in FIELDS],
+                            header=None, skiprows=1, dtype=str, encoding="cp1252")
+        """,
+    "polars slicing": """
+        import polars as pl
+        start = time.perf_counter()
+        frame = pl.read_csv(TRA, has_header=False, skip_rows=1, separator="\\x1f",
+                            quote_char=None, new_columns=["line"], schema={"line": pl.String})
+        frame = frame.select(pl.col("line").str.slice(s, w).alias(n) for n, s, w in FIELDS)
+        """,
+}
+MAPPING_TOML = """[columns]
+journal = "Journal"
+date = "Date"
+piece = "N piece"
+reference = "Reference"
+account = "Compte"
+auxiliary = "Tiers"
+label = "Libelle"
+debit = "Debit"
+credit = "Credit"
+[options]
+date_format = "JJ/MM/AAAA"
+collective_prefixes = { "411" = "COC", "401" = "COF" }
+"""
+
+
+def run(sizes: list[int], folder: Path) -> dict[int, dict[str, dict[str, float] | None]]:
+    (folder / "mapping.toml").write_text(MAPPING_TOML, encoding="utf-8")
+    results: dict[int, dict[str, dict[str, float] | None]] = {}
+    for size in sizes:
+        tra, csv = folder / f"bench-{size}.tra", folder / f"bench-{size}.csv"
+        if not tra.exists():
+            generate(tra, csv, size)
+        print(f"\n{size:,} entry lines ({tra.stat().st_size / 1e6:.1f} MB)", flush=True)
+        results[size] = {}
+        for task in TASKS:
+            measured = results[size][task] = measure(task, tra, csv, folder)
+            if measured is None:
+                print(f"  {task:<17} not installed (pip install -e '.[bench]')", flush=True)
+                continue
+            rate = size / measured["seconds"]
+            print(
+                f"  {task:<17} {measured['seconds']:8.2f} s  {rate:>12,.0f} lines/s  "
+                f"peak RSS {measured['rss_mb']:6.0f} MB",
+                flush=True,
+            )
+    return results
+
+
+def measure(task: str, tra: Path, csv: Path, folder: Path) -> dict[str, float] | None:
+    """Run the task in a child; its peak RSS is the child's own, from wait4."""
+    code = (
+        "import time, json\n"
+        + textwrap.dedent(f"""
+        TRA, CSV = {str(tra)!r}, {str(csv)!r}
+        OUT, MAPPING = {str(folder / "converted.tra")!r}, {str(folder / "mapping.toml")!r}
+        FIELDS = {FIELDS!r}
+        """)
+        + textwrap.dedent(TASKS[task])
+        + "\nprint(json.dumps(time.perf_counter() - start))\n"
+    )
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode != 0:
+        if "ModuleNotFoundError" in stderr:
+            return None
+        raise RuntimeError(f"{task} failed:\n{stderr[-2000:]}")
+    return {"seconds": float(stdout.strip().splitlines()[-1]), "rss_mb": usage.ru_maxrss / 1024}
+
+
+def verdict(results: dict[int, dict[str, dict[str, float] | None]]) -> list[tuple[str, bool]]:
+    """The targets of the performance issue, on the largest size measured."""
+    sizes = sorted(results)
+    big = results[sizes[-1]]
+    checks: list[tuple[str, bool]] = []
+    validate, read = big["tratool validate"], big["tratool read"]
+    polars, pandas = big.get("polars slicing"), big.get("pandas read_fwf")
+    assert validate is not None
+    assert read is not None
+    if polars:
+        ratio = validate["seconds"] / polars["seconds"]
+        checks.append((f"validate at most 1.5x polars parse-only: {ratio:.2f}x", ratio <= 1.5))
+        ratio = read["seconds"] / polars["seconds"]
+        checks.append((f"parse-only at most 1.0x polars: {ratio:.2f}x", ratio <= 1.0))
+    if pandas:
+        ratio = pandas["seconds"] / validate["seconds"]
+        checks.append(
+            (f"validate at least 5x faster than pandas read_fwf: {ratio:.2f}x", ratio >= 5)
+        )
+    checks.append(
+        (f"validate peak RSS below 150 MB: {validate['rss_mb']:.0f} MB", validate["rss_mb"] < 150)
+    )
+    if len(sizes) > 1:
+        small = results[sizes[-2]]["tratool validate"]
+        assert small is not None
+        drift = validate["rss_mb"] / small["rss_mb"] - 1
+        checks.append(
+            (
+                f"peak RSS at {sizes[-1]:,} within 10% of {sizes[-2]:,}: {drift:+.0%}",
+                abs(drift) <= 0.10,
+            )
+        )
+        per_big = validate["seconds"] / sizes[-1]
+        per_small = small["seconds"] / sizes[-2]
+        drift = per_big / per_small - 1
+        checks.append(
+            (
+                f"time per line at {sizes[-1]:,} within 10% of {sizes[-2]:,}: {drift:+.0%}",
+                abs(drift) <= 0.10,
+            )
+        )
+    return checks
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--folder", type=Path, help="Keep the generated files here.")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="tratool-bench-") as scratch:
+        folder = args.folder or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"machine: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
+        results = run(sizes, folder)
+    print("\ntargets:")
+    all_met = True
+    for text, met in verdict(results):
+        print(f"  {'met    ' if met else 'NOT MET'}  {text}")
+        all_met &= met
+    return 0 if all_met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
