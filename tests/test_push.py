@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -367,6 +368,26 @@ def test_cli_push_converts_csv_first(
     assert code == 0, out
     assert "converted" in out
     assert "imported:" in out
+    # The journal knows the CSV itself: the TRA made from it differs at every conversion.
+    source = FIXTURES / "ventes-excel.csv"
+    with Journal(tmp_path / "j.sqlite") as book:
+        [entry] = book.history()
+    assert entry.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert entry.file == str(source)
+    code, _, err = _cli(
+        sim,
+        emulator,
+        tmp_path / "j.sqlite",
+        "push",
+        str(source),
+        "--mapping",
+        str(FIXTURES / "ventes-mapping.toml"),
+        "--dossier",
+        "MANON002",
+    )
+    assert code == 1
+    assert "already pushed" in err
+    assert len(sim.store.imports) == 1
 
 
 def test_cli_deadline_exit_code_and_resume_command(

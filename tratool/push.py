@@ -107,16 +107,21 @@ def push(
     config: ValidationConfig | None = None,
     on_event: Events | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    source: str | Path | None = None,
 ) -> PushResult:
     """Validate, upload, import and (with `wait`) follow one file. See the module docstring.
 
-    Raises `DuplicateSubmission` when the journal holds a blocking submission of the same file
-    to the same dossier (unless `force`); storage and Loop errors as they come, after the
-    journal recorded how far the push went.
+    `source` is the file the user pushed when `path` is its conversion to TRA: the journal
+    then recognises that file. Raises `DuplicateSubmission` when the journal holds a blocking
+    submission of the same file to the same dossier (unless `force`); storage and Loop errors
+    as they come, after the journal recorded how far the push went.
     """
     file = Path(path)
     say = on_event or (lambda message: None)
-    sha256, _, size = file_digests(file)
+    # The journal remembers what the user pushed: for a converted CSV or FEC that is the
+    # source, since the TRA made from it carries its conversion time and differs every run.
+    original = Path(source) if source is not None else file
+    sha256, _, size = file_digests(original)
     endpoint = client.settings.url("import_tra")
     key = import_key(sha256, dossier, endpoint)
     journal.check(key, force=force)
@@ -128,9 +133,9 @@ def push(
             file=file, sha256=sha256, dossier=dossier, outcome="invalid", report=report
         )
 
-    uploaded = upload(
-        file, target, expiry=expiry, blob_name=f"{target.prefix}/{dossier}/{sha256}/{file.name}"
-    )
+    # Blobs are addressed by the content uploaded: <prefix>/<dossier>/<sha256>/<name>.
+    per_dossier = attrs.evolve(target, prefix=f"{target.prefix.strip('/')}/{dossier}")
+    uploaded = upload(file, per_dossier, expiry=expiry)
     say(
         f"{'found' if uploaded.already_present else 'uploaded'} {uploaded.blob_url} "
         f"(readable until {uploaded.expires_at:%Y-%m-%d %H:%M} UTC)"
@@ -140,7 +145,7 @@ def push(
         sha256=sha256,
         dossier=dossier,
         endpoint=endpoint,
-        file=str(file),
+        file=str(original),
         size=size,
         blob_url=uploaded.blob_url,
         forced=force,

@@ -113,6 +113,7 @@ def _push_one(
         with _as_tra(file, source_format, mapping, say) as tra:
             result = push(
                 tra,
+                source=file,
                 dossier=dossier,
                 target=profile.storage_target(),
                 client=LoopClient.from_env(profile.loop),
