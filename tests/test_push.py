@@ -534,3 +534,24 @@ def test_docs_push_configuration_example(tmp_path: Path, monkeypatch: pytest.Mon
     local = load_profile("local", env={})
     assert local.poll.timeout == 120
     assert local.loop.base_url.startswith("http://127.0.0.1:8080")
+
+
+def test_cli_push_of_an_unreadable_csv_is_a_usage_error(
+    sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    code, _, err = _cli(
+        sim,
+        emulator,
+        tmp_path / "j.sqlite",
+        "push",
+        str(empty),
+        "--mapping",
+        str(FIXTURES / "ventes-mapping.toml"),
+        "--dossier",
+        "MANON002",
+    )
+    assert code == 2
+    assert "the file is empty" in err
+    assert sim.store.imports == {}

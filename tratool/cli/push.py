@@ -23,6 +23,7 @@ import click
 
 from ..config import ConfigError, dump_toml
 from ..convert import ConversionError, ConversionRejected, convert
+from ..errors import TraError
 from ..journal import DuplicateSubmission, Journal
 from ..loop import (
     LoopAuthError,
@@ -37,6 +38,7 @@ from ..push import PushResult, follow, outcome_of, push
 from ..storage import StorageConfigError, StorageError
 from ..validation import render
 from .base import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _fail, main
+from .loop import loop_failure
 
 EXIT_DEADLINE = 3
 profile_option = click.option(
@@ -142,6 +144,8 @@ def _push_one(
         return {**row, "outcome": "rejected", "error": str(exc), "exit": EXIT_ERRORS}
     except (StorageError, LoopError) as exc:
         return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_TRANSPORT}
+    except TraError as exc:  # an unreadable CSV, a bad mapping…
+        return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_USAGE}
     return _describe(result, row, fmt)
 
 
@@ -350,10 +354,8 @@ def status_command(
                 entry = book.by_request(request_id)
                 if entry is not None and status.terminal:
                     book.set_state(entry.id, status.state, status_code=status.code)
-    except LoopConfigError as exc:
-        _fail(str(exc), EXIT_TRANSPORT)
     except LoopError as exc:
-        _fail(str(exc), EXIT_ERRORS if isinstance(exc, LoopRejected) else EXIT_TRANSPORT)
+        loop_failure(exc)
     outcome = outcome_of(status)
     if outcome == "running":
         click.echo(f"not finished; resume with:\n  {_resume_command(request_id, profile)}")
