@@ -151,3 +151,8 @@ def test_debit_and_credit_follow_the_amount_code() -> None:
     )
     assert (foreign.credit, foreign.debit) == (Decimal("100.00"), 0)
     assert ENTRY.credit == Decimal("1200.5")
+
+
+def test_negative_amounts_are_refused() -> None:
+    with pytest.raises(tratool.WriteError, match=r"negative: write 12\.00 with the opposite"):
+        list(tratool.render_lines([attrs.evolve(ENTRY, amount=Decimal("-12.00"))]))

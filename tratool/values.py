@@ -90,9 +90,17 @@ def format_decimal(value: Decimal | None) -> str:
 
 
 def format_amount(value: Decimal | None) -> str:
-    """Money: at least two decimals, never rounded (more decimals are the validator's concern)."""
+    """Money: at least two decimals, never rounded (more decimals are the validator's concern).
+
+    Negative amounts are refused: Cegid accepts them only by switching on the dossier-wide
+    option « montants négatifs autorisés »; the same entry is a positive amount on the other
+    side."""
     if value is None:
         return ""
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a finite number")
+    if value < 0:
+        raise ValueError(f"{value} is negative: write {-value} with the opposite direction")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > -2:
         value = value.quantize(_TWO_PLACES)
