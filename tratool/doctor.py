@@ -6,7 +6,7 @@ import datetime as dt
 import email.utils
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -60,9 +60,9 @@ def _storage(profile: Profile) -> Check:
     )
 
 
-def _route(client: LoopClient, name: str, call: object) -> Check:
+def _route(client: LoopClient, name: str, call: Callable[[], object]) -> Check:
     try:
-        call()  # type: ignore[operator]
+        call()
     except LoopRejected:
         return Check(f"Loop {name}", "ok", "the route answers")
     except LoopRouteNotFound as exc:

@@ -6,12 +6,15 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from ..config import parse_duration
 from ..redaction import RedactingFilter
+from ..storage import Progress
 from .base import EXIT_TRANSPORT, _fail, main
 
 
@@ -26,18 +29,21 @@ def _verbose_logging() -> None:
         logger.addHandler(handler)
 
 
-def _progress_bar(size: int) -> tuple[object, object]:
+@contextmanager
+def _progress(size: int) -> Iterator[Progress | None]:
     """A progress bar on an interactive terminal; nothing in CI or in a pipe."""
     if os.environ.get("CI") or not sys.stderr.isatty():
-        return None, None
-    bar = click.progressbar(length=size, label="uploading", file=sys.stderr)
-    seen = [0]
+        yield None
+        return
+    with click.progressbar(length=size, label="uploading", file=sys.stderr) as bar:
+        seen = 0
 
-    def hook(done: int, total: int | None) -> None:
-        bar.update(done - seen[0])
-        seen[0] = done
+        def hook(done: int, total: int | None) -> None:
+            nonlocal seen
+            bar.update(done - seen)
+            seen = done
 
-    return bar, hook
+        yield hook
 
 
 @main.command(name="upload")
@@ -79,16 +85,15 @@ def upload_command(
     if verbose:
         _verbose_logging()
     target = storage.StorageTarget.from_env(container=container, prefix=prefix)
-    bar, hook = _progress_bar(file.stat().st_size)
     try:
-        result = storage.upload(file, target, expiry=lifetime, blob_name=blob_name, progress=hook)  # type: ignore[arg-type]
+        with _progress(file.stat().st_size) as hook:
+            result = storage.upload(
+                file, target, expiry=lifetime, blob_name=blob_name, progress=hook
+            )
     except storage.StorageConfigError as exc:
         _fail(str(exc))
     except storage.StorageTransportError as exc:
         _fail(str(exc), EXIT_TRANSPORT)
-    finally:
-        if bar is not None:
-            bar.render_finish()  # type: ignore[attr-defined]
     if fmt == "json":
         click.echo(
             json.dumps(

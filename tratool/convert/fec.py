@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import IO
+from typing import IO, Any
+
+import attrs
 
 from ..reader import TraReader
 from ..records import Entry, GeneralAccount, Journal, Tiers
@@ -42,26 +44,23 @@ def is_fec(columns: tuple[str, ...]) -> bool:
     return {"JournalCode", "EcritureNum", "CompteNum", "Debit", "Credit"} <= set(columns)
 
 
-def fec_mapping(**overrides: object) -> Mapping:
-    values: dict[str, object] = {
-        "columns": {
-            "journal": "JournalCode",
-            "piece": "EcritureNum",
-            "date": "EcritureDate",
-            "account": "CompteNum",
-            "auxiliary": "CompAuxNum",
-            "reference": "PieceRef",
-            "label": "EcritureLib",
-            "debit": "Debit",
-            "credit": "Credit",
-            "foreign_amount": "Montantdevise",
-            "currency": "Idevise",
-        },
-        "date_format": "%Y%m%d",
-        "source": "<FEC>",
+def fec_mapping(**overrides: Any) -> Mapping:
+    """The FEC's columns as a mapping; `overrides` (date_format, constants…) replace parts."""
+    columns = {
+        "journal": "JournalCode",
+        "piece": "EcritureNum",
+        "date": "EcritureDate",
+        "account": "CompteNum",
+        "auxiliary": "CompAuxNum",
+        "reference": "PieceRef",
+        "label": "EcritureLib",
+        "debit": "Debit",
+        "credit": "Credit",
+        "foreign_amount": "Montantdevise",
+        "currency": "Idevise",
     }
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return Mapping(**values)  # type: ignore[arg-type]
+    chosen = Mapping(columns=columns, date_format="%Y%m%d", source="<FEC>")
+    return attrs.evolve(chosen, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def _day(value: dt.date | None) -> str:

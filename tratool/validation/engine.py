@@ -6,6 +6,7 @@ import os
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 from .. import layout
 from ..config import find_config, load_config
@@ -86,13 +87,13 @@ class _Run:
             config, self.sink, self.parameters.fiscal_years, self.parameters.tiers
         )
 
-    def run(self, stream: object) -> Report:
+    def run(self, stream: IO[bytes]) -> Report:
         report, sink, structure = self.report, self.sink, self.structure
         endings: dict[str, int] = {}
         size = 0
         content, extended = "JRL", False
         totals = report.totals
-        for raw in scan_lines(stream):  # type: ignore[arg-type]
+        for raw in scan_lines(stream):
             number = raw.number
             size += len(raw.data) + len(raw.ending)
             ending = ENDINGS[raw.ending]
