@@ -49,4 +49,5 @@ def _amount(value: Decimal) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tratool")
 def main() -> None:
-    """Read, check and convert Cegid TRA accounting files."""
+    """Read, check and convert Cegid TRA accounting files, and import them into Cegid Loop
+    exactly once (see the README and docs/)."""

@@ -80,10 +80,11 @@ def _render_summary(summary: Summary) -> str:
 )
 @encoding_option
 def export_command(file: Path, fmt: export.Format, output: Path | None, encoding: str) -> None:
-    """Export the entries of a TRA file as JSON or CSV.
+    """Export the entries of a TRA file as JSON, CSV or FEC.
 
-    One object (or row) per entry with canonical field names; dates ISO, amounts as strings
-    ("1200.50"), empty fields null. A file with read errors produces no output file.
+    JSON and CSV: one object (or row) per entry with canonical field names; dates ISO,
+    amounts as strings ("1200.50"), empty fields null. FEC: the 18 standard columns,
+    tab-separated (see docs/convert.md). A file with read errors produces no output file.
     """
     if output is not None and str(output) == "-":
         output = None
