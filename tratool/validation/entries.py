@@ -29,7 +29,6 @@ class EntryRules:
         self.config = config
         self.sink = sink
         self._cache: dict[tuple[str, str], tuple[Issue, ...]] = {}
-        self._tiers_missing = config.tiers is None
 
     def check(self, number: int, text: str, raw: dict[str, str]) -> None:
         cache = self._cache
