@@ -38,6 +38,11 @@ class Totals:
     def pieces(self) -> int:
         return len(self._pieces)
 
+    def share_pieces(self, hashes: set[int]) -> None:
+        """Count pièces from a set of their key hashes kept elsewhere — the validator keeps
+        one for its own checks — instead of holding a second copy."""
+        self._pieces = hashes
+
     def add(self, entry: Entry) -> None:
         self.add_line(
             entry.journal,
@@ -52,13 +57,14 @@ class Totals:
         self,
         journal: str,
         date: dt.date | None,
-        piece: Hashable,
+        piece: Hashable | None,
         debit: Decimal,
         credit: Decimal,
         *,
         analytic: bool,
     ) -> None:
-        """Count one entry line; analytic lines count as lines but not in pièces or totals."""
+        """Count one entry line; analytic lines count as lines but not in pièces or totals.
+        `piece` is the line's pièce key, or None when `share_pieces` provides the count."""
         self.entries += 1
         self.journals[journal] += 1
         if date is not None:
@@ -68,7 +74,8 @@ class Totals:
                 self.last_date = date
         if analytic:
             return  # analytic lines split a general line; counting them would count twice
-        self._pieces.add(hash(piece))
+        if piece is not None:
+            self._pieces.add(hash(piece))
         self.debit += debit
         self.credit += credit
 

@@ -183,20 +183,16 @@ class _Run:
             entry_date = parse_date(raw["date"])
         except ValueError:
             entry_date = None
-        amount = _ZERO  # the totals' money comes from the pieces' exact hundredths
+        amount = _ZERO  # the totals' money and pièces come from the pièce rules at the end
         self.report.totals.add_line(
-            raw["journal"].strip(),
-            entry_date,
-            (raw["journal"], raw["date"], raw["piece_number"]),
-            amount,
-            amount,
-            analytic=analytic,
+            raw["journal"].strip(), entry_date, None, amount, amount, analytic=analytic
         )
 
     def _finish(self, endings: dict[str, int], size: int) -> None:
         sink, config, totals = self.sink, self.config, self.report.totals
         for family in (self.pieces, self.analytics, self.dossier):
             family.finish()
+        totals.share_pieces(self.pieces.seen)
         totals.debit = Decimal(self.pieces.debit).scaleb(-2)
         totals.credit = Decimal(self.pieces.credit).scaleb(-2)
         if totals.entries == 0:

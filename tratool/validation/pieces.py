@@ -48,11 +48,13 @@ class PieceRules(RuleSet):
         self.piece: Piece | None = None
         self.debit = 0  # whole-file totals, keeping currency, hundredths
         self.credit = 0
-        self._closed: set[int] = set()
+        self.seen: set[int] = set()  # hash of every pièce key closed so far
         self._pending: dict[tuple[str, str, str], Unbalanced] = {}
         self._contents: dict[int, int] = {}  # pièce content hash -> first line
         self._numbers: dict[str, tuple[int, str]] = {}  # journal -> (last number, date raw)
-        self._number_dates: dict[tuple[str, int], str] = {}
+        # hash((journal, number)) -> its date, as the int 31042024 (a str only if not digits):
+        # a few dozen bytes a pièce instead of a tuple and a string.
+        self._number_dates: dict[int, int | str] = {}
         self._folio: tuple[tuple[str, str, str, str], int, int, str] | None = None
 
     def add(self, line: EntryLine) -> None:
@@ -202,7 +204,7 @@ class PieceRules(RuleSet):
     def _close(self, piece: Piece) -> None:
         key_hash = hash(piece.key)
         journal, date, number = piece.key
-        if key_hash in self._closed:
+        if key_hash in self.seen:
             self.report(
                 "TRA-X04",
                 piece.line,
@@ -213,7 +215,7 @@ class PieceRules(RuleSet):
                 hint="keep the lines of a pièce together",
                 severity="warning",
             )
-        self._closed.add(key_hash)
+        self.seen.add(key_hash)
         pending = self._pending.get(piece.key)
         if pending is not None:
             pending.balance += piece.balance
@@ -249,7 +251,9 @@ class PieceRules(RuleSet):
         if not raw_number.isdigit() or int(raw_number) == 0:
             return
         number = int(raw_number)
-        seen = self._number_dates.setdefault((journal, number), date)
+        compact = int(date) if date.isdigit() else date
+        first = self._number_dates.setdefault(hash((journal, number)), compact)
+        seen = f"{first:08d}" if isinstance(first, int) else first
         if seen != date and not piece.date_changed:  # TRA-X04 already said it
             self.report(
                 "TRA-X02",
