@@ -58,13 +58,14 @@ class Totals:
         journal: str,
         date: dt.date | None,
         piece: Hashable | None,
-        debit: Decimal,
-        credit: Decimal,
+        debit: Decimal | None,
+        credit: Decimal | None,
         *,
         analytic: bool,
     ) -> None:
         """Count one entry line; analytic lines count as lines but not in pièces or totals.
-        `piece` is the line's pièce key, or None when `share_pieces` provides the count."""
+        `piece` is the line's pièce key, or None when `share_pieces` provides the count;
+        `debit` and `credit` are None when the caller sets the totals itself."""
         self.entries += 1
         self.journals[journal] += 1
         if date is not None:
@@ -76,8 +77,9 @@ class Totals:
             return  # analytic lines split a general line; counting them would count twice
         if piece is not None:
             self._pieces.add(hash(piece))
-        self.debit += debit
-        self.credit += credit
+        if debit is not None and credit is not None:
+            self.debit += debit
+            self.credit += credit
 
 
 @attrs.frozen

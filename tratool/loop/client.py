@@ -15,6 +15,7 @@ import logging
 import os
 import random
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -315,8 +316,6 @@ class LoopClient:
         url = self.settings.url(route)
         pairs = [(k, str(v)) for k, v in (query or {}).items() if v is not None]
         if pairs:
-            import urllib.parse
-
             url += "?" + urllib.parse.urlencode(pairs)
         payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         where = f"{method} {redact(url)}"

@@ -151,37 +151,36 @@ class Store:
             )
         return record, None
 
-    def update(self, resource: str, items: list[Any]) -> tuple[list[Any], list[Any]]:
+    def _each(
+        self, resource: str, items: list[Any], act: Callable[[dict[str, Any], Any], Any]
+    ) -> tuple[list[Any], list[Any]]:
+        """Apply `act` to each item's current record; a missing or stale one is an error item."""
         success, errors = [], []
         with self.lock:
             for item in items:
                 record, problem = self._locate(resource, item)
                 if record is None:
                     errors.append({"objectId": (item or {}).get("objectId"), "message": problem})
-                    continue
-                record.update(
-                    {k: v for k, v in item.items() if k not in ("objectId", "revisionId")}
-                )
-                record["revisionId"] = self._new_revision()
-                success.append(dict(record))
+                else:
+                    success.append(act(record, item))
             self.save()
         return success, errors
 
+    def update(self, resource: str, items: list[Any]) -> tuple[list[Any], list[Any]]:
+        def act(record: dict[str, Any], item: Any) -> dict[str, Any]:
+            record.update({k: v for k, v in item.items() if k not in ("objectId", "revisionId")})
+            record["revisionId"] = self._new_revision()
+            return dict(record)
+
+        return self._each(resource, items, act)
+
     def delete(self, resource: str, items: list[Any]) -> tuple[list[Any], list[Any]]:
-        success, errors = [], []
-        with self.lock:
-            for item in items:
-                record, problem = self._locate(resource, item)
-                if record is None:
-                    errors.append({"objectId": (item or {}).get("objectId"), "message": problem})
-                    continue
-                self.records[resource].remove(record)
-                success.append(
-                    {
-                        "status": "deleted",
-                        "objectId": record["objectId"],
-                        "revisionId": record["revisionId"],
-                    }
-                )
-            self.save()
-        return success, errors
+        def act(record: dict[str, Any], item: Any) -> dict[str, Any]:
+            self.records[resource].remove(record)
+            return {
+                "status": "deleted",
+                "objectId": record["objectId"],
+                "revisionId": record["revisionId"],
+            }
+
+        return self._each(resource, items, act)

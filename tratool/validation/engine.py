@@ -183,9 +183,9 @@ class _Run:
             entry_date = parse_date(raw["date"])
         except ValueError:
             entry_date = None
-        amount = _ZERO  # the totals' money and pièces come from the pièce rules at the end
+        # The totals' money and pièces come from the pièce rules, in exact hundredths.
         self.report.totals.add_line(
-            raw["journal"].strip(), entry_date, None, amount, amount, analytic=analytic
+            raw["journal"].strip(), entry_date, None, None, None, analytic=analytic
         )
 
     def _finish(self, endings: dict[str, int], size: int) -> None:
@@ -273,6 +273,3 @@ class _Run:
         # Pièce-level findings come out when a pièce closes; report in file order, whole-file
         # findings last.
         self.report.findings.sort(key=lambda f: (f.line is None, f.line or 0, f.column or 0))
-
-
-_ZERO = Decimal(0)
