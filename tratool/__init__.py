@@ -27,6 +27,7 @@ from .records import (
     Record,
     Tiers,
 )
+from .scan import scan
 from .storage import StorageTarget, UploadResult, upload
 from .summary import Summary, Totals, summarize
 from .transliterate import Change
@@ -69,6 +70,7 @@ __all__ = [
     "read",
     "read_text",
     "render_lines",
+    "scan",
     "summarize",
     "upload",
     "validate",

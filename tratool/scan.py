@@ -1,0 +1,182 @@
+"""The fast path for bulk work: the raw fields of every entry line, as bytes, in bulk.
+
+`tratool.read` decodes each line, types every field into an `Entry` and records each problem
+with its column — about 25 µs a line. Code that only needs a few fields of a million lines
+(totals by account, loading a database) pays for all of that. `scan` does the least that is
+still a parse: it cuts each entry line into its standard fields (columns 1–222) and yields
+them as bytes, untyped and undecoded, and it skips headers, parameter records, G/P/B lines
+and blank lines exactly as the reader does.
+
+Why it is fast: TRA lines are fixed-width, so a block of lines that all have the same length
+is a grid. `struct.Struct.iter_unpack` cuts such a block into fields in C, one tuple per line;
+the checks that prove a block is such a grid (every line ends where it should, none is
+anything but an entry line) are strided slices of the block, also in C. Blocks that are not a
+clean grid — the header, ETE lines, LF/CRLF mixtures, short lines, parameter records — go
+through a per-line path that gives the same result. Memory is one block (``buffer_size``).
+
+Values are Windows-1252 bytes, padded as in the file: ``row[i].decode("cp1252").strip()``
+gives the text. `scan` does not diagnose anything; use `tratool.read` or `tratool.validate`
+for that (a UTF-8 file, for one, is cut at byte offsets here).
+"""
+
+from __future__ import annotations
+
+import codecs
+import itertools
+import operator
+import struct
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO
+
+from . import layout
+from .lines import Source, open_source
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in layout.ENTRY.fields)
+
+_WIDTH = layout.STD_WIDTH
+_BOM = codecs.BOM_UTF8
+_HEADER = layout.HEADER_MARKER.encode("ascii")
+_PRODUCTS = frozenset(p.encode("ascii") for p in layout.HEADER_PRODUCTS)
+_PARAMETERS = tuple(p.encode("cp1252") for p in layout.PARAMETER_PREFIXES)
+_SPECIAL = frozenset(t.encode("ascii") for t in layout.SPECIAL_LINE_TYPES)
+_LINE_TYPE = 30  # 0-based column of the line type
+# A line whose first byte is none of these is neither blank nor a parameter record, so a
+# block can be proved to hold entry lines only by looking at one column.
+_UNSURE_FIRST_BYTES = b" \t" + bytes({p[0] for p in _PARAMETERS})
+_NOT_ENTRY_TYPES = b"".join(sorted(_SPECIAL))
+
+
+Row = tuple[bytes, ...]
+
+
+def scan(
+    source: Source,
+    fields: Sequence[str] | None = None,
+    *,
+    buffer_size: int = 4 << 20,
+) -> Iterator[Row]:
+    """Yield, for each entry line of a TRA file, the raw bytes of `fields` (default: all
+    standard fields, in `FIELD_NAMES` order) in the order asked for.
+
+    Raises `KeyError` for an unknown field name and `UnreadableInput` when the file cannot be
+    opened. A stream passed as `source` is read, not closed.
+    """
+    cut = _Cutter(fields)
+    # Blocks are iterators of rows; chaining them in C keeps Python frames out of the loop
+    # over rows, which would otherwise cost as much as the cutting itself.
+    _, stream, owned = open_source(source)
+    return itertools.chain.from_iterable(_blocks(stream, owned, cut, max(buffer_size, 2 * _WIDTH)))
+
+
+class _Cutter:
+    """Cuts lines into the selected fields, for a grid block or one line at a time."""
+
+    def __init__(self, fields: Sequence[str] | None) -> None:
+        names = list(FIELD_NAMES if fields is None else fields)
+        chosen = sorted({layout.ENTRY.field(n) for n in names}, key=lambda f: f.start)
+        code, position = ["<"], 0
+        for f in chosen:
+            code.append(f"{f.start - position}x{f.width}s" if f.start > position else f"{f.width}s")
+            position = f.end
+        self.line = struct.Struct("".join(code) + f"{_WIDTH - position}x")
+        # struct yields fields in file order; put them back in the order asked for.
+        index = [next(i for i, f in enumerate(chosen) if f.name == n) for n in names]
+        self.reorder: Callable[[Row], Row] | None = None
+        if index != list(range(len(chosen))):  # never true for a single field
+            self.reorder = operator.itemgetter(*index)
+        self._grids: dict[int, struct.Struct] = {}
+
+    def grid(self, block: bytes, stride: int) -> Iterator[Row]:
+        """A block of lines of exactly 222 bytes plus `stride` - 222 bytes of line ending."""
+        unpack = self._grids.get(stride)
+        if unpack is None:
+            unpack = self._grids[stride] = struct.Struct(self.line.format + f"{stride - _WIDTH}x")
+        rows = unpack.iter_unpack(block)
+        return map(self.reorder, rows) if self.reorder else rows
+
+    def one(self, data: bytes) -> Row:
+        if len(data) != _WIDTH:
+            data = data[:_WIDTH].ljust(_WIDTH)
+        row = self.line.unpack(data)
+        return self.reorder(row) if self.reorder else row
+
+
+def _blocks(stream: IO[bytes], owned: bool, cut: _Cutter, size: int) -> Iterator[Iterable[Row]]:
+    try:
+        yield from _read(stream, cut, size)
+    finally:
+        if owned:
+            stream.close()
+
+
+def _read(stream: IO[bytes], cut: _Cutter, size: int) -> Iterator[Iterable[Row]]:
+    first = stream.readline()
+    if first.startswith(_BOM):
+        first = first[len(_BOM) :]
+    data = first[:-1] if first.endswith(b"\n") else first
+    data = data[:-1] if data.endswith(b"\r") and first.endswith(b"\n") else data
+    header = data.startswith(_HEADER) and data[3:5] in _PRODUCTS
+    if first and not header and _is_entry(data, first=True):
+        yield (cut.one(data),)
+    rest = b""
+    # Reading whole CRLF lines at a time means a grid block is used as read, never copied.
+    size = max(size // (_WIDTH + 2), 1) * (_WIDTH + 2)
+    while True:
+        chunk = stream.read(size)
+        if not chunk:
+            break
+        block = rest + chunk
+        end = block.rfind(b"\n") + 1
+        block, rest = block[:end], block[end:]
+        if block:
+            yield _block(block, cut)
+    if rest:
+        yield _block(rest, cut)
+
+
+def _block(block: bytes, cut: _Cutter) -> Iterable[Row]:
+    """The rows of a block of lines after line 1 (its last line may lack a line break)."""
+    stride = block.find(b"\n") + 1
+    if _is_grid(block, stride):
+        return cut.grid(block, stride)
+    return _one_by_one(block, cut)
+
+
+def _is_grid(block: bytes, stride: int) -> bool:
+    """Whether every line of the block is a 222-column entry line with the same ending."""
+    if stride not in (_WIDTH + 1, _WIDTH + 2) or len(block) % stride:
+        return False
+    lines = len(block) // stride
+    if block[stride - 1 :: stride] != b"\n" * lines:
+        return False
+    # CRLF: the CR is the line's ending. LF: a CR there would be taken as one, so no grid.
+    carriage = block[stride - 2 :: stride]
+    if carriage != b"\r" * lines if stride == _WIDTH + 2 else b"\r" in carriage:
+        return False
+    starts = block[::stride]
+    if len(starts.translate(None, _UNSURE_FIRST_BYTES)) != lines:
+        return False
+    types = block[_LINE_TYPE::stride]
+    if len(types.translate(None, _NOT_ENTRY_TYPES)) != lines:
+        return False
+    return block.count(b"\n") == lines  # no line break inside a record
+
+
+def _one_by_one(block: bytes, cut: _Cutter) -> Iterator[Row]:
+    lines = block.split(b"\n")
+    last = lines.pop()  # b"" after a final line break, else a last line without one
+    for line in lines:
+        data = line[:-1] if line.endswith(b"\r") else line
+        if _is_entry(data, first=False):
+            yield cut.one(data)
+    if last and _is_entry(last, first=False):
+        yield cut.one(last)
+
+
+def _is_entry(data: bytes, *, first: bool) -> bool:
+    """`lines.classify` on bytes: what it calls ENTRY, for a line that is not the header."""
+    if not data.strip(b" \t"):
+        return False
+    if not first and data.startswith(_PARAMETERS):
+        return False
+    return data[_LINE_TYPE : _LINE_TYPE + 1] not in _SPECIAL
