@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Sized
 from decimal import Decimal
 
 import attrs
@@ -32,15 +32,15 @@ class Totals:
     last_date: dt.date | None = None
     debit: Decimal = Decimal("0.00")
     credit: Decimal = Decimal("0.00")
-    _pieces: set[int] = attrs.field(factory=set, repr=False)
+    _pieces: Sized = attrs.field(factory=set, repr=False)
 
     @property
     def pieces(self) -> int:
         return len(self._pieces)
 
-    def share_pieces(self, hashes: set[int]) -> None:
-        """Count pièces from a set of their key hashes kept elsewhere — the validator keeps
-        one for its own checks — instead of holding a second copy."""
+    def share_pieces(self, hashes: Sized) -> None:
+        """Count pièces from a collection of their distinct keys kept elsewhere — the
+        validator keeps one for its own checks — instead of holding a second copy."""
         self._pieces = hashes
 
     def add(self, entry: Entry) -> None:
@@ -76,6 +76,7 @@ class Totals:
         if analytic:
             return  # analytic lines split a general line; counting them would count twice
         if piece is not None:
+            assert isinstance(self._pieces, set), "add_line(piece=...) after share_pieces()"
             self._pieces.add(hash(piece))
         if debit is not None and credit is not None:
             self.debit += debit

@@ -63,9 +63,11 @@ def validate(
     if config is None:
         config = config_for(source if isinstance(source, (str, os.PathLike)) else None)
     path, stream, owned = open_source(source)
+    run = _Run(path, config, encoding, max_findings)
     try:
-        return _Run(path, config, encoding, max_findings).run(stream)
+        return run.run(stream)
     finally:
+        run.pieces.close()
         if owned:
             stream.close()
 

@@ -24,7 +24,7 @@ SECTION_LINE_TYPES = frozenset({"A", "H", "O"})
 TIERS_LINE_TYPES = frozenset({"X", "E", "L"})
 _AMOUNT = re.compile(r"(-?)(\d+)(?:([.,])(\d+))?")
 _THOUSANDS = re.compile(r"\d[ .'\u00a0]\d{3}([.,]\d+)?$")
-CACHE_LIMIT = 50_000
+CACHE_LIMIT = 8_192  # distinct (field, value) results kept; small enough to be reached early
 
 
 @attrs.frozen

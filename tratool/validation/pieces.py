@@ -1,9 +1,10 @@
 """Pièce rules (TRA-X01 … TRA-X04, TRA-X11, TRA-X12) and duplicates (TRA-D03), streaming.
 
 A pièce is the run of lines sharing (journal, date, piece number). It is checked when the
-key changes; what is kept afterwards is a hash per pièce, plus the balance of the pièces that
-did not balance (a later fragment of the same pièce may still balance them). Memory therefore
-grows with the number of pièces, never with the number of lines.
+key changes; what is kept afterwards is a hash per pièce in each of three traces (traces.py:
+the newest few thousand in memory, older ones in a temporary database on disk), plus the
+balance of the pièces that did not balance (a later fragment of the same pièce may still
+balance them). Memory therefore grows with neither the number of lines nor of pièces.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from ..values import parse_date
 from .findings import RuleSet, Sink
 from .line import EntryLine, day, money
 from .settings import ValidationConfig
+from .traces import SpillDatabase
+
+TRACE_LIMIT = 4_096  # pièces per trace kept in memory; older ones go to disk (traces.py)
 
 FOLIO_MODES = frozenset({"BOR", "LIB"})
 
@@ -48,13 +52,13 @@ class PieceRules(RuleSet):
         self.piece: Piece | None = None
         self.debit = 0  # whole-file totals, keeping currency, hundredths
         self.credit = 0
-        self.seen: set[int] = set()  # hash of every pièce key closed so far
+        self._spill = SpillDatabase()
+        self.seen = self._spill.trace(TRACE_LIMIT)  # pièce key hash -> its first line
         self._pending: dict[tuple[str, str, str], Unbalanced] = {}
-        self._contents: dict[int, int] = {}  # pièce content hash -> first line
+        self._contents = self._spill.trace(TRACE_LIMIT)  # pièce content hash -> first line
         self._numbers: dict[str, tuple[int, str]] = {}  # journal -> (last number, date raw)
-        # hash((journal, number)) -> its date, as the int 31042024 (a str only if not digits):
-        # a few dozen bytes a pièce instead of a tuple and a string.
-        self._number_dates: dict[int, int | str] = {}
+        # hash((journal, number)) -> its date, as the int 31042024 (a str only if not digits)
+        self._number_dates = self._spill.trace(TRACE_LIMIT)
         self._folio: tuple[tuple[str, str, str, str], int, int, str] | None = None
 
     def add(self, line: EntryLine) -> None:
@@ -202,9 +206,8 @@ class PieceRules(RuleSet):
 
     # -- per pièce ---------------------------------------------------------------------
     def _close(self, piece: Piece) -> None:
-        key_hash = hash(piece.key)
         journal, date, number = piece.key
-        if key_hash in self.seen:
+        if self.seen.setdefault(hash(piece.key), piece.line) != piece.line:
             self.report(
                 "TRA-X04",
                 piece.line,
@@ -215,7 +218,6 @@ class PieceRules(RuleSet):
                 hint="keep the lines of a pièce together",
                 severity="warning",
             )
-        self.seen.add(key_hash)
         pending = self._pending.get(piece.key)
         if pending is not None:
             pending.balance += piece.balance
@@ -233,7 +235,7 @@ class PieceRules(RuleSet):
                 f"not balance in its foreign currency ({money(piece.foreign)})",
                 piece.text,
             )
-        first = self._contents.setdefault(piece.content, piece.line)
+        first = self._contents.setdefault(hash(piece.content), piece.line)  # 64-bit
         if first != piece.line:
             self.report(
                 "TRA-D03",
@@ -248,10 +250,10 @@ class PieceRules(RuleSet):
 
     def _numbering(self, piece: Piece) -> None:
         journal, date, raw_number = piece.key
-        if not raw_number.isdigit() or int(raw_number) == 0:
+        if not (raw_number.isascii() and raw_number.isdigit()) or int(raw_number) == 0:
             return
         number = int(raw_number)
-        compact = int(date) if date.isdigit() else date
+        compact = int(date) if date.isascii() and date.isdigit() else date
         first = self._number_dates.setdefault(hash((journal, number)), compact)
         seen = f"{first:08d}" if isinstance(first, int) else first
         if seen != date and not piece.date_changed:  # TRA-X04 already said it
@@ -291,6 +293,10 @@ class PieceRules(RuleSet):
                 piece.text,
                 hint="the FEC requires continuous numbering",
             )
+
+    def close(self) -> None:
+        """Delete the traces' temporary database."""
+        self._spill.close()
 
     def finish(self) -> None:
         if self.piece is not None:

@@ -1,0 +1,93 @@
+"""What the pièce rules remember about closed pièces, in bounded memory.
+
+TRA-X04 (a pièce continued after other lines), TRA-D03 (a pièce repeated line for line) and
+TRA-X02 (a number reused on another date) compare each pièce with every earlier one, so
+something per pièce must be kept until the end of the file. Kept in dicts, that is about 100
+bytes a pièce per rule: 70 MB for a million-line file, more for bigger ones. Here each trace
+keeps its newest `limit` keys in a dict and moves older ones, in batches, to a temporary SQLite
+database on disk, which Python's standard library provides and deletes when closed. A fixed
+bitmap of the spilled keys answers "certainly not there" for most new keys without a query.
+Memory is therefore the same for a file of 100,000 lines as for one of 10 million.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+Value = int | str
+
+_BITMAP_BITS = 1 << 23  # 1 MiB: about 1 false "maybe" in 40 at a million spilled keys
+_MASK = _BITMAP_BITS - 1
+
+
+class SpillDatabase:
+    """The temporary database the traces of one validation share."""
+
+    def __init__(self) -> None:
+        # "" is SQLite's private temporary database: on disk once past its page cache, and
+        # deleted when the connection closes.
+        self.db = sqlite3.connect("")
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("PRAGMA cache_size = -1024")  # KiB; lookups are few, misses cheap
+        self.tables = 0
+
+    def trace(self, limit: int) -> Trace:
+        """A new trace keeping at most `limit` keys in memory."""
+        return Trace(self, limit)
+
+    def table(self) -> str:
+        self.tables += 1
+        name = f"trace{self.tables}"
+        self.db.execute(f"CREATE TABLE {name} (key INTEGER PRIMARY KEY, value)")
+        return name
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class Trace:
+    """A map from hashes (signed 64-bit ints, as `hash` returns) to ints or strings that only
+    grows, with `setdefault` only."""
+
+    def __init__(self, spill: SpillDatabase, limit: int) -> None:
+        self._spill = spill
+        self._limit = limit
+        self._recent: dict[int, Value] = {}
+        self._table: str | None = None
+        self._bitmap: bytearray | None = None
+        self._spilled = 0
+
+    def __len__(self) -> int:
+        return self._spilled + len(self._recent)
+
+    def setdefault(self, key: int, value: Value) -> Value:
+        """The value first stored under `key`, storing `value` if there is none."""
+        recent = self._recent
+        found = recent.get(key)
+        if found is not None:
+            return found
+        bitmap = self._bitmap
+        if bitmap is not None and bitmap[(key & _MASK) >> 3] >> (key & 7) & 1:
+            row = self._spill.db.execute(
+                f"SELECT value FROM {self._table} WHERE key = ?", (key,)
+            ).fetchone()
+            if row is not None:
+                stored: Value = row[0]
+                return stored
+        recent[key] = value
+        if len(recent) >= self._limit:
+            self._move_to_disk()
+        return value
+
+    def _move_to_disk(self) -> None:
+        if self._table is None:
+            self._table = self._spill.table()
+            self._bitmap = bytearray(_BITMAP_BITS // 8)
+        bitmap = self._bitmap
+        assert bitmap is not None
+        for key in self._recent:
+            bitmap[(key & _MASK) >> 3] |= 1 << (key & 7)
+        self._spill.db.executemany(f"INSERT INTO {self._table} VALUES (?, ?)", self._recent.items())
+        self._spilled += len(self._recent)
+        self._recent = {}
