@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+from .bulk import scan
 from .errors import ParseError, TraError, UnreadableInput, WriteError, WriteProblem
 from .reader import TraReader, read, read_text
 from .records import (
@@ -27,7 +28,6 @@ from .records import (
     Record,
     Tiers,
 )
-from .scan import scan
 from .storage import StorageTarget, UploadResult, upload
 from .summary import Summary, Totals, summarize
 from .transliterate import Change

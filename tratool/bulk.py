@@ -159,7 +159,9 @@ def _is_grid(block: bytes, stride: int) -> bool:
     types = block[_LINE_TYPE::stride]
     if len(types.translate(None, _NOT_ENTRY_TYPES)) != lines:
         return False
-    return block.count(b"\n") == lines  # no line break inside a record
+    # No line break inside a record. (replace finds b"\n" with memchr, count does not: the
+    # copy is cheaper than counting, 0.05 s against 0.09 s for 224 MB.)
+    return len(block) - len(block.replace(b"\n", b"")) == lines
 
 
 def _one_by_one(block: bytes, cut: _Cutter) -> Iterator[Row]:
