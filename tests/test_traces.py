@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import sqlite3
+from pathlib import Path
 
 import attrs
 import pytest
@@ -54,6 +56,23 @@ def test_colliding_keys_are_told_apart() -> None:
         assert len(trace) == 2
     finally:
         spill.close()
+
+
+def test_a_trace_stays_in_memory_when_the_disk_refuses(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    sqlite3.connect(tmp_path / "ro.db").close()
+    spill = SpillDatabase()
+    spill.db.close()
+    spill.db = sqlite3.connect(f"file:{tmp_path / 'ro.db'}?mode=ro", uri=True)
+    try:
+        trace = spill.trace(2)
+        assert [trace.setdefault(k, k * 10) for k in range(5)] == [0, 10, 20, 30, 40]
+        assert [trace.setdefault(k, -1) for k in range(6)] == [0, 10, 20, 30, 40, -1]
+        assert len(trace) == 6
+    finally:
+        spill.close()
+    assert "temporary database failed: attempt to write a readonly database" in caplog.text
 
 
 def piece_file(count: int) -> bytes:

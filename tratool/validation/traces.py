@@ -12,9 +12,13 @@ Memory is therefore the same for a file of 100,000 lines as for one of 10 millio
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import sys
 
 Value = int | str
+
+log = logging.getLogger(__name__)
 
 _BITMAP_BITS = 1 << 23  # 1 MiB: about 1 false "maybe" in 40 at a million spilled keys
 _MASK = _BITMAP_BITS - 1
@@ -81,13 +85,22 @@ class Trace:
         return value
 
     def _move_to_disk(self) -> None:
-        if self._table is None:
-            self._table = self._spill.table()
-            self._bitmap = bytearray(_BITMAP_BITS // 8)
-        bitmap = self._bitmap
-        assert bitmap is not None
-        for key in self._recent:
-            bitmap[(key & _MASK) >> 3] |= 1 << (key & 7)
-        self._spill.db.executemany(f"INSERT INTO {self._table} VALUES (?, ?)", self._recent.items())
+        try:
+            if self._table is None:
+                self._table = self._spill.table()
+                self._bitmap = bytearray(_BITMAP_BITS // 8)
+            bitmap = self._bitmap
+            assert bitmap is not None
+            for key in self._recent:
+                bitmap[(key & _MASK) >> 3] |= 1 << (key & 7)
+            db = self._spill.db
+            db.executemany(f"INSERT INTO {self._table} VALUES (?, ?)", self._recent.items())
+        except sqlite3.Error as exc:
+            # No writable temporary directory, or a full disk: keep everything in memory from
+            # now on. Keys already in the database stay readable; those now in memory are
+            # looked up there first, so rows a failed insert left behind are never read.
+            log.warning("validation traces stay in memory: temporary database failed: %s", exc)
+            self._limit = sys.maxsize
+            return
         self._spilled += len(self._recent)
         self._recent = {}
