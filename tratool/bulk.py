@@ -62,9 +62,9 @@ def scan(
     opened. A stream passed as `source` is read, not closed.
     """
     cut = _Cutter(fields)
+    _, stream, owned = open_source(source)
     # Blocks are iterators of rows; chaining them in C keeps Python frames out of the loop
     # over rows, which would otherwise cost as much as the cutting itself.
-    _, stream, owned = open_source(source)
     return itertools.chain.from_iterable(_blocks(stream, owned, cut, max(buffer_size, 2 * _WIDTH)))
 
 
@@ -151,7 +151,8 @@ def _is_grid(block: bytes, stride: int) -> bool:
         return False
     # CRLF: the CR is the line's ending. LF: a CR there would be taken as one, so no grid.
     carriage = block[stride - 2 :: stride]
-    if carriage != b"\r" * lines if stride == _WIDTH + 2 else b"\r" in carriage:
+    crlf = stride == _WIDTH + 2
+    if (crlf and carriage != b"\r" * lines) or (not crlf and b"\r" in carriage):
         return False
     starts = block[::stride]
     if len(starts.translate(None, _UNSURE_FIRST_BYTES)) != lines:
