@@ -1,7 +1,7 @@
 """The fast path for bulk work: the raw fields of every entry line, as bytes, in bulk.
 
 `tratool.read` decodes each line, types every field into an `Entry` and records each problem
-with its column — about 25 µs a line. Code that only needs a few fields of a million lines
+with its column — about 20 µs a line. Code that only needs a few fields of a million lines
 (totals by account, loading a database) pays for all of that. `scan` does the least that is
 still a parse: it cuts each entry line into its standard fields (columns 1–222) and yields
 them as bytes, untyped and undecoded, and it skips headers, parameter records, G/P/B lines

@@ -63,11 +63,13 @@ def validate(
     if config is None:
         config = config_for(source if isinstance(source, (str, os.PathLike)) else None)
     path, stream, owned = open_source(source)
-    run = _Run(path, config, encoding, max_findings)
     try:
-        return run.run(stream)
+        run = _Run(path, config, encoding, max_findings)
+        try:
+            return run.run(stream)
+        finally:
+            run.pieces.close()
     finally:
-        run.pieces.close()
         if owned:
             stream.close()
 
