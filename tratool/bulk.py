@@ -21,7 +21,6 @@ for that (a UTF-8 file, for one, is cut at byte offsets here).
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import operator
 import struct
@@ -29,21 +28,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO
 
 from . import layout
-from .lines import Source, open_source
+from .lines import UTF8_BOM, LineKind, Source, classify, open_source
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in layout.ENTRY.fields)
 
 _WIDTH = layout.STD_WIDTH
-_BOM = codecs.BOM_UTF8
-_HEADER = layout.HEADER_MARKER.encode("ascii")
-_PRODUCTS = frozenset(p.encode("ascii") for p in layout.HEADER_PRODUCTS)
-_PARAMETERS = tuple(p.encode("cp1252") for p in layout.PARAMETER_PREFIXES)
-_SPECIAL = frozenset(t.encode("ascii") for t in layout.SPECIAL_LINE_TYPES)
 _LINE_TYPE = 30  # 0-based column of the line type
 # A line whose first byte is none of these is neither blank nor a parameter record, so a
-# block can be proved to hold entry lines only by looking at one column.
-_UNSURE_FIRST_BYTES = b" \t" + bytes({p[0] for p in _PARAMETERS})
-_NOT_ENTRY_TYPES = b"".join(sorted(_SPECIAL))
+# block can be proved to hold entry lines only by looking at one column (lines.classify).
+_UNSURE_FIRST_BYTES = b" \t" + bytes({ord(p[0]) for p in layout.PARAMETER_PREFIXES})
+_NOT_ENTRY_TYPES = "".join(sorted(layout.SPECIAL_LINE_TYPES)).encode("ascii")
 
 
 Row = tuple[bytes, ...]
@@ -111,12 +105,11 @@ def _blocks(stream: IO[bytes], owned: bool, cut: _Cutter, size: int) -> Iterator
 
 def _read(stream: IO[bytes], cut: _Cutter, size: int) -> Iterator[Iterable[Row]]:
     first = stream.readline()
-    if first.startswith(_BOM):
-        first = first[len(_BOM) :]
+    if first.startswith(UTF8_BOM):
+        first = first[len(UTF8_BOM) :]
     data = first[:-1] if first.endswith(b"\n") else first
     data = data[:-1] if data.endswith(b"\r") and first.endswith(b"\n") else data
-    header = data.startswith(_HEADER) and data[3:5] in _PRODUCTS
-    if first and not header and _is_entry(data, first=True):
+    if first and _is_entry(data, 1):
         yield (cut.one(data),)
     rest = b""
     # Reading whole CRLF lines at a time means a grid block is used as read, never copied.
@@ -170,16 +163,13 @@ def _one_by_one(block: bytes, cut: _Cutter) -> Iterator[Row]:
     last = lines.pop()  # b"" after a final line break, else a last line without one
     for line in lines:
         data = line[:-1] if line.endswith(b"\r") else line
-        if _is_entry(data, first=False):
+        if _is_entry(data, 2):
             yield cut.one(data)
-    if last and _is_entry(last, first=False):
+    if last and _is_entry(last, 2):
         yield cut.one(last)
 
 
-def _is_entry(data: bytes, *, first: bool) -> bool:
-    """`lines.classify` on bytes: what it calls ENTRY, for a line that is not the header."""
-    if not data.strip(b" \t"):
-        return False
-    if not first and data.startswith(_PARAMETERS):
-        return False
-    return data[_LINE_TYPE : _LINE_TYPE + 1] not in _SPECIAL
+def _is_entry(data: bytes, number: int) -> bool:
+    """What the reader and the validator call an entry line. Latin-1 maps each byte to one
+    character, so classify's columns are byte columns; `number` only tells line 1 apart."""
+    return classify(number, data.decode("latin-1")) is LineKind.ENTRY
