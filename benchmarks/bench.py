@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tratool import layout  # noqa: E402
+from tratool.tra import layout  # noqa: E402
 
 FIELDS = [(f.name, f.start, f.width) for f in layout.ENTRY.fields]
 HEADER = "***S5CLIJRLSTD   0101190001011900007     010420240930BENCH".ljust(147) + "-"
@@ -153,7 +153,7 @@ TASKS = {
         assert report.errors == 0, [f.message for f in report.findings[:5]]
         """,
     "tratool convert": """
-        from tratool.convert import convert
+        from tratool.conversion import convert
         start = time.perf_counter()
         convert(CSV, OUT, mapping=MAPPING)
         """,

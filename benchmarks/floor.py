@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tratool import layout
+from tratool.tra import layout
 
 FIELDS = {f.name: f for f in layout.ENTRY.fields}
 STRIDE = layout.STD_WIDTH + 2  # CRLF lines, as bench.py writes them

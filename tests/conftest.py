@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import tratool
-from tratool import azurite
+from tratool.testing import azurite
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

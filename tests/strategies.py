@@ -9,8 +9,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tratool import layout, records
-from tratool.layout import Field, Kind
+from tratool.tra import layout, records
+from tratool.tra.layout import Field, Kind
 
 # Printable Windows-1252 characters: what a canonical TRA file can hold in a text field.
 cp1252_text_chars = st.characters(codec="cp1252", categories=["L", "M", "N", "P", "S", "Zs"])

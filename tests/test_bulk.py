@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import tratool
 from tests.conftest import FIXTURES
-from tratool import layout, lines
-from tratool.bulk import FIELD_NAMES, _is_grid
+from tratool.tra import layout, lines
+from tratool.tra.scan import FIELD_NAMES, _is_grid
 
 CRLF_STRIDE = layout.STD_WIDTH + 2
 

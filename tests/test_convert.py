@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 import tratool
 from tests.conftest import FIXTURES
 from tratool.cli import main
-from tratool.config import ConfigError
-from tratool.convert import ConversionError, ConversionRejected, convert
-from tratool.convert.fec import COLUMNS
-from tratool.convert.values import detect_date_format, parse_amount
+from tratool.conversion import convert
+from tratool.conversion.fec import COLUMNS
+from tratool.conversion.values import detect_date_format, parse_amount
+from tratool.errors import ConfigError, ConversionError, ConversionRejected
 from tratool.validation import ValidationConfig
 
 CSV = FIXTURES / "ventes-excel.csv"
@@ -377,7 +377,7 @@ def test_docs_examples_are_valid_mappings(tmp_path: Path) -> None:
     import re
 
     from tests.conftest import ROOT
-    from tratool.convert import Mapping
+    from tratool.conversion import Mapping
 
     doc = (ROOT / "docs" / "convert.md").read_text(encoding="utf-8")
     examples = re.findall(r"```toml\n(.*?)```", doc, re.S)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from tratool import layout, records
+from tratool.tra import layout, records
 
 
 def test_standard_entry_is_222_columns_without_gaps() -> None:

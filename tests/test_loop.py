@@ -14,23 +14,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from tratool import azurite
-from tratool.loop import (
+from tratool.azure import StorageTarget, upload
+from tratool.errors import (
     LoopAmbiguousError,
     LoopAuthError,
-    LoopClient,
     LoopForbidden,
     LoopQuotaError,
     LoopRejected,
     LoopRouteNotFound,
     LoopServerError,
-    LoopSettings,
     LoopTransportError,
-    filters,
 )
-from tratool.loop.simulator import Fault, Simulator, SimulatorOptions
+from tratool.loop import LoopClient, LoopSettings, filters
 from tratool.redaction import Secret
-from tratool.storage import StorageTarget, upload
+from tratool.testing import azurite
+from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
 

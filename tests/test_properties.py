@@ -77,7 +77,7 @@ def test_canonical_lines_roundtrip_byte_exact(data: st.DataObject) -> None:
 
 @given(st.text(s.cp1252_text_chars | st.characters(), max_size=40))
 def test_transliterate_output_is_encodable_or_reported(text: str) -> None:
-    from tratool.transliterate import transliterate
+    from tratool.tra.charset import transliterate
 
     result = transliterate(text)
     for char in result:

@@ -19,14 +19,15 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import FIXTURES
-from tratool import azurite
+from tratool.azure import StorageTarget
 from tratool.cli import main
-from tratool.journal import DuplicateSubmission, Journal, default_path
-from tratool.loop import LoopAmbiguousError, LoopClient
-from tratool.loop.simulator import Fault, Simulator, SimulatorOptions
-from tratool.push import PollPolicy, push, wait_for
+from tratool.errors import ConfigError, DuplicateSubmission, LoopAmbiguousError, LoopRejected
+from tratool.loop import LoopClient
 from tratool.redaction import Secret
-from tratool.storage import StorageTarget
+from tratool.submission.journal import Journal, default_path
+from tratool.submission.push import PollPolicy, push, wait_for
+from tratool.testing import azurite
+from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
 FAST = PollPolicy(first=0.05, cap=0.2, timeout=15)
@@ -170,7 +171,6 @@ def test_connection_dropped_after_the_post_is_never_resent(
 def test_refused_or_unsent_imports_do_not_block(
     tra: Path, sim: Simulator, target: StorageTarget, journal: Journal
 ) -> None:
-    from tratool.loop import LoopRejected
 
     with pytest.raises(LoopRejected, match="n'existe pas"):
         push(
@@ -436,8 +436,7 @@ def test_cli_doctor(sim: Simulator, emulator: azurite.Azurite, tmp_path: Path) -
 
 
 def test_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tratool.config import ConfigError
-    from tratool.profiles import load_profile
+    from tratool.submission.profiles import load_profile
 
     (tmp_path / "tratool.toml").write_text(
         '[loop]\npreset = "inte"\n[push]\ntimeout = "10m"\n'
@@ -515,7 +514,7 @@ def test_docs_push_configuration_example(tmp_path: Path, monkeypatch: pytest.Mon
     import re
 
     from tests.conftest import ROOT
-    from tratool.profiles import load_profile
+    from tratool.submission.profiles import load_profile
 
     doc = (ROOT / "docs" / "push.md").read_text(encoding="utf-8")
     [example] = re.findall(r"```toml\n(.*?)```", doc, re.S)

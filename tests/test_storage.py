@@ -24,10 +24,12 @@ from azure.storage.blob import (
 from click.testing import CliRunner
 
 from tests.conftest import FIXTURES
-from tratool import azurite, storage
+from tratool.azure import StorageTarget, upload
+from tratool.azure import uploader as storage
 from tratool.cli import main
+from tratool.errors import StorageConfigError, StorageTransportError
 from tratool.redaction import Secret
-from tratool.storage import StorageConfigError, StorageTarget, StorageTransportError, upload
+from tratool.testing import azurite
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 import tratool
-from tratool import layout
+from tratool.tra import layout
 from tratool.validation import RULES, FiscalYear, JournalInfo, ValidationConfig, validate
 
 D = dt.date

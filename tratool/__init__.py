@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 
-from .bulk import scan
+from ._version import __version__
+from .azure import StorageTarget, UploadResult, upload
 from .errors import ParseError, TraError, UnreadableInput, WriteError, WriteProblem
-from .reader import TraReader, read, read_text
-from .records import (
+from .tra.charset import Change
+from .tra.reader import TraReader, read, read_text
+from .tra.records import (
     AnalyticExtension,
     Entry,
     Exercise,
@@ -28,13 +30,10 @@ from .records import (
     Record,
     Tiers,
 )
-from .storage import StorageTarget, UploadResult, upload
-from .summary import Summary, Totals, summarize
-from .transliterate import Change
+from .tra.scan import scan
+from .tra.summary import Summary, Totals, summarize
+from .tra.writer import WriteResult, render_lines, write
 from .validation import Report, ValidationConfig, validate
-from .writer import WriteResult, render_lines, write
-
-__version__ = "0.1.0"
 
 # A library logs but never prints: without this, Python's last-resort handler would write
 # tratool's warnings to stderr in programs that configure no logging.

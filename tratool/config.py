@@ -16,20 +16,9 @@ from typing import Any
 
 import attrs
 
-from .errors import TraError
+from .errors import ConfigError
 
 CONFIG_NAMES = ("tratool.toml", "pyproject.toml")
-
-
-@attrs.define(auto_exc=True)
-class ConfigError(TraError):
-    """A configuration file that cannot be used: where it is and what is wrong."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
 
 
 @attrs.frozen

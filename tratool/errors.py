@@ -1,10 +1,49 @@
-"""The exceptions tratool raises, in one hierarchy: catch `TraError` to catch them all."""
+"""Every exception tratool raises, in one hierarchy: catch `TraError` to catch them all.
+
+    TraError
+    ├── ParseError            a located problem found while reading (collected, rarely raised)
+    ├── UnreadableInput       the input cannot be read at all
+    ├── WriteError            records that cannot be written; nothing was written
+    ├── ConfigError           a configuration file or value that cannot be used
+    ├── ConversionError       CSV/FEC rows that cannot be converted; nothing was written
+    ├── ConversionRejected    the converted file does not validate; nothing was written
+    ├── TabularError          a delimited file that cannot be read as such
+    ├── StorageError          the uploader
+    │   ├── StorageConfigError      the target cannot work as configured; nothing was sent
+    │   └── StorageTransportError   storage refused, or could not be reached
+    ├── LoopError             the Loop client (``request_id`` for Cegid support)
+    │   ├── LoopConfigError         fix the configuration first
+    │   │   ├── LoopAuthError           HTTP 401
+    │   │   ├── LoopRouteNotFound       HTTP 404 on a configured route
+    │   │   └── LoopForbidden           HTTP 403 without Retry-After
+    │   ├── LoopRejected            Loop understood and refused
+    │   ├── LoopQuotaError          HTTP 429 longer than we may wait
+    │   ├── LoopServerError         HTTP 5xx after every retry
+    │   ├── LoopTransportError      Loop could not be reached
+    │   └── LoopAmbiguousError      a write may or may not have been processed
+    ├── FilterError           a Loop filter expression that cannot be built or parsed
+    ├── DuplicateSubmission   the file was already pushed to that dossier
+    ├── AzuriteError          the local storage emulator could not be started
+    └── TransportFailure      (internal) how an HTTP exchange failed
+        ├── NotSent                 before the request was written: safe to repeat
+        └── MaybeSent               after: the server may have acted on it
+
+Foreign exceptions (OSError, the Azure SDK's, http.client's, json's) are translated into
+these where tratool calls the foreign code; none of them escapes the public functions.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
+
+from .redaction import redact
+
+if TYPE_CHECKING:
+    from .conversion.build import RowProblem
+    from .submission.journal import Submission
+    from .validation.findings import Report
 
 Severity = Literal["error", "warning"]
 
@@ -82,3 +121,149 @@ class WriteError(TraError):
         more = len(self.problems) - 20
         tail = f"\n  … and {more} more" if more > 0 else ""
         return f"{self.path}: nothing written, {len(self.problems)} problem(s):\n  {shown}{tail}"
+
+
+@attrs.define(auto_exc=True)
+class ConfigError(TraError):
+    """A configuration file that cannot be used: where it is and what is wrong."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ConversionError(TraError):
+    """Rows that cannot be converted; nothing was written."""
+
+    def __init__(self, path: str, problems: list[RowProblem]) -> None:
+        self.path, self.problems = path, problems
+        shown = "\n  ".join(p.located(path) for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(
+            f"{path}: {len(problems)} row problem(s), nothing written:\n  {shown}{more}"
+        )
+
+
+class ConversionRejected(TraError):
+    """The converted file has validation errors; nothing was written (use force=True)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(
+            f"{report.path}: the converted file has {report.errors} validation "
+            "error(s); nothing written"
+        )
+
+
+class TabularError(TraError):
+    """A delimited file that cannot be read as such."""
+
+
+class StorageError(TraError):
+    """Base class of the uploader's errors."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
+
+class StorageConfigError(StorageError):
+    """The target cannot work as configured (credentials, SAS permissions, expiry…)."""
+
+
+class StorageTransportError(StorageError):
+    """Storage answered with a refusal, or could not be reached."""
+
+
+class LoopError(TraError):
+    """Base class. `request_id` is the id to give Cegid support, when Loop sent one."""
+
+    def __init__(
+        self, message: str, *, request_id: str | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(redact(message) + (f" [request id {request_id}]" if request_id else ""))
+        self.request_id = request_id
+        self.retry_after = retry_after
+
+
+class LoopConfigError(LoopError):
+    """Fix the configuration before trying again (keys, routes, permissions)."""
+
+
+class LoopAuthError(LoopConfigError):
+    """HTTP 401: a key is missing, invalid, or not activated."""
+
+
+class LoopRouteNotFound(LoopConfigError):
+    """HTTP 404: the configured route or base URL does not exist."""
+
+
+class LoopForbidden(LoopConfigError):
+    """HTTP 403 without Retry-After: the key lacks the permission (e.g. not a Cabinet key)."""
+
+
+class LoopRejected(LoopError):
+    """Loop understood the request and refused it (HTTP 200 with an error, or a 4xx)."""
+
+
+class LoopQuotaError(LoopError):
+    """HTTP 429, or 403 with Retry-After: rate or quota exhausted longer than we may wait."""
+
+
+class LoopServerError(LoopError):
+    """HTTP 5xx on a request that was safe to repeat, after every retry."""
+
+
+class LoopTransportError(LoopError):
+    """Loop could not be reached (or answered nothing) after every allowed attempt."""
+
+
+class LoopAmbiguousError(LoopError):
+    """A request that changes something may or may not have been processed: it is not sent
+    again automatically, because Loop has no idempotency key and a second import would post
+    every entry twice."""
+
+
+class FilterError(TraError):
+    """A Loop filter expression that cannot be built or parsed."""
+
+
+class DuplicateSubmission(TraError):
+    """The same file was already submitted to the same dossier (see `existing`)."""
+
+    def __init__(self, existing: Submission) -> None:
+        self.existing = existing
+        advice = {
+            "submitting": "the process stopped while the import request was in flight: check "
+            "Loop's import history (Comptabilité › Imports › Historique des imports) before "
+            "pushing again with --force",
+            "submitted": f"it is still being imported: follow it with 'tratool status "
+            f"{existing.request_id} --wait'",
+            "succeeded": "it was imported successfully: pushing it again would post every "
+            "entry twice",
+            "failed": "its import finished with an error: check Loop's import history (a failed "
+            "import may have left entries) before pushing again with --force",
+            "unknown": "its outcome is unknown: check Loop's import history",
+        }[existing.state]
+        super().__init__(
+            f"{existing.file} (sha256 {existing.sha256[:12]}…) was already pushed to dossier "
+            f"{existing.dossier} on {existing.created_at} (state {existing.state}"
+            f"{', request ' + existing.request_id if existing.request_id else ''}): {advice}"
+        )
+
+
+class AzuriteError(TraError):
+    """Azurite could not be found or started."""
+
+
+class TransportFailure(TraError):
+    """How an HTTP exchange with Loop failed; the Loop client turns it into a `LoopError`."""
+
+
+class NotSent(TransportFailure):
+    """The connection failed before the request was written."""
+
+
+class MaybeSent(TransportFailure):
+    """The connection failed after the request was written: it may have been processed."""

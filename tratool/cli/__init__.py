@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from . import convert, files, loop, push, remote  # noqa: F401 - importing them registers their commands
-from .base import main
+from .common import main
 
 __all__ = ["main"]

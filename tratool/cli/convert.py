@@ -7,12 +7,17 @@ from pathlib import Path
 
 import click
 
-from ..config import ConfigError
-from ..convert import ConversionError, ConversionRejected, convert
-from ..convert.tabular import TabularError
-from ..errors import TraError, UnreadableInput
+from ..conversion import convert
+from ..errors import (
+    ConfigError,
+    ConversionError,
+    ConversionRejected,
+    TabularError,
+    TraError,
+    UnreadableInput,
+)
 from ..validation import render
-from .base import EXIT_ERRORS, _amount, _fail, main
+from .common import EXIT_ERRORS, _amount, _fail, main
 
 
 @main.command(name="convert")

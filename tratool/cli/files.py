@@ -8,14 +8,14 @@ from pathlib import Path
 import attrs
 import click
 
-from .. import export
-from ..config import ConfigError, dump_toml, load_config
-from ..errors import TraError, UnreadableInput
-from ..fsutil import atomic_output, same_file
-from ..reader import read
-from ..summary import Summary, summarize
+from .._fsutil import atomic_output, same_file
+from ..config import dump_toml, load_config
+from ..conversion import export
+from ..errors import ConfigError, TraError, UnreadableInput
+from ..tra.reader import read
+from ..tra.summary import Summary, summarize
 from ..validation import ValidationConfig, config_for, render, validate
-from .base import EXIT_ERRORS, _amount, _fail, _report, encoding_option, main
+from .common import EXIT_ERRORS, _amount, _fail, _report, encoding_option, main
 
 
 @main.command()

@@ -11,16 +11,10 @@ from typing import Any, NoReturn
 
 import click
 
-from ..config import ConfigError
-from ..loop import (
-    LoopClient,
-    LoopError,
-    LoopRejected,
-    LoopRouteNotFound,
-    filters,
-)
-from ..profiles import load_profile
-from .base import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _fail, main
+from ..errors import ConfigError, FilterError, LoopError, LoopRejected, LoopRouteNotFound
+from ..loop import LoopClient, filters
+from ..submission.profiles import load_profile
+from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _fail, main
 
 base_url_option = click.option(
     "--base-url",
@@ -61,7 +55,7 @@ def _filter(where: tuple[str, ...], raw: str | None) -> filters.Filter | str | N
             _fail(f"--where {condition!r}: expected FIELD=VALUE")
         try:
             part = filters.eq(field.strip(), value)
-        except filters.FilterError as exc:
+        except FilterError as exc:
             _fail(f"--where {condition!r}: {exc}")
         built = part if built is None else built & part
     return built
@@ -261,7 +255,7 @@ def loop_sim(
     running: float,
 ) -> None:
     """Run a local Cegid Loop simulator until interrupted (see docs/loop.md)."""
-    from ..loop.simulator import Simulator, SimulatorOptions
+    from ..testing.loop_simulator import Simulator, SimulatorOptions
 
     options = SimulatorOptions(
         host=host,

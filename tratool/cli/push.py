@@ -21,23 +21,28 @@ from typing import Any
 import attrs
 import click
 
-from ..config import ConfigError, dump_toml
-from ..convert import ConversionError, ConversionRejected, convert
-from ..errors import TraError
-from ..journal import DuplicateSubmission, Journal
-from ..loop import (
+from ..config import dump_toml
+from ..conversion import convert
+from ..errors import (
+    ConfigError,
+    ConversionError,
+    ConversionRejected,
+    DuplicateSubmission,
     LoopAuthError,
-    LoopClient,
     LoopConfigError,
     LoopError,
     LoopForbidden,
     LoopRejected,
+    StorageConfigError,
+    StorageError,
+    TraError,
 )
-from ..profiles import SECRET_VARIABLES, Profile, load_profile
-from ..push import PushResult, follow, outcome_of, push
-from ..storage import StorageConfigError, StorageError
+from ..loop import LoopClient
+from ..submission.journal import Journal
+from ..submission.profiles import SECRET_VARIABLES, Profile, load_profile
+from ..submission.push import PushResult, follow, outcome_of, push
 from ..validation import render
-from .base import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _fail, main
+from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _fail, main
 from .loop import loop_failure
 
 EXIT_DEADLINE = 3
@@ -458,7 +463,7 @@ def config_show(profile: str | None) -> None:
 @click.option("--base-url", help="Loop base URL or preset (prod, inte).")
 def doctor_command(profile: str | None, base_url: str | None) -> None:
     """Check credentials, storage, the Loop routes and the clock before a first push."""
-    from ..doctor import run_checks
+    from ..submission.doctor import run_checks
 
     chosen = _profile(profile, base_url=base_url)
     failed = False

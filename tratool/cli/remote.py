@@ -12,10 +12,11 @@ from pathlib import Path
 
 import click
 
+from ..azure import Progress, StorageTarget, upload
 from ..config import parse_duration
+from ..errors import StorageConfigError, StorageTransportError
 from ..redaction import RedactingFilter
-from ..storage import Progress
-from .base import EXIT_TRANSPORT, _fail, main
+from .common import EXIT_TRANSPORT, _fail, main
 
 
 def _verbose_logging() -> None:
@@ -76,23 +77,19 @@ def upload_command(
     Exit status: 0 uploaded (or already there) and readable; 2 configuration problem;
     4 storage refused or could not be reached.
     """
-    from .. import storage
-
     try:
         lifetime = parse_duration(expiry)
     except ValueError as exc:
         _fail(f"--expiry: {exc}")
     if verbose:
         _verbose_logging()
-    target = storage.StorageTarget.from_env(container=container, prefix=prefix)
+    target = StorageTarget.from_env(container=container, prefix=prefix)
     try:
         with _progress(file.stat().st_size) as hook:
-            result = storage.upload(
-                file, target, expiry=lifetime, blob_name=blob_name, progress=hook
-            )
-    except storage.StorageConfigError as exc:
+            result = upload(file, target, expiry=lifetime, blob_name=blob_name, progress=hook)
+    except StorageConfigError as exc:
         _fail(str(exc))
-    except storage.StorageTransportError as exc:
+    except StorageTransportError as exc:
         _fail(str(exc), EXIT_TRANSPORT)
     if fmt == "json":
         click.echo(

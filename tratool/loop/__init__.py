@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from . import filters
-from .client import BatchResult, ImportStatus, LoopClient
-from .errors import (
+from ..errors import (
     LoopAmbiguousError,
     LoopAuthError,
     LoopConfigError,
@@ -16,6 +14,8 @@ from .errors import (
     LoopServerError,
     LoopTransportError,
 )
+from . import filters
+from .client import BatchResult, ImportStatus, LoopClient
 from .settings import PRESETS, LoopSettings
 
 __all__ = [

@@ -22,9 +22,8 @@ from typing import Any
 
 import attrs
 
-from .. import __version__
-from ..redaction import Secret, redact
-from .errors import (
+from .._version import __version__
+from ..errors import (
     LoopAmbiguousError,
     LoopAuthError,
     LoopError,
@@ -34,10 +33,13 @@ from .errors import (
     LoopRouteNotFound,
     LoopServerError,
     LoopTransportError,
+    MaybeSent,
+    NotSent,
 )
+from ..redaction import Secret, redact
 from .filters import Filter
 from .settings import ImportState, LoopSettings
-from .transport import HttpTransport, MaybeSent, NotSent, Response
+from .transport import HttpTransport, Response
 
 log = logging.getLogger("tratool.loop")
 

@@ -12,12 +12,10 @@ from collections.abc import Iterator
 
 import attrs
 
+from ..errors import FilterError
+
 _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 OPERATORS = ("===", "==", "!=", ">=", "<=", ">", "<")
-
-
-class FilterError(ValueError):
-    pass
 
 
 def quote(value: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ..config import ConfigError
+from ..errors import ConfigError
 
 PRESETS = {
     "prod": "https://api.cegid.com/loop-api-publiques/",

@@ -16,13 +16,7 @@ from typing import Any
 
 import attrs
 
-
-class NotSent(Exception):
-    """The connection failed before the request was written."""
-
-
-class MaybeSent(Exception):
-    """The connection failed after the request was written: it may have been processed."""
+from ..errors import MaybeSent, NotSent
 
 
 @attrs.frozen

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from ..values import parse_date
+from ..tra.values import parse_date
 from .findings import RuleSet, Sink
 from .line import EntryLine, money
 from .rules import Severity

@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from .. import layout
 from ..config import find_config, load_config
-from ..lines import (
+from ..tra import layout
+from ..tra.lines import (
     ENDINGS,
     LineDecoder,
     LineKind,
@@ -20,7 +20,7 @@ from ..lines import (
     open_source,
     scan_lines,
 )
-from ..values import parse_date
+from ..tra.values import parse_date
 from .analytics import AnalyticRules
 from .dossier import DossierRules
 from .entries import EntryRules

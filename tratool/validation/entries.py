@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .. import layout
+from ..tra import layout
 from .fields import (
     AXES,
     CACHE_LIMIT,

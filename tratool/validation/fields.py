@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import attrs
 
-from ..values import EMPTY_DATES
+from ..tra.values import EMPTY_DATES
 from .rules import Severity
 from .settings import ValidationConfig
 

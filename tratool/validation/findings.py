@@ -6,7 +6,7 @@ from collections import Counter
 
 import attrs
 
-from ..summary import Totals
+from ..tra.summary import Totals
 from .rules import RULES, Severity
 from .settings import ValidationConfig
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import attrs
 
-from .. import layout
+from ..tra import layout
 
 _ANALYTIC = layout.ANALYTIC_LINE_TYPES
 

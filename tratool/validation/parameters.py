@@ -3,8 +3,8 @@ facts they bring (fiscal years from ***EXO, tiers from ***CAE) for the cross-lin
 
 from __future__ import annotations
 
-from .. import layout
-from ..values import parse_date
+from ..tra import layout
+from ..tra.values import parse_date
 from .findings import RuleSet, Sink
 from .settings import FiscalYear, ValidationConfig
 

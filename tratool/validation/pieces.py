@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 
-from ..values import parse_date
+from ..tra.values import parse_date
 from .findings import RuleSet, Sink
 from .line import EntryLine, day, money
 from .settings import ValidationConfig

@@ -14,7 +14,8 @@ from typing import Any
 
 import attrs
 
-from ..config import ConfigError, ConfigFile
+from ..config import ConfigFile
+from ..errors import ConfigError
 from .rules import RULES, Severity
 
 DEFAULT_COLLECTIVES = {"401": "COF", "411": "COC", "421": "COS", "467": "COD"}

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from .. import layout
-from ..values import EMPTY_DATES, parse_date, parse_timestamp
+from ..tra import layout
+from ..tra.values import EMPTY_DATES, parse_date, parse_timestamp
 from .findings import RuleSet
 
 ORIGINS = frozenset({"CLI", "EXP"})

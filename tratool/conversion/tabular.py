@@ -9,13 +9,9 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import TraError, UnreadableInput
+from ..errors import TabularError, UnreadableInput
 
 DELIMITERS = (";", ",", "\t", "|")
-
-
-class TabularError(TraError):
-    """A delimited file that cannot be read as such."""
 
 
 @attrs.frozen

@@ -25,15 +25,14 @@ from azure.storage.blob import (
     generate_blob_sas,
 )
 
-from .storage import (
+from ..errors import StorageConfigError, StorageTransportError
+from .target import (
     CLOCK_SKEW,
     DELEGATION_KEY_LIMIT,
     MINIMUM_EXPIRY,
     Progress,
-    StorageConfigError,
     StorageTarget,
-    StorageTransportError,
-    _require_https,
+    require_https,
 )
 
 
@@ -184,7 +183,7 @@ class KeySession(Session):
                 credential={"account_name": name, "account_key": key},
                 **options,
             )
-        _require_https(service.url)
+        require_https(service.url)
         self.key, self.now, self.expires_at = key, now, expires_at
         self._open(service, target)
 
@@ -197,7 +196,7 @@ class DelegationSession(Session):
 
     def __init__(self, target: StorageTarget, now: dt.datetime, expires_at: dt.datetime):
         assert target.account_url is not None
-        _require_https(target.account_url)
+        require_https(target.account_url)
         if expires_at - now > DELEGATION_KEY_LIMIT:
             raise StorageConfigError(
                 "a user delegation SAS cannot outlive its key, which Azure limits to 7 days"
@@ -234,7 +233,7 @@ class ContainerSasSession(Session):
     def __init__(self, target: StorageTarget, now: dt.datetime, expires_at: dt.datetime):
         assert target.container_sas_url is not None
         url = target.container_sas_url.reveal()
-        _require_https(url)
+        require_https(url)
         base, _, self._token = url.partition("?")
         query = urllib.parse.parse_qs(self._token)
         permissions = query.get("sp", [""])[0]

@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from ..errors import ParseError, Severity
 from . import layout
-from .errors import ParseError, Severity
 from .layout import Layout
 from .lines import (
     ENDINGS,

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import TraError, WriteError
-from ..fsutil import same_file
-from ..records import Entry, Header
+from .._fsutil import same_file
+from ..errors import ConversionError, ConversionRejected, TraError, WriteError
+from ..tra.records import Entry, Header
+from ..tra.writer import write
 from ..validation import Report, ValidationConfig, config_for, validate
-from ..writer import write
 from . import fec
 from .build import EntryBuilder, RowProblem
 from .mapping import Mapping
@@ -31,29 +31,6 @@ from .tabular import TabularFile
 from .values import date_format, detect_date_format
 
 __all__ = ["ConversionError", "ConversionRejected", "ConversionResult", "Mapping", "convert"]
-
-
-class ConversionError(TraError):
-    """Rows that cannot be converted; nothing was written."""
-
-    def __init__(self, path: str, problems: list[RowProblem]) -> None:
-        self.path, self.problems = path, problems
-        shown = "\n  ".join(p.located(path) for p in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(
-            f"{path}: {len(problems)} row problem(s), nothing written:\n  {shown}{more}"
-        )
-
-
-class ConversionRejected(TraError):
-    """The converted file has validation errors; nothing was written (use force=True)."""
-
-    def __init__(self, report: Report) -> None:
-        self.report = report
-        super().__init__(
-            f"{report.path}: the converted file has {report.errors} validation "
-            "error(s); nothing written"
-        )
 
 
 @attrs.frozen

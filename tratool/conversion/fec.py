@@ -14,8 +14,8 @@ from typing import IO, Any
 
 import attrs
 
-from ..reader import TraReader
-from ..records import Entry, GeneralAccount, Journal, Tiers
+from ..tra.reader import TraReader
+from ..tra.records import Entry, GeneralAccount, Journal, Tiers
 from .mapping import Mapping
 
 COLUMNS = (

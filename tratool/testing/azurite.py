@@ -15,16 +15,12 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from .errors import TraError
+from ..errors import AzuriteError
 
 # Microsoft's published development account: not a secret (it only opens local emulators).
 ACCOUNT = "devstoreaccount1"
 KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 _READY = re.compile(r"successfully listens on (https?)://127\.0\.0\.1:(\d+)")
-
-
-class AzuriteError(TraError):
-    """Azurite could not be found or started."""
 
 
 def find_azurite(start: Path | None = None) -> Path | None:

@@ -16,11 +16,12 @@ from typing import Any
 
 import attrs
 
-from .config import ConfigError, ConfigFile, find_config, load_config, parse_duration
+from ..azure import DEFAULT_EXPIRY, StorageTarget
+from ..config import ConfigFile, find_config, load_config, parse_duration
+from ..errors import ConfigError
+from ..loop.settings import LoopSettings, settings_for
 from .journal import default_path
-from .loop.settings import LoopSettings, settings_for
 from .push import PollPolicy
-from .storage import DEFAULT_EXPIRY, StorageTarget
 
 SECRET_VARIABLES = (
     "TRATOOL_LOOP_SUBSCRIPTION_KEY",

@@ -18,8 +18,8 @@ from typing import Any
 
 import attrs
 
-from ..fsutil import atomic_output
-from . import filters
+from .._fsutil import atomic_output
+from ..loop import filters
 
 RESOURCES = ("dossier", "groupe", "agence", "collaborateur", "engagement")
 KEYS = {

@@ -29,9 +29,9 @@ from typing import Any
 
 import attrs
 
-from .filters import FilterError
-from .settings import LoopSettings
-from .simstore import ImportRequest, Store, now_iso
+from ..errors import FilterError
+from ..loop.settings import LoopSettings
+from .loop_store import ImportRequest, Store, now_iso
 
 log = logging.getLogger("tratool.loop.simulator")
 BASE_PATH = "/loop-api-publiques/"

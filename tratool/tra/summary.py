@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import attrs
 
-from .errors import ParseError
+from ..errors import ParseError
 from .lines import Source
 from .reader import read
 from .records import Entry, Header, RawLine

@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
 
-from ..records import Entry, GeneralExtension
-from ..transliterate import encodable, transliterate
+from ..tra.charset import encodable, transliterate
+from ..tra.records import Entry, GeneralExtension
 from .mapping import Mapping, direction_of
 from .tabular import Row
 from .values import parse_amount, parse_date

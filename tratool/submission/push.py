@@ -21,11 +21,18 @@ from typing import Literal
 
 import attrs
 
+from ..azure import DEFAULT_EXPIRY, StorageTarget, UploadResult, file_digests, upload
+from ..errors import (
+    LoopAmbiguousError,
+    LoopError,
+    LoopQuotaError,
+    LoopRejected,
+    LoopServerError,
+    LoopTransportError,
+)
+from ..loop import ImportStatus, LoopClient
+from ..validation import Report, ValidationConfig, config_for, validate
 from .journal import Journal
-from .loop import ImportStatus, LoopAmbiguousError, LoopClient, LoopError, LoopRejected
-from .loop.errors import LoopQuotaError, LoopServerError, LoopTransportError
-from .storage import DEFAULT_EXPIRY, StorageTarget, UploadResult, file_digests, upload
-from .validation import Report, ValidationConfig, config_for, validate
 
 log = logging.getLogger("tratool.push")
 Outcome = Literal["invalid", "submitted", "succeeded", "failed", "running"]

@@ -18,9 +18,10 @@ from typing import IO, Any
 
 import attrs
 
+from .._fsutil import atomic_output, same_file
+from ..errors import TraError, WriteError, WriteProblem
 from . import layout
-from .errors import TraError, WriteError, WriteProblem
-from .fsutil import atomic_output, same_file
+from .charset import Change, encodable, transliterate
 from .layout import Layout
 from .reader import TraReader
 from .records import (
@@ -33,7 +34,6 @@ from .records import (
     RawLine,
     Record,
 )
-from .transliterate import Change, encodable, transliterate
 from .values import is_empty, render
 
 Target = str | os.PathLike[str] | IO[bytes]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import attrs
 
-from .errors import TraError
+from ..errors import DuplicateSubmission
 
 BLOCKING = frozenset({"submitting", "submitted", "succeeded", "failed", "unknown"})
 STATES = BLOCKING | {"uploaded", "rejected"}
@@ -82,30 +82,6 @@ class Submission:
     forced: bool
     created_at: str
     updated_at: str
-
-
-class DuplicateSubmission(TraError):
-    """The same file was already submitted to the same dossier (see `existing`)."""
-
-    def __init__(self, existing: Submission) -> None:
-        self.existing = existing
-        advice = {
-            "submitting": "the process stopped while the import request was in flight: check "
-            "Loop's import history (Comptabilité › Imports › Historique des imports) before "
-            "pushing again with --force",
-            "submitted": f"it is still being imported: follow it with 'tratool status "
-            f"{existing.request_id} --wait'",
-            "succeeded": "it was imported successfully: pushing it again would post every "
-            "entry twice",
-            "failed": "its import finished with an error: check Loop's import history (a failed "
-            "import may have left entries) before pushing again with --force",
-            "unknown": "its outcome is unknown: check Loop's import history",
-        }[existing.state]
-        super().__init__(
-            f"{existing.file} (sha256 {existing.sha256[:12]}…) was already pushed to dossier "
-            f"{existing.dossier} on {existing.created_at} (state {existing.state}"
-            f"{', request ' + existing.request_id if existing.request_id else ''}): {advice}"
-        )
 
 
 class Journal:

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ParseError
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_TRANSPORT = 0, 1, 2, 4

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import IO, Any, Literal
 
-from . import layout
-from .reader import TraReader
-from .records import Entry, entry_as_dict
+from ..tra import layout
+from ..tra.reader import TraReader
+from ..tra.records import Entry, entry_as_dict
 
 Format = Literal["json", "csv", "fec"]
 
@@ -89,7 +89,7 @@ def write_csv(entries: Iterable[tuple[int, Entry]], out: IO[str], *, extended: b
 def dump(reader: TraReader, out: IO[str], fmt: Format) -> int:
     """Export every entry the reader yields. Returns the entry count."""
     if fmt == "fec":
-        from .convert.fec import write_fec
+        from .fec import write_fec
 
         return write_fec(reader, out)
     entries = reader.entries()

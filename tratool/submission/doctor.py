@@ -12,11 +12,19 @@ from typing import Literal
 
 import attrs
 
-from .loop import LoopAuthError, LoopClient, LoopError, LoopForbidden, LoopRejected
-from .loop.errors import LoopRouteNotFound
-from .loop.transport import MaybeSent, NotSent
+from ..azure import upload
+from ..errors import (
+    LoopAuthError,
+    LoopError,
+    LoopForbidden,
+    LoopRejected,
+    LoopRouteNotFound,
+    MaybeSent,
+    NotSent,
+    StorageError,
+)
+from ..loop import LoopClient
 from .profiles import Profile
-from .storage import StorageError, upload
 
 
 @attrs.frozen

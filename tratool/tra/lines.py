@@ -14,9 +14,9 @@ from typing import IO
 
 import attrs
 
+from ..errors import UnreadableInput
 from . import layout
-from .errors import UnreadableInput
-from .transliterate import encodable
+from .charset import encodable
 
 Source = str | os.PathLike[str] | IO[bytes]
 

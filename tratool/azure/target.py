@@ -1,0 +1,109 @@
+"""What an upload needs: where to (`StorageTarget`), for how long, and over what.
+
+The SAS rules Loop imposes live here so the upload and the Azure SDK sessions share them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from ..errors import StorageConfigError
+from ..redaction import Secret, redact
+
+DEFAULT_EXPIRY = dt.timedelta(hours=48)
+MINIMUM_EXPIRY = dt.timedelta(hours=24)  # Cegid may read the file any time within 24 h
+CLOCK_SKEW = dt.timedelta(minutes=15)
+DELEGATION_KEY_LIMIT = dt.timedelta(days=7)  # Azure's limit for a user delegation key
+
+Progress = Callable[[int, int | None], None]
+
+
+@attrs.frozen(kw_only=True)
+class StorageTarget:
+    """Where and how to upload. Build it with `from_env`, or directly.
+
+    Exactly one way to authenticate is used, the first available in this order: a connection
+    string; an account URL with its key; an account URL with a Microsoft Entra ID credential
+    (user delegation SAS); a pre-issued container SAS URL.
+    """
+
+    container: str = "tratool"
+    prefix: str = "tra"
+    connection_string: Secret | None = None
+    account_url: str | None = None
+    account_key: Secret | None = None
+    container_sas_url: Secret | None = None
+    credential: Any = attrs.field(default=None, repr=False)  # an azure TokenCredential
+    retry_total: int = 3
+    connection_timeout: float = 20.0
+    read_timeout: float = 60.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> StorageTarget:
+        """Credentials from the environment; other settings from `overrides` (the CLI and
+        config). Secrets never come from anywhere else."""
+        env = os.environ if env is None else env
+
+        def secret(name: str) -> Secret | None:
+            value = env.get(name, "").strip()
+            return Secret(value) if value else None
+
+        values: dict[str, Any] = {
+            "connection_string": secret("AZURE_STORAGE_CONNECTION_STRING"),
+            "account_key": secret("AZURE_STORAGE_ACCOUNT_KEY") or secret("AZURE_STORAGE_KEY"),
+            "container_sas_url": secret("TRATOOL_STORAGE_CONTAINER_SAS_URL"),
+        }
+        account_url = env.get("AZURE_STORAGE_ACCOUNT_URL", "").strip()
+        if not account_url and env.get("AZURE_STORAGE_ACCOUNT", "").strip():
+            account_url = f"https://{env['AZURE_STORAGE_ACCOUNT'].strip()}.blob.core.windows.net"
+        values["account_url"] = account_url or None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @property
+    def mode(self) -> str:
+        if self.connection_string:
+            return "connection string"
+        if self.account_url and self.account_key:
+            return "account key"
+        if self.account_url:
+            return "Microsoft Entra ID (user delegation SAS)"
+        if self.container_sas_url:
+            return "container SAS URL"
+        return "none"
+
+
+def is_loopback(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_https(url: str) -> None:
+    if urllib.parse.urlsplit(url).scheme != "https" and not is_loopback(url):
+        raise StorageConfigError(
+            f"{redact(url)}: storage must be reached over HTTPS (plain HTTP is accepted only "
+            "for a local emulator such as Azurite on 127.0.0.1)"
+        )
+
+
+def check_expiry(expiry: dt.timedelta) -> None:
+    if expiry < MINIMUM_EXPIRY:
+        raise StorageConfigError(
+            f"a SAS valid for {expiry} is too short: Cegid Loop may read the file up to 24 "
+            "hours after the import request, so the URL must stay valid at least 24h "
+            "(default 48h)"
+        )
