@@ -1,4 +1,4 @@
-"""The ``tratool`` command line: see `tratool.cli.base` for the group and the exit codes."""
+"""The ``tratool`` command line: see `tratool.cli.common` for the group and the exit codes."""
 
 from __future__ import annotations
 

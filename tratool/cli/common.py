@@ -27,12 +27,12 @@ encoding_option = click.option(
 )
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(f"tratool: {message}", err=True)
     sys.exit(code)
 
 
-def _report(errors: list[ParseError], total: int | None = None) -> None:
+def report_parse_errors(errors: list[ParseError], total: int | None = None) -> None:
     for error in errors:
         click.echo(str(error), err=True)
         if error.hint:
@@ -41,7 +41,7 @@ def _report(errors: list[ParseError], total: int | None = None) -> None:
         click.echo(f"… and {total - len(errors)} more problem(s) not shown", err=True)
 
 
-def _amount(value: Decimal) -> str:
+def french_amount(value: Decimal) -> str:
     """French display: 12 345,67."""
     return f"{value:,.2f}".replace(",", " ").replace(".", ",")
 

@@ -17,7 +17,7 @@ from ..errors import (
     UnreadableInput,
 )
 from ..validation import render
-from .common import EXIT_ERRORS, _amount, _fail, main
+from .common import EXIT_ERRORS, fail, french_amount, main
 
 
 @main.command(name="convert")
@@ -96,18 +96,20 @@ def convert_command(
         sys.exit(EXIT_ERRORS)
     except ConversionRejected as exc:
         click.echo(render.text([exc.report]), err=True, nl=False)
-        _fail(f"{output} not written: fix the source, or use --force", EXIT_ERRORS)
+        fail(f"{output} not written: fix the source, or use --force", EXIT_ERRORS)
     except (ConfigError, TabularError, UnreadableInput) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except TraError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for change in result.changes:
         click.echo(f"changed  {change.located(str(source))}", err=True)
     totals = result.report.totals
     click.echo(f"{source} ({result.source_format}, {result.rows} rows) -> {output}")
     click.echo(f"  entries {totals.entries}, pièces {totals.pieces}")
-    click.echo(f"  debit   {_amount(totals.debit)} (source {_amount(result.debit_in)})")
-    click.echo(f"  credit  {_amount(totals.credit)} (source {_amount(result.credit_in)})")
+    click.echo(f"  debit   {french_amount(totals.debit)} (source {french_amount(result.debit_in)})")
+    click.echo(
+        f"  credit  {french_amount(totals.credit)} (source {french_amount(result.credit_in)})"
+    )
     click.echo(
         f"  validation: {result.report.errors} error(s), {result.report.warnings} "
         "warning(s)" + (" — written because of --force" if result.report.errors else "")

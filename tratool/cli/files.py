@@ -15,7 +15,7 @@ from ..errors import ConfigError, TraError, UnreadableInput
 from ..tra.reader import read
 from ..tra.summary import Summary, summarize
 from ..validation import ValidationConfig, config_for, render, validate
-from .common import EXIT_ERRORS, _amount, _fail, _report, encoding_option, main
+from .common import EXIT_ERRORS, encoding_option, fail, french_amount, main, report_parse_errors
 
 
 @main.command()
@@ -26,9 +26,9 @@ def show(file: Path, encoding: str) -> None:
     try:
         summary, errors = summarize(file, encoding=encoding)
     except UnreadableInput as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(_render_summary(summary))
-    _report(errors)
+    report_parse_errors(errors)
     if any(e.severity == "error" for e in errors):
         sys.exit(EXIT_ERRORS)
 
@@ -53,11 +53,13 @@ def _render_summary(summary: Summary) -> str:
     rows.append(f"  journals   {journals or '-'}")
     if t.first_date and t.last_date:
         rows.append(f"  dates      {t.first_date:%d/%m/%Y} → {t.last_date:%d/%m/%Y}")
-    rows.append(f"  debit      {_amount(t.debit)}")
-    rows.append(f"  credit     {_amount(t.credit)}")
+    rows.append(f"  debit      {french_amount(t.debit)}")
+    rows.append(f"  credit     {french_amount(t.credit)}")
     balance = t.debit - t.credit
     if balance:
-        rows.append(f"  balance    {_amount(balance)} (debit - credit: the file does not balance)")
+        rows.append(
+            f"  balance    {french_amount(balance)} (debit - credit: the file does not balance)"
+        )
     endings = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.line_endings.items()))
     rows.append(f"  endings    {endings}")
     return "\n".join(rows)
@@ -89,11 +91,11 @@ def export_command(file: Path, fmt: export.Format, output: Path | None, encoding
     if output is not None and str(output) == "-":
         output = None
     if output is not None and same_file(file, output):
-        _fail(f"{output}: is the input file; choose another output")
+        fail(f"{output}: is the input file; choose another output")
     try:
         reader = read(file, encoding=encoding)
     except UnreadableInput as exc:
-        _fail(str(exc))
+        fail(str(exc))
     with reader:
         try:
             if output is None:
@@ -105,7 +107,7 @@ def export_command(file: Path, fmt: export.Format, output: Path | None, encoding
                         raise _Discard
         except _Discard:
             pass
-    _report(reader.errors, reader.error_count)
+    report_parse_errors(reader.errors, reader.error_count)
     if reader.has_errors:
         if output is not None:
             click.echo(f"tratool: {output} not written: the input has errors", err=True)
@@ -184,12 +186,12 @@ def validate_command(
             click.echo(f"# {source}\n" + dump_toml("validate", config.to_toml()), nl=False)
             return
         if not files:
-            _fail("no file to validate (usage: tratool validate FILE...)")
+            fail("no file to validate (usage: tratool validate FILE...)")
         reports = [
             validate(f, effective(f), encoding=encoding, max_findings=max_findings) for f in files
         ]
     except (UnreadableInput, ConfigError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if fmt == "json":
         click.echo(render.to_json(reports))
     elif fmt == "github":

@@ -14,7 +14,7 @@ import click
 from ..errors import ConfigError, FilterError, LoopError, LoopRejected, LoopRouteNotFound
 from ..loop import LoopClient, filters
 from ..submission.profiles import load_profile
-from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _fail, main
+from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main
 
 base_url_option = click.option(
     "--base-url",
@@ -30,7 +30,7 @@ def loop_client(base_url: str | None, profile: str | None = None) -> LoopClient:
     try:
         settings = load_profile(profile, base_url=base_url).loop
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     return LoopClient.from_env(settings)
 
 
@@ -38,25 +38,25 @@ def loop_failure(exc: LoopError) -> NoReturn:
     """Exit 2 for a wrong route (configuration), 1 when Loop refused the request, and 4 for
     authentication, quota and transport failures."""
     if isinstance(exc, LoopRouteNotFound):
-        _fail(str(exc), EXIT_USAGE)
-    _fail(str(exc), EXIT_ERRORS if isinstance(exc, LoopRejected) else EXIT_TRANSPORT)
+        fail(str(exc), EXIT_USAGE)
+    fail(str(exc), EXIT_ERRORS if isinstance(exc, LoopRejected) else EXIT_TRANSPORT)
 
 
 def _filter(where: tuple[str, ...], raw: str | None) -> filters.Filter | str | None:
     """--where FIELD=VALUE (quoted and escaped for you) or --filter RAW (sent as written)."""
     if where and raw:
-        _fail("give --where or --filter, not both")
+        fail("give --where or --filter, not both")
     if raw:
         return raw
     built: filters.Filter | None = None
     for condition in where:
         field, sep, value = condition.partition("=")
         if not sep:
-            _fail(f"--where {condition!r}: expected FIELD=VALUE")
+            fail(f"--where {condition!r}: expected FIELD=VALUE")
         try:
             part = filters.eq(field.strip(), value)
         except FilterError as exc:
-            _fail(f"--where {condition!r}: {exc}")
+            fail(f"--where {condition!r}: {exc}")
         built = part if built is None else built & part
     return built
 
@@ -127,7 +127,7 @@ def dossier_create(file: Any, base_url: str | None) -> None:
     try:
         data = json.load(file)
     except ValueError as exc:
-        _fail(f"{file.name}: not JSON: {exc}")
+        fail(f"{file.name}: not JSON: {exc}")
     items = data if isinstance(data, list) else [data]
     try:
         result = loop_client(base_url).create_dossiers(items)
@@ -154,7 +154,7 @@ def dossier_delete(codes: tuple[str, ...], yes: bool, base_url: str | None) -> N
         for code in codes:
             matches = list(client.list_dossiers(filters.eq("codeDossier", code)))
             if not matches:
-                _fail(f"no dossier {code!r} in the firm: nothing deleted", EXIT_ERRORS)
+                fail(f"no dossier {code!r} in the firm: nothing deleted", EXIT_ERRORS)
             found.extend(matches)
     except LoopError as exc:
         loop_failure(exc)
@@ -163,7 +163,7 @@ def dossier_delete(codes: tuple[str, ...], yes: bool, base_url: str | None) -> N
         click.echo(f"  {line}")
     if not yes:
         if not sys.stdin.isatty():
-            _fail("refusing to delete without --yes when not on a terminal")
+            fail("refusing to delete without --yes when not on a terminal")
         click.confirm(f"delete {len(found)} dossier(s)?", abort=True)
     try:
         result = client.delete_dossiers([(d["objectId"], d["revisionId"]) for d in found])

@@ -42,7 +42,7 @@ from ..submission.journal import Journal
 from ..submission.profiles import SECRET_VARIABLES, Profile, load_profile
 from ..submission.push import PushResult, follow, outcome_of, push
 from ..validation import render
-from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _fail, main
+from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main
 from .loop import loop_failure
 
 EXIT_DEADLINE = 3
@@ -61,7 +61,7 @@ def _profile(name: str | None, **flags: Any) -> Profile:
     try:
         return load_profile(name, **flags)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _say(fmt: str) -> Any:

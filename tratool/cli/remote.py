@@ -16,7 +16,7 @@ from ..azure import Progress, StorageTarget, upload
 from ..config import parse_duration
 from ..errors import StorageConfigError, StorageTransportError
 from ..redaction import RedactingFilter
-from .common import EXIT_TRANSPORT, _fail, main
+from .common import EXIT_TRANSPORT, fail, main
 
 
 def _verbose_logging() -> None:
@@ -80,7 +80,7 @@ def upload_command(
     try:
         lifetime = parse_duration(expiry)
     except ValueError as exc:
-        _fail(f"--expiry: {exc}")
+        fail(f"--expiry: {exc}")
     if verbose:
         _verbose_logging()
     target = StorageTarget.from_env(container=container, prefix=prefix)
@@ -88,9 +88,9 @@ def upload_command(
         with _progress(file.stat().st_size) as hook:
             result = upload(file, target, expiry=lifetime, blob_name=blob_name, progress=hook)
     except StorageConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except StorageTransportError as exc:
-        _fail(str(exc), EXIT_TRANSPORT)
+        fail(str(exc), EXIT_TRANSPORT)
     if fmt == "json":
         click.echo(
             json.dumps(
