@@ -15,12 +15,13 @@ from ..errors import (
     LoopTransportError,
 )
 from . import filters
-from .client import BatchResult, ImportStatus, LoopClient
+from .client import BatchResult, FileDeposit, ImportStatus, LoopClient
 from .settings import PRESETS, LoopSettings
 
 __all__ = [
     "PRESETS",
     "BatchResult",
+    "FileDeposit",
     "ImportStatus",
     "LoopAmbiguousError",
     "LoopAuthError",

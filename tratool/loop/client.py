@@ -71,6 +71,15 @@ class BatchResult:
         return not self.errors
 
 
+@attrs.frozen
+class FileDeposit:
+    """Where to PUT a file in the storage Cegid Loop provides (`deposit_url`, authenticated:
+    a secret), and the `uri` that names it in an import once the PUT is done."""
+
+    deposit_url: Secret
+    uri: str
+
+
 def _retry_after(headers: Mapping[str, str]) -> float | None:
     value = headers.get("retry-after")
     if value is None:
@@ -182,6 +191,47 @@ class LoopClient:
         )
         return ImportStatus(request_id, number, state, data)
 
+    def file_deposit(self, filename: str) -> FileDeposit:
+        """A place in Loop's own storage for `filename` (``.tra``, ``.txt`` or ``.csv``)."""
+        data = self._send("GET", "file_deposit", query={"filename": filename})
+        # Cegid's page prints depositUrl and uri in two answer structures: accept one object
+        # holding both, or a list of objects holding one each.
+        found: dict[str, Any] = {}
+        for part in data if isinstance(data, list) else [data]:
+            if isinstance(part, dict):
+                found.update({k: v for k, v in part.items() if k in ("depositUrl", "uri") and v})
+        if not isinstance(found.get("depositUrl"), str) or not isinstance(found.get("uri"), str):
+            raise LoopRejected(
+                "getFileUrlDeposit answered without a depositUrl and a uri: "
+                f"{redact(str(data))[:200]}"
+            )
+        return FileDeposit(Secret(found["depositUrl"]), found["uri"])
+
+    # -- a client dossier's accounting settings ("Paramètres comptables") ----------------------
+    def list_journals(
+        self, dossier: str, filter: Filter | str | None = None, sort: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The dossier's journals (``code``, ``libelle``, ``type``…), every page."""
+        return self._list("journal", filter, sort, None, None, self._dossier(dossier))
+
+    def list_comptes(
+        self, dossier: str, filter: Filter | str | None = None, sort: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The dossier's general accounts (``numero``, ``collectif``, ``ferme``…)."""
+        return self._list("compte", filter, sort, None, None, self._dossier(dossier))
+
+    def list_sections(
+        self, dossier: str, filter: Filter | str | None = None, sort: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The dossier's analytic sections (``code``, ``ferme``, ``axe``)."""
+        return self._list("section", filter, sort, None, None, self._dossier(dossier))
+
+    def list_etablissements(
+        self, dossier: str, filter: Filter | str | None = None, sort: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The dossier's establishments (``etablissementComplet``)."""
+        return self._list("etablissement", filter, sort, None, None, self._dossier(dossier))
+
     # -- firm settings ("Paramètres cabinet") --------------------------------------------------
     def list_dossiers(
         self,
@@ -260,6 +310,11 @@ class LoopClient:
     def _firm(self) -> dict[str, str | int | None]:
         return {"codeDossier": self.settings.cabinet_code}
 
+    def _dossier(self, dossier: str) -> dict[str, str | int | None]:
+        if not dossier.strip():
+            raise ValueError("a dossier code is needed")
+        return {"codeDossier": self.settings.settings_code.format(dossier=dossier)}
+
     def _list(
         self,
         route: str,
@@ -267,12 +322,13 @@ class LoopClient:
         sort: str | None,
         select: Sequence[str] | None,
         page_size: int | None,
+        owner: dict[str, str | int | None] | None = None,
     ) -> Iterator[dict[str, Any]]:
         take = page_size or self.settings.page_size
         skip = 0
         while True:
             query: dict[str, str | int | None] = {
-                **self._firm(),
+                **(owner or self._firm()),
                 "filter": str(flt) if flt else None,
                 "sort": sort,
                 "select": ",".join(select) if select else None,
@@ -449,4 +505,4 @@ def _field_hint(message: str) -> str:
     return ""
 
 
-__all__ = ["BatchResult", "ImportStatus", "LoopClient", "LoopError"]
+__all__ = ["BatchResult", "FileDeposit", "ImportStatus", "LoopClient", "LoopError"]

@@ -28,6 +28,13 @@ DEFAULT_ROUTES = {
     "agence": "AgenceCabinet",
     "collaborateur": "collaborateurcabinet",
     "engagement": "engagement",
+    # A client dossier's accounting settings ("Paramètres comptables"), read only.
+    "journal": "journal",
+    "compte": "compte",
+    "section": "section",
+    "etablissement": "etablissementComplet",
+    # Cegid's own storage: where to PUT a file before importing it by URI.
+    "file_deposit": "getFileUrlDeposit",
 }
 DEFAULT_STATUS_MAP: dict[int, ImportState] = {
     1: "waiting",
@@ -45,6 +52,9 @@ class LoopSettings:
     status_parameter: str = "accountingImportRequestId"
     status_map: dict[int, ImportState] = attrs.field(factory=lambda: dict(DEFAULT_STATUS_MAP))
     cabinet_code: str = "cabinet"  # codeDossier for firm-level resources
+    # codeDossier for a dossier's accounting settings: its own code. Cegid's compte page
+    # says "cabinet" where the others say "Code dossier", so it stays a template.
+    settings_code: str = "{dossier}"
     page_size: int = 100
     connect_timeout: float = 10.0
     read_timeout: float = 60.0

@@ -31,7 +31,7 @@ import attrs
 
 from ..errors import FilterError
 from ..loop.settings import LoopSettings
-from .loop_store import ImportRequest, Store, now_iso
+from .loop_store import SETTINGS_RESOURCES, ImportRequest, Store, now_iso
 
 log = logging.getLogger("tratool.loop.simulator")
 BASE_PATH = "/loop-api-publiques/"
@@ -90,6 +90,7 @@ class Simulator:
         self.store = Store(self.options.state)
         self.faults: collections.deque[Fault] = collections.deque()
         self.requests: list[tuple[str, str]] = []  # (method, route) of every request seen
+        self.wire: list[tuple[str, str]] = []  # (method, path and query) exactly as received
         self._count = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -101,6 +102,8 @@ class Simulator:
         ]
         if new:
             self.store.create("dossier", new)
+        for code in self.options.dossiers:
+            self.store.seed_settings(code)
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -279,6 +282,7 @@ class _Handler(BaseHTTPRequestHandler):
         route_path = parts.path[len(BASE_PATH) :] if parts.path.startswith(BASE_PATH) else None
         route = next((name for name, path in sim.routes.items() if path == route_path), None)
         sim.requests.append((method, route or parts.path))
+        sim.wire.append((method, self.path))
         sim._count += 1
         if sim.options.latency:
             time.sleep(sim.options.latency)
@@ -323,6 +327,30 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._reply(status, answer)
 
+    def _settings(self, route: str, query: dict[str, str]) -> tuple[int, Any]:
+        """GET journal / compte / section / etablissementComplet of one client dossier."""
+        code = query.get("codeDossier", "")
+        if not code:
+            return 400, {"statusCode": 400, "message": "codeDossier est obligatoire"}
+        try:
+            rows = self.simulator.store.query_settings(
+                code,
+                route,
+                query.get("filter"),
+                query.get("sort"),
+                int(query.get("skip") or 0),
+                int(query["take"]) if query.get("take") else None,
+                query.get("select"),
+            )
+        except (FilterError, ValueError) as exc:
+            return 400, {"statusCode": 400, "message": f"Requête invalide : {exc}"}
+        if rows is None:
+            return 400, {
+                "statusCode": 400,
+                "message": f"Le dossier {code} n'existe pas sur le domaine.",
+            }
+        return 200, rows
+
     def _fault(self, method: str, route: str | None) -> Fault | None:
         faults = self.simulator.faults
         for fault in list(faults):
@@ -359,8 +387,12 @@ class _Handler(BaseHTTPRequestHandler):
                     }
                 }
             return 200, status
-        if route in ("import_tra", "import_status"):
+        if route in ("import_tra", "import_status") or (
+            route in SETTINGS_RESOURCES and method != "GET"
+        ):
             return 404, {"statusCode": 404, "message": "Resource not found"}
+        if route in SETTINGS_RESOURCES:
+            return self._settings(route, query)
         if query.get("codeDossier") != "cabinet":
             return 400, {"statusCode": 400, "message": "codeDossier est obligatoire (cabinet)"}
         store = sim.store
@@ -380,6 +412,9 @@ class _Handler(BaseHTTPRequestHandler):
         items = body if isinstance(body, list) else [body]
         if method == "POST":
             success, errors = store.create(route, items)
+            if route == "dossier":  # a new Loop dossier comes with its accounting settings
+                for record in success:
+                    store.seed_settings(str(record["codeDossier"]))
             if route == "dossier" and len(items) == 1 and success:
                 return 200, {"success": success[0]}
             return 200, {"success": success, "errors": errors}

@@ -20,8 +20,10 @@ import attrs
 
 from .._fsutil import atomic_output
 from ..loop import filters
+from .loop_seed import SETTINGS
 
 RESOURCES = ("dossier", "groupe", "agence", "collaborateur", "engagement")
+SETTINGS_RESOURCES = tuple(SETTINGS)  # a dossier's own: journal, compte, section, etablissement
 KEYS = {
     "dossier": "codeDossier",
     "groupe": "code",
@@ -53,16 +55,42 @@ class ImportRequest:
     status_override: list[int] = attrs.field(factory=list)  # scripted codes, for tests
 
 
+def _select(
+    rows: list[dict[str, Any]],
+    flt: str | None,
+    sort: str | None,
+    skip: int,
+    take: int | None,
+    select: str | None,
+) -> list[dict[str, Any]]:
+    """Loop's list parameters applied to `rows`: filter, sort (``a&&b:desc``), skip, take,
+    select."""
+    parsed = filters.parse(flt) if flt else None
+    rows = [r for r in rows if parsed is None or filters.matches(parsed, r)]
+    for key in reversed((sort or "").split("&&")):
+        if key.strip():
+            name, _, order = key.strip().partition(":")
+            rows.sort(key=_text_of(name), reverse=order == "desc")
+    rows = rows[skip : None if take is None else skip + take]
+    if select:
+        fields = [f.strip() for f in select.split(",") if f.strip()]
+        rows = [{f: r.get(f) for f in fields if f in r} for r in rows]
+    return rows
+
+
 class Store:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self.lock = threading.RLock()
         self.records: dict[str, list[dict[str, Any]]] = {name: [] for name in RESOURCES}
         self.imports: dict[str, ImportRequest] = {}
+        # dossier code -> settings resource (journal, compte…) -> records
+        self.settings: dict[str, dict[str, list[dict[str, Any]]]] = {}
         self._revision = 0x24281  # the next revisionId, as a number
         if path is not None and path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))
             self.records.update(data.get("records", {}))
+            self.settings.update(data.get("settings", {}))
             for item in data.get("imports", []):
                 self.imports[item["id"]] = ImportRequest(**item)
             self._revision = int(data.get("revision", self._revision))
@@ -74,6 +102,7 @@ class Store:
             json.dump(
                 {
                     "records": self.records,
+                    "settings": self.settings,
                     "revision": self._revision,
                     "imports": [attrs.asdict(i) for i in self.imports.values()],
                 },
@@ -96,20 +125,50 @@ class Store:
         take: int | None,
         select: str | None,
     ) -> list[dict[str, Any]]:
-        parsed = filters.parse(flt) if flt else None
         with self.lock:
-            rows = [
-                r for r in self.records[resource] if parsed is None or filters.matches(parsed, r)
-            ]
-        for key in reversed((sort or "").split("&&")):
-            if key.strip():
-                name, _, order = key.strip().partition(":")
-                rows.sort(key=_text_of(name), reverse=order == "desc")
-        rows = rows[skip : None if take is None else skip + take]
-        if select:
-            fields = [f.strip() for f in select.split(",") if f.strip()]
-            rows = [{f: r.get(f) for f in fields if f in r} for r in rows]
-        return rows
+            rows = list(self.records[resource])
+        return _select(rows, flt, sort, skip, take, select)
+
+    def query_settings(
+        self,
+        dossier: str,
+        resource: str,
+        flt: str | None,
+        sort: str | None,
+        skip: int,
+        take: int | None,
+        select: str | None,
+    ) -> list[dict[str, Any]] | None:
+        """A dossier's settings records, or None when the dossier does not exist."""
+        with self.lock:
+            if dossier not in self.settings:
+                return None
+            rows = list(self.settings[dossier].get(resource, []))
+        return _select(rows, flt, sort, skip, take, select)
+
+    def seed_settings(self, dossier: str) -> None:
+        """Give a dossier the accounting settings of `loop_seed` (a new Loop dossier comes
+        with a chart of accounts, journals and sections)."""
+        with self.lock:
+            if dossier in self.settings:
+                return
+            self.settings[dossier] = {
+                resource: [
+                    {**record, "objectId": str(uuid.uuid4()), "revisionId": self._new_revision()}
+                    for record in records
+                ]
+                for resource, records in SETTINGS.items()
+            }
+            self.save()
+
+    def add_setting(self, dossier: str, resource: str, record: dict[str, Any]) -> None:
+        """Add one settings record (a journal, an account…), as someone would in Loop."""
+        with self.lock:
+            self.seed_settings(dossier)
+            self.settings[dossier][resource].append(
+                {**record, "objectId": str(uuid.uuid4()), "revisionId": self._new_revision()}
+            )
+            self.save()
 
     def find(self, resource: str, key: str) -> dict[str, Any] | None:
         with self.lock:
