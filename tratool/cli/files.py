@@ -14,7 +14,8 @@ from ..conversion import export
 from ..errors import ConfigError, TraError, UnreadableInput
 from ..tra.reader import read
 from ..tra.summary import Summary, summarize
-from ..validation import ValidationConfig, config_for, render, validate
+from ..validation import Report, ValidationConfig, config_for, render, validate
+from ..validation.renderers import FORMAT_NAMES, RENDERERS
 from .common import EXIT_ERRORS, encoding_option, fail, french_amount, main, report_parse_errors
 
 
@@ -118,6 +119,30 @@ class _Discard(TraError):
     """Raised inside an atomic output to throw the temporary file away."""
 
 
+def _emit_report(
+    reports: list[Report], fmt: str, output: Path | None, inputs: tuple[Path, ...]
+) -> None:
+    """Print the report, or write it atomically to `output` (never over an input file)."""
+    if output is not None and str(output) == "-":
+        output = None
+    if fmt == "text":
+        rendered = render.text(reports, color=output is None and sys.stdout.isatty())
+    else:
+        rendered = RENDERERS[fmt](reports)
+    if rendered and not rendered.endswith("\n"):
+        rendered += "\n"
+    if output is None:
+        click.echo(rendered, nl=False)
+        return
+    if any(same_file(source, output) for source in inputs):
+        fail(f"{output}: is an input file; choose another output")
+    try:
+        with atomic_output(output, "w") as out:
+            out.write(rendered)
+    except OSError as exc:
+        fail(f"{output}: cannot write the report ({exc.strerror or exc})")
+
+
 def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
     """--select / --ignore take IDs or prefixes, repeated or comma-separated."""
     return tuple(part.strip().upper() for v in values for part in v.split(",") if part.strip())
@@ -128,10 +153,17 @@ def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(FORMAT_NAMES),
     default="text",
     show_default=True,
-    help="text for people, json for programs, github for GitHub Actions annotations.",
+    help="text for people, json for programs, github for GitHub Actions annotations, "
+    "sarif for code scanning, junit for CI test views, gitlab for Code Quality.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of standard output.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--select", multiple=True, help="Only these rules (IDs or prefixes, e.g. TRA-X).")
@@ -154,6 +186,7 @@ def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
 def validate_command(
     files: tuple[Path, ...],
     fmt: str,
+    output: Path | None,
     strict: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -192,13 +225,6 @@ def validate_command(
         ]
     except (UnreadableInput, ConfigError) as exc:
         fail(str(exc))
-    if fmt == "json":
-        click.echo(render.to_json(reports))
-    elif fmt == "github":
-        output = render.github(reports)
-        if output:
-            click.echo(output)
-    else:
-        click.echo(render.text(reports, color=sys.stdout.isatty()), nl=False)
+    _emit_report(reports, fmt, output, files)
     if not all(r.passed(strict=strict) for r in reports):
         sys.exit(EXIT_ERRORS)

@@ -1,0 +1,86 @@
+"""JUnit XML, the test report GitLab, Jenkins and most CI servers display.
+
+Each file is a test suite and each rule of the catalogue a test case in it: a rule with errors
+fails (one <failure> listing every error), warnings and notes are printed in the case's
+<system-out>, and a rule without findings passes. The totals go to the suite's <system-out>.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ..findings import Finding, Report
+from ..rules import RULES
+from .markup import xml_text
+
+
+def _where(report: Report, finding: Finding) -> str:
+    parts = [report.path, *(str(p) for p in (finding.line, finding.column) if p is not None)]
+    return ":".join(parts)
+
+
+def _describe(report: Report, finding: Finding) -> str:
+    field = f" {finding.field}" if finding.field else ""
+    text = f"{_where(report, finding)}: {finding.severity}{field}: {finding.message}"
+    if finding.hint:
+        text += f" (hint: {finding.hint})"
+    return text
+
+
+def _case(report: Report, rule_id: str, findings: list[Finding]) -> list[str]:
+    rule = RULES[rule_id]
+    name = xml_text(f"{rule_id} {rule.title}")
+    head = f'    <testcase classname="{xml_text(report.path)}" name="{name}">'
+    errors = [f for f in findings if f.severity == "error"]
+    others = [f for f in findings if f.severity != "error"]
+    if not findings:
+        return [head[:-1] + "/>"]
+    out = [head]
+    if errors:
+        body = "\n".join(xml_text(_describe(report, f)) for f in errors)
+        message = xml_text(f"{len(errors)} error(s): {errors[0].message}")
+        out.append(f'      <failure message="{message}" type="{rule_id}">{body}</failure>')
+    if others:
+        body = "\n".join(xml_text(_describe(report, f)) for f in others)
+        out.append(f"      <system-out>{body}</system-out>")
+    out.append("    </testcase>")
+    return out
+
+
+def _suite(report: Report) -> tuple[list[str], int, int]:
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        if finding.rule != "TRA-D07":
+            by_rule[finding.rule].append(finding)
+    cases = [rule_id for rule_id in RULES if rule_id != "TRA-D07"]
+    failed = sum(1 for rule_id in cases if any(f.severity == "error" for f in by_rule[rule_id]))
+    t = report.totals
+    totals = (
+        f"lines {t.lines}, entries {t.entries}, pieces {t.pieces}, "
+        f"debit {t.debit:.2f}, credit {t.credit:.2f}; "
+        f"{report.errors} error(s), {report.warnings} warning(s), {report.counts['info']} info"
+    )
+    out = [
+        f'  <testsuite name="{xml_text(report.path)}" tests="{len(cases)}" '
+        f'failures="{failed}" errors="0" skipped="0">'
+    ]
+    for rule_id in cases:
+        out.extend(_case(report, rule_id, by_rule[rule_id]))
+    out += [f"    <system-out>{xml_text(totals)}</system-out>", "  </testsuite>"]
+    return out, len(cases), failed
+
+
+def junit(reports: Sequence[Report]) -> str:
+    """A <testsuites> document: one suite per file, one case per file and rule."""
+    suites: list[str] = []
+    tests = failures = 0
+    for report in reports:
+        lines, count, failed = _suite(report)
+        suites.extend(lines)
+        tests, failures = tests + count, failures + failed
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="tratool validate" tests="{tests}" failures="{failures}" errors="0">'
+    )
+    return "\n".join([head, *suites, "</testsuites>"]) + "\n"
