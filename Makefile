@@ -24,7 +24,7 @@ demo: $(BIN)/tratool node_modules/.bin/azurite-blob
 lint: $(BIN)/tratool
 	$(BIN)/ruff check tratool tests fixtures benchmarks
 	$(BIN)/ruff format --check tratool tests fixtures benchmarks
-	$(BIN)/mypy tratool
+	$(BIN)/mypy tratool tests
 
 test: lint node_modules/.bin/azurite-blob
 	$(BIN)/pytest

@@ -67,7 +67,7 @@ def sas_url(emulator: azurite.Azurite, path: Path, container: str) -> str:
 
 
 def wait_for_end(client: LoopClient, request_id: str) -> list[str]:
-    states = []
+    states: list[str] = []
     for _ in range(100):
         status = client.import_status(request_id)
         if not states or states[-1] != status.state:

@@ -67,7 +67,10 @@ def test_canonical_lines_roundtrip_byte_exact(data: st.DataObject) -> None:
     header = data.draw(
         s.headers.map(lambda h: attrs.evolve(h, format="ETE" if extended else "STD"))
     )
-    records = [header, *data.draw(st.lists(s.entries(extended), min_size=1, max_size=3))]
+    records: list[tratool.Record] = [
+        header,
+        *data.draw(st.lists(s.entries(extended), min_size=1, max_size=3)),
+    ]
     lines = list(tratool.render_lines(records))
     payload = ("\r\n".join(lines) + "\r\n").encode("cp1252")
     assume(not ambiguous(payload))

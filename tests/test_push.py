@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -24,8 +25,10 @@ from tratool.cli import main
 from tratool.errors import ConfigError, DuplicateSubmission, LoopAmbiguousError, LoopRejected
 from tratool.loop import LoopClient
 from tratool.redaction import Secret
-from tratool.submission.journal import Journal, default_path
-from tratool.submission.push import PollPolicy, push, wait_for
+from tratool.submission.journal import SubmissionJournal, default_path
+from tratool.submission.policy import PollPolicy
+from tratool.submission.profiles import StorageSettings
+from tratool.submission.push import PushResult, push, wait_for
 from tratool.testing import azurite
 from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
 
@@ -41,8 +44,8 @@ def sim() -> Iterator[Simulator]:
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal(tmp_path / "journal.sqlite") as book:
+def journal(tmp_path: Path) -> Iterator[SubmissionJournal]:
+    with SubmissionJournal(tmp_path / "journal.sqlite") as book:
         yield book
 
 
@@ -65,8 +68,8 @@ def client_for(sim: Simulator) -> LoopClient:
 
 
 def run_push(
-    tra: Path, sim: Simulator, target: StorageTarget, journal: Journal, **kwargs: object
-) -> object:
+    tra: Path, sim: Simulator, target: StorageTarget, journal: SubmissionJournal, **kwargs: Any
+) -> PushResult:
     return push(
         tra,
         dossier="MANON002",
@@ -75,37 +78,39 @@ def run_push(
         journal=journal,
         policy=kwargs.pop("policy", FAST),
         **kwargs,
-    )  # type: ignore[arg-type]
+    )
 
 
-def test_success(tra: Path, sim: Simulator, target: StorageTarget, journal: Journal) -> None:
+def test_success(
+    tra: Path, sim: Simulator, target: StorageTarget, journal: SubmissionJournal
+) -> None:
     events: list[str] = []
     result = run_push(tra, sim, target, journal, on_event=events.append)
-    assert result.outcome == "succeeded"  # type: ignore[attr-defined]
+    assert result.outcome == "succeeded"
     [entry] = journal.history()
     assert (entry.state, entry.status_code, entry.dossier) == ("succeeded", 3, "MANON002")
-    assert entry.request_id == result.request_id  # type: ignore[attr-defined]
+    assert entry.request_id == result.request_id
     assert len(sim.store.imports) == 1
     assert any(e.startswith("status: finished successfully") for e in events)
 
 
 def test_import_finished_with_error(
-    tra: Path, sim: Simulator, target: StorageTarget, journal: Journal
+    tra: Path, sim: Simulator, target: StorageTarget, journal: SubmissionJournal
 ) -> None:
     tra.write_bytes(tra.read_bytes().replace(b"VTE04032024", b"VTE31042024", 1))
     refused = run_push(tra, sim, target, journal)
-    assert refused.outcome == "invalid"  # type: ignore[attr-defined]
+    assert refused.outcome == "invalid"
     assert sim.store.imports == {}
     assert list(journal.history()) == []  # nothing sent, nothing to remember
     result = run_push(tra, sim, target, journal, force=True)
-    assert result.outcome == "failed"  # type: ignore[attr-defined]
+    assert result.outcome == "failed"
     assert [e.state for e in journal.history()] == ["failed"]
 
 
 def test_deadline_then_resume_with_status_wait(
     tra: Path,
     target: StorageTarget,
-    journal: Journal,
+    journal: SubmissionJournal,
     emulator: azurite.Azurite,
     tmp_path: Path,
 ) -> None:
@@ -114,7 +119,7 @@ def test_deadline_then_resume_with_status_wait(
         result = run_push(
             tra, slow, target, journal, policy=PollPolicy(first=0.05, cap=0.1, timeout=0.3)
         )
-        assert result.outcome == "running"  # type: ignore[attr-defined]
+        assert result.outcome == "running"
         assert [e.state for e in journal.history()] == ["submitted"]
         env = {
             "TRATOOL_LOOP_BASE_URL": slow.url,
@@ -122,40 +127,41 @@ def test_deadline_then_resume_with_status_wait(
             "TRATOOL_LOOP_API_KEY": API,
             "TRATOOL_JOURNAL": str(journal.path),
         }
+        assert result.request_id is not None
         outcome = CliRunner(env=env).invoke(
             main, ["status", result.request_id, "--wait", "--timeout", "30s"]
-        )  # type: ignore[attr-defined]
+        )
     assert outcome.exit_code == 0, outcome.output
     assert "finished successfully" in outcome.stdout
     assert [e.state for e in journal.history()] == ["succeeded"]
 
 
 def test_duplicate_refused_then_accepted_with_force(
-    tra: Path, sim: Simulator, target: StorageTarget, journal: Journal
+    tra: Path, sim: Simulator, target: StorageTarget, journal: SubmissionJournal
 ) -> None:
     run_push(tra, sim, target, journal)
     with pytest.raises(DuplicateSubmission, match="imported successfully"):
         run_push(tra, sim, target, journal)
     assert len(sim.store.imports) == 1
     again = run_push(tra, sim, target, journal, force=True)
-    assert again.outcome == "succeeded"  # type: ignore[attr-defined]
+    assert again.outcome == "succeeded"
     assert len(sim.store.imports) == 2
     assert [e.forced for e in journal.history()] == [True, False]
 
 
 def test_a_storm_of_429_while_polling(
-    tra: Path, sim: Simulator, target: StorageTarget, journal: Journal
+    tra: Path, sim: Simulator, target: StorageTarget, journal: SubmissionJournal
 ) -> None:
     sim.faults.extend(
         Fault(status=429, retry_after=0.02, method="GET", route="import_status") for _ in range(6)
     )
     result = run_push(tra, sim, target, journal)
-    assert result.outcome == "succeeded"  # type: ignore[attr-defined]
+    assert result.outcome == "succeeded"
     assert sim.requests.count(("GET", "import_status")) >= 7
 
 
 def test_connection_dropped_after_the_post_is_never_resent(
-    tra: Path, sim: Simulator, target: StorageTarget, journal: Journal
+    tra: Path, sim: Simulator, target: StorageTarget, journal: SubmissionJournal
 ) -> None:
     sim.faults.append(Fault(status=0, method="POST", route="import_tra", after_processing=True))
     with pytest.raises(LoopAmbiguousError):
@@ -169,7 +175,7 @@ def test_connection_dropped_after_the_post_is_never_resent(
 
 
 def test_refused_or_unsent_imports_do_not_block(
-    tra: Path, sim: Simulator, target: StorageTarget, journal: Journal
+    tra: Path, sim: Simulator, target: StorageTarget, journal: SubmissionJournal
 ) -> None:
 
     with pytest.raises(LoopRejected, match="n'existe pas"):
@@ -370,7 +376,7 @@ def test_cli_push_converts_csv_first(
     assert "imported:" in out
     # The journal knows the CSV itself: the TRA made from it differs at every conversion.
     source = FIXTURES / "ventes-excel.csv"
-    with Journal(tmp_path / "j.sqlite") as book:
+    with SubmissionJournal(tmp_path / "j.sqlite") as book:
         [entry] = book.history()
     assert entry.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
     assert entry.file == str(source)
@@ -450,7 +456,7 @@ def test_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert base.poll.timeout == 600
     local = load_profile("local", env={})
     assert local.loop.base_url == "http://127.0.0.1:8080/loop-api-publiques/"
-    assert (local.poll.first, local.poll.timeout, local.storage["container"]) == (1, 600, "x")
+    assert (local.poll.first, local.poll.timeout, local.storage.container) == (1, 600, "x")
     env = {"TRATOOL_LOOP_BASE_URL": "http://env/"}
     assert load_profile("local", env=env).loop.base_url == "http://env/"
     assert load_profile("local", env=env, base_url="prod").loop.base_url.startswith(
@@ -464,7 +470,7 @@ def test_journal_defaults_and_durability(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("TRATOOL_JOURNAL", raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     assert default_path() == tmp_path / "state" / "tratool" / "journal.sqlite"
-    with Journal(default_path()) as book:
+    with SubmissionJournal(default_path()) as book:
         mode = book._db.execute("PRAGMA journal_mode").fetchone()[0]
         assert mode == "wal"
         entry = book.record_upload(
@@ -522,11 +528,9 @@ def test_docs_push_configuration_example(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     default = load_profile(env={})
     assert default.loop.base_url == "https://api.cegid.com/loop-api-publiques/"
-    assert default.storage == {
-        "account_url": "https://acmecompta.blob.core.windows.net",
-        "container": "tratool",
-        "prefix": "tra",
-    }
+    assert default.storage == StorageSettings(
+        account_url="https://acmecompta.blob.core.windows.net", container="tratool", prefix="tra"
+    )
     assert (default.poll.timeout, default.poll.first, default.poll.cap) == (3600, 3, 30)
     assert default.expiry.total_seconds() == 48 * 3600
     assert load_profile("inte", env={}).loop.base_url.startswith("https://inte-api")

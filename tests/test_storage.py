@@ -12,8 +12,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from azure.core.credentials import AccessToken
 from azure.storage.blob import (
     BlobSasPermissions,
     BlobServiceClient,
@@ -156,7 +158,10 @@ def test_blob_carries_content_type_and_whole_file_md5(target: StorageTarget, tra
     service = BlobServiceClient.from_connection_string(target.connection_string.reveal())  # type: ignore[union-attr]
     settings = service.get_blob_client(target.container, result.blob_name).get_blob_properties()
     assert settings.content_settings.content_type == "text/plain; charset=windows-1252"
-    assert bytes(settings.content_settings.content_md5) == hashlib.md5(tra.read_bytes()).digest()
+    assert (
+        bytes(settings.content_settings.content_md5 or b"")
+        == hashlib.md5(tra.read_bytes()).digest()
+    )
 
 
 def test_progress_is_reported(target: StorageTarget, tra: Path) -> None:
@@ -357,17 +362,22 @@ class _EntraToken:
     tenant = "ab1f708d-50f6-404c-a006-d71b2ac7a606"
     object_id = "00000000-0000-0000-0000-000000000001"
 
-    def get_token(self, *scopes: str, **kwargs: object) -> object:
+    def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        enable_cae: bool = False,
+        **kwargs: Any,
+    ) -> AccessToken:
         import base64
         import time
-
-        from azure.core.credentials import AccessToken
 
         def part(data: dict[str, object]) -> str:
             return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
         now = int(time.time())
-        claims = {
+        payload: dict[str, object] = {
             "aud": "https://storage.azure.com",
             "iss": f"https://sts.windows.net/{self.tenant}/",
             "iat": now,
@@ -377,7 +387,7 @@ class _EntraToken:
             "tid": self.tenant,
         }
         return AccessToken(
-            f"{part({'alg': 'RS256', 'typ': 'JWT'})}.{part(claims)}.c2ln", now + 3600
+            f"{part({'alg': 'RS256', 'typ': 'JWT'})}.{part(payload)}.c2ln", now + 3600
         )
 
 

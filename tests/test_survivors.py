@@ -19,7 +19,7 @@ from tratool.conversion import convert
 from tratool.conversion.values import parse_amount
 from tratool.errors import DuplicateSubmission
 from tratool.loop import LoopClient, LoopSettings
-from tratool.submission.journal import Journal
+from tratool.submission.journal import SubmissionJournal
 from tratool.tra import layout
 from tratool.validation import ValidationConfig
 
@@ -230,7 +230,7 @@ def test_the_import_request_uses_the_seed_spelling_import_tra(
 
 # -- the journal -------------------------------------------------------------------------------
 def test_a_succeeded_submission_after_a_rejected_one_blocks_a_third(tmp_path: Path) -> None:
-    with Journal(tmp_path / "journal.sqlite") as journal:
+    with SubmissionJournal(tmp_path / "journal.sqlite") as journal:
         for state in ("rejected", "succeeded"):
             journal.check("k", force=False)
             row = journal.record_upload(

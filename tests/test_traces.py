@@ -86,13 +86,15 @@ def piece_file(count: int) -> bytes:
     records += [  # D03: the same lines as pièce 3 under another number
         attrs.evolve(e, piece_number=count + 2, reference="FA-3") for e in PIECE
     ]
-    moved = PIECE[0].date.replace(day=20)  # X02: number 5 again, on another date
+    first = PIECE[0].date
+    assert first is not None
+    moved = first.replace(day=20)  # X02: number 5 again, on another date
     records += [attrs.evolve(e, piece_number=5, reference="FA-5", date=moved) for e in PIECE]
     return "".join(line + "\r\n" for line in tratool.render_lines(records)).encode("cp1252")
 
 
 def findings(data: bytes) -> tuple[list[tuple[str, int | None, str]], int]:
-    report = tratool.validate(io.BytesIO(data))  # type: ignore[arg-type]
+    report = tratool.validate(io.BytesIO(data))
     return [(f.rule, f.line, f.message) for f in report.findings], report.totals.pieces
 
 

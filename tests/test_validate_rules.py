@@ -83,7 +83,7 @@ def run(
 ) -> tratool.validation.Report:
     data = "".join(line + ending for line in lines).encode(encoding)
     stream = io.BytesIO(data)
-    stream.name = name  # type: ignore[attr-defined]
+    stream.name = name
     return validate(stream, config or ValidationConfig())
 
 

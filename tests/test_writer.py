@@ -149,7 +149,7 @@ def test_debit_and_credit_follow_the_amount_code() -> None:
     foreign = attrs.evolve(
         ENTRY, amount=Decimal("110.00"), amount2=Decimal("100.00"), amount_code="DE-"
     )
-    assert (foreign.credit, foreign.debit) == (Decimal("100.00"), 0)
+    assert (foreign.credit, foreign.debit) == (Decimal("100.00"), Decimal(0))
     assert ENTRY.credit == Decimal("1200.5")
 
 

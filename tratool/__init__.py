@@ -14,7 +14,39 @@ import logging
 
 from ._version import __version__
 from .azure import StorageTarget, UploadResult, upload
-from .errors import ParseError, TraError, UnreadableInput, WriteError, WriteProblem
+from .conversion import ConversionResult, Mapping, convert
+from .conversion.export import ExportResult, export
+from .errors import (
+    AzuriteError,
+    ConfigError,
+    ConversionError,
+    ConversionRejected,
+    DuplicateSubmission,
+    FilterError,
+    LoopAmbiguousError,
+    LoopAuthError,
+    LoopConfigError,
+    LoopError,
+    LoopForbidden,
+    LoopQuotaError,
+    LoopRejected,
+    LoopRouteNotFound,
+    LoopServerError,
+    LoopTransportError,
+    ParseError,
+    StorageConfigError,
+    StorageError,
+    StorageTransportError,
+    TabularError,
+    TraError,
+    UnreadableInput,
+    WriteError,
+    WriteProblem,
+)
+from .loop import ImportStatus, LoopClient, LoopSettings
+from .submission.journal import SubmissionJournal
+from .submission.policy import PollPolicy
+from .submission.push import PushResult, push
 from .tra.charset import Change
 from .tra.reader import TraReader, read, read_text
 from .tra.records import (
@@ -33,7 +65,7 @@ from .tra.records import (
 from .tra.scan import scan
 from .tra.summary import Summary, Totals, summarize
 from .tra.writer import WriteResult, render_lines, write
-from .validation import Report, ValidationConfig, validate
+from .validation import Finding, Report, ValidationConfig, validate
 
 # A library logs but never prints: without this, Python's last-resort handler would write
 # tratool's warnings to stderr in programs that configure no logging.
@@ -41,20 +73,50 @@ logging.getLogger("tratool").addHandler(logging.NullHandler())
 
 __all__ = [
     "AnalyticExtension",
+    "AzuriteError",
     "Change",
+    "ConfigError",
+    "ConversionError",
+    "ConversionRejected",
+    "ConversionResult",
+    "DuplicateSubmission",
     "Entry",
     "Exercise",
+    "ExportResult",
+    "FilterError",
+    "Finding",
     "GeneralAccount",
     "GeneralExtension",
     "Header",
+    "ImportStatus",
     "Journal",
+    "LoopAmbiguousError",
+    "LoopAuthError",
+    "LoopClient",
+    "LoopConfigError",
+    "LoopError",
+    "LoopForbidden",
+    "LoopQuotaError",
+    "LoopRejected",
+    "LoopRouteNotFound",
+    "LoopServerError",
+    "LoopSettings",
+    "LoopTransportError",
+    "Mapping",
     "ParameterRecord",
     "ParseError",
+    "PollPolicy",
+    "PushResult",
     "RawLine",
     "Record",
     "Report",
+    "StorageConfigError",
+    "StorageError",
     "StorageTarget",
+    "StorageTransportError",
+    "SubmissionJournal",
     "Summary",
+    "TabularError",
     "Tiers",
     "Totals",
     "TraError",
@@ -66,6 +128,9 @@ __all__ = [
     "WriteProblem",
     "WriteResult",
     "__version__",
+    "convert",
+    "export",
+    "push",
     "read",
     "read_text",
     "render_lines",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Literal, overload
 
@@ -17,21 +17,35 @@ def _umask() -> int:
     return mask
 
 
+Keep = Callable[[], bool]
+
+
+def _always() -> bool:
+    return True
+
+
 @overload
 def atomic_output(
-    path: Path, mode: Literal["wb"]
+    path: Path, mode: Literal["wb"], *, keep: Keep = _always
 ) -> contextlib.AbstractContextManager[IO[bytes]]: ...
 @overload
-def atomic_output(path: Path, mode: Literal["w"]) -> contextlib.AbstractContextManager[IO[str]]: ...
 def atomic_output(
-    path: Path, mode: str
+    path: Path, mode: Literal["w"], *, keep: Keep = _always
+) -> contextlib.AbstractContextManager[IO[str]]: ...
+def atomic_output(
+    path: Path, mode: str, *, keep: Keep = _always
 ) -> contextlib.AbstractContextManager[IO[bytes]] | contextlib.AbstractContextManager[IO[str]]:
-    """Context manager yielding a temporary file that replaces `path` on success only."""
-    return _atomic(path, mode)
+    """Context manager yielding a temporary file that replaces `path` on success only.
+
+    `keep` is asked once the block ends without an exception: when it says False (the data
+    written turned out to be unusable, e.g. the input had errors) the temporary file is thrown
+    away and `path` is left as it was.
+    """
+    return _atomic(path, mode, keep)
 
 
 @contextlib.contextmanager
-def _atomic(path: Path, mode: str) -> Iterator[IO]:  # type: ignore[type-arg]
+def _atomic(path: Path, mode: str, keep: Keep) -> Iterator[IO]:  # type: ignore[type-arg]
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -42,7 +56,10 @@ def _atomic(path: Path, mode: str) -> Iterator[IO]:  # type: ignore[type-arg]
             yield tmp
             tmp.flush()
             os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
+        if keep():
+            os.replace(tmp_name, path)
+        else:
+            Path(tmp_name).unlink()
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

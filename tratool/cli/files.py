@@ -11,8 +11,7 @@ import click
 from .._fsutil import atomic_output, same_file
 from ..config import dump_toml, load_config
 from ..conversion import export
-from ..errors import ConfigError, TraError, UnreadableInput
-from ..tra.reader import read
+from ..errors import ConfigError, UnreadableInput
 from ..tra.summary import Summary, summarize
 from ..validation import Report, ValidationConfig, config_for, render, validate
 from ..validation.renderers import FORMAT_NAMES, RENDERERS
@@ -91,32 +90,15 @@ def export_command(file: Path, fmt: export.Format, output: Path | None, encoding
     """
     if output is not None and str(output) == "-":
         output = None
-    if output is not None and same_file(file, output):
-        fail(f"{output}: is the input file; choose another output")
     try:
-        reader = read(file, encoding=encoding)
+        result = export.export(file, output or sys.stdout, to=fmt, encoding=encoding)
     except UnreadableInput as exc:
         fail(str(exc))
-    with reader:
-        try:
-            if output is None:
-                export.dump(reader, sys.stdout, fmt)
-            else:
-                with atomic_output(output, "w") as out:
-                    export.dump(reader, out, fmt)
-                    if reader.has_errors:
-                        raise _Discard
-        except _Discard:
-            pass
-    report_parse_errors(reader.errors, reader.error_count)
-    if reader.has_errors:
+    report_parse_errors(result.errors, result.error_count)
+    if result.has_errors:
         if output is not None:
             click.echo(f"tratool: {output} not written: the input has errors", err=True)
         sys.exit(EXIT_ERRORS)
-
-
-class _Discard(TraError):
-    """Raised inside an atomic output to throw the temporary file away."""
 
 
 def _emit_report(

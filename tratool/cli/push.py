@@ -38,10 +38,11 @@ from ..errors import (
     TraError,
 )
 from ..loop import LoopClient
-from ..submission.journal import Journal
+from ..submission.journal import SubmissionJournal
 from ..submission.profiles import SECRET_VARIABLES, Profile, load_profile
 from ..submission.push import PushResult, follow, outcome_of, push
 from ..validation import render
+from ..workflow_commands import workflow_command
 from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main
 from .loop import loop_failure
 
@@ -99,7 +100,7 @@ def _push_one(
     file: Path,
     dossier: str,
     profile: Profile,
-    journal: Journal,
+    journal: SubmissionJournal,
     *,
     wait: bool,
     force: bool,
@@ -264,7 +265,7 @@ def push_command(
     """
     chosen = _profile(profile, base_url=base_url, timeout=timeout, journal=journal)
     rows = []
-    with Journal(chosen.journal) as book:
+    with SubmissionJournal(chosen.journal) as book:
         for file in files:
             row = _push_one(
                 file,
@@ -291,10 +292,9 @@ def push_command(
     if fmt == "github" or os.environ.get("GITHUB_ACTIONS"):
         for row in rows:
             if row["exit"]:
-                click.echo(
-                    f"::error title=tratool push::{row['file']}: {row['outcome']}"
-                    f"{': ' + row['error'] if row.get('error') else ''}".replace("\n", "%0A")
-                )
+                message = f"{row['file']}: {row['outcome']}"
+                message += f": {row['error']}" if row.get("error") else ""
+                click.echo(workflow_command("error", message, title="tratool push"))
     _github_summary(rows)  # only where GitHub Actions provides GITHUB_STEP_SUMMARY
     sys.exit(_overall([r["exit"] for r in rows]))
 
@@ -350,7 +350,7 @@ def status_command(
     client = LoopClient.from_env(chosen.loop)
     say = _say("text")
     try:
-        with Journal(chosen.journal) as book:
+        with SubmissionJournal(chosen.journal) as book:
             if wait:
                 status = follow(client, book, request_id, chosen.poll, on_event=say)
             else:
@@ -383,7 +383,7 @@ def history_command(
     if not chosen.journal.exists():
         click.echo(f"no submission yet ({chosen.journal})")
         return
-    with Journal(chosen.journal) as book:
+    with SubmissionJournal(chosen.journal) as book:
         entries = list(book.history(dossier, limit))
     if fmt == "json":
         click.echo(json.dumps([attrs.asdict(e) for e in entries], indent=2, ensure_ascii=False))

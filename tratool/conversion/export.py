@@ -1,4 +1,6 @@
-"""Export entries to JSON or CSV, one object / row per entry, with canonical field names.
+"""Export entries to JSON, CSV or FEC, one object / row per entry, with canonical field names.
+
+    result = tratool.export("PG00001.TRA", "entries.json", to="json")
 
 Values are made portable: dates ISO ``YYYY-MM-DD``, amounts as strings with a decimal point
 (``"1200.50"``) so no float ever touches money, and ``null`` / empty cell for empty fields.
@@ -11,12 +13,19 @@ import csv
 import datetime as dt
 import itertools
 import json
+import os
 from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any, Literal
 
+import attrs
+
+from .._fsutil import atomic_output, same_file
+from ..errors import ParseError, UnreadableInput
 from ..tra import layout
-from ..tra.reader import TraReader
+from ..tra.lines import Source
+from ..tra.reader import TraReader, read
 from ..tra.records import Entry, entry_as_dict
 
 Format = Literal["json", "csv", "fec"]
@@ -99,3 +108,40 @@ def dump(reader: TraReader, out: IO[str], fmt: Format) -> int:
     first = list(itertools.islice(entries, 1))
     extended = reader.header is not None and reader.header.extended
     return write_csv(itertools.chain(first, entries), out, extended=extended)
+
+
+@attrs.frozen(kw_only=True)
+class ExportResult:
+    entries: int  # entries exported
+    errors: list[ParseError]  # what the reader found (at most its `max_errors`)
+    error_count: int  # every problem found
+    written: bool  # False: `out` was a file and was left untouched, the input having errors
+
+    @property
+    def has_errors(self) -> bool:
+        return any(e.severity == "error" for e in self.errors)
+
+
+def export(
+    source: Source, out: str | Path | IO[str], *, to: Format = "json", encoding: str = "cp1252"
+) -> ExportResult:
+    """Export every entry of the TRA file `source` to `out` as `to` (json, csv or fec).
+
+    A path `out` is written atomically, and only when the input reads without error: a file
+    with read errors leaves no output behind. A stream `out` receives the export as it goes.
+    Raises `UnreadableInput` when `source` cannot be read, or is the output file itself.
+    """
+    paths = isinstance(source, (str, os.PathLike)) and isinstance(out, (str, Path))
+    if paths and same_file(source, out):  # type: ignore[arg-type]
+        raise UnreadableInput(str(out), "is the input file; choose another output")
+    with read(source, encoding=encoding) as reader:
+        if not isinstance(out, (str, Path)):
+            count = dump(reader, out, to)
+            written = True
+        else:
+            with atomic_output(Path(out), "w", keep=lambda: not reader.has_errors) as file:
+                count = dump(reader, file, to)
+            written = not reader.has_errors
+    return ExportResult(
+        entries=count, errors=reader.errors, error_count=reader.error_count, written=written
+    )

@@ -9,6 +9,7 @@ After that, an uncertain outcome raises `LoopAmbiguousError` instead of risking 
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import json
 import logging
@@ -23,6 +24,7 @@ from typing import Any
 import attrs
 
 from .._version import __version__
+from ..backoff import Backoff
 from ..errors import (
     LoopAmbiguousError,
     LoopAuthError,
@@ -78,6 +80,20 @@ class FileDeposit:
 
     deposit_url: Secret
     uri: str
+
+
+@attrs.frozen
+class Answer:
+    """A well-formed answer from Loop: `data` is its parsed JSON body (any JSON value)."""
+
+    data: Any
+
+
+@attrs.frozen
+class Retry:
+    """Try the request again, not sooner than `after` seconds (the server's Retry-After)."""
+
+    after: float
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -139,7 +155,9 @@ class LoopClient:
             self.settings.connect_timeout, self.settings.read_timeout
         )
         self._sleep = sleep
-        self._jitter = jitter
+        self._backoff = Backoff(
+            base=self.settings.backoff_base, cap=self.settings.backoff_cap, jitter=jitter
+        )
 
     @classmethod
     def from_env(
@@ -231,6 +249,22 @@ class LoopClient:
     ) -> Iterator[dict[str, Any]]:
         """The dossier's establishments (``etablissementComplet``)."""
         return self._list("etablissement", filter, sort, None, None, self._dossier(dossier))
+
+    def server_time(self) -> dt.datetime | None:
+        """Loop's clock, from the Date header of an answer to its base URL (None: no header).
+
+        Raises `LoopTransportError` when Loop cannot be reached. SAS start times depend on the
+        two clocks agreeing, which `tratool doctor` checks with this.
+        """
+        try:
+            response = self.transport.request("GET", self.settings.base_url, {})
+        except (NotSent, MaybeSent) as exc:
+            raise LoopTransportError(f"GET {redact(self.settings.base_url)}: {exc}") from None
+        header = response.headers.get("date")
+        try:
+            return email.utils.parsedate_to_datetime(header) if header else None
+        except (TypeError, ValueError):
+            return None
 
     # -- firm settings ("Paramètres cabinet") --------------------------------------------------
     def list_dossiers(
@@ -356,10 +390,6 @@ class LoopClient:
             headers["Content-Type"] = "application/json"
         return headers
 
-    def _backoff(self, attempt: int) -> float:
-        ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2.0 ** (attempt - 1))
-        return self._jitter() * ceiling
-
     def _send(
         self,
         method: str,
@@ -387,7 +417,7 @@ class LoopClient:
             except NotSent as exc:
                 if last:
                     raise LoopTransportError(f"{where}: {exc}") from None
-                self._wait(where, f"connection failed ({exc})", self._backoff(attempt))
+                self._wait(where, f"connection failed ({exc})", self._backoff.delay(attempt))
                 continue
             except MaybeSent as exc:
                 if not repeatable:
@@ -397,20 +427,23 @@ class LoopClient:
                     ) from None
                 if last:
                     raise LoopTransportError(f"{where}: {exc}") from None
-                self._wait(where, str(exc), self._backoff(attempt))
+                self._wait(where, str(exc), self._backoff.delay(attempt))
                 continue
-            outcome = self._judge(response, where, repeatable, last)
-            if isinstance(outcome, float):
-                self._wait(where, f"HTTP {response.status}", max(outcome, self._backoff(attempt)))
+            verdict = self._judge(response, where, repeatable, last)
+            if isinstance(verdict, Retry):
+                delay = self._backoff.delay(attempt, verdict.after)
+                self._wait(where, f"HTTP {response.status}", delay)
                 continue
-            return outcome
+            return verdict.data
 
     def _wait(self, where: str, why: str, seconds: float) -> None:
         log.warning("%s: %s; retrying in %.1f s", where, why, seconds)
         self._sleep(seconds)
 
-    def _judge(self, response: Response, where: str, repeatable: bool, last: bool) -> Any:
-        """The parsed body, or a float (seconds to wait before trying again), or raise."""
+    def _judge(
+        self, response: Response, where: str, repeatable: bool, last: bool
+    ) -> Answer | Retry:
+        """What an HTTP answer means: Loop's `Answer`, a `Retry`, or an error raised."""
         status, headers = response.status, response.headers
         request_id = headers.get("x-request-id") or headers.get("request-id")
         message = _message(response)
@@ -426,7 +459,7 @@ class LoopClient:
                     request_id=request_id,
                     retry_after=retry_after,
                 )
-            return wait
+            return Retry(wait)
         if status >= 500:
             if not repeatable:
                 raise LoopAmbiguousError(
@@ -436,7 +469,7 @@ class LoopClient:
                 )
             if last:
                 raise LoopServerError(f"{where}: HTTP {status}: {message}", request_id=request_id)
-            return retry_after or 0.0
+            return Retry(retry_after or 0.0)
         if status == 401:
             raise LoopAuthError(f"{where}: {_auth_hint(message)}", request_id=request_id)
         if status == 404:
@@ -463,7 +496,7 @@ class LoopClient:
             raise LoopRejected(
                 f"{where}: Loop refused: {text}{_field_hint(str(text))}", request_id=request_id
             )
-        return data
+        return Answer(data)
 
 
 def _message(response: Response) -> str:

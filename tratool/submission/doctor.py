@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -19,8 +18,6 @@ from ..errors import (
     LoopForbidden,
     LoopRejected,
     LoopRouteNotFound,
-    MaybeSent,
-    NotSent,
     StorageError,
 )
 from ..loop import LoopClient
@@ -86,15 +83,13 @@ def _route(client: LoopClient, name: str, call: Callable[[], object]) -> Check:
 
 def _clock(profile: Profile) -> Check:
     """Compare the local clock with Loop's Date header: SAS start times depend on it."""
-    client = LoopClient.from_env(profile.loop)
     try:
-        response = client.transport.request("GET", profile.loop.base_url, {})
-    except (NotSent, MaybeSent) as exc:
+        theirs = LoopClient.from_env(profile.loop).server_time()
+    except LoopError as exc:
         return Check("clock", "warn", f"cannot reach Loop to compare clocks: {exc}")
-    header = response.headers.get("date")
-    if not header:
+    if theirs is None:
         return Check("clock", "warn", "Loop sent no Date header to compare with")
-    skew = dt.datetime.now(dt.UTC) - email.utils.parsedate_to_datetime(header)
+    skew = dt.datetime.now(dt.UTC) - theirs
     seconds = abs(skew.total_seconds())
     level: Literal["ok", "warn", "fail"] = (
         "ok" if seconds < 60 else "warn" if seconds < 15 * 60 else "fail"

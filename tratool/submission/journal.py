@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -52,12 +52,16 @@ CREATE INDEX IF NOT EXISTS submissions_request ON submissions (request_id);
 """
 
 
-def default_path() -> Path:
-    """$TRATOOL_JOURNAL, else the user state directory (XDG) / tratool / journal.sqlite."""
-    explicit = os.environ.get("TRATOOL_JOURNAL")
+def default_path(env: Mapping[str, str] | None = None) -> Path:
+    """$TRATOOL_JOURNAL, else the user state directory (XDG) / tratool / journal.sqlite.
+
+    The one place that reads TRATOOL_JOURNAL (profiles ask here when no flag or file says).
+    """
+    env = os.environ if env is None else env
+    explicit = env.get("TRATOOL_JOURNAL")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "tratool" / "journal.sqlite"
 
 
@@ -84,7 +88,7 @@ class Submission:
     updated_at: str
 
 
-class Journal:
+class SubmissionJournal:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +101,7 @@ class Journal:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> Journal:
+    def __enter__(self) -> SubmissionJournal:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -21,7 +21,7 @@ from ..config import ConfigFile, find_config, load_config, parse_duration
 from ..errors import ConfigError
 from ..loop.settings import LoopSettings, settings_for
 from .journal import default_path
-from .push import PollPolicy
+from .policy import PollPolicy
 
 SECRET_VARIABLES = (
     "TRATOOL_LOOP_SUBSCRIPTION_KEY",
@@ -30,14 +30,32 @@ SECRET_VARIABLES = (
     "AZURE_STORAGE_ACCOUNT_KEY",
     "TRATOOL_STORAGE_CONTAINER_SAS_URL",
 )
-_STORAGE_KEYS = {
-    "account_url",
-    "container",
-    "prefix",
-    "retry_total",
-    "connection_timeout",
-    "read_timeout",
+
+
+@attrs.frozen(kw_only=True)
+class StorageSettings:
+    """The ``[storage]`` table: where uploads go. None: the environment, else the default.
+
+    Credentials are not here: they come from the environment only."""
+
+    account_url: str | None = None
+    container: str | None = None
+    prefix: str | None = None
+    retry_total: int | None = None
+    connection_timeout: float | None = None
+    read_timeout: float | None = None
+
+
+_TEXT, _WHOLE, _NUMBER = ((str,), "text"), ((int,), "a whole number"), ((int, float), "a number")
+_STORAGE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "account_url": _TEXT,
+    "container": _TEXT,
+    "prefix": _TEXT,
+    "retry_total": _WHOLE,
+    "connection_timeout": _NUMBER,
+    "read_timeout": _NUMBER,
 }
+_STORAGE_KEYS = set(_STORAGE_TYPES)
 _PUSH_KEYS = {"timeout", "poll_first", "poll_cap", "sas_expiry", "journal"}
 
 
@@ -46,17 +64,17 @@ class Profile:
     name: str | None
     source: str  # the configuration file, or "<defaults>"
     loop: LoopSettings
-    storage: dict[str, Any]
+    storage: StorageSettings
     expiry: dt.timedelta
     poll: PollPolicy
     journal: Path
 
     def storage_target(self, env: Mapping[str, str] | None = None) -> StorageTarget:
         env = os.environ if env is None else env
-        options = dict(self.storage)
+        options = self.storage
         if env.get("AZURE_STORAGE_ACCOUNT_URL") or env.get("AZURE_STORAGE_ACCOUNT"):
-            options.pop("account_url", None)  # the environment wins over the file
-        return StorageTarget.from_env(env, **options)
+            options = attrs.evolve(options, account_url=None)  # the environment wins
+        return StorageTarget.from_env(env, **attrs.asdict(options))
 
 
 def _seconds(value: Any, key: str, source: str) -> float:
@@ -66,6 +84,14 @@ def _seconds(value: Any, key: str, source: str) -> float:
         return parse_duration(str(value)).total_seconds()
     except ValueError as exc:
         raise ConfigError(source, f"[push] {key}: {exc}") from None
+
+
+def _storage_settings(data: Mapping[str, Any], source: str) -> StorageSettings:
+    for key, value in data.items():
+        kinds, wanted = _STORAGE_TYPES[key]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise ConfigError(source, f"[storage] {key}: expected {wanted}, got {value!r}")
+    return StorageSettings(**data)
 
 
 def _merged(config: ConfigFile | None, name: str | None, table: str) -> dict[str, Any]:
@@ -120,20 +146,19 @@ def load_profile(
     expiry = DEFAULT_EXPIRY
     if "sas_expiry" in push:
         expiry = dt.timedelta(seconds=_seconds(push["sas_expiry"], "sas_expiry", source))
+    default = PollPolicy()
     poll = PollPolicy(
-        first=_seconds(push.get("poll_first", 3), "poll_first", source),
-        cap=_seconds(push.get("poll_cap", 30), "poll_cap", source),
-        timeout=_seconds(push.get("timeout", "60m"), "timeout", source),
+        first=_seconds(push.get("poll_first", default.first), "poll_first", source),
+        cap=_seconds(push.get("poll_cap", default.cap), "poll_cap", source),
+        timeout=_seconds(push.get("timeout", default.timeout), "timeout", source),
     )
     where = journal or (Path(push["journal"]) if "journal" in push else None)
-    if where is None and env.get("TRATOOL_JOURNAL"):
-        where = Path(env["TRATOOL_JOURNAL"])
     return Profile(
         name=name,
         source=source,
         loop=loop,
-        storage=storage,
+        storage=_storage_settings(storage, source),
         expiry=expiry,
         poll=poll,
-        journal=where or default_path(),
+        journal=where or default_path(env),
     )

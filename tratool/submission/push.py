@@ -1,7 +1,7 @@
 """Push a TRA file into Cegid Loop, exactly once: validate, upload, import, wait.
 
     result = push(path, dossier="MANON002", target=StorageTarget.from_env(),
-                  client=LoopClient.from_env(settings), journal=Journal(default_path()))
+                  client=LoopClient.from_env(settings), journal=SubmissionJournal(default_path()))
 
 The journal (`tratool.journal`) is consulted before anything is sent and updated at every
 step, so a crash, a timeout or a second CI run never imports the same file twice. Polling uses
@@ -22,6 +22,7 @@ from typing import Literal
 import attrs
 
 from ..azure import DEFAULT_EXPIRY, StorageTarget, UploadResult, file_digests, upload
+from ..backoff import Deadline
 from ..errors import (
     LoopAmbiguousError,
     LoopError,
@@ -32,18 +33,12 @@ from ..errors import (
 )
 from ..loop import ImportStatus, LoopClient
 from ..validation import Report, ValidationConfig, config_for, validate
-from .journal import Journal
+from .journal import SubmissionJournal
+from .policy import PollPolicy
 
 log = logging.getLogger("tratool.push")
 Outcome = Literal["invalid", "submitted", "succeeded", "failed", "running"]
 Events = Callable[[str], None]
-
-
-@attrs.frozen(kw_only=True)
-class PollPolicy:
-    first: float = 3.0  # seconds before the first status request
-    cap: float = 30.0  # longest wait between two status requests
-    timeout: float = 3600.0  # overall deadline, from the import request
 
 
 @attrs.frozen(kw_only=True)
@@ -75,29 +70,28 @@ def wait_for(
 ) -> ImportStatus:
     """Poll until the import ends or the deadline passes; returns the last status seen.
     Each change of status is passed to `on_status` (unknown codes too, once each)."""
-    deadline = clock() + policy.timeout
-    delay = policy.first
+    deadline = Deadline.after(policy.timeout, clock)
+    backoff = policy.backoff(jitter)
     last: ImportStatus | None = None
-    sleep(min(delay, max(0.0, deadline - clock())))
+    sleep(deadline.clip(policy.first))
+    polls = 0
     while True:
+        polls += 1
         try:
             status = client.import_status(request_id)
         except (LoopQuotaError, LoopServerError, LoopTransportError) as exc:
             # Asking for a status again is harmless: ride out a storm until the deadline.
-            if clock() >= deadline:
+            if deadline.passed:
                 raise
             log.warning("import %s: %s; asking again later", request_id, exc)
-            delay = min(policy.cap, delay * 2)
-            wait = max(exc.retry_after or 0.0, jitter() * delay)
-            sleep(min(max(0.1, wait), max(0.0, deadline - clock())))
+            sleep(deadline.clip(backoff.delay(polls + 1, exc.retry_after)))
             continue
         if (last is None or status.code != last.code) and on_status is not None:
             on_status(status)
         last = status
-        if status.terminal or clock() >= deadline:
+        if status.terminal or deadline.passed:
             return status
-        delay = min(policy.cap, delay * 2)
-        sleep(min(max(0.1, jitter() * delay), max(0.0, deadline - clock())))
+        sleep(deadline.clip(backoff.delay(polls + 1)))
 
 
 def push(
@@ -106,7 +100,7 @@ def push(
     dossier: str,
     target: StorageTarget,
     client: LoopClient,
-    journal: Journal,
+    journal: SubmissionJournal,
     wait: bool = True,
     force: bool = False,
     expiry: dt.timedelta = DEFAULT_EXPIRY,
@@ -200,7 +194,7 @@ def outcome_of(status: ImportStatus) -> Outcome:
 
 def follow(
     client: LoopClient,
-    journal: Journal | None,
+    journal: SubmissionJournal | None,
     request_id: str,
     policy: PollPolicy,
     *,

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ..workflow_commands import Level, workflow_command
 from .findings import Finding, Report
 
 JSON_SCHEMA_VERSION = 1
@@ -115,26 +116,21 @@ def to_json(reports: Sequence[Report]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
 def github(reports: Sequence[Report]) -> str:
     """GitHub Actions workflow commands: findings show inline on pull requests."""
-    command = {"error": "error", "warning": "warning", "info": "notice"}
+    command: dict[str, Level] = {"error": "error", "warning": "warning", "info": "notice"}
     out = []
     for report in reports:
         for f in report.findings:
-            props = [f"file={_escape_property(report.path)}"]
-            if f.line:
-                props.append(f"line={f.line}")
-            if f.column:
-                props.append(f"col={f.column}")
-            props.append(f"title={_escape_property(f.rule + (' ' + f.field if f.field else ''))}")
             message = f.message + (f" — {f.hint}" if f.hint else "")
-            out.append(f"::{command[f.severity]} {','.join(props)}::{_escape_data(message)}")
+            out.append(
+                workflow_command(
+                    command[f.severity],
+                    message,
+                    file=report.path,
+                    line=f.line or None,
+                    col=f.column or None,
+                    title=f.rule + (" " + f.field if f.field else ""),
+                )
+            )
     return "\n".join(out)
