@@ -27,7 +27,8 @@ class Finding:
 
     @property
     def cegid_message(self) -> str:
-        return RULES[self.rule].cegid_message
+        """Cegid's own words for this finding, the value filled in ("" when unknown)."""
+        return RULES[self.rule].cegid_for(self.field, self.value)
 
 
 @attrs.define

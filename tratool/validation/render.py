@@ -47,6 +47,8 @@ def text(reports: Sequence[Report], *, color: bool = False) -> str:
             out.extend(_excerpt(f))
             if f.hint:
                 out.append(f"    hint: {f.hint}")
+            if f.cegid_message:
+                out.append(f"    Cegid : « {f.cegid_message} »")
         if report.dropped:
             out.append(f"… {report.dropped} more finding(s) not shown (--max-findings)")
         t = report.totals

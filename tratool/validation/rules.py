@@ -16,7 +16,20 @@ class Rule:
     id: str
     severity: Severity  # the default; some checks of a rule report a milder level
     title: str
+    # Cegid's own words (validation-rules.md), so a user can match a finding with what Cegid
+    # shows. "{value}" stands where Cegid names the faulty value. When Cegid words a blank
+    # field or a given field differently, those variants win over the general message.
     cegid_message: str = ""
+    cegid_missing: str = ""
+    cegid_fields: tuple[tuple[str, str], ...] = ()
+
+    def cegid_for(self, field: str | None, value: str | None) -> str:
+        """Cegid's message for a finding on `field` holding `value` ("" when unknown)."""
+        shown = (value or "").strip()
+        template = dict(self.cegid_fields).get(field or "", self.cegid_message)
+        if value is not None and not shown and self.cegid_missing:
+            template = self.cegid_missing
+        return template.replace("{value}", shown or "X")
 
     @property
     def family(self) -> str:
@@ -33,11 +46,37 @@ _CATALOGUE = [
     Rule(
         "TRA-S02", "error", "line 1 is a TRA header", "Entête du fichier inexistante ou incorrecte."
     ),
-    Rule("TRA-S03", "error", "header origin is CLI or EXP", "Origine du fichier incorrect"),
-    Rule("TRA-S04", "error", "header content is JRL", "Type de fichier incorrect. (pos 9)"),
-    Rule("TRA-S05", "error", "header format is STD or ETE", "Format du fichier incorrect"),
+    Rule(
+        "TRA-S03",
+        "error",
+        "header origin is CLI or EXP",
+        "Origine du fichier incorrect",
+        "Origine du fichier manquant.",
+    ),
+    Rule(
+        "TRA-S04",
+        "error",
+        "header content is JRL",
+        "Type de fichier incorrect. (pos 9)",
+        "Type de fichier manquant.",
+    ),
+    Rule(
+        "TRA-S05",
+        "error",
+        "header format is STD or ETE",
+        "Format du fichier incorrect",
+        "Format du fichier manquant.",
+    ),
     Rule("TRA-S06", "error", "header version is 3 digits", "Version de fichier manquant.(pos 34)"),
-    Rule("TRA-S07", "warning", "header dates are valid"),
+    Rule(
+        "TRA-S07",
+        "warning",
+        "header dates are valid",
+        cegid_fields=(
+            ("switchover_date", "Format de la date de bascule incorrect. (pos 18)"),
+            ("closing_date", "Format de la date d'arrete periodique incorrect.(pos 26)"),
+        ),
+    ),
     Rule("TRA-S08", "warning", "parameter records have known codes"),
     Rule("TRA-S09", "error", "entry lines have the width of the format"),
     Rule("TRA-S10", "error", "column 31 holds a known line type"),
@@ -67,12 +106,18 @@ _CATALOGUE = [
     Rule("TRA-F11", "error", "amount is a positive decimal", "Montant1 manquant ou incorrect"),
     Rule("TRA-F12", "error", "entry type is normal", "Type de mouvement manquant ou incorrect."),
     Rule("TRA-F13", "error", "piece number is numeric"),
-    Rule("TRA-F14", "error", "currency is known", "Erreur : la devise X est inconnue."),
+    Rule("TRA-F14", "error", "currency is known", "Erreur : la devise {value} est inconnue."),
     Rule("TRA-F15", "warning", "exchange rate is given for a foreign currency"),
     Rule("TRA-F16", "error", "amount code is valid", "Code montant incorrect"),
     Rule("TRA-F17", "error", "amounts 2 and 3 are numeric and present when named"),
-    Rule("TRA-F18", "warning", "establishment is known", "Etablissement X est manquant"),
-    Rule("TRA-F19", "error", "analytic axis and section are valid", "Axe analytique manquant."),
+    Rule("TRA-F18", "warning", "establishment is known", "Etablissement {value} est manquant"),
+    Rule(
+        "TRA-F19",
+        "error",
+        "analytic axis and section are valid",
+        "Axe analytique manquant.",
+        cegid_fields=(("auxiliary", "Section analytique manquante"),),
+    ),
     Rule("TRA-F20", "warning", "due number is numeric"),
     Rule("TRA-F21", "warning", "opening kind is valid (ETE)"),
     Rule(
@@ -80,10 +125,16 @@ _CATALOGUE = [
         "warning",
         "lettering state and code agree (ETE)",
         "Statut du mouvement incorrect ou manquant. pos(1021)",
+        cegid_fields=(
+            ("lettering_code", "Code de lettrage incompatible avec l'etat lettrage.(pos 1014)"),
+        ),
     ),
     Rule("TRA-F23", "warning", "other dates are valid (ETE)"),
     Rule(
-        "TRA-F24", "warning", "company code matches the dossier (ETE)", "Code société X incohérent"
+        "TRA-F24",
+        "warning",
+        "company code matches the dossier (ETE)",
+        "Code société {value} incohérent",
     ),
     Rule("TRA-X01", "error", "every pièce balances", "Fichier déséquilibré en montant"),
     Rule("TRA-X02", "error", "folio journals balance by group"),

@@ -25,6 +25,8 @@ def _describe(report: Report, finding: Finding) -> str:
     text = f"{_where(report, finding)}: {finding.severity}{field}: {finding.message}"
     if finding.hint:
         text += f" (hint: {finding.hint})"
+    if finding.cegid_message:
+        text += f" Cegid : « {finding.cegid_message} »"
     return text
 
 
