@@ -12,10 +12,12 @@ from .._fsutil import atomic_output, same_file
 from ..config import dump_toml, load_config
 from ..conversion import export
 from ..errors import ConfigError, UnreadableInput
+from ..submission.dossier_settings import with_settings
 from ..tra.summary import Summary, summarize
 from ..validation import Report, ValidationConfig, config_for, render, validate
 from ..validation.renderers import FORMAT_NAMES, RENDERERS
 from .common import EXIT_ERRORS, encoding_option, fail, french_amount, main, report_parse_errors
+from .dossier import settings_for_validation
 
 
 @main.command()
@@ -164,6 +166,14 @@ def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Configuration file (default: nearest tratool.toml or pyproject.toml upward).",
 )
 @click.option("--print-config", is_flag=True, help="Print the effective configuration and exit.")
+@click.option(
+    "--dossier",
+    "dossier_code",
+    help="Also check against this Loop dossier's settings (journals, accounts, sections, "
+    "establishments; cached, see docs/validation.md).",
+)
+@click.option("--refresh-settings", is_flag=True, help="With --dossier: read Loop again.")
+@click.option("--profile", help="With --dossier: a [profiles.NAME] of tratool.toml.")
 @encoding_option
 def validate_command(
     files: tuple[Path, ...],
@@ -175,6 +185,9 @@ def validate_command(
     max_findings: int,
     config_path: Path | None,
     print_config: bool,
+    dossier_code: str | None,
+    refresh_settings: bool,
+    profile: str | None,
     encoding: str,
 ) -> None:
     """Check TRA files against the rule catalogue (see docs/validation.md).
@@ -182,17 +195,23 @@ def validate_command(
     Exit status: 0 no error (warnings allowed), 1 at least one error (or a warning with
     --strict), 2 usage error, unreadable input or invalid configuration.
     """
+    settings = (
+        settings_for_validation(dossier_code, profile, refresh=refresh_settings)
+        if dossier_code
+        else None
+    )
 
     def effective(file: Path | None) -> ValidationConfig:
         if config_path is not None:
             base = ValidationConfig.from_file(load_config(config_path))
         else:
             base = config_for(file if file is not None else Path.cwd())
-        return attrs.evolve(
+        chosen = attrs.evolve(
             base,
             select=_rule_list(select) or base.select,
             ignore=(*base.ignore, *_rule_list(ignore)),
         )
+        return with_settings(chosen, settings)
 
     try:
         if print_config:

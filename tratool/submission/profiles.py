@@ -22,6 +22,7 @@ from ..errors import ConfigError
 from ..loop.settings import LoopSettings, settings_for
 from .journal import default_path
 from .policy import PollPolicy
+from .settings_cache import DEFAULT_TTL
 
 SECRET_VARIABLES = (
     "TRATOOL_LOOP_SUBSCRIPTION_KEY",
@@ -57,6 +58,7 @@ _STORAGE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
 }
 _STORAGE_KEYS = set(_STORAGE_TYPES)
 _PUSH_KEYS = {"timeout", "poll_first", "poll_cap", "sas_expiry", "journal"}
+_DOSSIER_KEYS = {"cache_ttl"}
 
 
 @attrs.frozen
@@ -68,6 +70,7 @@ class Profile:
     expiry: dt.timedelta
     poll: PollPolicy
     journal: Path
+    settings_ttl: dt.timedelta = DEFAULT_TTL  # how long cached dossier settings are trusted
 
     def storage_target(self, env: Mapping[str, str] | None = None) -> StorageTarget:
         env = os.environ if env is None else env
@@ -77,13 +80,13 @@ class Profile:
         return StorageTarget.from_env(env, **attrs.asdict(options))
 
 
-def _seconds(value: Any, key: str, source: str) -> float:
+def _seconds(value: Any, key: str, source: str, table: str = "push") -> float:
     if isinstance(value, (int, float)):
         return float(value)
     try:
         return parse_duration(str(value)).total_seconds()
     except ValueError as exc:
-        raise ConfigError(source, f"[push] {key}: {exc}") from None
+        raise ConfigError(source, f"[{table}] {key}: {exc}") from None
 
 
 def _storage_settings(data: Mapping[str, Any], source: str) -> StorageSettings:
@@ -135,7 +138,12 @@ def load_profile(
     loop = settings_for(loop_data, source=source, env=env, base_url=base_url)
     storage = _merged(config, name, "storage")
     push = _merged(config, name, "push")
-    for table, allowed, data in (("storage", _STORAGE_KEYS, storage), ("push", _PUSH_KEYS, push)):
+    dossier = _merged(config, name, "dossier")
+    for table, allowed, data in (
+        ("storage", _STORAGE_KEYS, storage),
+        ("push", _PUSH_KEYS, push),
+        ("dossier", _DOSSIER_KEYS, dossier),
+    ):
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise ConfigError(source, f"unknown key(s) in [{table}]: {', '.join(unknown)}")
@@ -161,4 +169,12 @@ def load_profile(
         expiry=expiry,
         poll=poll,
         journal=where or default_path(env),
+        settings_ttl=dt.timedelta(
+            seconds=_seconds(
+                dossier.get("cache_ttl", DEFAULT_TTL.total_seconds()),
+                "cache_ttl",
+                source,
+                "dossier",
+            )
+        ),
     )

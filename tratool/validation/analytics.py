@@ -30,6 +30,7 @@ class AnalyticRules(RuleSet):
         self._key: tuple[str, str, str] | None = None
         self._first: tuple[int, str] = (0, "")  # the pièce's first line and its text
         self._analytic_only = 0  # O lines of the pièce, debit - credit
+        self._missing: set[str] = set()  # sections the dossier lacks, already reported
 
     def add(self, line: EntryLine) -> None:
         number, text, raw = line.number, line.text, line.raw
@@ -99,7 +100,8 @@ class AnalyticRules(RuleSet):
                 number,
                 219,
                 "axis",
-                f"account {account} is not ventilable on axis {axis}",
+                f"account {account} is not ventilable on axis {axis}"
+                f"{self.config.origin('chart_of_accounts', account)}",
                 text,
                 hint="Cegid would drop the analytic split",
             )
@@ -139,7 +141,23 @@ class AnalyticRules(RuleSet):
         if sections is None:
             return
         key = f"{raw['axis'].strip() or 'A1'}/{raw['auxiliary'].strip()}"
-        if key not in sections:
+        origin = self.config.origin("sections", key)
+        if key not in sections and origin:
+            if key in self._missing:
+                return  # the dossier lacks it: said once, at its first line
+            self._missing.add(key)
+            self.report(
+                "TRA-X09",
+                number,
+                32,
+                "auxiliary",
+                f"section {key} does not exist{origin}",
+                text,
+                hint="create it in Loop first, or fix the code (reported at its first line only)",
+                value=raw["auxiliary"],
+                severity="error",  # the dossier's own sections, fetched from Loop
+            )
+        elif key not in sections:
             self.report(
                 "TRA-X09",
                 number,
@@ -155,7 +173,7 @@ class AnalyticRules(RuleSet):
                 number,
                 32,
                 "auxiliary",
-                f"section {key} is closed",
+                f"section {key} is closed{origin}",
                 text,
                 hint="a closed section stops the import",
                 value=raw["auxiliary"],

@@ -81,7 +81,8 @@ class DossierRules(RuleSet):
             if chart is not None:
                 return (
                     "error",
-                    f"account {account} is not collective in the chart, yet "
+                    f"account {account} is not collective"
+                    f"{self.config.origin('chart_of_accounts', account) or ' in the chart'}, yet "
                     f"carries auxiliary {auxiliary!r}",
                     "Cegid would drop the auxiliary",
                 )
@@ -143,7 +144,8 @@ class DossierRules(RuleSet):
                 number,
                 1014,
                 "lettering_code",
-                f"lettering on account {account}, which is not lettrable",
+                f"lettering on account {account}, which is not lettrable"
+                f"{self.config.origin('chart_of_accounts', account)}",
                 text,
             )
         if not date.strip() or date.strip() == "01011900":

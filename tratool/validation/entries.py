@@ -29,6 +29,7 @@ class EntryRules:
         self.config = config
         self.sink = sink
         self._cache: dict[tuple[str, str], tuple[Issue, ...]] = {}
+        self._once: set[tuple[str, str]] = set()  # (rule, message) of issues reported once
 
     def check(self, number: int, text: str, raw: dict[str, str]) -> None:
         cache = self._cache
@@ -41,6 +42,10 @@ class EntryRules:
             if issues is None:
                 issues = cache[key] = check(value, self.config)
             for issue in issues:
+                if issue.once:
+                    if (issue.rule, issue.message) in self._once:
+                        continue
+                    self._once.add((issue.rule, issue.message))
                 self._emit(number, text, name, value, issue)
         self._line_checks(number, text, raw)
 

@@ -35,6 +35,7 @@ class Issue:
     message: str
     hint: str | None = None
     severity: Severity | None = None  # None: the rule's default
+    once: bool = False  # report it at the first line only (the same fix serves every line)
 
 
 Check = Callable[[str, ValidationConfig], tuple[Issue, ...]]
@@ -71,7 +72,19 @@ def check_journal(raw: str, config: ValidationConfig) -> tuple[Issue, ...]:
     issues = []
     if config.journals is not None:
         info = config.journals.get(code)
-        if info is None:
+        origin = config.origin("journals", code)
+        if info is None and origin:
+            # The dossier's own list, fetched from Loop: the journal is certainly missing.
+            issues.append(
+                Issue(
+                    "TRA-F01",
+                    f"journal {code!r} does not exist{origin}",
+                    "Cegid would create it on the fly or reject the line: create it in Loop "
+                    "first, or fix the code (reported at its first line only)",
+                    once=True,
+                )
+            )
+        elif info is None:
             issues.append(
                 Issue(
                     "TRA-F01",
@@ -84,7 +97,7 @@ def check_journal(raw: str, config: ValidationConfig) -> tuple[Issue, ...]:
             issues.append(
                 Issue(
                     "TRA-F01",
-                    f"journal {code!r} is closed",
+                    f"journal {code!r} is closed{origin}",
                     "a closed journal stops the whole import",
                 )
             )
@@ -162,11 +175,16 @@ def check_account(raw: str, config: ValidationConfig) -> tuple[Issue, ...]:
             )
         )
     if config.chart_of_accounts is not None and account not in config.chart_of_accounts:
+        origin = config.origin("chart_of_accounts")
         issues.append(
             Issue(
                 "TRA-F04",
-                f"account {account!r} is not in the chart of accounts",
-                "Cegid would create it or replace it by the waiting account",
+                f"account {account!r} does not exist{origin}"
+                if origin
+                else f"account {account!r} is not in the chart of accounts",
+                "Cegid would create it or replace it by the waiting account"
+                + (" (reported at its first line only)" if origin else ""),
+                once=bool(origin),
             )
         )
     return tuple(issues)
@@ -307,7 +325,7 @@ def check_establishment(raw: str, config: ValidationConfig) -> tuple[Issue, ...]
     return (
         Issue(
             "TRA-F18",
-            f"establishment {code!r} is not a known establishment",
+            f"establishment {code!r} is not a known establishment{config.origin('establishments')}",
             "Cegid creates it, or fails when the establishment check is on",
         ),
     )

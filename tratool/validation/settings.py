@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from ..config import ConfigFile
 from ..errors import ConfigError
 from .rules import RULES, Severity
 
+DOSSIER_TABLES = frozenset({"journals", "chart_of_accounts", "sections", "establishments"})
+_NOT_SETTINGS = frozenset({"source", "dossier", "dossier_tables", "local_keys"})
 DEFAULT_COLLECTIVES = {"401": "COF", "411": "COC", "421": "COS", "467": "COD"}
 DEFAULT_PAYMENT_METHODS = frozenset(
     "ARH AVR BOE BOR CB CCD CHE CHQ DIV ESP LCR PRE REL RTD TEP TIP TRD TRE VIR".split()
@@ -41,6 +44,7 @@ class JournalInfo:
     mode: str = "-"  # "-" pièce, "BOR" bordereau, "LIB" libre
     closed: bool = False
     axis: str = ""  # for analytic (ODA) journals
+    nature: str = ""  # ACH, VTE, BQE, CAI, OD, ANO, ECC, REG… ("" when not known)
 
 
 @attrs.frozen
@@ -90,6 +94,47 @@ class ValidationConfig:
     ignore: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     source: str | None = None  # the file it was read from
+    # The Loop dossier whose own settings filled some of the tables below (with_dossier), the
+    # tables it filled, and the "table:key" entries tratool.toml set (those win).
+    dossier: str | None = None
+    dossier_tables: frozenset[str] = frozenset()
+    local_keys: frozenset[str] = frozenset()
+
+    def with_dossier(self, dossier: str, tables: Mapping[str, Any]) -> ValidationConfig:
+        """These settings completed with a Loop dossier's own `tables` (``journals``,
+        ``chart_of_accounts``, ``sections``, ``establishments``). An entry set here (from
+        tratool.toml) wins over the dossier's entry of the same code; the others are added."""
+        values: dict[str, Any] = {}
+        local: set[str] = set()
+        for name, theirs in tables.items():
+            if name not in DOSSIER_TABLES:
+                raise ValueError(f"{name!r} is not a table a dossier can fill")
+            ours = getattr(self, name)
+            if ours is None:
+                values[name] = theirs
+            elif isinstance(ours, frozenset):
+                local |= {f"{name}:{key}" for key in ours}
+                values[name] = ours | theirs
+            else:
+                local |= {f"{name}:{key}" for key in ours}
+                values[name] = {**theirs, **ours}
+        return attrs.evolve(
+            self,
+            **values,
+            dossier=dossier,
+            dossier_tables=frozenset(tables),
+            local_keys=frozenset(local),
+        )
+
+    def origin(self, table: str, key: str | None = None) -> str:
+        """The words " in dossier CODE" when the dossier's settings speak for `table` (and for
+        its entry `key`, unless tratool.toml set it), else "": findings say where facts come
+        from."""
+        if self.dossier is None or table not in self.dossier_tables:
+            return ""
+        if key is not None and f"{table}:{key}" in self.local_keys:
+            return ""
+        return f" in dossier {self.dossier}"
 
     def severity_of(self, rule: str, default: Severity) -> Severity | None:
         """The severity to report a finding with, or None when the rule is switched off."""
@@ -111,7 +156,7 @@ class ValidationConfig:
         cls, data: dict[str, Any], *, base: Path = Path("."), source: str = "<config>"
     ) -> ValidationConfig:
         """Build from a TOML table, refusing unknown keys and malformed values."""
-        known = {a.name for a in attrs.fields(cls)} - {"source"}
+        known = {a.name for a in attrs.fields(cls)} - _NOT_SETTINGS
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(source, f"unknown key(s) in [validate]: {', '.join(unknown)}")
@@ -134,7 +179,7 @@ class ValidationConfig:
         out: dict[str, Any] = {}
         for a in attrs.fields(type(self)):
             value = getattr(self, a.name)
-            if a.name == "source" or value is None:
+            if a.name in _NOT_SETTINGS or value is None:
                 continue
             if a.name == "fiscal_years":
                 value = [fy.to_toml() for fy in value]
