@@ -29,6 +29,7 @@ from tratool.loop import LoopClient, LoopSettings, filters
 from tratool.redaction import Secret
 from tratool.testing import azurite
 from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
+from tratool.testing.loop_wire import ROUTES
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
 
@@ -97,10 +98,14 @@ def test_import_of_a_broken_file_fails(
     client: LoopClient, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
 ) -> None:
     broken = tmp_path / "broken.tra"
-    broken.write_bytes((FIXTURES / "ventes-std.tra").read_bytes().replace(b"04032024", b"31042024"))
+    # Pièce 101 of the fixture: D 1500,00 = C 1250,00 + C 250,00; one credit changed.
+    data = (FIXTURES / "ventes-std.tra").read_bytes()
+    broken.write_bytes(data.replace(b"C             1250,00N", b"C             1249,00N", 1))
     request_id = client.import_tra("MANON002", url=sas_url(emulator, broken, "loop-broken"))
     assert wait_for_end(client, request_id)[-1] == "failed"
-    assert any("TRA-F02" in e for e in sim.store.imports[request_id].errors)
+    [error] = sim.store.imports[request_id].errors
+    assert error.startswith("Pièce 101 ")
+    assert "déséquilibrée de 1.00" in error
 
 
 def test_unknown_status_codes_are_not_terminal(client: LoopClient, sim: Simulator) -> None:
@@ -199,7 +204,7 @@ def test_get_honours_retry_after_and_backoff(
         ]
     )
     assert [d["codeDossier"] for d in client.list_dossiers()] == ["MANON002"]
-    assert sim.requests.count(("GET", "dossier")) == 4
+    assert sim.requests.count(("GET", "dossier")) == 5  # 3 refused, the page, the empty one
     assert sleeps[0] == 3.0  # Retry-After wins over a shorter backoff
     assert len(sleeps) == 3
 
@@ -258,16 +263,20 @@ def test_missing_and_invalid_keys_say_which_key(sim: Simulator) -> None:
 
 
 def test_unknown_route_points_at_the_configuration(sim: Simulator) -> None:
-    routes = {**sim.routes, "import_status": "getimportstatus"}
+    routes = {**LoopSettings().routes, "import_status": "getimportstatus"}
     client = LoopClient(sim.settings(routes=routes), subscription_key=SUB, api_key=API)
     with pytest.raises(LoopRouteNotFound, match=r"check the configured route \(\[loop.routes\]\)"):
         client.import_status("x")
 
 
 def test_routes_are_configurable_end_to_end() -> None:
-    settings = LoopSettings(routes={"import_tra": "importTRA"})
-    with Simulator(SimulatorOptions(dossiers=("D1",)), settings=settings) as sim:
-        client = LoopClient(sim.settings(), subscription_key=SUB, api_key=API)
+    options = SimulatorOptions(dossiers=("D1",), routes={**ROUTES, "import_tra": "importTRA"})
+    with Simulator(options) as sim:
+        default = LoopClient(sim.settings(), subscription_key=SUB, api_key=API)
+        with pytest.raises(LoopRouteNotFound):  # the simulator's spelling is its own
+            default.import_tra("D1", url="http://127.0.0.1:9/x.tra")
+        routes = {**LoopSettings().routes, "import_tra": "importTRA"}
+        client = LoopClient(sim.settings(routes=routes), subscription_key=SUB, api_key=API)
         assert client.import_tra("D1", url="http://127.0.0.1:9/x.tra")
         assert sim.requests[-1] == ("POST", "import_tra")
 
@@ -303,7 +312,8 @@ def test_pagination_walks_every_page(client: LoopClient, sim: Simulator) -> None
     codes = [d["codeDossier"] for d in client.list_dossiers(page_size=7, sort="codeDossier")]
     assert codes == ["D000", *(f"D{i:03}" for i in range(1, 60)), "MANON002"][: len(codes)]
     assert len(codes) == 61
-    assert sim.requests.count(("GET", "dossier")) == 9  # 8 full pages of 7, then 5
+    # 8 full pages of 7, then 5, then the empty page that proves the end
+    assert sim.requests.count(("GET", "dossier")) == 10
 
 
 def test_select_sort_and_filter(client: LoopClient) -> None:
@@ -377,7 +387,11 @@ def test_other_firm_resources(client: LoopClient, sim: Simulator) -> None:
     [agence] = client.list_agences()
     assert client.update("agence", {**agence, "libelle": "Nantes"}).ok
     assert [c["identifiant"] for c in client.list_collaborateurs()] == ["Collaborateur_100"]
-    assert client.create_engagement({"code": "E1"}).ok
+    [created] = client.create_engagement({"codeIBS": "E1", "description": "Mission"}).success
+    assert client.update_engagement({**created, "description": "Mission 2"}).ok
+    [engagement] = sim.store.records["engagement"]
+    assert engagement["description"] == "Mission 2"
+    assert sim.requests.count(("POST", "engagement")) == 2  # both are POSTs, as the seed says
 
 
 @given(st.text(max_size=30).filter(lambda v: all(ord(c) >= 0x20 for c in v)))

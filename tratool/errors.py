@@ -180,11 +180,17 @@ class LoopError(TraError):
     """Base class. `request_id` is the id to give Cegid support, when Loop sent one."""
 
     def __init__(
-        self, message: str, *, request_id: str | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        http_status: int | None = None,
     ) -> None:
         super().__init__(redact(message) + (f" [request id {request_id}]" if request_id else ""))
         self.request_id = request_id
         self.retry_after = retry_after
+        self.http_status = http_status  # the HTTP status Loop answered with, when it answered
 
 
 class LoopConfigError(LoopError):

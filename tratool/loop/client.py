@@ -39,13 +39,26 @@ from ..errors import (
     NotSent,
 )
 from ..redaction import Secret, redact
-from .filters import Filter
+from .filters import Filter, eq
 from .settings import ImportState, LoopSettings
 from .transport import HttpTransport, Response
 
 log = logging.getLogger("tratool.loop")
 
 Query = Mapping[str, str | int | None]
+# Names a list envelope might give its total count under; none is documented (assumption).
+TOTAL_KEYS = ("total", "count", "totalCount")
+# The verb of each firm resource's "modification": PUT, except engagement's, which the seed's
+# catalogue lists as "POST Modification d'un engagement".
+UPDATE_METHODS = {"engagement": "POST"}
+# Firm resources and the field naming a record in each (what create checks is absent first).
+RESOURCE_KEYS = {
+    "dossier": "codeDossier",
+    "groupe": "code",
+    "agence": "code",
+    "collaborateur": "identifiant",
+    "engagement": "codeIBS",
+}
 
 
 @attrs.frozen
@@ -111,13 +124,19 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
-def _items(data: Any) -> list[dict[str, Any]]:
-    """Both list envelopes: a bare array, or {"data": [...]}."""
+def _page(data: Any) -> tuple[list[dict[str, Any]], int | None]:
+    """One page of a list, from both envelopes (a bare array, or {"data": [...]}), with the
+    total count when the envelope gives one."""
+    total = None
     if isinstance(data, dict) and isinstance(data.get("data"), list):
+        for name in TOTAL_KEYS:
+            if isinstance(data.get(name), int) and not isinstance(data.get(name), bool):
+                total = data[name]
+                break
         data = data["data"]
     if not isinstance(data, list):
         raise LoopRejected(f"expected a list of records, got {type(data).__name__}")
-    return data
+    return data, total
 
 
 def _batch(data: Any) -> BatchResult:
@@ -184,7 +203,15 @@ class LoopClient:
         if (url is None) == (uri is None):
             raise ValueError("give exactly one of url= or uri=")
         body = {self.settings.dossier_field: dossier, "URI": uri or "", "URL": url or ""}
-        data = self._send("POST", "import_tra", body=body, repeatable=False)
+        try:
+            data = self._send("POST", "import_tra", body=body, repeatable=False)
+        except LoopRejected as exc:
+            if exc.http_status is None or exc.http_status < 400 or DOSSIER_FIELD_HINT in str(exc):
+                raise
+            # A refused import body most often means Loop expects the other dossier field.
+            hinted = LoopRejected(f"{exc}{DOSSIER_FIELD_HINT}", http_status=exc.http_status)
+            hinted.request_id = exc.request_id
+            raise hinted from None
         request_id = data.get("accountingImportRequestId") if isinstance(data, dict) else None
         if not request_id:
             raise LoopAmbiguousError(
@@ -267,6 +294,46 @@ class LoopClient:
             return None
 
     # -- firm settings ("Paramètres cabinet") --------------------------------------------------
+    def list_records(
+        self,
+        resource: str,
+        filter: Filter | str | None = None,
+        sort: str | None = None,
+        select: Sequence[str] | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every record of a firm resource (``dossier``, ``groupe``, ``agence``,
+        ``collaborateur``) matching the filter, page after page (skip/take)."""
+        return self._list(resource, filter, sort, select, page_size)
+
+    def find(self, resource: str, code: str) -> dict[str, Any] | None:
+        """The record whose key field (``codeDossier``, ``code``…) is `code`, if any."""
+        found = list(self._list(resource, eq(RESOURCE_KEYS[resource], code), None, None, None))
+        return found[0] if found else None
+
+    def create(self, resource: str, items: Sequence[Mapping[str, Any]]) -> BatchResult:
+        """POST new records (an array, as the seed's dossierClient example)."""
+        body = [dict(item) for item in items]
+        return _batch(self._send("POST", resource, query=self._firm(), body=body, repeatable=False))
+
+    def update(self, resource: str, record: Mapping[str, Any]) -> BatchResult:
+        """Modify one record; it must carry the objectId and revisionId a fresh GET returned.
+        PUT, or POST for ``engagement`` (as the seed lists it). The body, an array of the full
+        record, is an assumption: no seed example shows one."""
+        for key in ("objectId", "revisionId"):
+            if not record.get(key):
+                raise ValueError(f"the record to update needs its {key} (from a fresh list)")
+        method = UPDATE_METHODS.get(resource, "PUT")
+        body = [dict(record)]
+        return _batch(self._send(method, resource, query=self._firm(), body=body, repeatable=False))
+
+    def delete(self, resource: str, items: Sequence[tuple[str, str]]) -> BatchResult:
+        """DELETE records by (objectId, revisionId), the body of the seed's example."""
+        body = [{"objectId": object_id, "revisionId": revision} for object_id, revision in items]
+        return _batch(
+            self._send("DELETE", resource, query=self._firm(), body=body, repeatable=False)
+        )
+
     def list_dossiers(
         self,
         filter: Filter | str | None = None,
@@ -278,24 +345,14 @@ class LoopClient:
         return self._list("dossier", filter, sort, select, page_size)
 
     def create_dossiers(self, dossiers: Sequence[Mapping[str, Any]]) -> BatchResult:
-        return _batch(
-            self._send("POST", "dossier", query=self._firm(), body=list(dossiers), repeatable=False)
-        )
+        return self.create("dossier", dossiers)
 
     def update_dossier(self, dossier: Mapping[str, Any]) -> BatchResult:
         """Update one dossier: it must carry the objectId and revisionId a fresh GET returned."""
-        for key in ("objectId", "revisionId"):
-            if not dossier.get(key):
-                raise ValueError(f"the dossier to update needs its {key} (from list_dossiers)")
-        return _batch(
-            self._send("PUT", "dossier", query=self._firm(), body=[dict(dossier)], repeatable=False)
-        )
+        return self.update("dossier", dossier)
 
     def delete_dossiers(self, items: Sequence[tuple[str, str]]) -> BatchResult:
-        body = [{"objectId": object_id, "revisionId": revision} for object_id, revision in items]
-        return _batch(
-            self._send("DELETE", "dossier", query=self._firm(), body=body, repeatable=False)
-        )
+        return self.delete("dossier", items)
 
     def list_groupes(
         self,
@@ -306,20 +363,13 @@ class LoopClient:
         return self._list("groupe", filter, sort, None, page_size)
 
     def create_groupes(self, groupes: Sequence[Mapping[str, Any]]) -> BatchResult:
-        return _batch(
-            self._send("POST", "groupe", query=self._firm(), body=list(groupes), repeatable=False)
-        )
+        return self.create("groupe", groupes)
 
     def update_groupe(self, groupe: Mapping[str, Any]) -> BatchResult:
-        return _batch(
-            self._send("PUT", "groupe", query=self._firm(), body=[dict(groupe)], repeatable=False)
-        )
+        return self.update("groupe", groupe)
 
     def delete_groupes(self, items: Sequence[tuple[str, str]]) -> BatchResult:
-        body = [{"objectId": object_id, "revisionId": revision} for object_id, revision in items]
-        return _batch(
-            self._send("DELETE", "groupe", query=self._firm(), body=body, repeatable=False)
-        )
+        return self.delete("groupe", items)
 
     def list_agences(self, filter: Filter | str | None = None) -> Iterator[dict[str, Any]]:
         return self._list("agence", filter, None, None, None)
@@ -327,18 +377,21 @@ class LoopClient:
     def list_collaborateurs(self, filter: Filter | str | None = None) -> Iterator[dict[str, Any]]:
         return self._list("collaborateur", filter, None, None, None)
 
-    def update(self, resource: str, record: Mapping[str, Any]) -> BatchResult:
-        """PUT one record of a firm resource (``agence``, ``collaborateur``…)."""
-        return _batch(
-            self._send("PUT", resource, query=self._firm(), body=[dict(record)], repeatable=False)
+    def get_collaborateur(self, object_id: str) -> dict[str, Any]:
+        """The seed's second CollaborateurCabinet GET: one collaborator by its objectId."""
+        data = self._send(
+            "GET", "collaborateur_item", query=self._firm(), parts={"objectId": object_id}
         )
+        if not isinstance(data, dict):
+            raise LoopRejected(f"expected one collaborator, got {type(data).__name__}")
+        return data
 
     def create_engagement(self, engagement: Mapping[str, Any]) -> BatchResult:
-        return _batch(
-            self._send(
-                "POST", "engagement", query=self._firm(), body=[dict(engagement)], repeatable=False
-            )
-        )
+        return self.create("engagement", [engagement])
+
+    def update_engagement(self, engagement: Mapping[str, Any]) -> BatchResult:
+        """The seed's "Modification d'un engagement": a POST carrying objectId/revisionId."""
+        return self.update("engagement", engagement)
 
     # -- plumbing ------------------------------------------------------------------------------
     def _firm(self) -> dict[str, str | int | None]:
@@ -358,8 +411,11 @@ class LoopClient:
         page_size: int | None,
         owner: dict[str, str | int | None] | None = None,
     ) -> Iterator[dict[str, Any]]:
+        """Pages until an empty one (or the envelope's total count): a short page proves
+        nothing, since a server may cap `take` below what was asked."""
         take = page_size or self.settings.page_size
         skip = 0
+        previous: list[dict[str, Any]] | None = None
         while True:
             query: dict[str, str | int | None] = {
                 **(owner or self._firm()),
@@ -369,11 +425,19 @@ class LoopClient:
                 "skip": skip,
                 "take": take,
             }
-            page = _items(self._send("GET", route, query=query))
-            yield from page
-            if len(page) < take:
+            page, total = _page(self._send("GET", route, query=query))
+            if not page:
                 return
-            skip += take
+            if page == previous:
+                raise LoopRejected(
+                    f"GET {route}: the same page came back for skip={skip}; the server seems "
+                    "to ignore skip, so the list cannot be walked safely"
+                )
+            yield from page
+            skip += len(page)
+            if total is not None and skip >= total:
+                return
+            previous = page
 
     def _headers(self, body: bool) -> dict[str, str]:
         headers = {
@@ -398,13 +462,15 @@ class LoopClient:
         query: Query | None = None,
         body: Any = None,
         repeatable: bool | None = None,
+        parts: Mapping[str, str] | None = None,
     ) -> Any:
         """One API call with the retry rules of the module docstring; returns parsed JSON."""
         repeatable = method == "GET" if repeatable is None else repeatable
-        url = self.settings.url(route)
+        url = self.settings.url(route, **(parts or {}))
         pairs = [(k, str(v)) for k, v in (query or {}).items() if v is not None]
         if pairs:
-            url += "?" + urllib.parse.urlencode(pairs)
+            # %20, not "+", for spaces: unambiguous to any query decoder; && stays %26%26.
+            url += "?" + urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote)
         payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         where = f"{method} {redact(url)}"
         attempt = 0
@@ -445,7 +511,10 @@ class LoopClient:
     ) -> Answer | Retry:
         """What an HTTP answer means: Loop's `Answer`, a `Retry`, or an error raised."""
         status, headers = response.status, response.headers
-        request_id = headers.get("x-request-id") or headers.get("request-id")
+        # The seed shows `request-id` (writes), `requestid` (GETs) and `x-request-id`.
+        request_id = (
+            headers.get("request-id") or headers.get("requestid") or headers.get("x-request-id")
+        )
         message = _message(response)
         retry_after = _retry_after(headers)
         if status == 429 or (status == 403 and retry_after is not None):
@@ -485,7 +554,9 @@ class LoopClient:
                 request_id=request_id,
             )
         if status >= 400:
-            raise LoopRejected(f"{where}: HTTP {status}: {message}", request_id=request_id)
+            raise LoopRejected(
+                f"{where}: HTTP {status}: {message}", request_id=request_id, http_status=status
+            )
         try:
             data = response.json()
         except ValueError:
@@ -529,12 +600,15 @@ def _auth_hint(message: str) -> str:
     )
 
 
+DOSSIER_FIELD_HINT = (
+    " — check the [loop] dossier_field setting (codeIbs or codeTbs): the import body's "
+    "dossier field is the most likely cause of a refused import request"
+)
+
+
 def _field_hint(message: str) -> str:
     if "n'est pas spécifié" in message and "code" in message.lower():
-        return (
-            " — Loop did not find the dossier code in the body: check the [loop] "
-            "dossier_field setting (codeIbs or codeTbs)"
-        )
+        return " — Loop did not find the dossier code in the body" + DOSSIER_FIELD_HINT
     return ""
 
 

@@ -8,6 +8,7 @@ is a setting here, so a user adapts tratool to the real service without a code c
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -26,7 +27,9 @@ DEFAULT_ROUTES = {
     "dossier": "dossierClient",
     "groupe": "groupe",
     "agence": "AgenceCabinet",
-    "collaborateur": "collaborateurcabinet",
+    "collaborateur": "CollaborateurCabinet",
+    # The seed's second CollaborateurCabinet GET: one record by objectId (path form assumed).
+    "collaborateur_item": "CollaborateurCabinet/{objectId}",
     "engagement": "engagement",
     # A client dossier's accounting settings ("Paramètres comptables"), read only.
     "journal": "journal",
@@ -63,8 +66,12 @@ class LoopSettings:
     backoff_cap: float = 30.0
     max_retry_after: float = 300.0  # a longer Retry-After is reported, not waited for
 
-    def url(self, route: str) -> str:
-        return self.base_url.rstrip("/") + "/" + self.routes[route].lstrip("/")
+    def url(self, route: str, **parts: str) -> str:
+        """The route's URL; ``{name}`` placeholders are filled from `parts`, percent-encoded."""
+        path = self.routes[route].lstrip("/")
+        for name, value in parts.items():
+            path = path.replace("{" + name + "}", urllib.parse.quote(value, safe=""))
+        return self.base_url.rstrip("/") + "/" + path
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, source: str = "<config>") -> LoopSettings:

@@ -1,10 +1,14 @@
 """A local Cegid Loop: the documented contract over real HTTP, for tests and CI rehearsals.
 
 It answers like Azure API Management in front of Loop (401 without or with a wrong key, 404 on
-an unknown route, 429 with Retry-After when asked to), and like Loop behind it: ``importTra``
-downloads the given URL for real, validates the file with tratool, and moves the request
-through waiting (1) → running (2) → succeeded (3) or failed (4) on a configurable clock. The
-firm resources (``dossierClient``, ``groupe``…) keep objectId/revisionId semantics.
+an unknown route or verb, 429 with Retry-After when asked to), and like Loop behind it:
+``importTra`` downloads the given URL for real, checks the file with its own small check
+(`loop_import_check`, never tratool's validator), and moves the request through waiting (1) →
+running (2) → succeeded (3) or failed (4) on a configurable clock. The firm resources
+(``dossierClient``, ``groupe``…) keep objectId/revisionId semantics.
+
+Routes, verbs, the import body's dossier field and the status parameter are the simulator's
+own (`loop_wire`), spelled as the seeds spell them, never the client's settings.
 
 Faults can be injected to rehearse resilience: a 500 every N requests, latency, scripted
 answers (429 + Retry-After, 500…) and a connection dropped right after a POST was accepted.
@@ -13,7 +17,6 @@ answers (429 + Retry-After, 500…) and a connection dropped right after a POST 
 from __future__ import annotations
 
 import collections
-import io
 import json
 import logging
 import threading
@@ -31,18 +34,12 @@ import attrs
 
 from ..errors import FilterError
 from ..loop.settings import LoopSettings
+from . import loop_wire as wire
+from .loop_import_check import import_errors
 from .loop_store import SETTINGS_RESOURCES, ImportRequest, Store, now_iso
 
 log = logging.getLogger("tratool.loop.simulator")
-BASE_PATH = "/loop-api-publiques/"
-_MISSING_KEY = (
-    "Access denied due to missing subscription key. Make sure to include "
-    "subscription key when making requests to an API."
-)
-_INVALID_KEY = (
-    "Access denied due to invalid subscription key. Make sure to provide a valid "
-    "key for an active subscription."
-)
+BASE_PATH = wire.BASE_PATH
 
 
 @attrs.frozen
@@ -71,21 +68,26 @@ class SimulatorOptions:
     state: Path | None = None
     dossiers: tuple[str, ...] = ()  # client dossiers that exist from the start
     download_timeout: float = 30.0
+    # The wire, as the seeds spell it; change one to rehearse a Loop that spells it otherwise.
+    routes: dict[str, str] = attrs.field(factory=lambda: dict(wire.ROUTES))
+    item_routes: dict[str, str] = attrs.field(factory=lambda: dict(wire.ITEM_ROUTES))
+    dossier_field: str = wire.DOSSIER_FIELD
+    status_parameter: str = wire.STATUS_PARAMETER
+    firm_code: str = wire.FIRM_CODE  # the codeDossier firm-level calls must carry
+    max_take: int = 0  # a server-side cap on `take` (0: none), to rehearse short pages
+    unknown_import_404: bool = False  # answer 404 (not 200 {"error"}) for an unknown import id
 
 
 class Simulator:
     """``with Simulator(options) as sim: LoopClient(sim.settings(), …)``."""
 
     def __init__(
-        self,
-        options: SimulatorOptions | None = None,
-        settings: LoopSettings | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        self, options: SimulatorOptions | None = None, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.options = options or SimulatorOptions()
-        self.routes = (settings or LoopSettings()).routes
-        self.dossier_field = (settings or LoopSettings()).dossier_field
-        self.status_parameter = (settings or LoopSettings()).status_parameter
+        self.routes = self.options.routes
+        self.dossier_field = self.options.dossier_field
+        self.status_parameter = self.options.status_parameter
         self.clock = clock
         self.store = Store(self.options.state)
         self.faults: collections.deque[Fault] = collections.deque()
@@ -119,11 +121,11 @@ class Simulator:
         return self.origin + BASE_PATH
 
     def settings(self, **overrides: Any) -> LoopSettings:
-        """Client settings that point at this simulator (no retry delays to speak of)."""
+        """Client settings that point at this simulator (no retry delays to speak of). Routes
+        and field names stay the client's defaults: they must match the simulator's on their
+        own."""
         values = {
             "base_url": self.url,
-            "routes": dict(self.routes),
-            "dossier_field": self.dossier_field,
             "backoff_base": 0.01,
             "backoff_cap": 0.05,
             "connect_timeout": 5.0,
@@ -188,9 +190,7 @@ class Simulator:
         }
 
     def _process(self, request_id: str) -> None:
-        """Fetch the file like Cegid would, then validate it with tratool."""
-        from ..validation import validate
-
+        """Fetch the file like Cegid would, then check it (`loop_import_check`)."""
         item = self.store.imports[request_id]
         try:
             with urllib.request.urlopen(item.url, timeout=self.options.download_timeout) as r:
@@ -199,13 +199,8 @@ class Simulator:
             item.errors = [f"download failed: {exc}"]
             item.outcome = 4
         else:
-            report = validate(io.BytesIO(data))
-            item.errors = [
-                f"line {f.line}: {f.rule} {f.message}"
-                for f in report.findings
-                if f.severity == "error"
-            ]
-            item.outcome = 3 if report.ok else 4
+            item.errors = import_errors(data)
+            item.outcome = 4 if item.errors else 3
         item.done_at = self.clock()
         self.store.save()
         log.info("import %s: %s", request_id, "succeeded" if item.outcome == 3 else item.errors)
@@ -238,6 +233,23 @@ class Simulator:
         return {"accountingImportRequestId": request_id}, request_id
 
 
+def _resolve(sim: Simulator, path: str) -> tuple[str | None, str | None]:
+    """(route name, objectId of an item route) for a request path; (None, None) if unknown.
+    Paths match exactly, case included: whether the real gateway is case-sensitive is unknown,
+    and a strict simulator is the one that catches a misspelt client."""
+    if not path.startswith(BASE_PATH):
+        return None, None
+    rest = path[len(BASE_PATH) :]
+    for name, route in sim.routes.items():
+        if rest == route:
+            return name, None
+    for name, pattern in sim.options.item_routes.items():
+        prefix, _, suffix = pattern.partition("{objectId}")
+        if rest.startswith(prefix) and rest.endswith(suffix) and len(rest) > len(prefix + suffix):
+            return name, urllib.parse.unquote(rest[len(prefix) : len(rest) - len(suffix)])
+    return None, None
+
+
 class _Handler(BaseHTTPRequestHandler):
     simulator: Simulator
     protocol_version = "HTTP/1.1"
@@ -257,14 +269,21 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._handle("DELETE")
 
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
     def _reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         payload = json.dumps(body, ensure_ascii=False).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
-        self.send_header("x-request-id", self.headers.get("x-request-id") or str(uuid.uuid4()))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
+        # The seed's answers carry `requestid` (GETs) or `request-id` (writes) from the gateway,
+        # and an `x-request-id` hash.
+        name = "requestid" if self.command == "GET" else "request-id"
+        self.send_header(name, str(uuid.uuid4()))
+        self.send_header("x-request-id", uuid.uuid4().hex)
+        for header, value in (headers or {}).items():
+            self.send_header(header, value)
         self.end_headers()
         self.wfile.write(payload)
 
@@ -276,11 +295,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         sim = self.simulator
         parts = urllib.parse.urlsplit(self.path)
-        query = dict(urllib.parse.parse_qsl(parts.query))
+        query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        route_path = parts.path[len(BASE_PATH) :] if parts.path.startswith(BASE_PATH) else None
-        route = next((name for name, path in sim.routes.items() if path == route_path), None)
+        route, object_id = _resolve(sim, parts.path)
         sim.requests.append((method, route or parts.path))
         sim.wire.append((method, self.path))
         sim._count += 1
@@ -295,31 +313,17 @@ class _Handler(BaseHTTPRequestHandler):
         if sim.options.fail_every and sim._count % sim.options.fail_every == 0:
             self._reply(500, {"statusCode": 500, "message": "Internal server error (simulated)"})
             return
-        key = self.headers.get("Ocp-Apim-Subscription-Key")
-        if not key:
-            self._reply(401, {"statusCode": 401, "message": _MISSING_KEY})
+        refusal = self._gateway(method, route, object_id)
+        if refusal is not None:
+            self._reply(*refusal)
             return
-        if key != sim.options.subscription_key:
-            self._reply(401, {"statusCode": 401, "message": _INVALID_KEY})
-            return
-        if route is None:
-            self._reply(404, {"statusCode": 404, "message": "Resource not found"})
-            return
-        if self.headers.get("x-apikey") != sim.options.api_key:
-            self._reply(
-                401,
-                {
-                    "statusCode": 401,
-                    "message": "Access denied: invalid or inactive APIKey (x-apikey)",
-                },
-            )
-            return
+        assert route is not None
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
             self._reply(400, {"statusCode": 400, "message": "Le corps n'est pas du JSON"})
             return
-        status, answer = self._route(method, route, query, body)
+        status, answer = self._route(method, route, object_id, query, body)
         if fault is not None:  # processed, then the answer is lost
             if fault.hold is not None:
                 fault.hold.wait(30)
@@ -351,6 +355,24 @@ class _Handler(BaseHTTPRequestHandler):
             }
         return 200, rows
 
+    def _gateway(
+        self, method: str, route: str | None, object_id: str | None
+    ) -> tuple[int, Any] | None:
+        """What API Management answers before Loop sees the request, if anything."""
+        sim = self.simulator
+        key = self.headers.get("Ocp-Apim-Subscription-Key")
+        if not key:
+            return 401, {"statusCode": 401, "message": wire.MISSING_KEY}
+        if key != sim.options.subscription_key:
+            return 401, {"statusCode": 401, "message": wire.INVALID_KEY}
+        verbs = ("GET",) if object_id is not None else wire.VERBS.get(route or "", ())
+        if route is None or method not in verbs:
+            return 404, dict(wire.NOT_FOUND)  # APIM: no such operation
+        if self.headers.get("x-apikey") != sim.options.api_key:
+            message = "Access denied: invalid or inactive APIKey (x-apikey)"
+            return 401, {"statusCode": 401, "message": message}
+        return None
+
     def _fault(self, method: str, route: str | None) -> Fault | None:
         faults = self.simulator.faults
         for fault in list(faults):
@@ -371,45 +393,64 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self._reply(fault.status, {"statusCode": fault.status, "message": message}, headers)
 
-    def _route(self, method: str, route: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
+    def _route(
+        self, method: str, route: str, object_id: str | None, query: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
         sim = self.simulator
-        if route == "import_tra" and method == "POST":
+        if route == "import_tra":
             answer, _ = sim.create_import(body if isinstance(body, dict) else {})
             return 200, answer
-        if route == "import_status" and method == "GET":
-            request_id = query.get(sim.status_parameter, "")
-            status = sim.import_status(request_id)
-            if status is None:
-                return 200, {
-                    "error": {
-                        "instanceId": str(uuid.uuid4()),
-                        "message": f"Import {request_id!r} inconnu.",
-                    }
-                }
-            return 200, status
-        if route in ("import_tra", "import_status") or (
-            route in SETTINGS_RESOURCES and method != "GET"
-        ):
-            return 404, {"statusCode": 404, "message": "Resource not found"}
+        if route == "import_status":
+            return self._status(query.get(sim.status_parameter, ""))
         if route in SETTINGS_RESOURCES:
             return self._settings(route, query)
-        if query.get("codeDossier") != "cabinet":
-            return 400, {"statusCode": 400, "message": "codeDossier est obligatoire (cabinet)"}
-        store = sim.store
+        if query.get(wire.FIRM_PARAMETER) != sim.options.firm_code:
+            message = f"{wire.FIRM_PARAMETER} est obligatoire ({sim.options.firm_code})"
+            return 400, {"statusCode": 400, "message": message}
+        if object_id is not None:
+            record = sim.store.get(route, object_id)
+            if record is None:
+                return 404, {"statusCode": 404, "message": f"{object_id} introuvable"}
+            return 200, record
         if method == "GET":
-            try:
-                rows = store.query(
-                    route,
-                    query.get("filter"),
-                    query.get("sort"),
-                    int(query.get("skip") or 0),
-                    int(query["take"]) if query.get("take") else None,
-                    query.get("select"),
-                )
-            except (FilterError, ValueError) as exc:
-                return 400, {"statusCode": 400, "message": f"Requête invalide : {exc}"}
-            return 200, {"data": rows} if route == "groupe" else rows
-        items = body if isinstance(body, list) else [body]
+            return self._list(route, query)
+        return self._write(method, route, body if isinstance(body, list) else [body])
+
+    def _status(self, request_id: str) -> tuple[int, Any]:
+        sim = self.simulator
+        status = sim.import_status(request_id)
+        if status is not None:
+            return 200, status
+        if sim.options.unknown_import_404:
+            return 404, {"statusCode": 404, "message": f"Import {request_id!r} inconnu."}
+        message = f"Import {request_id!r} inconnu."
+        return 200, {"error": {"instanceId": str(uuid.uuid4()), "message": message}}
+
+    def _list(self, route: str, query: dict[str, str]) -> tuple[int, Any]:
+        sim = self.simulator
+        try:
+            take = int(query["take"]) if query.get("take") else None
+            if sim.options.max_take and (take is None or take > sim.options.max_take):
+                take = sim.options.max_take
+            rows = sim.store.query(
+                route,
+                query.get("filter"),
+                query.get("sort"),
+                int(query.get("skip") or 0),
+                take,
+                query.get("select"),
+            )
+        except (FilterError, ValueError) as exc:
+            return 400, {"statusCode": 400, "message": f"Requête invalide : {exc}"}
+        return 200, {"data": rows} if route == "groupe" else rows
+
+    def _write(self, method: str, route: str, items: list[Any]) -> tuple[int, Any]:
+        store = self.simulator.store
+        # Both engagement operations are POSTs: one carrying objectId/revisionId modifies.
+        if route == "engagement" and all(
+            isinstance(i, dict) and wire.OBJECT_ID in i for i in items
+        ):
+            method = "PUT"
         if method == "POST":
             success, errors = store.create(route, items)
             if route == "dossier":  # a new Loop dossier comes with its accounting settings

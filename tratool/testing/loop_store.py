@@ -21,16 +21,10 @@ import attrs
 from .._fsutil import atomic_output
 from ..loop import filters
 from .loop_seed import SETTINGS
+from .loop_wire import KEYS
 
-RESOURCES = ("dossier", "groupe", "agence", "collaborateur", "engagement")
+RESOURCES = tuple(KEYS)
 SETTINGS_RESOURCES = tuple(SETTINGS)  # a dossier's own: journal, compte, section, etablissement
-KEYS = {
-    "dossier": "codeDossier",
-    "groupe": "code",
-    "agence": "code",
-    "collaborateur": "identifiant",
-    "engagement": "code",
-}
 
 
 def _text_of(name: str) -> Callable[[dict[str, Any]], str]:
@@ -173,6 +167,10 @@ class Store:
     def find(self, resource: str, key: str) -> dict[str, Any] | None:
         with self.lock:
             return next((r for r in self.records[resource] if r.get(KEYS[resource]) == key), None)
+
+    def get(self, resource: str, object_id: str) -> dict[str, Any] | None:
+        with self.lock:
+            return next((r for r in self.records[resource] if r["objectId"] == object_id), None)
 
     # -- writes ----------------------------------------------------------------------------
     def create(self, resource: str, items: list[Any]) -> tuple[list[Any], list[Any]]:
