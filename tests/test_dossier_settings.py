@@ -52,19 +52,19 @@ def test_settings_routes_are_spelled_like_cegids_pages(
 ) -> None:
     rows = list(getattr(client, method)("MANON002"))
     assert rows, "the simulated dossier has records on every settings route"
-    assert sim.wire == [("GET", expected)]
+    first, last = sim.wire  # the page, then the empty page that proves the end
+    assert first == ("GET", expected)
+    assert last == ("GET", expected.replace("skip=0", f"skip={len(rows)}"))
 
 
 def test_settings_filter_and_sort_travel_url_encoded(client: LoopClient, sim: Simulator) -> None:
     rows = list(client.list_comptes("MANON002", filters.eq("numero", "41100000"), "numero:desc"))
     assert [r["numero"] for r in rows] == ["41100000"]
-    assert sim.wire == [
-        (
-            "GET",
-            "/loop-api-publiques/compte?codeDossier=MANON002"
-            "&filter=numero+%3D%3D+%2241100000%22&sort=numero%3Adesc&skip=0&take=100",
-        )
-    ]
+    assert sim.wire[0] == (
+        "GET",
+        "/loop-api-publiques/compte?codeDossier=MANON002"
+        "&filter=numero+%3D%3D+%2241100000%22&sort=numero%3Adesc&skip=0&take=100",
+    )
 
 
 def test_settings_are_read_page_after_page(sim: Simulator) -> None:
@@ -77,6 +77,7 @@ def test_settings_are_read_page_after_page(sim: Simulator) -> None:
         "skip=0&take=5",
         "skip=5&take=5",
         "skip=10&take=5",
+        "skip=13&take=5",  # a short page proves nothing: the walk ends on an empty one
     ]
 
 

@@ -469,8 +469,7 @@ class LoopClient:
         url = self.settings.url(route, **(parts or {}))
         pairs = [(k, str(v)) for k, v in (query or {}).items() if v is not None]
         if pairs:
-            # %20, not "+", for spaces: unambiguous to any query decoder; && stays %26%26.
-            url += "?" + urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote)
+            url += "?" + urllib.parse.urlencode(pairs)
         payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         where = f"{method} {redact(url)}"
         attempt = 0
