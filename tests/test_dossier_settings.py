@@ -172,17 +172,18 @@ def test_the_cache_spares_loop_until_the_ttl_passes(
 ) -> None:
     cache, clock = SettingsCache(tmp_path, dt.timedelta(hours=12)), Clock()
     first = obtain(client, "MANON002", cache, now=clock)
-    assert (first.source, len(sim.wire)) == ("loop", 4)  # one page of each of the 4 lists
+    # one page of each of the 4 lists, then the empty page that ends each walk
+    assert (first.source, len(sim.wire)) == ("loop", 8)
     clock.now += dt.timedelta(hours=11)
     second = obtain(client, "MANON002", cache, now=clock)
-    assert (second.source, len(sim.wire)) == ("cache", 4)
+    assert (second.source, len(sim.wire)) == ("cache", 8)
     assert second.settings == first.settings
     assert "read from Loop at 2026-03-01 08:00 UTC" in second.note
     clock.now += dt.timedelta(hours=2)  # 13 h after the fetch
     assert obtain(client, "MANON002", cache, now=clock).source == "loop"
-    assert len(sim.wire) == 8
+    assert len(sim.wire) == 16
     assert obtain(client, "MANON002", cache, refresh=True, now=clock).source == "loop"
-    assert len(sim.wire) == 12
+    assert len(sim.wire) == 24
 
 
 def test_the_cache_is_one_file_per_loop_and_dossier(client: LoopClient, tmp_path: Path) -> None:
