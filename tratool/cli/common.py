@@ -3,42 +3,95 @@
 Commands are thin shells over the library: they parse options, call one library function,
 print, and choose the exit status. Exit codes, for every command: 0 success; 1 the input was
 read but has errors (or the import failed); 2 usage error, unreadable input or invalid
-configuration; 4 a remote service refused or could not be reached.
+configuration; 4 a remote service refused or could not be reached; 70 an internal error (a bug:
+the message asks for a report with ``--debug`` output, which shows the traceback).
+
+Streams: what a command was asked for (findings, summaries, converted data) goes to standard
+output; diagnostics (why a file could not be read, notices, progress) go to standard error.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
+import re
 import sys
+from collections.abc import Callable
 from decimal import Decimal
-from typing import NoReturn
+from pathlib import Path
+from typing import IO, Any, NoReturn, TypeVar
 
+import attrs
 import click
 
 from .._version import __version__
 from ..errors import ParseError
+from ..redaction import redact
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_TRANSPORT = 0, 1, 2, 4
+EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: a bug in tratool, not in the input
+STDIO = "-"  # as a file argument: standard input; as -o: standard output
 
-encoding_option = click.option(
-    "--encoding",
-    default="cp1252",
-    show_default=True,
-    help="Encoding of the input (cp1252 is Cegid's ANSI; also utf-8, iso-8859-15…).",
-)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@attrs.define
+class OutputSettings:
+    """How this run prints: set by the options of the group and of the command."""
+
+    color: str = "auto"  # auto | always | never
+    quiet: int = 0  # 1: only errors; 2: nothing, the exit code says it
+    debug: bool = False
+
+
+def settings() -> OutputSettings:
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return OutputSettings()
+    found = ctx.find_root().meta.setdefault("tratool.output", OutputSettings())
+    assert isinstance(found, OutputSettings)
+    return found
+
+
+def use_color(stream: IO[str] | None = None) -> bool:
+    """--color always/never, else colour only on a terminal and when NO_COLOR is unset."""
+    chosen = settings().color
+    if chosen != "auto":
+        return chosen == "always"
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
+        return False
+    target = stream or sys.stdout
+    return bool(getattr(target, "isatty", lambda: False)())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Control characters shown as \\x1b escapes, so no input can drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def diagnostic(message: str, *, important: bool = False) -> None:
+    """A line on stderr: hidden by -q unless `important`, hidden by -qq always."""
+    quiet = settings().quiet
+    if quiet >= 2 or (quiet and not important):
+        return
+    click.echo(printable(message), err=True)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    click.echo(f"tratool: {message}", err=True)
+    diagnostic(f"tratool: {message}", important=True)
     sys.exit(code)
 
 
 def report_parse_errors(errors: list[ParseError], total: int | None = None) -> None:
     for error in errors:
-        click.echo(str(error), err=True)
+        diagnostic(str(error), important=True)
         if error.hint:
-            click.echo(f"    hint: {error.hint}", err=True)
+            diagnostic(f"    hint: {error.hint}", important=True)
     if total is not None and total > len(errors):
-        click.echo(f"… and {total - len(errors)} more problem(s) not shown", err=True)
+        diagnostic(f"… and {total - len(errors)} more problem(s) not shown", important=True)
 
 
 def french_amount(value: Decimal) -> str:
@@ -46,8 +99,142 @@ def french_amount(value: Decimal) -> str:
     return f"{value:,.2f}".replace(",", " ").replace(".", ",")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def worst(codes: list[int]) -> int:
+    """The exit status of a run over several inputs: the most serious of theirs."""
+    for code in (EXIT_INTERNAL, EXIT_TRANSPORT, EXIT_USAGE, 3, EXIT_ERRORS):
+        if code in codes:
+            return code
+    return EXIT_OK
+
+
+# -- options shared by the group and the commands ----------------------------------------------
+def _set(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        current = settings()
+        if name == "quiet":
+            current.quiet = max(current.quiet, value or 0)
+        elif name == "debug":
+            current.debug = current.debug or bool(value)
+        elif value is not None:
+            current.color = value
+
+    return store
+
+
+def output_options(command: F) -> F:
+    """--color, -q/--quiet and --debug: accepted before or after the command name."""
+    for option in (
+        click.option(
+            "--debug",
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            envvar="TRATOOL_DEBUG",
+            callback=_set("debug"),
+            help="Show the traceback of an internal error (to report it).",
+        ),
+        click.option(
+            "-q",
+            "--quiet",
+            count=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set("quiet"),
+            help="Only errors; -qq: nothing, the exit code tells.",
+        ),
+        click.option(
+            "--color",
+            type=click.Choice(["auto", "always", "never"]),
+            default=None,
+            expose_value=False,
+            is_eager=True,
+            callback=_set("color"),
+            help="Colour the output: auto (a terminal without NO_COLOR), always or never.",
+        ),
+    ):
+        command = option(command)
+    return command
+
+
+def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ASCII-compatible text encoding (TRA and CSV lines are split on ASCII bytes)."""
+    if value is None:
+        return None
+    try:
+        info = codecs.lookup(value)
+        usable = (
+            getattr(info, "_is_text_encoding", True)
+            and _PROBE.encode(info.name).removeprefix(codecs.BOM_UTF8) == _PROBE_B
+            and _PROBE_B.decode(info.name) == _PROBE
+            and bool(b"\xe9\xff".decode(info.name, errors="replace"))
+        )
+    except (LookupError, UnicodeError, ValueError):
+        usable = False
+    if not usable:
+        raise click.BadParameter(
+            f"{value!r} is not an ASCII-compatible text encoding (e.g. cp1252, utf-8, iso-8859-15)"
+        )
+    return info.name
+
+
+_PROBE = "JAL;01012024;411000\r\n"
+_PROBE_B = _PROBE.encode("ascii")
+
+
+encoding_option = click.option(
+    "--encoding",
+    default="cp1252",
+    show_default=True,
+    callback=check_encoding,
+    help="Encoding of the input (cp1252 is Cegid's ANSI; also utf-8, iso-8859-15…).",
+)
+
+
+class OutputPath(click.ParamType):  # type: ignore[type-arg]
+    """An output file, or ``-`` for standard output (given to the command as None)."""
+
+    name = "path"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value is None or isinstance(value, Path) or str(value) == STDIO:
+            return None if value is None or str(value) == STDIO else value
+        path = Path(value)
+        folder = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            self.fail(f"{value}: is a folder; give a file name", param, ctx)
+        if not folder.is_dir():
+            self.fail(f"{value}: the folder {folder} does not exist", param, ctx)
+        return path
+
+
+class TratoolGroup(click.Group):
+    """The group, with the last-resort guard: an unexpected exception is a bug, shown as one
+    line and exit 70 (the traceback only with --debug), never a stack trace by surprise."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if settings().debug:
+                raise
+            detail = redact(printable(f"{type(exc).__name__}: {exc}"))
+            click.echo(
+                f"tratool: internal error: {detail}; please report it with --debug output",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=TratoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tratool")
+@output_options
 def main() -> None:
     """Read, check and convert Cegid TRA accounting files, and import them into Cegid Loop
-    exactly once (see the README and docs/)."""
+    exactly once (see the README and docs/).
+
+    Results go to standard output, diagnostics to standard error. Exit status: 0 ok, 1 the
+    input has errors, 2 usage or unreadable input, 3 deadline (push), 4 remote service,
+    70 internal error.
+    """

@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from ..conversion import convert
-from ..errors import (
-    ConfigError,
-    ConversionError,
-    ConversionRejected,
-    TabularError,
-    TraError,
-    UnreadableInput,
-)
+from ..conversion import ConversionResult, convert
+from ..errors import ConversionError, ConversionRejected, TraError
 from ..validation import render
-from .common import EXIT_ERRORS, fail, french_amount, main
+from .common import (
+    EXIT_ERRORS,
+    OutputPath,
+    check_encoding,
+    diagnostic,
+    fail,
+    french_amount,
+    main,
+    output_options,
+    printable,
+    settings,
+)
+from .inputs import spooled
 
 
 @main.command(name="convert")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(dir_okay=False, path_type=str))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputPath(),
     required=True,
-    help="The TRA file to write (atomically; never the input).",
+    help="The TRA file to write (atomically; never the input); '-' for standard output.",
 )
 @click.option(
     "--from",
@@ -41,12 +51,14 @@ from .common import EXIT_ERRORS, fail, french_amount, main
     help="Mapping file (TOML, see docs/convert.md); default: the usual French column names.",
 )
 @click.option(
-    "--encoding", help="Source encoding (default: detected: UTF-8, UTF-8 BOM or Windows-1252)."
+    "--encoding",
+    callback=check_encoding,
+    help="Source encoding (default: detected: UTF-8, UTF-8 BOM or Windows-1252).",
 )
 @click.option("--delimiter", help="Source delimiter (default: sniffed among ; , tab |).")
 @click.option(
     "--date-format",
-    help="e.g. JJ/MM/AAAA or %d/%m/%Y (default: deduced, never "
+    help="JJ/MM/AAAA, dd/mm/yyyy or %d/%m/%Y (default: deduced, never "
     "guessed between day and month first).",
 )
 @click.option("--journal", help="Journal code for every line (when the source has none).")
@@ -59,9 +71,10 @@ from .common import EXIT_ERRORS, fail, french_amount, main
     "--truncate-labels", is_flag=True, help="Cut labels to 35 characters, and report each."
 )
 @click.option("--force", is_flag=True, help="Write even when the result has validation errors.")
+@output_options
 def convert_command(
-    source: Path,
-    output: Path,
+    source: str,
+    output: Path | None,
     source_format: str | None,
     mapping: Path | None,
     encoding: str | None,
@@ -74,43 +87,72 @@ def convert_command(
 ) -> None:
     """Convert a CSV or FEC file to TRA, validated before anything is written.
 
+    SOURCE '-' reads standard input; -o - writes the TRA to standard output (the summary
+    then goes to standard error).
+
     Exit status: 0 written; 1 rows that cannot be converted, or validation errors (nothing
     written unless --force); 2 usage error, unreadable input or invalid mapping.
     """
-    try:
-        result = convert(
-            source,
-            output,
-            source_format=source_format,
-            mapping=mapping,
-            encoding=encoding,
-            delimiter=delimiter,
-            date_format_spec=date_format,
-            journal=journal,
-            transliterate=transliterate,
-            truncate_labels=truncate_labels,
-            force=force,
-        )
-    except ConversionError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_ERRORS)
-    except ConversionRejected as exc:
-        click.echo(render.text([exc.report]), err=True, nl=False)
-        fail(f"{output} not written: fix the source, or use --force", EXIT_ERRORS)
-    except (ConfigError, TabularError, UnreadableInput) as exc:
-        fail(str(exc))
-    except TraError as exc:
-        fail(str(exc))
+    with spooled(source, suffix=".csv") as (path, name), _target(output) as target:
+        try:
+            result = convert(
+                path,
+                target,
+                source_format=source_format,
+                mapping=mapping,
+                encoding=encoding,
+                delimiter=delimiter,
+                date_format_spec=date_format,
+                journal=journal,
+                transliterate=transliterate,
+                truncate_labels=truncate_labels,
+                force=force,
+                source_name=name,
+            )
+        except ConversionError as exc:
+            diagnostic(str(exc), important=True)
+            sys.exit(EXIT_ERRORS)
+        except ConversionRejected as exc:
+            exc.report.path = str(output or "<stdout>")
+            diagnostic(render.text([exc.report]).rstrip("\n"), important=True)
+            fail(f"{exc.report.path} not written: fix the source, or use --force", EXIT_ERRORS)
+        except TraError as exc:  # the mapping, an unreadable source, a bad option
+            fail(str(exc))
+        if output is None:
+            with target.open("rb") as converted:
+                shutil.copyfileobj(converted, sys.stdout.buffer)
+    _summarise(result, name, output)
+
+
+@contextmanager
+def _target(output: Path | None) -> Iterator[Path]:
+    """The output path, or a temporary one whose content then goes to standard output."""
+    if output is not None:
+        yield output
+        return
+    with tempfile.TemporaryDirectory(prefix="tratool-") as folder:
+        yield Path(folder) / "stdout.tra"
+
+
+def _summarise(result: ConversionResult, name: str, output: Path | None) -> None:
+    """Changes, warnings and totals: on stdout, or on stderr when stdout carries the TRA."""
+    if settings().quiet:
+        return
+    say = functools.partial(click.echo, err=output is None)
     for change in result.changes:
-        click.echo(f"changed  {change.located(str(source))}", err=True)
-    totals = result.report.totals
-    click.echo(f"{source} ({result.source_format}, {result.rows} rows) -> {output}")
-    click.echo(f"  entries {totals.entries}, pièces {totals.pieces}")
-    click.echo(f"  debit   {french_amount(totals.debit)} (source {french_amount(result.debit_in)})")
-    click.echo(
-        f"  credit  {french_amount(totals.credit)} (source {french_amount(result.credit_in)})"
-    )
-    click.echo(
-        f"  validation: {result.report.errors} error(s), {result.report.warnings} "
-        "warning(s)" + (" — written because of --force" if result.report.errors else "")
+        say(printable(f"changed  {change.located(name)}"))
+    report = result.report
+    report.path = str(output or "<stdout>")
+    say(render.text([report], severities=("error", "warning"), summary=False), nl=False)
+    totals = report.totals
+    say(printable(f"{name} ({result.source_format}, {result.rows} rows) -> {report.path}"))
+    say(f"  entries {totals.entries}, pièces {totals.pieces}")
+    for side, total, source_total in (
+        ("debit ", totals.debit, result.debit_in),
+        ("credit", totals.credit, result.credit_in),
+    ):
+        say(f"  {side}  {french_amount(total)} (source {french_amount(source_total)})")
+    say(
+        f"  validation: {report.errors} error(s), {report.warnings} "
+        "warning(s)" + (" — written because of --force" if report.errors else "")
     )

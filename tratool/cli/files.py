@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import attrs
 import click
@@ -16,23 +17,52 @@ from ..submission.dossier_settings import with_settings
 from ..tra.summary import Summary, summarize
 from ..validation import Report, ValidationConfig, config_for, render, validate
 from ..validation.renderers import FORMAT_NAMES, RENDERERS
-from .common import EXIT_ERRORS, encoding_option, fail, french_amount, main, report_parse_errors
+from .common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    STDIO,
+    OutputPath,
+    diagnostic,
+    encoding_option,
+    fail,
+    french_amount,
+    main,
+    output_options,
+    printable,
+    report_parse_errors,
+    settings,
+    use_color,
+    worst,
+)
 from .dossier import settings_for_validation
+from .inputs import expand
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=str))
 @encoding_option
-def show(file: Path, encoding: str) -> None:
-    """Show a TRA file's header and totals."""
+@output_options
+def show(file: str, encoding: str) -> None:
+    """Show a TRA file's header and totals (FILE '-' reads standard input)."""
     try:
-        summary, errors = summarize(file, encoding=encoding)
+        summary, errors = summarize(_source(file), encoding=encoding)
     except UnreadableInput as exc:
         fail(str(exc))
-    click.echo(_render_summary(summary))
+    if file == STDIO:
+        summary = attrs.evolve(summary, path="<stdin>")
+    if summary.header is None and summary.totals.lines == 0:
+        fail(f"{summary.path}: the file is empty: no header, no entry", EXIT_ERRORS)
+    if not settings().quiet:
+        click.echo(printable(_render_summary(summary)))
     report_parse_errors(errors)
     if any(e.severity == "error" for e in errors):
         sys.exit(EXIT_ERRORS)
+
+
+def _source(argument: str) -> Path | BinaryIO:
+    """A path, or the binary standard input for '-' (read once, in one pass)."""
+    return sys.stdin.buffer if argument == STDIO else Path(argument)
 
 
 def _render_summary(summary: Summary) -> str:
@@ -68,7 +98,7 @@ def _render_summary(summary: Summary) -> str:
 
 
 @main.command(name="export")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=str))
 @click.option(
     "--to",
     "fmt",
@@ -79,44 +109,46 @@ def _render_summary(summary: Summary) -> str:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputPath(),
     help="Output file (written atomically); standard output when omitted or '-'.",
 )
 @encoding_option
-def export_command(file: Path, fmt: export.Format, output: Path | None, encoding: str) -> None:
-    """Export the entries of a TRA file as JSON, CSV or FEC.
+@output_options
+def export_command(file: str, fmt: export.Format, output: Path | None, encoding: str) -> None:
+    """Export the entries of a TRA file as JSON, CSV or FEC (FILE '-' reads standard input).
 
     JSON and CSV: one object (or row) per entry with canonical field names; dates ISO,
     amounts as strings ("1200.50"), empty fields null. FEC: the 18 standard columns,
     tab-separated (see docs/convert.md). A file with read errors produces no output file.
     """
-    if output is not None and str(output) == "-":
-        output = None
     try:
-        result = export.export(file, output or sys.stdout, to=fmt, encoding=encoding)
+        result = export.export(_source(file), output or sys.stdout, to=fmt, encoding=encoding)
     except UnreadableInput as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror or exc}")
     report_parse_errors(result.errors, result.error_count)
     if result.has_errors:
         if output is not None:
-            click.echo(f"tratool: {output} not written: the input has errors", err=True)
+            diagnostic(f"tratool: {output} not written: the input has errors", important=True)
         sys.exit(EXIT_ERRORS)
 
 
-def _emit_report(
-    reports: list[Report], fmt: str, output: Path | None, inputs: tuple[Path, ...]
-) -> None:
+def _emit_report(reports: list[Report], fmt: str, output: Path | None, inputs: list[Path]) -> None:
     """Print the report, or write it atomically to `output` (never over an input file)."""
-    if output is not None and str(output) == "-":
-        output = None
-    if fmt == "text":
-        rendered = render.text(reports, color=output is None and sys.stdout.isatty())
+    quiet = settings().quiet
+    color = output is None and use_color(sys.stdout)
+    if fmt == "text" and quiet:
+        rendered = render.text(reports, color=color, severities=("error",), summary=False)
+    elif fmt == "text":
+        rendered = render.text(reports, color=color)
     else:
         rendered = RENDERERS[fmt](reports)
     if rendered and not rendered.endswith("\n"):
         rendered += "\n"
     if output is None:
-        click.echo(rendered, nl=False)
+        if quiet < 2:
+            click.echo(rendered, nl=False, color=color or None)
         return
     if any(same_file(source, output) for source in inputs):
         fail(f"{output}: is an input file; choose another output")
@@ -133,7 +165,7 @@ def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @main.command(name="validate")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--format",
     "fmt",
@@ -146,12 +178,17 @@ def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file (atomically) instead of standard output.",
+    type=OutputPath(),
+    help="Write the report to this file (atomically) instead of standard output ('-').",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--select", multiple=True, help="Only these rules (IDs or prefixes, e.g. TRA-X).")
 @click.option("--ignore", multiple=True, help="Skip these rules (IDs or prefixes).")
+@click.option(
+    "--exclude",
+    multiple=True,
+    help="Skip files and folders matching this pattern when searching a folder (e.g. old).",
+)
 @click.option(
     "--max-findings",
     type=click.IntRange(min=1),
@@ -175,13 +212,15 @@ def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--refresh-settings", is_flag=True, help="With --dossier: read Loop again.")
 @click.option("--profile", help="With --dossier: a [profiles.NAME] of tratool.toml.")
 @encoding_option
+@output_options
 def validate_command(
-    files: tuple[Path, ...],
+    files: tuple[str, ...],
     fmt: str,
     output: Path | None,
     strict: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
     max_findings: int,
     config_path: Path | None,
     print_config: bool,
@@ -192,10 +231,14 @@ def validate_command(
 ) -> None:
     """Check TRA files against the rule catalogue (see docs/validation.md).
 
+    FILES are files, folders (searched for *.tra and *.TRA files, recursively) or '-' for
+    standard input. A file that cannot be read is reported and the others are still checked.
+
     Exit status: 0 no error (warnings allowed), 1 at least one error (or a warning with
-    --strict), 2 usage error, unreadable input or invalid configuration.
+    --strict), 2 usage error, unreadable input or invalid configuration; with several files,
+    the worst of them.
     """
-    settings = (
+    dossier_settings = (
         settings_for_validation(dossier_code, profile, refresh=refresh_settings)
         if dossier_code
         else None
@@ -211,21 +254,37 @@ def validate_command(
             select=_rule_list(select) or base.select,
             ignore=(*base.ignore, *_rule_list(ignore)),
         )
-        return with_settings(chosen, settings)
+        return with_settings(chosen, dossier_settings)
 
-    try:
-        if print_config:
-            config = effective(files[0] if files else None)
-            source = config.source or "(defaults: no configuration file found)"
-            click.echo(f"# {source}\n" + dump_toml("validate", config.to_toml()), nl=False)
-            return
-        if not files:
-            fail("no file to validate (usage: tratool validate FILE...)")
-        reports = [
-            validate(f, effective(f), encoding=encoding, max_findings=max_findings) for f in files
-        ]
-    except (UnreadableInput, ConfigError) as exc:
-        fail(str(exc))
-    _emit_report(reports, fmt, output, files)
-    if not all(r.passed(strict=strict) for r in reports):
-        sys.exit(EXIT_ERRORS)
+    if print_config:
+        try:
+            config = effective(Path(files[0]) if files and files[0] != STDIO else None)
+        except ConfigError as exc:
+            fail(str(exc))
+        source = config.source or "(defaults: no configuration file found)"
+        click.echo(f"# {source}\n" + dump_toml("validate", config.to_toml()), nl=False)
+        return
+    if not files:
+        fail("no file to validate (usage: tratool validate FILE|FOLDER|- ...)")
+    codes: list[int] = []
+    reports = []
+    inputs = expand(files, exclude)
+    for item in inputs:
+        try:
+            if item.problem is not None:
+                raise UnreadableInput(item.name, item.problem)
+            report = validate(
+                item.path or sys.stdin.buffer,
+                effective(item.path),
+                encoding=encoding,
+                max_findings=max_findings,
+            )
+        except (UnreadableInput, ConfigError) as exc:
+            diagnostic(f"tratool: {exc}", important=True)
+            codes.append(EXIT_USAGE)
+            continue
+        report.path = item.name
+        reports.append(report)
+        codes.append(EXIT_OK if report.passed(strict=strict) else EXIT_ERRORS)
+    _emit_report(reports, fmt, output, [i.path for i in inputs if i.path is not None])
+    sys.exit(worst(codes))

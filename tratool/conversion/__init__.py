@@ -74,17 +74,19 @@ def convert(
     truncate_labels: bool = False,
     force: bool = False,
     config: ValidationConfig | None = None,
+    source_name: str | None = None,
 ) -> ConversionResult:
     """Convert a CSV or FEC file to a TRA file. See docs/convert.md.
 
     Raises `ConversionError` (row problems, located by row and column),
     `ConversionRejected` (the result fails validation and `force` is off), `ConfigError`
-    (mapping), `TabularError` / `UnreadableInput` (the source itself).
+    (mapping), `TabularError` / `UnreadableInput` (the source itself). `source_name` is how
+    messages name the source when its path is not telling (a copy of standard input).
     """
     src, out = Path(source), Path(output)
     if same_file(src, out):
         raise TraError(f"{out}: is the input file; choose another output")
-    table = TabularFile.open(src, encoding=encoding, delimiter=delimiter)
+    table = TabularFile.open(src, encoding=encoding, delimiter=delimiter, name=source_name)
     overrides: dict[str, object] = {}
     if date_format_spec:
         overrides["date_format"] = date_format(date_format_spec)
@@ -99,7 +101,7 @@ def convert(
         try:
             fmt = detect_date_format(table.column(date_column)) if date_column else "%Y-%m-%d"
         except ValueError as exc:
-            raise ConversionError(str(src), [RowProblem(2, date_column, str(exc))]) from None
+            raise ConversionError(table.name, [RowProblem(2, date_column, str(exc))]) from None
     builder = EntryBuilder(
         chosen, date_format=fmt, transliterate=transliterate, truncate_labels=truncate_labels
     )
@@ -132,7 +134,7 @@ def convert(
                 for p in exc.problems
             )
         if builder.problems:
-            raise ConversionError(str(src), builder.problems)
+            raise ConversionError(table.name, builder.problems)
         report = validate(temporary, config or config_for(out.parent / out.name))
         report.path = str(out)
         if report.errors and not force:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -20,12 +21,21 @@ class Row:
     values: dict[str, str]
 
 
-def detect_encoding(data: bytes) -> str:
-    """UTF-8 with BOM, UTF-8, or Windows-1252 (what Excel writes as "CSV" in France)."""
+def detect_encoding(data: bytes, rest: Iterable[bytes] = ()) -> str:
+    """UTF-8 with BOM, UTF-8, or Windows-1252 (what Excel writes as "CSV" in France).
+
+    `data` is the head of the file, `rest` the following blocks: the whole file is decoded,
+    so a non-UTF-8 byte far down (a file pasted together) is seen, and a character cut
+    between two blocks is not mistaken for one.
+    """
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        data.decode("utf-8")
+        decoder.decode(data)
+        for block in rest:
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return "cp1252"
     return "utf-8"
@@ -42,56 +52,79 @@ def sniff_delimiter(header: str) -> str:
     return best
 
 
+_BLOCK = 1 << 16
+
+
 @attrs.frozen
 class TabularFile:
     path: Path
     encoding: str
     delimiter: str
     columns: tuple[str, ...]
+    name: str  # the source as messages name it (a path, or "<stdin>")
 
     @classmethod
     def open(
-        cls, path: Path, *, encoding: str | None = None, delimiter: str | None = None
+        cls,
+        path: Path,
+        *,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+        name: str | None = None,
     ) -> TabularFile:
+        shown = name or str(path)
         try:
             with path.open("rb") as handle:
-                head = handle.read(1 << 16)
+                head = handle.read(_BLOCK)
+                chosen = encoding or detect_encoding(head, iter(lambda: handle.read(_BLOCK), b""))
         except OSError as exc:
-            raise UnreadableInput(str(path), exc.strerror or str(exc)) from exc
-        chosen = encoding or detect_encoding(head)
+            raise UnreadableInput(shown, exc.strerror or str(exc)) from exc
         if chosen.lower().replace("-", "") in ("utf8", "utf8sig") and head.startswith(
             codecs.BOM_UTF8
         ):
             chosen = "utf-8-sig"
         first = head.decode(chosen, errors="replace").lstrip("\ufeff").splitlines()
         if not first:
-            raise TabularError(f"{path}: the file is empty")
+            raise TabularError(f"{shown}: the file is empty")
         delim = {"tab": "\t", "\\t": "\t"}.get(delimiter or "", delimiter) or sniff_delimiter(
             first[0]
         )
         columns = tuple(c.strip() for c in next(csv.reader([first[0]], delimiter=delim)))
         duplicates = sorted({c for c in columns if columns.count(c) > 1})
         if duplicates:
-            raise TabularError(f"{path}: column(s) {duplicates} appear twice in the header")
-        return cls(path, chosen, delim, columns)
+            raise TabularError(f"{shown}: column(s) {duplicates} appear twice in the header")
+        return cls(path, chosen, delim, columns, shown)
 
     def rows(self) -> Iterator[Row]:
-        """Data rows, streamed. A row with a different number of cells is an error."""
+        """Data rows, streamed. A row with a different number of cells is an error, and so
+        is a byte the encoding cannot decode (named with the line after which it comes)."""
         with self.path.open(encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
-            next(reader, None)
-            start = reader.line_num + 1
-            for cells in reader:
-                if not any(c.strip() for c in cells):
-                    start = reader.line_num + 1
-                    continue
-                if len(cells) != len(self.columns):
-                    raise TabularError(
-                        f"{self.path}:{start}: {len(cells)} cells where the header has "
-                        f"{len(self.columns)} columns (delimiter {self.delimiter!r})"
-                    )
-                yield Row(start, dict(zip(self.columns, cells, strict=True)))
+            try:
+                yield from self._rows(reader)
+            except UnicodeDecodeError as exc:
+                raise TabularError(
+                    f"{self.name}: after line {reader.line_num}: a byte that is not "
+                    f"{self.encoding} ({exc.object[exc.start : exc.start + 1]!r}): the file mixes "
+                    "encodings; re-save it in one, or give --encoding"
+                ) from None
+            except csv.Error as exc:
+                raise TabularError(f"{self.name}:{reader.line_num}: {exc}") from None
+
+    def _rows(self, reader: Any) -> Iterator[Row]:
+        next(reader, None)
+        start = reader.line_num + 1
+        for cells in reader:
+            if not any(c.strip() for c in cells):
                 start = reader.line_num + 1
+                continue
+            if len(cells) != len(self.columns):
+                raise TabularError(
+                    f"{self.name}:{start}: {len(cells)} cells where the header has "
+                    f"{len(self.columns)} columns (delimiter {self.delimiter!r})"
+                )
+            yield Row(start, dict(zip(self.columns, cells, strict=True)))
+            start = reader.line_num + 1
 
     def column(self, name: str) -> Iterator[str]:
         for row in self.rows():

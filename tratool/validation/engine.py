@@ -219,7 +219,8 @@ class _Run:
                 hint="Cegid writes CRLF; its file checker assumes it",
             )
         path = self.report.path
-        if path != "<stream>" and not path.lower().endswith(".tra"):
+        pseudo = path.startswith("<") and path.endswith(">")  # <stdin>, <stream>: no file name
+        if not pseudo and not path.lower().endswith(".tra"):
             sink.emit(
                 "TRA-D04",
                 None,

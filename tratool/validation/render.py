@@ -20,7 +20,7 @@ def _money(value: Any) -> str:
     return f"{value:,.2f}".replace(",", " ").replace(".", ",")
 
 
-def _excerpt(finding: Finding) -> list[str]:
+def _excerpt(finding: Finding, color: bool = False) -> list[str]:
     """The offending line, cut around the column, with a caret under it."""
     if finding.source is None or finding.column is None:
         return []
@@ -29,26 +29,42 @@ def _excerpt(finding: Finding) -> list[str]:
     piece = line[start : start + _WINDOW].replace("\t", " ")
     prefix = "…" if start else ""
     suffix = "…" if start + _WINDOW < len(line) else ""
-    caret = " " * (len(prefix) + column - 1 - start) + "^"
+    caret = " " * (len(prefix) + column - 1 - start) + (
+        click.style("^", fg=_STYLES[finding.severity], bold=True) if color else "^"
+    )
     return [f"    {prefix}{piece}{suffix}", f"    {caret}"]
 
 
-def text(reports: Sequence[Report], *, color: bool = False) -> str:
+ALL_SEVERITIES = ("error", "warning", "info")
+
+
+def text(
+    reports: Sequence[Report],
+    *,
+    color: bool = False,
+    severities: Sequence[str] = ALL_SEVERITIES,
+    summary: bool = True,
+) -> str:
+    """The findings of these severities, each file's summary after them when `summary`."""
     out: list[str] = []
     for report in reports:
-        out.append(click.style(report.path, bold=True) if color else report.path)
+        if summary:
+            out.append(click.style(report.path, bold=True) if color else report.path)
         for f in report.findings:
-            if f.rule == "TRA-D07":
+            if f.rule == "TRA-D07" or f.severity not in severities:
                 continue  # the totals finding is the summary block below
             where = ":".join(str(p) for p in (report.path, f.line, f.column) if p is not None)
             level = click.style(f.severity, fg=_STYLES[f.severity]) if color else f.severity
+            rule = click.style(f.rule, bold=True) if color else f.rule
             field = f" {f.field}" if f.field else ""
-            out.append(f"{where}: {level} {f.rule}{field}: {f.message}")
-            out.extend(_excerpt(f))
+            out.append(f"{where}: {level} {rule}{field}: {f.message}")
+            out.extend(_excerpt(f, color))
             if f.hint:
                 out.append(f"    hint: {f.hint}")
             if f.cegid_message:
                 out.append(f"    Cegid : « {f.cegid_message} »")
+        if not summary:
+            continue
         if report.dropped:
             out.append(f"… {report.dropped} more finding(s) not shown (--max-findings)")
         t = report.totals
@@ -68,7 +84,7 @@ def text(reports: Sequence[Report], *, color: bool = False) -> str:
             f"  dates {dates}, debit {_money(t.debit)}, credit {_money(t.credit)}",
             "",
         ]
-    return "\n".join(out)
+    return "\n".join(out) + ("\n" if out and not summary else "")
 
 
 def as_dict(report: Report) -> dict[str, Any]:
