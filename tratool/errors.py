@@ -45,7 +45,10 @@ if TYPE_CHECKING:
     from .submission.journal import Submission
     from .validation.findings import Report
 
-Severity = Literal["error", "warning"]
+# How bad a problem is, for the reader's `ParseError` (error / warning) and the validator's
+# findings (also info). One type for both, so a reader problem maps onto a finding as is.
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
 class TraError(Exception):

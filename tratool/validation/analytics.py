@@ -56,12 +56,12 @@ class AnalyticRules(RuleSet):
             journal, _, number = self._key
             self.report(
                 "TRA-X08",
-                self._first[0],
-                131,
-                "amount",
-                f"the analytic-only lines of pièce {journal} {number} do not balance "
+                line=self._first[0],
+                column=131,
+                field="amount",
+                message=f"the analytic-only lines of pièce {journal} {number} do not balance "
                 f"({money(self._analytic_only)})",
-                self._first[1],
+                source=self._first[1],
                 hint="Cegid would add a line on the waiting section",
             )
         self._analytic_only = 0
@@ -71,11 +71,11 @@ class AnalyticRules(RuleSet):
         if general is None or general.key != self._key:
             self.report(
                 "TRA-X07",
-                number,
-                31,
-                "line_type",
-                "an analytic line that follows no general line of its pièce",
-                text,
+                line=number,
+                column=31,
+                field="line_type",
+                message="an analytic line that follows no general line of its pièce",
+                source=text,
                 hint="Cegid hangs it on the last general line it saw",
             )
             return
@@ -83,13 +83,13 @@ class AnalyticRules(RuleSet):
         if account != general.account or direction != general.direction:
             self.report(
                 "TRA-X07",
-                number,
-                14,
-                "account",
-                f"analytic line on {account} "
+                line=number,
+                column=14,
+                field="account",
+                message=f"analytic line on {account} "
                 f"{direction} does not match its general line {general.line} "
                 f"({general.account} {general.direction})",
-                text,
+                source=text,
             )
         axis = raw["axis"].strip() or "A1"
         general.axes[axis] = general.axes.get(axis, 0) + amount
@@ -97,12 +97,12 @@ class AnalyticRules(RuleSet):
         if chart is not None and account in chart and axis not in chart[account].ventilable:
             self.report(
                 "TRA-X07",
-                number,
-                219,
-                "axis",
-                f"account {account} is not ventilable on axis {axis}"
+                line=number,
+                column=219,
+                field="axis",
+                message=f"account {account} is not ventilable on axis {axis}"
                 f"{self.config.origin('chart_of_accounts', account)}",
-                text,
+                source=text,
                 hint="Cegid would drop the analytic split",
             )
 
@@ -114,13 +114,13 @@ class AnalyticRules(RuleSet):
             if total != general.amount:
                 self.report(
                     "TRA-X07",
-                    general.line,
-                    131,
-                    "amount",
-                    f"the analytic lines on "
+                    line=general.line,
+                    column=131,
+                    field="amount",
+                    message=f"the analytic lines on "
                     f"{axis} sum to {money(total)}, the general line is "
                     f"{money(general.amount)}",
-                    general.text,
+                    source=general.text,
                     hint="Cegid would post the gap on the waiting section, or absorb it silently",
                 )
 
@@ -129,11 +129,12 @@ class AnalyticRules(RuleSet):
         if info is not None and info.axis and axis != info.axis:
             self.report(
                 "TRA-X08",
-                number,
-                219,
-                "axis",
-                f"analytic-only line on axis {axis!r}; journal {journal} works on {info.axis}",
-                text,
+                line=number,
+                column=219,
+                field="axis",
+                message=f"analytic-only line on axis {axis!r}; "
+                f"journal {journal} works on {info.axis}",
+                source=text,
             )
 
     def _section(self, number: int, text: str, raw: dict[str, str]) -> None:
@@ -148,33 +149,33 @@ class AnalyticRules(RuleSet):
             self._missing.add(key)
             self.report(
                 "TRA-X09",
-                number,
-                32,
-                "auxiliary",
-                f"section {key} does not exist{origin}",
-                text,
+                line=number,
+                column=32,
+                field="auxiliary",
+                message=f"section {key} does not exist{origin}",
+                source=text,
                 hint="create it in Loop first, or fix the code (reported at its first line only)",
                 value=raw["auxiliary"],
-                severity="error",  # the dossier's own sections, fetched from Loop
+                severity="error",
             )
         elif key not in sections:
             self.report(
                 "TRA-X09",
-                number,
-                32,
-                "auxiliary",
-                f"section {key} is not a known section of the dossier",
-                text,
+                line=number,
+                column=32,
+                field="auxiliary",
+                message=f"section {key} is not a known section of the dossier",
+                source=text,
                 value=raw["auxiliary"],
             )
         elif sections[key]:
             self.report(
                 "TRA-X09",
-                number,
-                32,
-                "auxiliary",
-                f"section {key} is closed{origin}",
-                text,
+                line=number,
+                column=32,
+                field="auxiliary",
+                message=f"section {key} is closed{origin}",
+                source=text,
                 hint="a closed section stops the import",
                 value=raw["auxiliary"],
             )

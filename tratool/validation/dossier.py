@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from ..errors import Severity
 from ..tra.values import parse_date
 from .findings import RuleSet, Sink
 from .line import EntryLine, money
-from .rules import Severity
 from .settings import COLLECTIVE_NATURES, FiscalYear, ValidationConfig
 
 GENERAL_TIERS_NATURE = {"COC": "CLI", "COF": "FOU", "COS": "SAL"}
@@ -49,11 +49,11 @@ class DossierRules(RuleSet):
             severity, message, hint = issue
             self.report(
                 "TRA-X06",
-                number,
-                14,
-                "account",
-                message,
-                text,
+                line=number,
+                column=14,
+                field="account",
+                message=message,
+                source=text,
                 hint=hint,
                 severity=severity,
                 value=raw["account"],
@@ -141,21 +141,21 @@ class DossierRules(RuleSet):
         ):
             self.report(
                 "TRA-X10",
-                number,
-                1014,
-                "lettering_code",
-                f"lettering on account {account}, which is not lettrable"
+                line=number,
+                column=1014,
+                field="lettering_code",
+                message=f"lettering on account {account}, which is not lettrable"
                 f"{self.config.origin('chart_of_accounts', account)}",
-                text,
+                source=text,
             )
         if not date.strip() or date.strip() == "01011900":
             self.report(
                 "TRA-X10",
-                number,
-                1014,
-                "lettering_code",
-                f"lettering code {code!r} without a lettering date",
-                text,
+                line=number,
+                column=1014,
+                field="lettering_code",
+                message=f"lettering code {code!r} without a lettering date",
+                source=text,
                 hint="the FEC requires both",
             )
 
@@ -170,11 +170,11 @@ class DossierRules(RuleSet):
             severity, message, hint = issue
             self.report(
                 "TRA-X05",
-                number,
-                4,
-                "date",
-                message,
-                text,
+                line=number,
+                column=4,
+                field="date",
+                message=message,
+                source=text,
                 hint=hint,
                 severity=severity,
                 value=date,
@@ -185,10 +185,10 @@ class DossierRules(RuleSet):
             if balance:
                 self.report(
                     "TRA-X10",
-                    line,
-                    1014,
-                    "lettering_code",
-                    f"total lettering {code!r} "
+                    line=line,
+                    column=1014,
+                    field="lettering_code",
+                    message=f"total lettering {code!r} "
                     f"on {account} {auxiliary} does not balance ({money(balance)})",
                 )
 

@@ -107,10 +107,10 @@ class _Run:
                 found = field_at(text, problem.column, extended)
                 sink.emit(
                     "TRA-D01",
-                    number,
-                    problem.column,
-                    found.name if found else None,
-                    problem.message,
+                    line=number,
+                    column=problem.column,
+                    field=found.name if found else None,
+                    message=problem.message,
                     value=problem.value,
                     hint=problem.hint,
                     source=text,
@@ -122,10 +122,10 @@ class _Run:
                 found = field_at(text, control.start() + 1, extended)
                 sink.emit(
                     "TRA-D06",
-                    number,
-                    control.start() + 1,
-                    found.name if found else None,
-                    f"control character {control.group()!r} inside the record",
+                    line=number,
+                    column=control.start() + 1,
+                    field=found.name if found else None,
+                    message=f"control character {control.group()!r} inside the record",
                     value=control.group(),
                     hint="tabs and other control characters "
                     "break displays and exports; a TAB often replaced a run of blanks",
@@ -135,10 +135,8 @@ class _Run:
             if kind is LineKind.BLANK:
                 sink.emit(
                     "TRA-S11",
-                    number,
-                    None,
-                    None,
-                    "blank line",
+                    line=number,
+                    message="blank line",
                     hint="Cegid skips it; it often reveals a broken export",
                 )
                 continue
@@ -202,20 +200,14 @@ class _Run:
         if totals.entries == 0:
             sink.emit(
                 "TRA-S01",
-                None,
-                None,
-                None,
-                "the file holds no entry line",
+                message="the file holds no entry line",
                 hint="nothing to import: Loop would fail only after upload and polling",
             )
         lf, crlf = endings.get("LF", 0), endings.get("CRLF", 0)
         if lf:
             sink.emit(
                 "TRA-D02",
-                None,
-                None,
-                None,
-                f"{lf} line(s) end in LF alone" + (f", {crlf} in CRLF" if crlf else ""),
+                message=f"{lf} line(s) end in LF alone" + (f", {crlf} in CRLF" if crlf else ""),
                 hint="Cegid writes CRLF; its file checker assumes it",
             )
         path = self.report.path
@@ -223,19 +215,13 @@ class _Run:
         if not pseudo and not path.lower().endswith(".tra"):
             sink.emit(
                 "TRA-D04",
-                None,
-                None,
-                None,
-                f"the file name {Path(path).name!r} does not end in .tra",
+                message=f"the file name {Path(path).name!r} does not end in .tra",
                 hint="Cegid's checker refuses other extensions",
             )
         if totals.entries > config.max_movements or size > config.max_bytes:
             sink.emit(
                 "TRA-D05",
-                None,
-                None,
-                None,
-                f"{totals.entries} entry lines, {size} "
+                message=f"{totals.entries} entry lines, {size} "
                 f"bytes: above Loop's recommendation ({config.max_movements} lines, "
                 f"{config.max_bytes} bytes)",
                 hint="split the file",
@@ -251,14 +237,7 @@ class _Run:
             ("TRA-F24", "company_code", config.company_code is not None),
         ):
             if not present:
-                sink.emit(
-                    rule,
-                    None,
-                    None,
-                    None,
-                    f"{rule} skipped: no {needs} configured",
-                    severity="info",
-                )
+                sink.emit(rule, message=f"{rule} skipped: no {needs} configured", severity="info")
         dates = (
             f", {totals.first_date:%d/%m/%Y} → {totals.last_date:%d/%m/%Y}"
             if totals.first_date and totals.last_date
@@ -267,10 +246,7 @@ class _Run:
         journals = ", ".join(f"{j} {n}" for j, n in sorted(totals.journals.items()))
         sink.emit(
             "TRA-D07",
-            None,
-            None,
-            None,
-            f"{totals.entries} entries in {totals.pieces} "
+            message=f"{totals.entries} entries in {totals.pieces} "
             f"pièces ({journals or 'no journal'}){dates}; debit "
             f"{money(self.pieces.debit)}, credit {money(self.pieces.credit)}",
             severity="info",

@@ -53,10 +53,10 @@ class EntryRules:
         f = _FIELDS.get(name) or layout.ETE_GENERAL.field(name)
         self.sink.emit(
             issue.rule,
-            number,
-            f.pos,
-            name,
-            issue.message,
+            line=number,
+            column=f.pos,
+            field=name,
+            message=issue.message,
             value=value,
             hint=issue.hint,
             severity=issue.severity,
@@ -293,10 +293,10 @@ class EntryRules:
                 if issue is not None:
                     self.sink.emit(
                         issue.rule,
-                        number,
-                        f.pos,
-                        f.name,
-                        issue.message,
+                        line=number,
+                        column=f.pos,
+                        field=f.name,
+                        message=issue.message,
                         value=padded[f.start : f.end],
                         hint="Cegid would silently use 01/01/1900",
                         source=text,

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import attrs
 
+from ..errors import Severity
 from ..tra.values import EMPTY_DATES
-from .rules import Severity
 from .settings import ValidationConfig
 
 PIECE_TYPES = frozenset({"FC", "AC", "RC", "FF", "AF", "RF", "OD", "OC", "OF"})

@@ -6,8 +6,9 @@ from collections import Counter
 
 import attrs
 
+from ..errors import Severity
 from ..tra.summary import Totals
-from .rules import RULES, Severity
+from .rules import RULES
 from .settings import ValidationConfig
 
 
@@ -75,17 +76,19 @@ class Sink:
     def emit(
         self,
         rule: str,
-        line: int | None,
-        column: int | None,
-        field: str | None,
-        message: str,
-        source: str | None = None,
         *,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+        source: str | None = None,
         value: str | None = None,
         hint: str | None = None,
         severity: Severity | None = None,
     ) -> None:
-        """File a finding; `source` is the offending line, shown under the message."""
+        """File a finding of `rule`. `line` is None for a finding about the whole file;
+        `source` is the offending line's text, shown under the message; `severity` overrides
+        the rule's default for a milder check of the same rule."""
         default = severity or RULES[rule].severity
         key = (rule, default)
         if key not in self._levels:
@@ -118,4 +121,4 @@ class RuleSet:
     def __init__(self, config: ValidationConfig, sink: Sink) -> None:
         self.config = config
         self.sink = sink
-        self.report = sink.emit  # report(rule, line, column, field, message, line_text, …)
+        self.report = sink.emit  # keyword arguments only: see Sink.emit

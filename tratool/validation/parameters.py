@@ -29,11 +29,10 @@ class ParameterRules(RuleSet):
         if prefix != "***":
             self.report(
                 "TRA-S08",
-                number,
-                1,
-                None,
-                f"parameter record with prefix {prefix!r}",
-                text,
+                line=number,
+                column=1,
+                message=f"parameter record with prefix {prefix!r}",
+                source=text,
                 value=text[:6],
                 hint="Cegid reads ### and ¥¥¥ like ***; tratool writes ***",
             )
@@ -41,11 +40,10 @@ class ParameterRules(RuleSet):
         if name not in layout.KNOWN_PARAMETER_CODES:
             self.report(
                 "TRA-S08",
-                number,
-                4,
-                None,
-                f"unknown record code {code!r}",
-                text,
+                line=number,
+                column=4,
+                message=f"unknown record code {code!r}",
+                source=text,
                 value=code,
                 hint="Cegid silently ignores the record and its content",
             )
@@ -54,11 +52,10 @@ class ParameterRules(RuleSet):
             self._dossier_record_reported = True
             self.report(
                 "TRA-S13",
-                number,
-                4,
-                None,
-                f"a JRL file carries a dossier-level ***{name} record",
-                text,
+                line=number,
+                column=4,
+                message=f"a JRL file carries a dossier-level ***{name} record",
+                source=text,
                 value=code,
                 hint="a journal import needs none; their effect in Loop is unknown",
             )
@@ -69,11 +66,10 @@ class ParameterRules(RuleSet):
     def _bad(self, number: int, column: int, message: str, text: str) -> None:
         self.report(
             "TRA-S12",
-            number,
-            column,
-            None,
-            message,
-            text.rstrip(),
+            line=number,
+            column=column,
+            message=message,
+            source=text.rstrip(),
             value=text[column - 1 : column + 2],
         )
 

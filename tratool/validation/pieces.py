@@ -81,12 +81,12 @@ class PieceRules(RuleSet):
                 piece.date_changed = True
                 self.report(
                     "TRA-X04",
-                    number,
-                    4,
-                    "date",
-                    f"pièce {journal} {piece_number} "
+                    line=number,
+                    column=4,
+                    field="date",
+                    message=f"pièce {journal} {piece_number} "
                     f"changes date from {day(previous.key[1])} to {day(date)} here",
-                    text,
+                    source=text,
                     hint="all lines of a pièce share one date; Cegid would make two "
                     "unbalanced pièces of it",
                     value=date,
@@ -110,11 +110,9 @@ class PieceRules(RuleSet):
         if line_hash in piece.lines:
             self.report(
                 "TRA-D03",
-                number,
-                None,
-                None,
-                f"this line repeats an earlier line of pièce {journal} {piece_number}",
-                text,
+                line=number,
+                message=f"this line repeats an earlier line of pièce {journal} {piece_number}",
+                source=text,
                 hint="Cegid imports both unless "
                 "« Contrôler les doublons » is on, which the API cannot set",
             )
@@ -139,13 +137,13 @@ class PieceRules(RuleSet):
             if raw[name] != first:
                 self.report(
                     "TRA-X04",
-                    number,
-                    column,
-                    name,
-                    f"{name} {raw[name].strip()!r} "
+                    line=number,
+                    column=column,
+                    field=name,
+                    message=f"{name} {raw[name].strip()!r} "
                     f"differs from {first.strip()!r} on the pièce's first line "
                     f"{piece.line}",
-                    text,
+                    source=text,
                     hint="in pièce journals Cegid silently starts a "
                     "new pièce here; both halves end up on the waiting account"
                     if name == "piece_type"
@@ -155,11 +153,12 @@ class PieceRules(RuleSet):
         if raw["establishment"] != piece.establishment:
             self.report(
                 "TRA-X04",
-                number,
-                216,
-                "establishment",
-                f"establishment {raw['establishment'].strip()!r} differs from line {piece.line}'s",
-                text,
+                line=number,
+                column=216,
+                field="establishment",
+                message=f"establishment {raw['establishment'].strip()!r} "
+                f"differs from line {piece.line}'s",
+                source=text,
                 severity="warning",
                 value=raw["establishment"],
             )
@@ -182,12 +181,12 @@ class PieceRules(RuleSet):
         if folio is not None and folio[2] != 0:
             self.report(
                 "TRA-X02",
-                folio[1],
-                1,
-                "journal",
-                f"the {folio[0][0].strip()} folio of "
+                line=folio[1],
+                column=1,
+                field="journal",
+                message=f"the {folio[0][0].strip()} folio of "
                 f"{day(folio[0][1])} does not balance ({money(folio[2])})",
-                folio[3],
+                source=folio[3],
                 hint="Cegid inserts a waiting-account line « GENEREE PAR COMSX »",
             )
 
@@ -196,12 +195,12 @@ class PieceRules(RuleSet):
         if info is not None and info.mode in FOLIO_MODES and entry_type not in ("", "N"):
             self.report(
                 "TRA-X12",
-                number,
-                151,
-                "entry_type",
-                f"journal {journal} is "
+                line=number,
+                column=151,
+                field="entry_type",
+                message=f"journal {journal} is "
                 f"{info.mode}, which takes normal entries only, not {entry_type!r}",
-                text,
+                source=text,
             )
 
     # -- per pièce ---------------------------------------------------------------------
@@ -210,11 +209,11 @@ class PieceRules(RuleSet):
         if self.seen.setdefault(hash(piece.key), piece.line) != piece.line:
             self.report(
                 "TRA-X04",
-                piece.line,
-                152,
-                "piece_number",
-                f"pièce {journal} {number} of {day(date)} continues here after other lines",
-                piece.text,
+                line=piece.line,
+                column=152,
+                field="piece_number",
+                message=f"pièce {journal} {number} of {day(date)} continues here after other lines",
+                source=piece.text,
                 hint="keep the lines of a pièce together",
                 severity="warning",
             )
@@ -228,22 +227,22 @@ class PieceRules(RuleSet):
         if piece.foreign:
             self.report(
                 "TRA-X01",
-                piece.line,
-                131,
-                "amount",
-                f"pièce {journal} {number} does "
+                line=piece.line,
+                column=131,
+                field="amount",
+                message=f"pièce {journal} {number} does "
                 f"not balance in its foreign currency ({money(piece.foreign)})",
-                piece.text,
+                source=piece.text,
             )
         first = self._contents.setdefault(hash(piece.content), piece.line)  # 64-bit
         if first != piece.line:
             self.report(
                 "TRA-D03",
-                piece.line,
-                152,
-                "piece_number",
-                f"pièce {journal} {number} repeats the pièce at line {first} line for line",
-                piece.text,
+                line=piece.line,
+                column=152,
+                field="piece_number",
+                message=f"pièce {journal} {number} repeats the pièce at line {first} line for line",
+                source=piece.text,
                 hint="the same entries would be imported twice",
             )
         self._numbering(piece)
@@ -259,12 +258,12 @@ class PieceRules(RuleSet):
         if seen != date and not piece.date_changed:  # TRA-X04 already said it
             self.report(
                 "TRA-X02",
-                piece.line,
-                152,
-                "piece_number",
-                f"piece number {number} of "
+                line=piece.line,
+                column=152,
+                field="piece_number",
+                message=f"piece number {number} of "
                 f"journal {journal} is used on {day(seen)} and on {day(date)}",
-                piece.text,
+                source=piece.text,
                 severity="warning",
             )
         last = self._numbers.get(journal)
@@ -277,20 +276,20 @@ class PieceRules(RuleSet):
         if number < last_number and _ordinal(date) >= _ordinal(last_date):
             self.report(
                 "TRA-X11",
-                piece.line,
-                152,
-                "piece_number",
-                f"piece number {number} of journal {journal} comes after {last_number}",
-                piece.text,
+                line=piece.line,
+                column=152,
+                field="piece_number",
+                message=f"piece number {number} of journal {journal} comes after {last_number}",
+                source=piece.text,
             )
         elif number > last_number + 1:
             self.report(
                 "TRA-X11",
-                piece.line,
-                152,
-                "piece_number",
-                f"pieces {last_number + 1}-{number - 1} of journal {journal} are missing",
-                piece.text,
+                line=piece.line,
+                column=152,
+                field="piece_number",
+                message=f"pieces {last_number + 1}-{number - 1} of journal {journal} are missing",
+                source=piece.text,
                 hint="the FEC requires continuous numbering",
             )
 
@@ -307,21 +306,18 @@ class PieceRules(RuleSet):
             side = "debit" if pending.balance > 0 else "credit"
             self.report(
                 "TRA-X01",
-                pending.line,
-                152,
-                "piece_number",
-                f"pièce {journal} {number} of "
+                line=pending.line,
+                column=152,
+                field="piece_number",
+                message=f"pièce {journal} {number} of "
                 f"{day(date)} does not balance: {side} exceeds by {money(abs(pending.balance))}",
-                pending.text,
+                source=pending.text,
                 hint="Cegid would silently post the difference on the waiting account",
             )
         if self.debit != self.credit:
             self.report(
                 "TRA-X03",
-                None,
-                None,
-                None,
-                f"the file does not balance: debit "
+                message=f"the file does not balance: debit "
                 f"{money(self.debit)}, credit {money(self.credit)}",
             )
 

@@ -3,12 +3,9 @@ a one-line title and Cegid's own message where it is known."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 import attrs
 
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+from ..errors import Severity
 
 
 @attrs.frozen

@@ -16,8 +16,8 @@ from typing import Any
 import attrs
 
 from ..config import ConfigFile
-from ..errors import ConfigError
-from .rules import RULES, Severity
+from ..errors import SEVERITIES, ConfigError, Severity
+from .rules import RULES
 
 DOSSIER_TABLES = frozenset({"journals", "chart_of_accounts", "sections", "establishments"})
 _NOT_SETTINGS = frozenset({"source", "dossier", "dossier_tables", "local_keys"})
@@ -167,7 +167,7 @@ class ValidationConfig:
         for rule, level in dict(values.get("severity", {})).items():
             if rule not in RULES:
                 raise ConfigError(source, f"[validate.severity] unknown rule {rule!r}")
-            if level not in ("error", "warning", "info", "off"):
+            if level not in (*SEVERITIES, "off"):
                 raise ConfigError(
                     source,
                     f"[validate.severity] {rule}: {level!r} is not error, warning, info or off",

@@ -26,11 +26,10 @@ class StructureRules(RuleSet):
             message = f"line 1 is not a TRA header (it starts {text[:14]!r})"
         self.report(
             "TRA-S02",
-            1,
-            1,
-            None,
-            message,
-            text,
+            line=1,
+            column=1,
+            message=message,
+            source=text,
             value=text[:14],
             hint="start the file with a header such as ***S5CLIJRLETE…: without it Cegid "
             "takes line 1 as a title and its entry is lost",
@@ -47,11 +46,11 @@ class StructureRules(RuleSet):
         if product != cfg.expected_product:
             self.report(
                 "TRA-S02",
-                1,
-                at("product"),
-                "product",
-                f"product {product!r} is not the expected {cfg.expected_product!r}",
-                text,
+                line=1,
+                column=at("product"),
+                field="product",
+                message=f"product {product!r} is not the expected {cfg.expected_product!r}",
+                source=text,
                 value=raw["product"],
                 severity="warning",
             )
@@ -59,22 +58,22 @@ class StructureRules(RuleSet):
         if origin not in ORIGINS:
             self.report(
                 "TRA-S03",
-                1,
-                at("origin"),
-                "origin",
-                f"origin {origin or 'blank'!r} is not CLI or EXP",
-                text,
+                line=1,
+                column=at("origin"),
+                field="origin",
+                message=f"origin {origin or 'blank'!r} is not CLI or EXP",
+                source=text,
                 value=raw["origin"],
                 hint="Cegid rejects the file",
             )
         elif origin != cfg.expected_origin:
             self.report(
                 "TRA-S03",
-                1,
-                at("origin"),
-                "origin",
-                f"origin {origin!r} differs from the expected {cfg.expected_origin!r}",
-                text,
+                line=1,
+                column=at("origin"),
+                field="origin",
+                message=f"origin {origin!r} differs from the expected {cfg.expected_origin!r}",
+                source=text,
                 value=raw["origin"],
                 hint="the Loop guide asks for CLI",
                 severity="warning",
@@ -83,21 +82,21 @@ class StructureRules(RuleSet):
         if content not in CONTENTS:
             self.report(
                 "TRA-S04",
-                1,
-                at("content"),
-                "content",
-                f"content {content or 'blank'!r} is not JRL, DOS, BAL or SYN",
-                text,
+                line=1,
+                column=at("content"),
+                field="content",
+                message=f"content {content or 'blank'!r} is not JRL, DOS, BAL or SYN",
+                source=text,
                 value=raw["content"],
             )
         elif content == "JAL" and cfg.expected_content == "JRL":
             self.report(
                 "TRA-S04",
-                1,
-                at("content"),
-                "content",
-                "content 'JAL' is read as JRL",
-                text,
+                line=1,
+                column=at("content"),
+                field="content",
+                message="content 'JAL' is read as JRL",
+                source=text,
                 value=raw["content"],
                 hint="write JRL",
                 severity="warning",
@@ -105,11 +104,11 @@ class StructureRules(RuleSet):
         elif content != cfg.expected_content:
             self.report(
                 "TRA-S04",
-                1,
-                at("content"),
-                "content",
-                f"content {content!r} is not {cfg.expected_content!r}",
-                text,
+                line=1,
+                column=at("content"),
+                field="content",
+                message=f"content {content!r} is not {cfg.expected_content!r}",
+                source=text,
                 value=raw["content"],
                 hint="a journal import needs a JRL file; DOS, BAL and SYN select other imports",
             )
@@ -117,65 +116,65 @@ class StructureRules(RuleSet):
         if fmt not in FORMATS:
             self.report(
                 "TRA-S05",
-                1,
-                at("format"),
-                "format",
-                f"format {fmt or 'blank'!r} is not STD or ETE",
-                text,
+                line=1,
+                column=at("format"),
+                field="format",
+                message=f"format {fmt or 'blank'!r} is not STD or ETE",
+                source=text,
                 value=raw["format"],
                 hint="use ETE" if fmt == "EXT" else None,
             )
         elif cfg.expected_format and fmt != cfg.expected_format:
             self.report(
                 "TRA-S05",
-                1,
-                at("format"),
-                "format",
-                f"format {fmt!r} is not the expected {cfg.expected_format!r}",
-                text,
+                line=1,
+                column=at("format"),
+                field="format",
+                message=f"format {fmt!r} is not the expected {cfg.expected_format!r}",
+                source=text,
                 value=raw["format"],
             )
         elif content == "BAL" and fmt != "STD":
             self.report(
                 "TRA-S05",
-                1,
-                at("format"),
-                "format",
-                "a BAL file must be STD",
-                text,
+                line=1,
+                column=at("format"),
+                field="format",
+                message="a BAL file must be STD",
+                source=text,
                 value=raw["format"],
             )
         version = raw["version"].strip()
         if len(version) != 3 or not version.isdigit():
             self.report(
                 "TRA-S06",
-                1,
-                at("version"),
-                "version",
-                f"version {version or 'blank'!r} is not 3 digits",
-                text,
+                line=1,
+                column=at("version"),
+                field="version",
+                message=f"version {version or 'blank'!r} is not 3 digits",
+                source=text,
                 value=raw["version"],
                 hint="write 007 (the Loop guide's version)",
             )
         elif version <= "004":
             self.report(
                 "TRA-S06",
-                1,
-                at("version"),
-                "version",
-                f"version {version} makes Cegid skip every line whose first amount is 0",
-                text,
+                line=1,
+                column=at("version"),
+                field="version",
+                message=f"version {version} makes Cegid skip every line whose first amount is 0",
+                source=text,
                 value=raw["version"],
                 severity="warning",
             )
         elif version > "008":
             self.report(
                 "TRA-S06",
-                1,
-                at("version"),
-                "version",
-                f"version {version}: fields beyond column 1280 are unknown to tratool",
-                text,
+                line=1,
+                column=at("version"),
+                field="version",
+                message=f"version {version}: fields beyond column 1280 are unknown to tratool",
+                source=text,
                 value=raw["version"],
                 severity="info",
             )
@@ -185,17 +184,25 @@ class StructureRules(RuleSet):
                 try:
                     parse_date(value)
                 except ValueError as exc:
-                    self.report("TRA-S07", 1, at(name), name, str(exc), text, value=raw[name])
+                    self.report(
+                        "TRA-S07",
+                        line=1,
+                        column=at(name),
+                        field=name,
+                        message=str(exc),
+                        source=text,
+                        value=raw[name],
+                    )
         try:
             parse_timestamp(raw["generated_at"])
         except ValueError as exc:
             self.report(
                 "TRA-S07",
-                1,
-                at("generated_at"),
-                "generated_at",
-                str(exc),
-                text,
+                line=1,
+                column=at("generated_at"),
+                field="generated_at",
+                message=str(exc),
+                source=text,
                 value=raw["generated_at"],
             )
         return raw
@@ -207,23 +214,22 @@ class StructureRules(RuleSet):
             found = layout.ENTRY.at(width + 1)
             self.report(
                 "TRA-S09",
-                number,
-                width + 1,
-                found.name if found else None,
-                f"the line is {width} characters long; an entry line has "
+                line=number,
+                column=width + 1,
+                field=found.name if found else None,
+                message=f"the line is {width} characters long; an entry line has "
                 f"{'at least ' if extended else ''}{layout.STD_WIDTH}",
-                text,
+                source=text,
                 hint="missing columns are read as blanks: an editor may have stripped "
                 "trailing blanks, or a field is missing — tratool cannot tell which",
             )
         elif not extended and width > layout.STD_WIDTH:
             self.report(
                 "TRA-S09",
-                number,
-                layout.STD_WIDTH + 1,
-                None,
-                f"the line is {width} characters long in a STD file",
-                text,
+                line=number,
+                column=layout.STD_WIDTH + 1,
+                message=f"the line is {width} characters long in a STD file",
+                source=text,
                 hint="Cegid ignores everything after column 222",
                 severity="warning",
             )
@@ -235,11 +241,11 @@ class StructureRules(RuleSet):
             if width > limit:
                 self.report(
                     "TRA-S09",
-                    number,
-                    limit + 1,
-                    None,
-                    f"the line is {width} characters long; this ETE line ends at column {limit}",
-                    text,
+                    line=number,
+                    column=limit + 1,
+                    message=f"the line is {width} characters long; "
+                    f"this ETE line ends at column {limit}",
+                    source=text,
                     severity="warning",
                 )
 
@@ -249,11 +255,11 @@ class StructureRules(RuleSet):
         if line_type == "-":
             self.report(
                 "TRA-S10",
-                number,
-                31,
-                "line_type",
-                "line type '-' is read as a plain general line",
-                text,
+                line=number,
+                column=31,
+                field="line_type",
+                message="line type '-' is read as a plain general line",
+                source=text,
                 value=line_type,
                 hint="tratool writes a blank",
                 severity="info",
@@ -261,11 +267,11 @@ class StructureRules(RuleSet):
         elif line_type in ("E", "L"):
             self.report(
                 "TRA-S10",
-                number,
-                31,
-                "line_type",
-                f"line type {line_type!r} is read like X but is undocumented",
-                text,
+                line=number,
+                column=31,
+                field="line_type",
+                message=f"line type {line_type!r} is read like X but is undocumented",
+                source=text,
                 value=line_type,
                 hint="write X",
                 severity="warning",
@@ -274,22 +280,22 @@ class StructureRules(RuleSet):
             kinds = {"G": "an attachment (GED)", "P": "a payment approval (BAP)", "B": "a budget"}
             self.report(
                 "TRA-S10",
-                number,
-                31,
-                "line_type",
-                f"line type {line_type!r} is {kinds[line_type]} line, not a journal entry",
-                text,
+                line=number,
+                column=31,
+                field="line_type",
+                message=f"line type {line_type!r} is {kinds[line_type]} line, not a journal entry",
+                source=text,
                 value=line_type,
                 severity="warning",
             )
         else:
             self.report(
                 "TRA-S10",
-                number,
-                31,
-                "line_type",
-                f"line type {line_type!r} is unknown",
-                text,
+                line=number,
+                column=31,
+                field="line_type",
+                message=f"line type {line_type!r} is unknown",
+                source=text,
                 value=line_type,
                 hint="Cegid silently ignores the auxiliary or section of such a line",
             )
