@@ -9,17 +9,15 @@ forced). The input is never modified; on failure nothing is left behind.
 from __future__ import annotations
 
 import array
-import contextlib
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
 
-from .._fsutil import same_file
+from .._fsutil import pending_output, same_file
 from ..errors import ConversionError, ConversionRejected, TraError, WriteError
 from ..tra.records import Entry, Header
 from ..tra.writer import write
@@ -95,54 +93,13 @@ def convert(
     kind, chosen = _mapping(table, source_format, Path(mapping) if mapping else None, overrides)
     if journal and mapping:
         chosen = attrs.evolve(chosen, constants={**chosen.constants, "journal": journal})
-    fmt = chosen.date_format and date_format(chosen.date_format)
-    if fmt is None:
-        date_column = chosen.column("date")
-        try:
-            fmt = detect_date_format(table.column(date_column)) if date_column else "%Y-%m-%d"
-        except ValueError as exc:
-            raise ConversionError(table.name, [RowProblem(2, date_column, str(exc))]) from None
     builder = EntryBuilder(
-        chosen, date_format=fmt, transliterate=transliterate, truncate_labels=truncate_labels
+        chosen,
+        date_format=_date_format(table, chosen),
+        transliterate=transliterate,
+        truncate_labels=truncate_labels,
     )
-    rows = array.array("L")  # source row of each written entry, to locate writer problems
-    header = Header(
-        format=chosen.format, generated_at=dt.datetime.now().replace(second=0, microsecond=0)
-    )
-
-    def records() -> Iterator[Header | Entry]:
-        yield header
-        for number, entry in builder.entries(table.rows()):
-            rows.append(number)
-            yield entry
-
-    fd, name = tempfile.mkstemp(
-        dir=out.parent if str(out.parent) else ".", prefix=f".{out.stem}.", suffix=".tra"
-    )
-    os.close(fd)
-    temporary = Path(name)
-    try:
-        try:
-            write(records(), temporary)
-        except WriteError as exc:
-            builder.problems.extend(
-                RowProblem(
-                    rows[p.record - 2] if 2 <= p.record <= len(rows) + 1 else 0,
-                    chosen.column(p.field or "") if p.field else None,
-                    f"{p.field}: {p.message}",
-                )
-                for p in exc.problems
-            )
-        if builder.problems:
-            raise ConversionError(table.name, builder.problems)
-        report = validate(temporary, config or config_for(out.parent / out.name))
-        report.path = str(out)
-        if report.errors and not force:
-            raise ConversionRejected(report)
-        os.replace(temporary, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+    report = _write_validated(out, table, builder, config, force)
     return ConversionResult(
         output=out,
         source_format=kind,
@@ -154,3 +111,63 @@ def convert(
         changes=tuple(builder.changes),
         written=True,
     )
+
+
+def _date_format(table: TabularFile, chosen: Mapping) -> str:
+    """The mapping's date format, or the one every value of the date column fits."""
+    fmt = chosen.date_format and date_format(chosen.date_format)
+    if fmt:
+        return fmt
+    date_column = chosen.column("date")
+    try:
+        return detect_date_format(table.column(date_column)) if date_column else "%Y-%m-%d"
+    except ValueError as exc:
+        raise ConversionError(table.name, [RowProblem(2, date_column, str(exc))]) from None
+
+
+def _write_validated(
+    out: Path,
+    table: TabularFile,
+    builder: EntryBuilder,
+    config: ValidationConfig | None,
+    force: bool,
+) -> Report:
+    """Write the entries beside `out`, validate that file, and put it in place only when it
+    has no error (or `force`); any problem leaves `out` untouched."""
+    rows = array.array("L")  # source row of each written entry, to locate writer problems
+    # The temporary file ends in .tra so that the file-name rule (TRA-D04) judges the output.
+    with pending_output(out, "wb", suffix=".tra") as pending:
+        try:
+            write(_records(table, builder, rows), pending.stream)
+        except WriteError as exc:
+            builder.problems.extend(_located(exc, rows, builder.mapping))
+        if builder.problems:
+            raise ConversionError(table.name, builder.problems)
+        pending.stream.flush()
+        report = validate(pending.path, config or config_for(out.parent / out.name))
+        report.path = str(out)
+        if report.errors and not force:
+            raise ConversionRejected(report)
+    return report
+
+
+def _records(
+    table: TabularFile, builder: EntryBuilder, rows: array.array[int]
+) -> Iterator[Header | Entry]:
+    yield Header(
+        format=builder.mapping.format,
+        generated_at=dt.datetime.now().replace(second=0, microsecond=0),
+    )
+    for number, entry in builder.entries(table.rows()):
+        rows.append(number)
+        yield entry
+
+
+def _located(exc: WriteError, rows: array.array[int], chosen: Mapping) -> Iterator[RowProblem]:
+    """The writer's problems (by output line) as problems of the source rows."""
+    for p in exc.problems:
+        yield RowProblem(
+            rows[p.record - 2] if 2 <= p.record <= len(rows) + 1 else 0,
+            chosen.column(p.field or "") if p.field else None,
+            f"{p.field}: {p.message}",
+        )
