@@ -27,6 +27,7 @@ import click
 from .._version import __version__
 from ..errors import ParseError
 from ..redaction import redact
+from ..tra.values import format_money
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_TRANSPORT = 0, 1, 2, 4
 EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: a bug in tratool, not in the input
@@ -96,7 +97,7 @@ def report_parse_errors(errors: list[ParseError], total: int | None = None) -> N
 
 def french_amount(value: Decimal) -> str:
     """French display: 12 345,67."""
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
+    return format_money(value, grouped=True)
 
 
 def worst(codes: list[int]) -> int:

@@ -15,7 +15,8 @@ from typing import IO, Any
 import attrs
 
 from ..tra.reader import TraReader
-from ..tra.records import Entry, GeneralAccount, Journal, Tiers
+from ..tra.records import Entry, GeneralAccount, Journal, Tiers, amount_roles
+from ..tra.values import format_money
 from .mapping import Mapping
 
 COLUMNS = (
@@ -67,10 +68,6 @@ def _day(value: dt.date | None) -> str:
     return value.strftime("%Y%m%d") if value else ""
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
 def write_fec(reader: TraReader, out: IO[str]) -> int:
     """Write the general lines of a TRA file as a FEC. Labels of journals, accounts and tiers
     come from the file's ***JAL / ***CGN / ***CAE records when it has them."""
@@ -96,12 +93,8 @@ def _row(
     entry: Entry, journals: dict[str, str], accounts: dict[str, str], tiers: dict[str, str]
 ) -> list[str]:
     euro = entry.keeping_amount
-    foreign = "D" in (entry.amount_code or "")
-    foreign_amount = (
-        (entry.amount, entry.amount2, entry.amount3)[entry.amount_code.index("D")]
-        if foreign
-        else None
-    )
+    _, foreign = amount_roles(entry.amount_code)
+    foreign_amount = entry.foreign_amount
     auxiliary = entry.auxiliary if entry.line_type == "X" else ""
     lettering = getattr(entry.extension, "lettering_code", "") or ""
     lettered_on = getattr(entry.extension, "lettering_max_date", None)
@@ -117,12 +110,12 @@ def _row(
         entry.reference or str(entry.piece_number or ""),
         _day(entry.date),
         entry.label,
-        _money(euro if entry.direction == "D" else Decimal(0)),
-        _money(euro if entry.direction == "C" else Decimal(0)),
+        format_money(euro if entry.direction == "D" else Decimal(0)),
+        format_money(euro if entry.direction == "C" else Decimal(0)),
         lettering,
         _day(lettered_on) if lettering else "",
         _day(entry.date),  # TRA carries no validation date: the entry date stands in
-        _money(foreign_amount) if foreign_amount is not None else "",
-        entry.currency if foreign else "",
+        format_money(foreign_amount) if foreign_amount is not None else "",
+        entry.currency if foreign is not None else "",
     ]
     return [c.replace("\t", " ") for c in cells]

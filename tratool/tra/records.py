@@ -19,6 +19,16 @@ from . import layout
 _ZERO = Decimal(0)
 
 
+def amount_roles(amount_code: str) -> tuple[int, int | None]:
+    """Which of amount, amount2 and amount3 (0, 1, 2) holds the keeping currency and which,
+    if any, a foreign currency. The k-th letter of the amount code says what amount k holds
+    (tra-format.md: ``E`` keeping currency, ``D`` foreign, ``-`` nothing); Cegid reads a
+    blank code, or one without ``E``, as ``E--``."""
+    code = amount_code.strip()[:3]
+    keeping, foreign = code.find("E"), code.find("D")
+    return (keeping if keeping >= 0 else 0), (foreign if foreign >= 0 else None)
+
+
 @attrs.frozen(kw_only=True)
 class Header:
     """Line 1: ``***S5CLIJRLETE…``. Defaults are the Loop guide's choices (tra-format.md §2)."""
@@ -191,11 +201,16 @@ class Entry:
 
     @property
     def keeping_amount(self) -> Decimal:
-        """The amount in the dossier's keeping currency: the column whose `amount_code`
-        letter is ``E`` (amount 1 for the usual ``E--``)."""
-        column = (self.amount_code or "E--").find("E")
-        chosen = (self.amount, self.amount2, self.amount3)[column] if 0 <= column < 3 else None
+        """The amount in the dossier's keeping currency (see `amount_roles`)."""
+        keeping, _ = amount_roles(self.amount_code)
+        chosen = (self.amount, self.amount2, self.amount3)[keeping]
         return chosen if chosen is not None else (self.amount or _ZERO)
+
+    @property
+    def foreign_amount(self) -> Decimal | None:
+        """The amount in the foreign currency, when the amount code names one."""
+        _, foreign = amount_roles(self.amount_code)
+        return None if foreign is None else (self.amount, self.amount2, self.amount3)[foreign]
 
     @property
     def debit(self) -> Decimal:

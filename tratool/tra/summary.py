@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Hashable, Sized
+from collections.abc import Sized
 from decimal import Decimal
 
 import attrs
@@ -21,7 +21,10 @@ from .records import Entry, Header, RawLine
 
 @attrs.define
 class Totals:
-    """Add entries with `add`; read the figures off the attributes."""
+    """Add entries with `add`; read the figures off the attributes.
+
+    A caller that already keeps the pièces and the money for its own checks (the validator)
+    counts lines with `count_line` and hands over the rest once with `settle`."""
 
     lines: int = 0
     entries: int = 0
@@ -32,40 +35,27 @@ class Totals:
     last_date: dt.date | None = None
     debit: Decimal = Decimal("0.00")
     credit: Decimal = Decimal("0.00")
-    _pieces: Sized = attrs.field(factory=set, repr=False)
+    _piece_keys: set[int] = attrs.field(factory=set, repr=False)
+    _settled_pieces: Sized | None = attrs.field(default=None, repr=False)
 
     @property
     def pieces(self) -> int:
-        return len(self._pieces)
-
-    def share_pieces(self, hashes: Sized) -> None:
-        """Count pièces from a collection of their distinct keys kept elsewhere — the
-        validator keeps one for its own checks — instead of holding a second copy."""
-        self._pieces = hashes
+        if self._settled_pieces is not None:
+            return len(self._settled_pieces)
+        return len(self._piece_keys)
 
     def add(self, entry: Entry) -> None:
-        self.add_line(
-            entry.journal,
-            entry.date,
-            entry.piece_key,
-            entry.debit,
-            entry.credit,
-            analytic=entry.is_analytic,
-        )
+        """Count one entry: its line, its pièce and its money (analytic lines only as lines:
+        they split a general line, so counting their money would count it twice)."""
+        self.count_line(entry.journal, entry.date)
+        if entry.is_analytic:
+            return
+        self._piece_keys.add(hash(entry.piece_key))
+        self.debit += entry.debit
+        self.credit += entry.credit
 
-    def add_line(
-        self,
-        journal: str,
-        date: dt.date | None,
-        piece: Hashable | None,
-        debit: Decimal | None,
-        credit: Decimal | None,
-        *,
-        analytic: bool,
-    ) -> None:
-        """Count one entry line; analytic lines count as lines but not in pièces or totals.
-        `piece` is the line's pièce key, or None when `share_pieces` provides the count;
-        `debit` and `credit` are None when the caller sets the totals itself."""
+    def count_line(self, journal: str, date: dt.date | None) -> None:
+        """Count one entry line in the entries, journals and dates, without pièce or money."""
         self.entries += 1
         self.journals[journal] += 1
         if date is not None:
@@ -73,14 +63,13 @@ class Totals:
                 self.first_date = date
             if self.last_date is None or date > self.last_date:
                 self.last_date = date
-        if analytic:
-            return  # analytic lines split a general line; counting them would count twice
-        if piece is not None:
-            assert isinstance(self._pieces, set), "add_line(piece=...) after share_pieces()"
-            self._pieces.add(hash(piece))
-        if debit is not None and credit is not None:
-            self.debit += debit
-            self.credit += credit
+
+    def settle(self, *, pieces: Sized, debit: Decimal, credit: Decimal) -> None:
+        """Set the money and the pièces of lines counted with `count_line`. `pieces` holds one
+        item per distinct pièce; it is kept, not copied, so it may be large."""
+        self._settled_pieces = pieces
+        self.debit = debit
+        self.credit = credit
 
 
 @attrs.frozen

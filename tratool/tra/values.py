@@ -107,6 +107,13 @@ def format_amount(value: Decimal | None) -> str:
     return _decimal_text(value)
 
 
+def format_money(value: Decimal, *, grouped: bool = False) -> str:
+    """Money for people, rounded to two decimals with a decimal comma: ``-1234,50``;
+    `grouped` adds the French thousands separator: ``-1 234,50``."""
+    text = f"{value:,.2f}" if grouped else f"{value:.2f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
 def parse_integer(text: str) -> int | None:
     text = text.strip(" ")
     if not text:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -23,7 +23,6 @@ from ..errors import TraError, WriteError, WriteProblem
 from . import layout
 from .charset import Change, encodable, transliterate
 from .layout import Layout
-from .reader import TraReader
 from .records import (
     PARAMETER_TYPES,
     AnalyticExtension,
@@ -37,6 +36,15 @@ from .records import (
 from .values import is_empty, render
 
 Target = str | os.PathLike[str] | IO[bytes]
+
+
+@runtime_checkable
+class RecordSource(Protocol):
+    """What `write` needs of a reader (`TraReader` is one): where it reads, and its records."""
+
+    path: str
+
+    def records(self) -> Iterator[Record]: ...
 
 
 @attrs.frozen
@@ -177,7 +185,7 @@ def render_lines(
 
 
 def write(
-    records: Iterable[Record] | TraReader,
+    records: Iterable[Record] | RecordSource,
     target: Target,
     *,
     transliterate: bool = False,
@@ -189,7 +197,7 @@ def write(
     Raises `WriteError` listing every field that cannot be written (too long, a character the
     encoding cannot hold, a line break inside a label…); the target is then left untouched.
     """
-    if isinstance(records, TraReader):
+    if isinstance(records, RecordSource):
         if isinstance(target, (str, os.PathLike)) and same_file(records.path, target):
             raise TraError(f"{os.fspath(target)}: refusing to overwrite the file being read")
         records = records.records()

@@ -186,17 +186,17 @@ class _Run:
         except ValueError:
             entry_date = None
         # The totals' money and pièces come from the pièce rules, in exact hundredths.
-        self.report.totals.add_line(
-            raw["journal"].strip(), entry_date, None, None, None, analytic=analytic
-        )
+        self.report.totals.count_line(raw["journal"].strip(), entry_date)
 
     def _finish(self, endings: dict[str, int], size: int) -> None:
         sink, config, totals = self.sink, self.config, self.report.totals
         for family in (self.pieces, self.analytics, self.dossier):
             family.finish()
-        totals.share_pieces(self.pieces.seen)
-        totals.debit = Decimal(self.pieces.debit).scaleb(-2)
-        totals.credit = Decimal(self.pieces.credit).scaleb(-2)
+        totals.settle(
+            pieces=self.pieces.seen,
+            debit=Decimal(self.pieces.debit).scaleb(-2),
+            credit=Decimal(self.pieces.credit).scaleb(-2),
+        )
         if totals.entries == 0:
             sink.emit(
                 "TRA-S01",

@@ -3,9 +3,13 @@ from them once (the pièce key, the sign, the amounts in hundredths)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import attrs
 
 from ..tra import layout
+from ..tra.records import amount_roles
+from ..tra.values import format_money
 
 _ANALYTIC = layout.ANALYTIC_LINE_TYPES
 
@@ -30,8 +34,8 @@ def day(raw: str) -> str:
 
 
 def money(value: int) -> str:
-    sign = "-" if value < 0 else ""
-    return f"{sign}{abs(value) // 100},{abs(value) % 100:02}"
+    """Hundredths as a finding's message shows them: 1234,50."""
+    return format_money(Decimal(value).scaleb(-2))
 
 
 @attrs.frozen
@@ -65,7 +69,7 @@ def entry_line(
     opening: str = "",
 ) -> EntryLine:
     direction = raw["direction"]
-    code = (raw["amount_code"].strip() or "E--").ljust(3, "-")
+    keeping, foreign = amount_roles(raw["amount_code"])
     amounts = (raw["amount"], raw["amount2"], raw["amount3"])
     return EntryLine(
         number=number,
@@ -74,8 +78,8 @@ def entry_line(
         line_type=raw["line_type"].strip(),
         key=(raw["journal"].strip(), raw["date"], raw["piece_number"].strip()),
         sign=1 if direction == "D" else -1 if direction == "C" else 0,
-        keeping=cents(amounts[code.index("E")] if "E" in code else amounts[0]),
-        foreign=cents(amounts[code.index("D")]) if "D" in code else 0,
+        keeping=cents(amounts[keeping]),
+        foreign=0 if foreign is None else cents(amounts[foreign]),
         lettering=lettering,
         opening=opening,
     )

@@ -8,16 +8,13 @@ from typing import Any
 
 import click
 
+from ..tra.values import format_money
 from ..workflow_commands import Level, workflow_command
 from .findings import Finding, Report
 
 JSON_SCHEMA_VERSION = 1
 _STYLES = {"error": "red", "warning": "yellow", "info": "cyan"}
 _WINDOW = 72  # characters of the offending line shown around the column
-
-
-def _money(value: Any) -> str:
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
 
 
 def _excerpt(finding: Finding, color: bool = False) -> list[str]:
@@ -81,7 +78,8 @@ def text(
             f"  {verdict}: {report.errors} error(s), {report.warnings} warning(s), "
             f"{report.counts['info']} info",
             f"  lines {t.lines}, entries {t.entries}, pièces {t.pieces}, journals {journals}",
-            f"  dates {dates}, debit {_money(t.debit)}, credit {_money(t.credit)}",
+            f"  dates {dates}, debit {format_money(t.debit, grouped=True)}, "
+            f"credit {format_money(t.credit, grouped=True)}",
             "",
         ]
     return "\n".join(out) + ("\n" if out and not summary else "")
