@@ -312,6 +312,54 @@ TIERS = _layout(
     ],
 )
 PARAMETER_LAYOUTS = {lay.name: lay for lay in (EXERCISE, JOURNAL, GENERAL_ACCOUNT, TIERS)}
+# Records the validator checks but the reader keeps raw.
+LENGTHS = _layout(
+    "PS2",
+    [
+        (7, 2, L, "general_account_length", INT),
+        (9, 1, L, "general_account_filler", CODE),
+        (10, 2, L, "auxiliary_length", INT),
+        (12, 1, L, "auxiliary_filler", CODE),
+        *[
+            row
+            for axis in range(1, 6)
+            for row in (
+                (10 + 3 * axis, 2, L, f"axis{axis}_length", INT),
+                (12 + 3 * axis, 1, L, f"axis{axis}_filler", CODE),
+            )
+        ],
+    ],
+)
+CURRENCY = _layout(
+    "PS5",
+    [
+        (7, 3, L, "keeping_currency", CODE),
+        (10, 1, L, "decimals", INT),
+        (11, 1, L, "keeps_euro", CODE),
+    ],
+)
+
+# --- Where a line says what it is (sections 2, 3 and 8). --------------------------------------
+PREFIX = Field("prefix", 1, 3, L, CODE)  # "***" on the header and on parameter records
+RECORD_CODE = Field("record_code", 4, 3, L, CODE)  # EXO, JAL…; free tables: "TL" + table id
+FREE_TABLE_CODE = "TL"
+HEADER_PRODUCT = HEADER.field("product")
+LINE_TYPE = ENTRY.field("line_type")
+# Every field of an entry line by name: the standard part and the general ETE part. (The
+# analytic ETE part shares the names of its common fields, at the same columns.)
+ENTRY_FIELDS = {f.name: f for f in (*ETE_GENERAL.fields, *ENTRY.fields)}
+
+
+def cut(text: str, field: Field) -> str:
+    """A field's characters in a line ("" past its end)."""
+    return text[field.start : field.end]
+
+
+def record_code(text: str) -> str:
+    """The code of a parameter record: ``EXO``, ``JAL``…, or ``TL`` for a free table."""
+    code = cut(text, RECORD_CODE)
+    return FREE_TABLE_CODE if code.startswith(FREE_TABLE_CODE) else code
+
 
 # Every record code Cegid's reader knows (section 8). "TL" is a free table: ***TL + table id.
 KNOWN_PARAMETER_CODES = frozenset(

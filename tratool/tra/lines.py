@@ -149,7 +149,10 @@ class LineKind(enum.Enum):
 
 
 def is_header(text: str) -> bool:
-    return text.startswith(layout.HEADER_MARKER) and text[3:5] in layout.HEADER_PRODUCTS
+    return (
+        text.startswith(layout.HEADER_MARKER)
+        and layout.cut(text, layout.HEADER_PRODUCT) in layout.HEADER_PRODUCTS
+    )
 
 
 def classify(number: int, text: str) -> LineKind:
@@ -160,7 +163,7 @@ def classify(number: int, text: str) -> LineKind:
         return LineKind.HEADER
     if number > 1 and text.startswith(layout.PARAMETER_PREFIXES):
         return LineKind.PARAMETER
-    if text[30:31] in layout.SPECIAL_LINE_TYPES:
+    if layout.cut(text, layout.LINE_TYPE) in layout.SPECIAL_LINE_TYPES:
         return LineKind.SPECIAL
     return LineKind.ENTRY
 
@@ -171,5 +174,5 @@ def field_at(text: str, column: int, extended: bool | None) -> layout.Field | No
         return layout.HEADER.at(column)
     found = layout.ENTRY.at(column)
     if found is None and extended:
-        found = layout.entry_layouts(text[30:31], True)[1].at(column)
+        found = layout.entry_layouts(layout.cut(text, layout.LINE_TYPE), True)[1].at(column)
     return found

@@ -179,17 +179,19 @@ class TraReader:
         return self._entry(number, text)
 
     def _parameter(self, number: int, text: str) -> Record:
-        record_type = PARAMETER_TYPES.get(text[3:6]) if text.startswith("***") else None
+        code = layout.record_code(text)
+        typed = layout.cut(text, layout.PREFIX) == "***"  # ### and ¥¥¥ records stay raw
+        record_type = PARAMETER_TYPES.get(code) if typed else None
         if record_type is None:
             return ParameterRecord(text)
-        lay = layout.PARAMETER_LAYOUTS[text[3:6]]
+        lay = layout.PARAMETER_LAYOUTS[code]
         values = self._fields(number, text, lay)
         if values is None:
             return RawLine(text)
         return record_type(**values, extra=text[lay.end :])
 
     def _entry(self, number: int, text: str) -> Record:
-        line_type = text[30:31].strip(" ")
+        line_type = layout.cut(text, layout.LINE_TYPE).strip(" ")
         extended = self._extended if self._extended is not None else len(text) > layout.STD_WIDTH
         layouts = layout.entry_layouts(line_type, extended)
         self._check_width(number, text, extended, layouts[-1])

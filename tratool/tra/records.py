@@ -234,7 +234,7 @@ class ParameterRecord:
 
     @property
     def code(self) -> str:
-        return self.text[3:5] if self.text[3:5] == "TL" else self.text[3:6]
+        return layout.record_code(self.text)
 
 
 @attrs.frozen(kw_only=True)

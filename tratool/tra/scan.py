@@ -33,7 +33,7 @@ from .lines import UTF8_BOM, LineKind, Source, classify, open_source
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in layout.ENTRY.fields)
 
 _WIDTH = layout.STD_WIDTH
-_LINE_TYPE = 30  # 0-based column of the line type
+_LINE_TYPE = layout.LINE_TYPE.start  # 0-based
 # A line whose first byte is none of these is neither blank nor a parameter record, so a
 # block can be proved to hold entry lines only by looking at one column (lines.classify).
 _UNSURE_FIRST_BYTES = b" \t" + bytes({ord(p[0]) for p in layout.PARAMETER_PREFIXES})

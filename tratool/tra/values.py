@@ -27,6 +27,12 @@ _TWO_PLACES = Decimal("0.01")
 Value = Any  # str | int | Decimal | date | datetime | None, depending on the kind
 
 
+def is_ascii_number(text: str) -> bool:
+    """Digits 0-9 only. (`str.isdigit` alone also accepts ``¹²³``, Arabic-Indic and full-width
+    digits, which Cegid does not read as numbers and `int()` partly refuses.)"""
+    return text.isascii() and text.isdigit()
+
+
 @functools.lru_cache(maxsize=8192)
 def parse_date(text: str) -> dt.date | None:
     """``JJMMAAAA`` -> date; the empty forms -> None. Impossible days are refused, not clamped."""

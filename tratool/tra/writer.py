@@ -92,7 +92,7 @@ class _Renderer:
                 self._problem(
                     number,
                     "line_type",
-                    31,
+                    layout.LINE_TYPE.pos,
                     f"line type {entry.line_type!r} needs a {expected.__name__}, "
                     f"not a {type(ext).__name__}",
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import attrs
 
+from ..tra import layout
 from .findings import RuleSet, Sink
 from .line import EntryLine, money
 from .settings import ValidationConfig
@@ -57,7 +58,7 @@ class AnalyticRules(RuleSet):
             self.report(
                 "TRA-X08",
                 line=self._first[0],
-                column=131,
+                column=layout.ENTRY_FIELDS["amount"].pos,
                 field="amount",
                 message=f"the analytic-only lines of pièce {journal} {number} do not balance "
                 f"({money(self._analytic_only)})",
@@ -72,7 +73,7 @@ class AnalyticRules(RuleSet):
             self.report(
                 "TRA-X07",
                 line=number,
-                column=31,
+                column=layout.ENTRY_FIELDS["line_type"].pos,
                 field="line_type",
                 message="an analytic line that follows no general line of its pièce",
                 source=text,
@@ -84,7 +85,7 @@ class AnalyticRules(RuleSet):
             self.report(
                 "TRA-X07",
                 line=number,
-                column=14,
+                column=layout.ENTRY_FIELDS["account"].pos,
                 field="account",
                 message=f"analytic line on {account} "
                 f"{direction} does not match its general line {general.line} "
@@ -98,7 +99,7 @@ class AnalyticRules(RuleSet):
             self.report(
                 "TRA-X07",
                 line=number,
-                column=219,
+                column=layout.ENTRY_FIELDS["axis"].pos,
                 field="axis",
                 message=f"account {account} is not ventilable on axis {axis}"
                 f"{self.config.origin('chart_of_accounts', account)}",
@@ -115,7 +116,7 @@ class AnalyticRules(RuleSet):
                 self.report(
                     "TRA-X07",
                     line=general.line,
-                    column=131,
+                    column=layout.ENTRY_FIELDS["amount"].pos,
                     field="amount",
                     message=f"the analytic lines on "
                     f"{axis} sum to {money(total)}, the general line is "
@@ -130,7 +131,7 @@ class AnalyticRules(RuleSet):
             self.report(
                 "TRA-X08",
                 line=number,
-                column=219,
+                column=layout.ENTRY_FIELDS["axis"].pos,
                 field="axis",
                 message=f"analytic-only line on axis {axis!r}; "
                 f"journal {journal} works on {info.axis}",
@@ -162,7 +163,7 @@ class AnalyticRules(RuleSet):
             self.report(
                 "TRA-X09",
                 line=number,
-                column=32,
+                column=layout.ENTRY_FIELDS["auxiliary"].pos,
                 field="auxiliary",
                 message=f"section {key} is not a known section of the dossier",
                 source=text,
@@ -172,7 +173,7 @@ class AnalyticRules(RuleSet):
             self.report(
                 "TRA-X09",
                 line=number,
-                column=32,
+                column=layout.ENTRY_FIELDS["auxiliary"].pos,
                 field="auxiliary",
                 message=f"section {key} is closed{origin}",
                 source=text,

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from ..errors import Severity
+from ..tra import layout
 from ..tra.values import parse_date
 from .findings import RuleSet, Sink
 from .line import EntryLine, money
@@ -50,7 +51,7 @@ class DossierRules(RuleSet):
             self.report(
                 "TRA-X06",
                 line=number,
-                column=14,
+                column=layout.ENTRY_FIELDS["account"].pos,
                 field="account",
                 message=message,
                 source=text,
@@ -142,7 +143,7 @@ class DossierRules(RuleSet):
             self.report(
                 "TRA-X10",
                 line=number,
-                column=1014,
+                column=layout.ENTRY_FIELDS["lettering_code"].pos,
                 field="lettering_code",
                 message=f"lettering on account {account}, which is not lettrable"
                 f"{self.config.origin('chart_of_accounts', account)}",
@@ -152,7 +153,7 @@ class DossierRules(RuleSet):
             self.report(
                 "TRA-X10",
                 line=number,
-                column=1014,
+                column=layout.ENTRY_FIELDS["lettering_code"].pos,
                 field="lettering_code",
                 message=f"lettering code {code!r} without a lettering date",
                 source=text,
@@ -171,7 +172,7 @@ class DossierRules(RuleSet):
             self.report(
                 "TRA-X05",
                 line=number,
-                column=4,
+                column=layout.ENTRY_FIELDS["date"].pos,
                 field="date",
                 message=message,
                 source=text,
@@ -186,7 +187,7 @@ class DossierRules(RuleSet):
                 self.report(
                     "TRA-X10",
                     line=line,
-                    column=1014,
+                    column=layout.ENTRY_FIELDS["lettering_code"].pos,
                     field="lettering_code",
                     message=f"total lettering {code!r} "
                     f"on {account} {auxiliary} does not balance ({money(balance)})",

@@ -152,7 +152,7 @@ class _Run:
                 totals.parameter_records += 1
                 self.parameters.add(number, text, content)
                 continue
-            line_type = text[30:31].strip()
+            line_type = layout.cut(text, layout.LINE_TYPE).strip()
             if kind is LineKind.SPECIAL:
                 structure.line_type(number, text, line_type)
                 continue

@@ -4,7 +4,7 @@ facts they bring (fiscal years from ***EXO, tiers from ***CAE) for the cross-lin
 from __future__ import annotations
 
 from ..tra import layout
-from ..tra.values import parse_date
+from ..tra.values import is_ascii_number, parse_date
 from .findings import RuleSet, Sink
 from .settings import FiscalYear, ValidationConfig
 
@@ -25,23 +25,23 @@ class ParameterRules(RuleSet):
         self._dossier_record_reported = False
 
     def add(self, number: int, text: str, content: str) -> None:
-        prefix, code = text[:3], text[3:6]
+        prefix, code = layout.cut(text, layout.PREFIX), layout.cut(text, layout.RECORD_CODE)
         if prefix != "***":
             self.report(
                 "TRA-S08",
                 line=number,
-                column=1,
+                column=layout.PREFIX.pos,
                 message=f"parameter record with prefix {prefix!r}",
                 source=text,
-                value=text[:6],
+                value=text[: layout.RECORD_CODE.end],
                 hint="Cegid reads ### and ¥¥¥ like ***; tratool writes ***",
             )
-        name = "TL" if text[3:5] == "TL" else code
+        name = layout.record_code(text)
         if name not in layout.KNOWN_PARAMETER_CODES:
             self.report(
                 "TRA-S08",
                 line=number,
-                column=4,
+                column=layout.RECORD_CODE.pos,
                 message=f"unknown record code {code!r}",
                 source=text,
                 value=code,
@@ -53,7 +53,7 @@ class ParameterRules(RuleSet):
             self.report(
                 "TRA-S13",
                 line=number,
-                column=4,
+                column=layout.RECORD_CODE.pos,
                 message=f"a JRL file carries a dossier-level ***{name} record",
                 source=text,
                 value=code,
@@ -63,103 +63,150 @@ class ParameterRules(RuleSet):
         if check is not None:
             check(number, text.ljust(1100))
 
-    def _bad(self, number: int, column: int, message: str, text: str) -> None:
+    def _bad(self, number: int, field: layout.Field, message: str, text: str) -> None:
         self.report(
             "TRA-S12",
             line=number,
-            column=column,
+            column=field.pos,
             message=message,
             source=text.rstrip(),
-            value=text[column - 1 : column + 2],
+            value=layout.cut(text, field),
         )
 
     def _record_ps2(self, number: int, text: str) -> None:
-        checks = [(7, "general account length", 6), (10, "auxiliary length", 6)]
-        checks += [(13 + 3 * axis, f"axis {axis + 1} section length", 3) for axis in range(5)]
-        for column, what, minimum in checks:
-            raw = text[column - 1 : column + 1].strip()
+        lengths = layout.LENGTHS.field
+        checks = [
+            (lengths("general_account_length"), "general account length", 6),
+            (lengths("auxiliary_length"), "auxiliary length", 6),
+        ]
+        checks += [
+            (lengths(f"axis{axis}_length"), f"axis {axis} section length", 3)
+            for axis in range(1, 6)
+        ]
+        for field, what, minimum in checks:
+            raw = layout.cut(text, field).strip()
             if not raw:
                 continue
-            if not raw.isdigit() or not minimum <= int(raw) <= 17:
-                self._bad(number, column, f"PS2 {what} {raw!r} is not {minimum} to 17", text)
-        for column, expected, what in (
-            (7, self.config.general_account_length, "general"),
-            (10, self.config.auxiliary_length, "auxiliary"),
+            if not is_ascii_number(raw) or not minimum <= int(raw) <= 17:
+                self._bad(number, field, f"PS2 {what} {raw!r} is not {minimum} to 17", text)
+        for field, expected, what in (
+            (lengths("general_account_length"), self.config.general_account_length, "general"),
+            (lengths("auxiliary_length"), self.config.auxiliary_length, "auxiliary"),
         ):
-            raw = text[column - 1 : column + 1].strip()
-            if expected is not None and raw.isdigit() and int(raw) != expected:
+            raw = layout.cut(text, field).strip()
+            if expected is not None and is_ascii_number(raw) and int(raw) != expected:
                 self._bad(
                     number,
-                    column,
+                    field,
                     f"PS2 {what} length {raw} differs from the "
                     f"dossier's {expected}: the import would abort",
                     text,
                 )
 
     def _record_ps5(self, number: int, text: str) -> None:
-        currency, euro = text[6:9].strip(), text[10:11]
+        currency_field = layout.CURRENCY.field("keeping_currency")
+        euro_field = layout.CURRENCY.field("keeps_euro")
+        currency, euro = layout.cut(text, currency_field).strip(), layout.cut(text, euro_field)
         if currency not in ("EUR", "FRF"):
-            self._bad(number, 7, f"PS5 keeping currency {currency!r} is not EUR or FRF", text)
+            self._bad(
+                number, currency_field, f"PS5 keeping currency {currency!r} is not EUR or FRF", text
+            )
         elif (currency == "EUR") != (euro == "X") and euro.strip():
-            self._bad(number, 11, f"PS5 euro flag {euro!r} contradicts currency {currency}", text)
+            self._bad(
+                number, euro_field, f"PS5 euro flag {euro!r} contradicts currency {currency}", text
+            )
 
     def _record_exo(self, number: int, text: str) -> None:
         fields = {f.name: text[f.start : f.end] for f in layout.EXERCISE.fields}
         code, state = fields["code"].strip(), fields["state"].strip()
-        if not (code.isdigit() and 1 <= int(code) <= 999):
-            self._bad(number, 7, f"EXO code {code!r} is not 001 to 999", text)
+        if not (is_ascii_number(code) and 1 <= int(code) <= 999):
+            self._bad(
+                number, layout.EXERCISE.field("code"), f"EXO code {code!r} is not 001 to 999", text
+            )
         elif code in self._exercise_codes:
-            self._bad(number, 7, f"EXO code {code} appears twice", text)
+            self._bad(number, layout.EXERCISE.field("code"), f"EXO code {code} appears twice", text)
         self._exercise_codes.add(code)
         try:
             start, end = parse_date(fields["start"]), parse_date(fields["end"])
         except ValueError as exc:
-            self._bad(number, 10, f"EXO {exc}", text)
+            self._bad(number, layout.EXERCISE.field("start"), f"EXO {exc}", text)
             return
         if start is None or end is None or start.day != 1 or end.day < 28 or end <= start:
             self._bad(
                 number,
-                10,
+                layout.EXERCISE.field("start"),
                 f"EXO dates {fields['start']}-{fields['end']} are not the "
                 "first and last day of an exercise",
                 text,
             )
             return
         if state not in EXERCISE_STATES:
-            self._bad(number, 26, f"EXO state {state!r} is not OUV, CDE, CPR, CLO or NON", text)
+            self._bad(
+                number,
+                layout.EXERCISE.field("state"),
+                f"EXO state {state!r} is not OUV, CDE, CPR, CLO or NON",
+                text,
+            )
             return
         self._open_exercises += state == "OUV"
         if state == "OUV" and self._open_exercises == 3:
-            self._bad(number, 26, "more than two open exercises", text)
+            self._bad(number, layout.EXERCISE.field("state"), "more than two open exercises", text)
         self.fiscal_years.append(FiscalYear(start, end, state))
 
     def _record_jal(self, number: int, text: str) -> None:
         fields = {f.name: text[f.start : f.end].strip() for f in layout.JOURNAL.fields}
         nature, mode = fields["nature"], fields["entry_mode"]
         if nature not in JOURNAL_NATURES:
-            self._bad(number, 45, f"JAL nature {nature!r} is not a journal nature", text)
+            self._bad(
+                number,
+                layout.JOURNAL.field("nature"),
+                f"JAL nature {nature!r} is not a journal nature",
+                text,
+            )
         elif nature in ("BQE", "CAI") and not fields["counterpart_account"]:
-            self._bad(number, 54, f"JAL {nature} journal without its account", text)
+            self._bad(
+                number,
+                layout.JOURNAL.field("counterpart_account"),
+                f"JAL {nature} journal without its account",
+                text,
+            )
         elif nature == "ODA" and not fields["axis"]:
-            self._bad(number, 71, "JAL ODA journal without its axis", text)
+            self._bad(
+                number, layout.JOURNAL.field("axis"), "JAL ODA journal without its axis", text
+            )
         if mode not in ("", "-", "BOR", "LIB"):
-            self._bad(number, 74, f"JAL entry mode {mode!r} is not -, BOR or LIB", text)
+            self._bad(
+                number,
+                layout.JOURNAL.field("entry_mode"),
+                f"JAL entry mode {mode!r} is not -, BOR or LIB",
+                text,
+            )
 
     def _record_cgn(self, number: int, text: str) -> None:
         fields = {f.name: text[f.start : f.end] for f in layout.GENERAL_ACCOUNT.fields}
         if fields["nature"].strip() not in ACCOUNT_NATURES:
             self._bad(
                 number,
-                59,
+                layout.GENERAL_ACCOUNT.field("nature"),
                 f"CGN nature {fields['nature'].strip()!r} is not an account nature",
                 text,
             )
         flags = fields["lettrable"] + fields["pointable"] + fields["ventilable_axes"]
         if any(c not in "X- " for c in flags):
-            self._bad(number, 62, f"CGN flags {flags!r} are not X or -", text)
+            self._bad(
+                number,
+                layout.GENERAL_ACCOUNT.field("lettrable"),
+                f"CGN flags {flags!r} are not X or -",
+                text,
+            )
 
     def _record_cae(self, number: int, text: str) -> None:
         fields = {f.name: text[f.start : f.end].strip() for f in layout.TIERS.fields}
         if fields["nature"] not in TIERS_NATURES:
-            self._bad(number, 59, f"CAE nature {fields['nature']!r} is not a tiers nature", text)
+            self._bad(
+                number,
+                layout.TIERS.field("nature"),
+                f"CAE nature {fields['nature']!r} is not a tiers nature",
+                text,
+            )
         self.tiers[fields["code"]] = (fields["nature"], fields["collective_account"])

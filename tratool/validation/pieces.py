@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import attrs
 
+from ..tra import layout
 from ..tra.values import parse_date
 from .findings import RuleSet, Sink
 from .line import EntryLine, day, money
@@ -82,7 +83,7 @@ class PieceRules(RuleSet):
                 self.report(
                     "TRA-X04",
                     line=number,
-                    column=4,
+                    column=layout.ENTRY_FIELDS["date"].pos,
                     field="date",
                     message=f"pièce {journal} {piece_number} "
                     f"changes date from {day(previous.key[1])} to {day(date)} here",
@@ -130,10 +131,8 @@ class PieceRules(RuleSet):
         self._folio_entry_type(number, text, journal, raw["entry_type"].strip())
 
     def _homogeneous(self, number: int, text: str, piece: Piece, raw: dict[str, str]) -> None:
-        for name, first, column in (
-            ("piece_type", piece.piece_type, 12),
-            ("currency", piece.currency, 160),
-        ):
+        for name, first in (("piece_type", piece.piece_type), ("currency", piece.currency)):
+            column = layout.ENTRY_FIELDS[name].pos
             if raw[name] != first:
                 self.report(
                     "TRA-X04",
@@ -154,7 +153,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-X04",
                 line=number,
-                column=216,
+                column=layout.ENTRY_FIELDS["establishment"].pos,
                 field="establishment",
                 message=f"establishment {raw['establishment'].strip()!r} "
                 f"differs from line {piece.line}'s",
@@ -182,7 +181,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-X02",
                 line=folio[1],
-                column=1,
+                column=layout.ENTRY_FIELDS["journal"].pos,
                 field="journal",
                 message=f"the {folio[0][0].strip()} folio of "
                 f"{day(folio[0][1])} does not balance ({money(folio[2])})",
@@ -196,7 +195,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-X12",
                 line=number,
-                column=151,
+                column=layout.ENTRY_FIELDS["entry_type"].pos,
                 field="entry_type",
                 message=f"journal {journal} is "
                 f"{info.mode}, which takes normal entries only, not {entry_type!r}",
@@ -210,7 +209,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-X04",
                 line=piece.line,
-                column=152,
+                column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
                 message=f"pièce {journal} {number} of {day(date)} continues here after other lines",
                 source=piece.text,
@@ -228,7 +227,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-X01",
                 line=piece.line,
-                column=131,
+                column=layout.ENTRY_FIELDS["amount"].pos,
                 field="amount",
                 message=f"pièce {journal} {number} does "
                 f"not balance in its foreign currency ({money(piece.foreign)})",
@@ -239,7 +238,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-D03",
                 line=piece.line,
-                column=152,
+                column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
                 message=f"pièce {journal} {number} repeats the pièce at line {first} line for line",
                 source=piece.text,
@@ -259,7 +258,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-X02",
                 line=piece.line,
-                column=152,
+                column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
                 message=f"piece number {number} of "
                 f"journal {journal} is used on {day(seen)} and on {day(date)}",
@@ -277,7 +276,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-X11",
                 line=piece.line,
-                column=152,
+                column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
                 message=f"piece number {number} of journal {journal} comes after {last_number}",
                 source=piece.text,
@@ -286,7 +285,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-X11",
                 line=piece.line,
-                column=152,
+                column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
                 message=f"pieces {last_number + 1}-{number - 1} of journal {journal} are missing",
                 source=piece.text,
@@ -307,7 +306,7 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-X01",
                 line=pending.line,
-                column=152,
+                column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
                 message=f"pièce {journal} {number} of "
                 f"{day(date)} does not balance: {side} exceeds by {money(abs(pending.balance))}",
