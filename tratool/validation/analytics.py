@@ -151,7 +151,7 @@ class AnalyticRules(RuleSet):
             self.report(
                 "TRA-X09",
                 line=number,
-                column=32,
+                column=layout.ENTRY_FIELDS["auxiliary"].pos,
                 field="auxiliary",
                 message=f"section {key} does not exist{origin}",
                 source=text,
