@@ -39,6 +39,7 @@ from ..errors import (
     NotSent,
 )
 from ..redaction import Secret, redact
+from .deposit import put_blob
 from .filters import Filter, eq
 from .settings import ImportState, LoopSettings
 from .transport import HttpTransport, Response
@@ -251,6 +252,20 @@ class LoopClient:
                 f"{redact(str(data))[:200]}"
             )
         return FileDeposit(Secret(found["depositUrl"]), found["uri"])
+
+    def deposit_file(self, filename: str, data: bytes) -> FileDeposit:
+        """`file_deposit`, then PUT `data` to its depositUrl (Azure Put Blob, with its
+        Content-MD5). Once this returns, ``import_tra(dossier, uri=deposit.uri)``."""
+        place = self.file_deposit(filename)
+        put_blob(
+            self.transport,
+            place.deposit_url,
+            data,
+            attempts=self.settings.max_attempts,
+            backoff=self._backoff,
+            sleep=self._sleep,
+        )
+        return place
 
     # -- a client dossier's accounting settings ("Paramètres comptables") ----------------------
     def list_journals(

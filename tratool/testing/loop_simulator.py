@@ -35,6 +35,7 @@ import attrs
 from ..errors import FilterError
 from ..loop.settings import LoopSettings
 from . import loop_wire as wire
+from .loop_deposit import DEPOSIT_PATH, DepositStore
 from .loop_import_check import import_errors
 from .loop_store import SETTINGS_RESOURCES, ImportRequest, Store, now_iso
 
@@ -49,7 +50,7 @@ class Fault:
     status: int = 500  # 0: drop the connection without answering
     retry_after: float | None = None
     method: str | None = None  # only for this method (e.g. "POST")
-    route: str | None = None  # only for this route name (e.g. "import_tra")
+    route: str | None = None  # only for this route name (e.g. "import_tra"; "deposit": the PUT)
     after_processing: bool = False  # handle the request first, then fail (drop after POST)
     hold: threading.Event | None = attrs.field(default=None, eq=False)  # wait for it first
 
@@ -68,6 +69,8 @@ class SimulatorOptions:
     state: Path | None = None
     dossiers: tuple[str, ...] = ()  # client dossiers that exist from the start
     download_timeout: float = 30.0
+    deposit_seconds: float = 3600.0  # how long a getFileUrlDeposit URL accepts a PUT
+    split_deposit_answer: bool = False  # depositUrl and uri in two objects, as Cegid prints
     # The wire, as the seeds spell it; change one to rehearse a Loop that spells it otherwise.
     routes: dict[str, str] = attrs.field(factory=lambda: dict(wire.ROUTES))
     item_routes: dict[str, str] = attrs.field(factory=lambda: dict(wire.ITEM_ROUTES))
@@ -82,9 +85,13 @@ class Simulator:
     """``with Simulator(options) as sim: LoopClient(sim.settings(), …)``."""
 
     def __init__(
-        self, options: SimulatorOptions | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        options: SimulatorOptions | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.options = options or SimulatorOptions()
+        self.deposits = DepositStore(self.options.deposit_seconds, wall)
         self.routes = self.options.routes
         self.dossier_field = self.options.dossier_field
         self.status_parameter = self.options.status_parameter
@@ -93,6 +100,7 @@ class Simulator:
         self.faults: collections.deque[Fault] = collections.deque()
         self.requests: list[tuple[str, str]] = []  # (method, route) of every request seen
         self.wire: list[tuple[str, str]] = []  # (method, path and query) exactly as received
+        self.bodies: list[bytes] = []  # the API requests' bodies, in the same order
         self._count = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -193,9 +201,8 @@ class Simulator:
         """Fetch the file like Cegid would, then check it (`loop_import_check`)."""
         item = self.store.imports[request_id]
         try:
-            with urllib.request.urlopen(item.url, timeout=self.options.download_timeout) as r:
-                data = r.read()
-        except (urllib.error.URLError, OSError) as exc:
+            data = self._read(item)
+        except (urllib.error.URLError, OSError, KeyError) as exc:
             item.errors = [f"download failed: {exc}"]
             item.outcome = 4
         else:
@@ -204,6 +211,14 @@ class Simulator:
         item.done_at = self.clock()
         self.store.save()
         log.info("import %s: %s", request_id, "succeeded" if item.outcome == 3 else item.errors)
+
+    def _read(self, item: ImportRequest) -> bytes:
+        """The file to import: downloaded from its URL, or read from the deposit by URI."""
+        if item.uri:
+            return self.deposits.files[item.uri]
+        with urllib.request.urlopen(item.url, timeout=self.options.download_timeout) as answer:
+            data: bytes = answer.read()
+        return data
 
     def create_import(self, body: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         """The importTra answer, and the new request id (None when refused)."""
@@ -219,14 +234,21 @@ class Simulator:
         if not url and not uri:
             return refuse("Le chemin d'accès URI ou l'URL du fichier n'est pas spécifié.")
         if url and uri:
-            return refuse("Ambiguïté sur le chemin d'accès : URI et URL sont renseignés.")
+            return refuse(
+                "Ambiguité sur le chemin d'accès, seul un des deux champs doit être renseigné."
+            )
         if self.store.find("dossier", dossier) is None:
             return refuse(f"Le dossier {dossier} n'existe pas sur le domaine.")
-        if uri:
-            return refuse("Le dépôt par URI n'est pas simulé : utilisez URL.")
+        if uri and uri not in self.deposits.files:
+            return refuse(f"Le fichier {uri} n'a pas été déposé.")
         request_id = str(uuid.uuid4())
         self.store.imports[request_id] = ImportRequest(
-            id=request_id, dossier=dossier, url=url, created=self.clock(), creation_date=now_iso()
+            id=request_id,
+            dossier=dossier,
+            url=url,
+            uri=uri,
+            created=self.clock(),
+            creation_date=now_iso(),
         )
         self.store.save()
         threading.Thread(target=self._process, args=(request_id,), daemon=True).start()
@@ -264,7 +286,35 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("POST")
 
     def do_PUT(self) -> None:
-        self._handle("PUT")
+        if self.path.startswith(DEPOSIT_PATH):
+            self._deposit()
+        else:
+            self._handle("PUT")
+
+    def _deposit(self) -> None:
+        """A PUT to a depositUrl: Azure storage, not the API gateway (no APIM keys)."""
+        sim = self.simulator
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        sim.wire.append(("PUT", self.path))
+        fault = self._fault("PUT", "deposit")
+        if fault is not None and not fault.after_processing:
+            self._apply(fault)
+            return
+        answer = sim.deposits.put(self.path, dict(self.headers.items()), body)
+        if fault is not None:  # stored, then the answer is lost
+            self._apply(fault)
+            return
+        payload = answer.xml()
+        self.send_response(answer.status)
+        if answer.code:
+            self.send_header("x-ms-error-code", answer.code)
+            self.send_header("Content-Type", "application/xml")
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
     def do_DELETE(self) -> None:
         self._handle("DELETE")
@@ -301,6 +351,7 @@ class _Handler(BaseHTTPRequestHandler):
         route, object_id = _resolve(sim, parts.path)
         sim.requests.append((method, route or parts.path))
         sim.wire.append((method, self.path))
+        sim.bodies.append(raw)
         sim._count += 1
         if sim.options.latency:
             time.sleep(sim.options.latency)
@@ -330,6 +381,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._apply(fault)
             return
         self._reply(status, answer)
+
+    def _file_deposit(self, query: dict[str, str]) -> tuple[int, Any]:
+        sim = self.simulator
+        filename = query.get(wire.DEPOSIT_PARAMETER, "")
+        answer = sim.deposits.mint(sim.origin, filename)
+        if answer is None:
+            return 400, {
+                "statusCode": 400,
+                "message": f"filename {filename!r} : extension .tra, .txt ou .csv attendue",
+            }
+        url_key, uri_key = wire.DEPOSIT_ANSWER
+        if sim.options.split_deposit_answer:
+            return 200, [{url_key: answer["depositUrl"]}, {uri_key: answer["uri"]}]
+        return 200, {url_key: answer["depositUrl"], uri_key: answer["uri"]}
 
     def _settings(self, route: str, query: dict[str, str]) -> tuple[int, Any]:
         """GET journal / compte / section / etablissementComplet of one client dossier."""
@@ -402,6 +467,8 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, answer
         if route == "import_status":
             return self._status(query.get(sim.status_parameter, ""))
+        if route == "file_deposit":
+            return self._file_deposit(query)
         if route in SETTINGS_RESOURCES:
             return self._settings(route, query)
         if query.get(wire.FIRM_PARAMETER) != sim.options.firm_code:

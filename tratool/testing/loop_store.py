@@ -46,6 +46,7 @@ class ImportRequest:
     done_at: float | None = None  # when processing finished
     outcome: int | None = None  # 3 succeeded, 4 failed
     errors: list[str] = attrs.field(factory=list)
+    uri: str = ""  # a file deposited through getFileUrlDeposit, instead of `url`
     status_override: list[int] = attrs.field(factory=list)  # scripted codes, for tests
 
 

@@ -26,6 +26,8 @@ ROUTES = {
     "compte": "compte",
     "section": "section",
     "etablissement": "etablissementComplet",
+    # Cegid's page « Obtention de l'URI-URL du fichier »: GET getFileUrlDeposit?filename=…
+    "file_deposit": "getFileUrlDeposit",
 }
 # The second CollaborateurCabinet GET of the seed's catalogue (its label is cut off): one record
 # by its objectId. Cegid's page says "to retrieve a single resource the request should supply
@@ -46,8 +48,11 @@ VERBS = {
     "compte": ("GET",),
     "section": ("GET",),
     "etablissement": ("GET",),
+    "file_deposit": ("GET",),
 }
 
+DEPOSIT_PARAMETER = "filename"  # with its extension: .tra, .txt or .csv
+DEPOSIT_ANSWER = ("depositUrl", "uri")  # printed in two answer structures on Cegid's page
 DOSSIER_FIELD = "codeIbs"  # Cegid's import pages; the seed's example body says codeTbs
 STATUS_PARAMETER = "accountingImportRequestId"  # seed: « le champ … est obligatoire »
 FIRM_PARAMETER = "codeDossier"
