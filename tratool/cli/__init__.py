@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import convert, dossier, files, loop, push, remote  # noqa: F401 - importing them registers their commands
+from . import cabinet, convert, dossier, files, loop, push, remote  # noqa: F401 - importing them registers their commands
 from .common import main
 
 __all__ = ["main"]

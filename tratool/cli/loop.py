@@ -1,4 +1,5 @@
-"""Cegid Loop commands: the firm's dossiers and groups, and the local simulator."""
+"""Cegid Loop commands: what the firm-settings commands share (`cabinet.py`), and the local
+simulator."""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ base_url_option = click.option(
     help="Loop API base URL, or a preset: prod, inte (default: [loop] in tratool.toml, "
     "then TRATOOL_LOOP_BASE_URL, then prod).",
 )
-DOSSIER_COLUMNS = ("codeDossier", "raisonSociale", "nomUsuel", "groupeTravail")
-GROUPE_COLUMNS = ("code", "description", "agence")
 
 
 def loop_client(base_url: str | None, profile: str | None = None) -> LoopClient:
@@ -42,7 +41,7 @@ def loop_failure(exc: LoopError) -> NoReturn:
     fail(str(exc), EXIT_ERRORS if isinstance(exc, LoopRejected) else EXIT_TRANSPORT)
 
 
-def _filter(where: tuple[str, ...], raw: str | None) -> filters.Filter | str | None:
+def filter_from(where: tuple[str, ...], raw: str | None) -> filters.Filter | str | None:
     """--where FIELD=VALUE (quoted and escaped for you) or --filter RAW (sent as written)."""
     if where and raw:
         fail("give --where or --filter, not both")
@@ -61,7 +60,7 @@ def _filter(where: tuple[str, ...], raw: str | None) -> filters.Filter | str | N
     return built
 
 
-def _table(rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
+def table_lines(rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> Iterator[str]:
     rows = list(rows)
     widths = [max([len(c)] + [len(str(r.get(c, "") or "")) for r in rows]) for c in columns]
     yield "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
@@ -70,11 +69,11 @@ def _table(rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> Iterator
         yield "  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip()
 
 
-def _show(rows: Iterable[dict[str, Any]], fmt: str, columns: tuple[str, ...]) -> None:
+def show_rows(rows: Iterable[dict[str, Any]], fmt: str, columns: tuple[str, ...]) -> None:
     if fmt == "json":
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
     else:
-        for line in _table(rows, columns):
+        for line in table_lines(rows, columns):
             click.echo(line)
 
 
@@ -83,8 +82,14 @@ where_option = click.option(
 )
 raw_filter_option = click.option("--filter", "raw_filter", help="A raw Loop filter expression.")
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    # "table" is the former name of "text", still accepted.
+    type=click.Choice(["text", "json", "table"]),
+    default="text",
+    show_default=True,
 )
+profile_option = click.option("--profile", help="A [profiles.NAME] of tratool.toml.")
 
 
 @main.group()
@@ -92,110 +97,9 @@ def dossier() -> None:
     """Client dossiers of the firm (Loop's dossierClient)."""
 
 
-@dossier.command(name="list")
-@where_option
-@raw_filter_option
-@click.option("--sort", help="e.g. codeDossier or raisonSociale&&codeDossier:desc")
-@click.option("--select", help="Comma-separated fields to return.")
-@click.option("--page-size", type=click.IntRange(1, 1000), help="Records per request.")
-@format_option
-@base_url_option
-def dossier_list(
-    where: tuple[str, ...],
-    raw_filter: str | None,
-    sort: str | None,
-    select: str | None,
-    page_size: int | None,
-    fmt: str,
-    base_url: str | None,
-) -> None:
-    """List client dossiers (every page)."""
-    fields = [f.strip() for f in select.split(",")] if select else None
-    client = loop_client(base_url)
-    try:
-        rows = list(client.list_dossiers(_filter(where, raw_filter), sort, fields, page_size))
-    except LoopError as exc:
-        loop_failure(exc)
-    _show(rows, fmt, tuple(fields) if fields else DOSSIER_COLUMNS)
-
-
-@dossier.command(name="create")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
-@base_url_option
-def dossier_create(file: Any, base_url: str | None) -> None:
-    """Create the dossiers described in a JSON file (an object or an array of objects)."""
-    try:
-        data = json.load(file)
-    except ValueError as exc:
-        fail(f"{file.name}: not JSON: {exc}")
-    items = data if isinstance(data, list) else [data]
-    try:
-        result = loop_client(base_url).create_dossiers(items)
-    except LoopError as exc:
-        loop_failure(exc)
-    for created in result.success:
-        click.echo(f"created  {created.get('codeDossier')}  objectId {created.get('objectId')}")
-    for error in result.errors:
-        click.echo(f"error    {json.dumps(error, ensure_ascii=False)}", err=True)
-    if result.errors:
-        sys.exit(EXIT_ERRORS)
-
-
-@dossier.command(name="delete")
-@click.argument("codes", nargs=-1, required=True)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@base_url_option
-def dossier_delete(codes: tuple[str, ...], yes: bool, base_url: str | None) -> None:
-    """Delete client dossiers by code. Shows what it will delete and asks first; refuses to
-    run unattended without --yes."""
-    client = loop_client(base_url)
-    found = []
-    try:
-        for code in codes:
-            matches = list(client.list_dossiers(filters.eq("codeDossier", code)))
-            if not matches:
-                fail(f"no dossier {code!r} in the firm: nothing deleted", EXIT_ERRORS)
-            found.extend(matches)
-    except LoopError as exc:
-        loop_failure(exc)
-    click.echo("about to delete:")
-    for line in _table(found, (*DOSSIER_COLUMNS, "objectId")):
-        click.echo(f"  {line}")
-    if not yes:
-        if not sys.stdin.isatty():
-            fail("refusing to delete without --yes when not on a terminal")
-        click.confirm(f"delete {len(found)} dossier(s)?", abort=True)
-    try:
-        result = client.delete_dossiers([(d["objectId"], d["revisionId"]) for d in found])
-    except LoopError as exc:
-        loop_failure(exc)
-    for deleted in result.success:
-        click.echo(f"deleted  objectId {deleted.get('objectId')}")
-    for error in result.errors:
-        click.echo(f"error    {json.dumps(error, ensure_ascii=False)}", err=True)
-    if result.errors:
-        sys.exit(EXIT_ERRORS)
-
-
 @main.group()
 def groupe() -> None:
     """Work groups of the firm (Loop's groupe)."""
-
-
-@groupe.command(name="list")
-@where_option
-@raw_filter_option
-@format_option
-@base_url_option
-def groupe_list(
-    where: tuple[str, ...], raw_filter: str | None, fmt: str, base_url: str | None
-) -> None:
-    """List work groups."""
-    try:
-        rows = list(loop_client(base_url).list_groupes(_filter(where, raw_filter)))
-    except LoopError as exc:
-        loop_failure(exc)
-    _show(rows, fmt, GROUPE_COLUMNS)
 
 
 @main.command(name="loop-sim")

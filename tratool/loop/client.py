@@ -394,9 +394,19 @@ class LoopClient:
 
     def get_collaborateur(self, object_id: str) -> dict[str, Any]:
         """The seed's second CollaborateurCabinet GET: one collaborator by its objectId."""
-        data = self._send(
-            "GET", "collaborateur_item", query=self._firm(), parts={"objectId": object_id}
-        )
+        try:
+            data = self._send(
+                "GET", "collaborateur_item", query=self._firm(), parts={"objectId": object_id}
+            )
+        except LoopRouteNotFound as exc:
+            # On an item route a 404 most likely means "no such record"; it cannot be told
+            # apart from a wrong route here, so both readings are given.
+            raise LoopRejected(
+                f"no collaborator with objectId {object_id!r} (HTTP 404), or the "
+                "[loop.routes] collaborateur_item route is wrong",
+                request_id=exc.request_id,
+                http_status=404,
+            ) from None
         if not isinstance(data, dict):
             raise LoopRejected(f"expected one collaborator, got {type(data).__name__}")
         return data
