@@ -114,7 +114,8 @@ def convert_command(
             sys.exit(EXIT_ERRORS)
         except ConversionRejected as exc:
             exc.report.path = str(output or "<stdout>")
-            diagnostic(render.text([exc.report]).rstrip("\n"), important=True)
+            listed = render.text([exc.report], severities=("error", "warning"), summary=False)
+            diagnostic(listed.rstrip("\n"), important=True)
             fail(f"{exc.report.path} not written: fix the source, or use --force", EXIT_ERRORS)
         except TraError as exc:  # the mapping, an unreadable source, a bad option
             fail(str(exc))

@@ -18,14 +18,14 @@ from pathlib import Path
 import attrs
 
 from .._fsutil import pending_output, same_file
-from ..errors import ConversionError, ConversionRejected, TraError, WriteError
+from ..errors import ConfigError, ConversionError, ConversionRejected, TraError, WriteError
 from ..tra.records import Entry, Header
 from ..tra.writer import write
 from ..validation import Report, ValidationConfig, config_for, validate
-from . import fec
+from . import fec, footers
 from .build import EntryBuilder, RowProblem
 from .mapping import Mapping
-from .tabular import TabularFile
+from .tabular import Row, TabularFile
 from .values import date_format, detect_date_format
 
 __all__ = ["ConversionError", "ConversionRejected", "ConversionResult", "Mapping", "convert"]
@@ -87,18 +87,21 @@ def convert(
     table = TabularFile.open(src, encoding=encoding, delimiter=delimiter, name=source_name)
     overrides: dict[str, object] = {}
     if date_format_spec:
-        overrides["date_format"] = date_format(date_format_spec)
+        try:
+            overrides["date_format"] = date_format(date_format_spec)
+        except ValueError as exc:
+            raise ConfigError("--date-format", str(exc)) from None
     if journal:
         overrides["constants"] = {"journal": journal}
     kind, chosen = _mapping(table, source_format, Path(mapping) if mapping else None, overrides)
     if journal and mapping:
         chosen = attrs.evolve(chosen, constants={**chosen.constants, "journal": journal})
+    fmt, unknown_format = _date_format(table, chosen)
     builder = EntryBuilder(
-        chosen,
-        date_format=_date_format(table, chosen),
-        transliterate=transliterate,
-        truncate_labels=truncate_labels,
+        chosen, date_format=fmt, transliterate=transliterate, truncate_labels=truncate_labels
     )
+    if unknown_format is not None:
+        builder.problems.append(unknown_format)
     report = _write_validated(out, table, builder, config, force)
     return ConversionResult(
         output=out,
@@ -113,16 +116,39 @@ def convert(
     )
 
 
-def _date_format(table: TabularFile, chosen: Mapping) -> str:
-    """The mapping's date format, or the one every value of the date column fits."""
+def _date_format(table: TabularFile, chosen: Mapping) -> tuple[str | None, RowProblem | None]:
+    """(the mapping's date format or the one every value of the date column fits, None), or
+    (None, why there is none): the other rows are then still checked, so one run lists every
+    problem, and their dates are left unread."""
     fmt = chosen.date_format and date_format(chosen.date_format)
     if fmt:
-        return fmt
-    date_column = chosen.column("date")
+        return fmt, None
+    column = chosen.column("date")
+    if column is None:
+        return "%Y-%m-%d", None  # a constant date is written the ISO way
+    dated = [(row.number, row.values[column]) for row in _entry_rows(table, chosen)]
     try:
-        return detect_date_format(table.column(date_column)) if date_column else "%Y-%m-%d"
+        return detect_date_format(value for _, value in dated), None
     except ValueError as exc:
-        raise ConversionError(table.name, [RowProblem(2, date_column, str(exc))]) from None
+        first = next((number for number, value in dated if value.strip()), 2)
+        return None, RowProblem(first, column, str(exc))
+
+
+def _entry_rows(
+    table: TabularFile,
+    mapping: Mapping,
+    notices: list[RowProblem] | None = None,
+    problems: list[RowProblem] | None = None,
+) -> Iterator[Row]:
+    """The rows that are entries: total rows noted and skipped, other footers refused."""
+    for row in table.rows():
+        kind = footers.classify(row, mapping)
+        if kind is footers.RowKind.ENTRY:
+            yield row
+            continue
+        found = notices if kind is footers.RowKind.TOTAL else problems
+        if found is not None:
+            found.append(RowProblem(row.number, None, footers.describe(row, kind)))
 
 
 def _write_validated(
@@ -158,7 +184,8 @@ def _records(
         format=builder.mapping.format,
         generated_at=dt.datetime.now().replace(second=0, microsecond=0),
     )
-    for number, entry in builder.entries(table.rows()):
+    rows_read = _entry_rows(table, builder.mapping, builder.changes, builder.problems)
+    for number, entry in builder.entries(rows_read):
         rows.append(number)
         yield entry
 

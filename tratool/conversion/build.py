@@ -59,7 +59,7 @@ class EntryBuilder:
         self,
         mapping: Mapping,
         *,
-        date_format: str | None,
+        date_format: str | None,  # None: the dates cannot be read (a problem already says why)
         transliterate: bool = False,
         truncate_labels: bool = False,
         dossier_currency: str = "EUR",
@@ -99,23 +99,27 @@ class EntryBuilder:
 
     def _text(self, row: Row, field: str) -> str:
         value, column = self._raw(row, field)
-        if any(c in value for c in "\t\r\n") or not all(encodable(c) for c in value):
-            if self.transliterate:
-                fixed = transliterate(
-                    value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
-                )
-                if fixed != value:
-                    self.changes.append(RowProblem(row.number, column, f"{value!r} -> {fixed!r}"))
-                value = fixed
-            bad = sorted({c for c in value if c in "\t\r\n" or not encodable(c)})
-            if bad:
-                self._problem(
-                    row,
-                    column,
-                    f"{value!r} holds {', '.join(map(repr, bad))}, which a "
-                    "TRA file cannot carry: use --transliterate",
-                )
-                return value
+        if self.transliterate and (not value.isascii() or any(c in value for c in '\t\r\n"')):
+            fixed = transliterate(
+                value.replace("\t", " ").replace("\r", " ").replace("\n", " ").replace('"', "'")
+            )
+            if fixed != value:
+                self.changes.append(RowProblem(row.number, column, f"{value!r} -> {fixed!r}"))
+            value = fixed
+        bad = sorted({c for c in value if c in "\t\r\n" or not encodable(c)})
+        if bad:
+            remedy = (
+                "and --transliterate has no neighbour for them: replace them in the source"
+                if self.transliterate
+                else "use --transliterate"
+            )
+            self._problem(
+                row,
+                column,
+                f"{value!r} holds {', '.join(map(repr, bad))}, which a TRA file cannot carry: "
+                + remedy,
+            )
+            return value
         limit = TEXT_LIMITS.get(field)
         if limit is not None and len(value) > limit:
             if field == "label" and self.truncate_labels:
@@ -137,8 +141,10 @@ class EntryBuilder:
             if required:
                 self._problem(row, column, f"the {field.replace('_', ' ')} is empty")
             return None
+        if self.date_format is None:
+            return None  # the format could not be settled: reported once, before the rows
         try:
-            return parse_date(value, self.date_format or "%Y-%m-%d")
+            return parse_date(value, self.date_format)
         except ValueError as exc:
             self._problem(row, column, str(exc))
             return None
@@ -259,7 +265,7 @@ class EntryBuilder:
         }
         due_date = self._date(row, "due_date", required=False)
         currency = self._raw(row, "currency")[0].upper() or self.dossier_currency
-        if moved is None or len(self.problems) > before:
+        if moved is None or date is None or len(self.problems) > before:
             return None
         direction, amount = moved
         money = self._foreign(row, currency, amount)

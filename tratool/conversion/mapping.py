@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from ..errors import ConfigError
+from .values import date_format
 
 FIELDS = frozenset(
     {
@@ -43,32 +44,67 @@ DIRECTIONS = {
     "D": {"d", "debit", "db", "dr", "+"},
     "C": {"c", "credit", "cr", "-"},
 }
-# Normalised header names (lower case, no accents, letters and digits only) per field.
+# Normalised header names (lower case, no accents, letters and digits only: "N° compte" is
+# "ncompte") per field, French and English, as exports and spreadsheets title them. A name
+# belongs to one field only.
+# fmt: off
 _ALIASES = {
-    "journal": {"journal", "codejournal", "jal", "journalcode"},
-    "date": {"date", "dateecriture", "datecomptable", "datepiece", "ecrituredate"},
-    "account": {"compte", "comptegeneral", "numcompte", "numerocompte", "account", "comptenum"},
-    "auxiliary": {
-        "auxiliaire",
-        "compteauxiliaire",
-        "tiers",
-        "compteaux",
-        "codetiers",
-        "compauxnum",
+    "journal": {
+        "journal", "codejournal", "jal", "journalcode", "codejal", "cdjournal", "journalcd",
+        "jnl", "codedujournal",
     },
-    "reference": {"reference", "ref", "nfacture", "facture", "numfacture", "pieceref"},
-    "label": {"libelle", "label", "description", "ecriturelib", "libelleecriture"},
-    "debit": {"debit"},
-    "credit": {"credit"},
-    "amount": {"montant", "amount"},
-    "direction": {"sens"},
-    "piece": {"piece", "numpiece", "numeropiece", "npiece", "ecriturenum"},
-    "due_date": {"echeance", "dateecheance"},
-    "payment_method": {"modepaiement", "modereglement", "reglement"},
-    "currency": {"devise", "idevise"},
-    "piece_type": {"typepiece", "naturepiece"},
-    "establishment": {"etablissement"},
+    "date": {
+        "date", "dateecriture", "datecomptable", "datepiece", "ecrituredate", "datedepiece",
+        "datedecriture", "datemouvement", "dateoperation", "datecompta", "postingdate",
+        "entrydate", "transactiondate", "accountingdate",
+    },
+    "account": {
+        "compte", "comptegeneral", "numcompte", "numerocompte", "numerodecompte", "ncompte",
+        "nocompte", "ndecompte", "comptenum", "comptegeneralnum", "cptgeneral", "cpt",
+        "generalaccount", "account", "accountnumber", "accountno", "glaccount",
+    },
+    "auxiliary": {
+        "auxiliaire", "compteauxiliaire", "tiers", "compteaux", "codetiers", "compauxnum",
+        "comptetiers", "codeauxiliaire", "numtiers", "ntiers", "auxiliary", "subledger",
+        "auxiliaryaccount",
+    },
+    "reference": {
+        "reference", "ref", "nfacture", "facture", "numfacture", "numerofacture",
+        "numerodefacture", "pieceref", "referencepiece", "refpiece", "invoice", "invoiceno",
+        "invoicenumber",
+    },
+    "label": {
+        "libelle", "label", "description", "ecriturelib", "libelleecriture", "libellemouvement",
+        "libelleoperation", "intitule", "designation", "wording", "narrative",
+    },
+    "debit": {"debit", "montantdebit", "mtdebit", "debiteur", "debitamount"},
+    "credit": {"credit", "montantcredit", "mtcredit", "crediteur", "creditamount"},
+    "amount": {"montant", "amount", "mt", "montanteuro", "montanteur", "valeur", "value"},
+    "direction": {"sens", "sensdc", "dc", "debitcredit", "direction", "side"},
+    "piece": {
+        "piece", "numpiece", "numeropiece", "npiece", "ecriturenum", "nopiece", "numerodepiece",
+        "ndepiece", "pieceno", "piecenumber", "entrynumber", "voucher", "voucherno",
+        "vouchernumber",
+    },
+    "due_date": {"echeance", "dateecheance", "datedecheance", "duedate"},
+    "payment_method": {
+        "modepaiement", "modereglement", "reglement", "modedepaiement", "modedereglement",
+        "paymentmethod",
+    },
+    "currency": {"devise", "idevise", "codedevise", "currency", "currencycode"},
+    "piece_type": {"typepiece", "naturepiece", "typedepiece", "naturedepiece"},
+    "establishment": {"etablissement", "codeetablissement", "establishment"},
 }
+# fmt: on
+_OPTION_TYPES: dict[str, type | tuple[type, ...]] = {
+    "date_format": str,
+    "group_by": list,
+    "first_number": int,
+    "collective_prefixes": dict,
+    "journal_codes": dict,
+    "format": str,
+}
+FORMATS = ("ETE", "STD")
 
 
 def normalise(name: str) -> str:
@@ -106,10 +142,11 @@ class Mapping:
         if not ({"debit", "credit"} <= has or "amount" in has):
             absent.append("debit and credit (or amount)")
         if absent:
+            remedy = "give a mapping file (--mapping)" + (
+                ", or --journal CODE for the journal" if "journal" in absent else ""
+            )
             raise ConfigError(
-                self.source,
-                f"no column for {', '.join(absent)} among "
-                f"{list(available)}: give a mapping file (--mapping) or --journal",
+                self.source, f"no column for {', '.join(absent)} among {list(available)}: {remedy}"
             )
 
     @classmethod
@@ -125,6 +162,7 @@ class Mapping:
 
     @classmethod
     def load(cls, path: Path, **overrides: Any) -> Mapping:
+        """Read a mapping file; every key and type is checked (ConfigError naming the key)."""
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -134,30 +172,101 @@ class Mapping:
             raise ConfigError(
                 str(path), f"unknown table(s) {unknown}: use [columns], [constants] and [options]"
             )
-        bad = sorted((set(data.get("columns", {})) | set(data.get("constants", {}))) - FIELDS)
-        if bad:
-            raise ConfigError(str(path), f"unknown field(s) {bad}; fields are {sorted(FIELDS)}")
-        options = dict(data.get("options", {}))
-        allowed = {
-            "date_format",
-            "group_by",
-            "first_number",
-            "collective_prefixes",
-            "journal_codes",
-            "format",
-        }
-        if set(options) - allowed:
-            raise ConfigError(str(path), f"unknown option(s) {sorted(set(options) - allowed)}")
-        if "group_by" in options:
-            options["group_by"] = tuple(options["group_by"])
-        values = {
-            "columns": dict(data.get("columns", {})),
-            "constants": {k: str(v) for k, v in data.get("constants", {}).items()},
-            **options,
+        tables = {name: _table(path, data, name) for name in ("columns", "constants", "options")}
+        for name in ("columns", "constants"):
+            _fields(path, name, tables[name])
+        columns = _strings(path, "columns", tables["columns"], numbers=False)
+        constants = _strings(path, "constants", tables["constants"], numbers=True)
+        values: dict[str, Any] = {
+            "columns": columns,
+            "constants": constants,
+            **_options(path, tables["options"]),
             "source": str(path),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def _table(path: Path, data: dict[str, Any], name: str) -> dict[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(str(path), f"[{name}] must be a table, not {type(table).__name__}")
+    return table
+
+
+def _fields(path: Path, table: str, values: dict[str, Any]) -> None:
+    bad = sorted(set(values) - FIELDS)
+    if bad:
+        raise ConfigError(
+            str(path), f"[{table}] unknown field(s) {bad}; fields are {sorted(FIELDS)}"
+        )
+
+
+def _strings(path: Path, table: str, values: dict[str, Any], *, numbers: bool) -> dict[str, str]:
+    """Text values; with `numbers`, a whole number is accepted as its digits (a piece type
+    or an establishment written 1 instead of "001" is not: it would lose its zeros)."""
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, str) or (numbers and type(value) is int):
+            out[key] = str(value)
+        else:
+            kind = "a column name" if table == "columns" else "a value"
+            raise ConfigError(
+                str(path),
+                f"[{table}] {key} = {value!r}: expected {kind} in quotes, "
+                f"not {type(value).__name__}",
+            )
+    return out
+
+
+def _options(path: Path, options: dict[str, Any]) -> dict[str, Any]:
+    where = str(path)
+    unknown = sorted(set(options) - set(_OPTION_TYPES))
+    if unknown:
+        raise ConfigError(
+            where, f"[options] unknown option(s) {unknown}; options are {sorted(_OPTION_TYPES)}"
+        )
+    for key, value in options.items():
+        expected = _OPTION_TYPES[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ConfigError(
+                where,
+                f"[options] {key} = {value!r}: expected {_TYPE_WORDS[key]}, "
+                f"not {type(value).__name__}",
+            )
+    checked = dict(options)
+    if "group_by" in options:
+        group_by = options["group_by"]
+        bad = [f for f in group_by if not isinstance(f, str) or f not in FIELDS]
+        if bad or not group_by:
+            raise ConfigError(
+                where, f"[options] group_by: {bad or 'empty'}: give fields among {sorted(FIELDS)}"
+            )
+        checked["group_by"] = tuple(group_by)
+    if options.get("first_number", 1) < 1:
+        raise ConfigError(where, "[options] first_number must be 1 or more")
+    if "format" in options and options["format"] not in FORMATS:
+        raise ConfigError(where, f"[options] format = {options['format']!r}: ETE or STD")
+    for key in ("collective_prefixes", "journal_codes"):
+        for inner, value in options.get(key, {}).items():
+            if not isinstance(value, str):
+                raise ConfigError(where, f"[options] {key}.{inner} = {value!r}: expected text")
+    if "date_format" in options:
+        try:
+            date_format(options["date_format"])
+        except ValueError as exc:
+            raise ConfigError(where, f"[options] date_format: {exc}") from None
+    return checked
+
+
+_TYPE_WORDS = {
+    "date_format": 'text such as "JJ/MM/AAAA"',
+    "group_by": 'a list of fields such as ["journal", "date"]',
+    "first_number": "a whole number",
+    "collective_prefixes": 'a table such as { "411" = "COC" }',
+    "journal_codes": 'a table such as { "VENTES" = "VTE" }',
+    "format": '"ETE" or "STD"',
+}
 
 
 def direction_of(text: str) -> str | None:

@@ -75,13 +75,25 @@ DAY_FIRST = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 MONTH_FIRST = ("%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
 
 
+_DIRECTIVE = re.compile(r"%[dmyYHMSbBj]")
+
+
 def date_format(spec: str) -> str:
-    """``JJ/MM/AAAA`` or ``%d/%m/%Y`` -> a strptime format."""
+    """``JJ/MM/AAAA``, ``dd/mm/yyyy`` or ``%d/%m/%Y`` -> a strptime format. Raises ValueError
+    for a format without a day, a month and a year, or with letters left over."""
     if "%" in spec:
-        return spec
-    result = spec
-    for friendly, code in sorted(_FRIENDLY.items(), key=lambda item: -len(item[0])):
-        result = result.replace(friendly, code)
+        result = spec
+    else:
+        result = spec.upper()
+        for friendly, code in sorted(_FRIENDLY.items(), key=lambda item: -len(item[0])):
+            result = result.replace(friendly, code)
+    codes = _DIRECTIVE.findall(result)
+    leftover = _DIRECTIVE.sub("", result)
+    has_year = "%Y" in codes or "%y" in codes
+    if not ("%d" in codes and "%m" in codes and has_year) or any(c.isalpha() for c in leftover):
+        raise ValueError(
+            f"{spec!r} is not a date format: write it like JJ/MM/AAAA, dd/mm/yyyy or %d/%m/%Y"
+        )
     return result
 
 

@@ -19,10 +19,12 @@ _TYPOGRAPHIC = {
     "\u201a": "'",  # ‚
     "\u201b": "'",
     "\u2032": "'",  # ′
-    "\u201c": '"',  # “
-    "\u201d": '"',  # ”
-    "\u201e": '"',  # „
-    "\u2033": '"',  # ″
+    # Typographic double quotes become single ones: Cegid strips a plain double quote from a
+    # label (the validator warns about it, TRA-F06), so '"' would be no better.
+    "\u201c": "'",  # “
+    "\u201d": "'",  # ”
+    "\u201e": "'",  # „
+    "\u2033": "'",  # ″
     "\u2013": "-",  # –
     "\u2014": "-",  # —
     "\u2012": "-",

@@ -1,0 +1,57 @@
+"""Footer and total rows of spreadsheet exports: recognised, named, never read as entries.
+
+A French Excel export often ends with a row such as ``;;;Total;;;6 669,12;6 669,12``. Read as
+an entry, it would surface as a date or account error far from its cause. A row is:
+
+* a **total** when one of its cells starts with a total word (Total, Sous-total, Totaux,
+  Cumul, Solde, Report) and its date and account are empty or that word: skipped, with a notice;
+* a **footer** when it has no date and no account (or no amount) but carries other values:
+  refused, named by its row number, since tratool cannot tell what it is.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from .mapping import Mapping, normalise
+from .tabular import Row
+
+TOTAL_WORDS = ("total", "soustotal", "totaux", "totalgeneral", "cumul", "solde", "report")
+
+
+class RowKind(enum.Enum):
+    ENTRY = "entry"
+    TOTAL = "total"
+    FOOTER = "footer"
+
+
+def _cell(row: Row, mapping: Mapping, field: str) -> str:
+    column = mapping.column(field)
+    return row.values.get(column, "").strip() if column else ""
+
+
+def _is_total_word(text: str) -> bool:
+    return normalise(text).startswith(TOTAL_WORDS)
+
+
+def classify(row: Row, mapping: Mapping) -> RowKind:
+    keys = [_cell(row, mapping, "date"), _cell(row, mapping, "account")]
+    if any(_is_total_word(c) for c in row.values.values() if c.strip()) and all(
+        not k or _is_total_word(k) for k in keys
+    ):
+        return RowKind.TOTAL
+    date, account = keys
+    amounts = [_cell(row, mapping, f) for f in ("debit", "credit", "amount")]
+    if mapping.column("date") and not date and not (account and any(amounts)):
+        return RowKind.FOOTER
+    return RowKind.ENTRY
+
+
+def describe(row: Row, kind: RowKind) -> str:
+    filled = "; ".join(v.strip() for v in row.values.values() if v.strip())
+    if kind is RowKind.TOTAL:
+        return f"total row skipped ({filled[:60]})"
+    return (
+        f"this row has no date, and no account or no amount ({filled[:60]}): a footer or a note? "
+        "remove it from the source"
+    )
