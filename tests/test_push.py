@@ -558,3 +558,38 @@ def test_cli_push_of_an_unreadable_csv_is_a_usage_error(
     assert code == 2
     assert "the file is empty" in err
     assert sim.store.imports == {}
+
+
+def test_cli_push_takes_the_date_format_of_a_csv(
+    sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
+) -> None:
+    source = tmp_path / "achats.csv"
+    source.write_text(
+        "Journal;Date;N° compte;Libellé;Débit;Crédit\n"
+        "ACH;05/01/2024;60700000;Achat;100,00;\n"
+        "ACH;05/01/2024;51200000;Paiement;;100,00\n",
+        encoding="utf-8",
+    )
+    args = ("push", str(source), "--from", "csv", "--dossier", "MANON002")
+    code, _, err = _cli(sim, emulator, tmp_path / "j.sqlite", *args)
+    assert code == 1
+    assert "--date-format" in err  # 05/01/2024 reads both ways: the option it names exists
+    code, _, err = _cli(
+        sim,
+        emulator,
+        tmp_path / "j.sqlite",
+        "push",
+        str(FIXTURES / "ventes-std.tra"),
+        "--dossier",
+        "MANON002",
+        "--date-format",
+        "JJ/MM/AAAA",
+    )
+    assert code == 2
+    assert "--date-format is for CSV files" in err
+    code, out, err = _cli(
+        sim, emulator, tmp_path / "j.sqlite", *args, "--date-format", "dd/mm/yyyy"
+    )
+    assert code == 0, err
+    assert "imported:" in out
+    assert len(sim.store.imports) == 1

@@ -80,7 +80,11 @@ def _resume_command(request_id: str, profile: str | None) -> str:
 
 @contextmanager
 def _as_tra(
-    file: Path, source_format: str | None, mapping: Path | None, say: Any
+    file: Path,
+    source_format: str | None,
+    mapping: Path | None,
+    say: Any,
+    date_format: str | None = None,
 ) -> Iterator[Path]:
     """The file itself, or its conversion to TRA when it is a CSV or FEC."""
     if source_format is None and mapping is None:
@@ -88,7 +92,13 @@ def _as_tra(
         return
     with tempfile.TemporaryDirectory(prefix="tratool-") as folder:
         target = Path(folder) / f"{file.stem}.tra"
-        result = convert(file, target, source_format=source_format, mapping=mapping)
+        result = convert(
+            file,
+            target,
+            source_format=source_format,
+            mapping=mapping,
+            date_format_spec=date_format,
+        )
         say(
             f"converted {file} ({result.rows} rows) to TRA: {result.report.totals.entries} "
             f"entries, {result.report.totals.pieces} pièces"
@@ -107,6 +117,7 @@ def _push_one(
     source_format: str | None,
     mapping: Path | None,
     fmt: str,
+    date_format: str | None = None,
 ) -> dict[str, Any]:
     say = _say(fmt)
     row: dict[str, Any] = {
@@ -118,7 +129,7 @@ def _push_one(
         "error": None,
     }
     try:
-        with _as_tra(file, source_format, mapping, say) as tra:
+        with _as_tra(file, source_format, mapping, say, date_format) as tra:
             result = push(
                 tra,
                 source=file,
@@ -242,6 +253,10 @@ def _github_summary(rows: list[dict[str, Any]]) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Mapping for CSV files (implies conversion).",
 )
+@click.option(
+    "--date-format",
+    help="Dates of the CSV, e.g. JJ/MM/AAAA or dd/mm/yyyy (with --from or --mapping).",
+)
 @click.option("--base-url", help="Loop base URL or preset (prod, inte).")
 @journal_option
 def push_command(
@@ -254,6 +269,7 @@ def push_command(
     fmt: str,
     source_format: str | None,
     mapping: Path | None,
+    date_format: str | None,
     base_url: str | None,
     journal: Path | None,
 ) -> None:
@@ -263,6 +279,8 @@ def push_command(
     import, or a file already pushed; 2 usage or configuration; 3 still importing at the
     deadline; 4 transport or authentication failure.
     """
+    if date_format and not (source_format or mapping):
+        fail("--date-format is for CSV files: add --from csv (or --mapping)")
     chosen = _profile(profile, base_url=base_url, timeout=timeout, journal=journal)
     rows = []
     with SubmissionJournal(chosen.journal) as book:
@@ -277,6 +295,7 @@ def push_command(
                 source_format=source_format,
                 mapping=mapping,
                 fmt=fmt,
+                date_format=date_format,
             )
             rows.append(row)
             if fmt != "json":
