@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench mutation clean
 
 # Azurite (the Azure Storage emulator), pinned in package.json / package-lock.json.
 node_modules/.bin/azurite-blob: package.json package-lock.json
@@ -33,6 +33,12 @@ test: lint node_modules/.bin/azurite-blob
 bench: $(BIN)/tratool
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# Not part of make test: mutation score per area (docs/testing.md). One area at a time, e.g.
+# make mutation MUTATION_ARGS="--area journal --max-children 1".
+mutation: $(BIN)/tratool
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis

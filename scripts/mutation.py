@@ -1,0 +1,311 @@
+"""`make mutation`: mutmut over four areas of tratool, one area at a time, and a score per area.
+
+Each area mutates a few modules and runs only the test files that exercise them; inside an
+area, mutmut runs for each mutant only the tests that call the mutated function, so a mutant
+costs a fraction of a second. Every area works in its own copy of the project under
+build/mutation/AREA (mutmut writes its mutants/ folder there and keeps its verdicts between
+runs: a second run re-tests only the functions that changed).
+
+The score is killed / (mutants - equivalent). A mutant no selected test reaches counts as a
+survivor. Equivalent mutants (no test can tell them apart from the original) are listed, with
+the reason, in scripts/mutation-equivalents.toml and matched by their diff, not their number.
+
+    python scripts/mutation.py [--area NAME]... [--max-children N] [--target 90]
+
+Exit status 1 when an area scores under the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import attrs
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "mutation"
+EQUIVALENTS = Path(__file__).with_name("mutation-equivalents.toml")
+COPIED = ("tratool", "tests", "fixtures")
+# A timeout (an endless loop) or a crash is a test run that did not pass: the mutant is caught.
+KILLED = frozenset({"killed", "timeout", "caught by type check", "segfault"})
+
+
+@attrs.frozen
+class Area:
+    name: str
+    mutate: tuple[str, ...]  # globs of the files to mutate
+    tests: tuple[str, ...]  # the test files that exercise them
+
+
+AREAS = (
+    Area(
+        "format core",
+        ("tratool/tra/*.py",),
+        (
+            "tests/test_reader.py",
+            "tests/test_writer.py",
+            "tests/test_layout.py",
+            "tests/test_vectors.py",
+            "tests/test_properties.py",
+            "tests/test_bulk.py",
+            "tests/test_survivors.py",
+        ),
+    ),
+    Area(
+        "validation",
+        ("tratool/validation/*.py",),
+        (
+            "tests/test_validate.py",
+            "tests/test_validate_rules.py",
+            "tests/test_rule_mirrors.py",
+            "tests/test_traces.py",
+            "tests/test_survivors.py",
+        ),
+    ),
+    Area(
+        "conversion values",
+        ("tratool/conversion/values.py",),
+        ("tests/test_convert.py", "tests/test_survivors.py"),
+    ),
+    Area(
+        "journal",
+        ("tratool/submission/journal.py",),
+        ("tests/test_journal_history.py", "tests/test_survivors.py"),
+    ),
+)
+
+
+@attrs.frozen
+class Mutant:
+    key: str  # mutmut's name: module.function__mutmut_N
+    status: str
+    diff: tuple[str, ...]  # the changed lines, "-" original then "+" mutant
+
+
+@attrs.frozen
+class Equivalent:
+    function: str
+    diff: tuple[str, ...]
+    reason: str
+
+
+def slug(area: Area) -> str:
+    return area.name.replace(" ", "-")
+
+
+def prepare(area: Area) -> Path:
+    """A copy of the project whose pyproject.toml holds this area's [tool.mutmut] table."""
+    where = WORK / slug(area)
+    where.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        shutil.copytree(ROOT / name, where / name, dirs_exist_ok=True, ignore=_ignored)
+    tests = [t for t in area.tests if (ROOT / t).exists()]
+    table = {
+        "source_paths": ["tratool"],
+        "only_mutate": list(area.mutate),
+        "pytest_add_cli_args_test_selection": tests,
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-x", "-q"],
+        "also_copy": ["fixtures"],
+    }
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (where / "pyproject.toml").write_text(text + "\n" + _toml("tool.mutmut", table), "utf-8")
+    return where
+
+
+def _ignored(folder: str, names: list[str]) -> set[str]:
+    return {n for n in names if n in ("__pycache__", ".hypothesis")}
+
+
+def _toml(table: str, values: dict[str, list[str]]) -> str:
+    lines = [f"[{table}]"] + [f"{k} = {json.dumps(v)}" for k, v in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def run(area: Area, max_children: int) -> float:
+    where = prepare(area)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    started = time.monotonic()
+    subprocess.run(
+        [str(mutmut), "run", "--max-children", str(max_children)],
+        cwd=where,
+        check=False,
+        stdout=subprocess.DEVNULL,  # a progress line per mutant; the verdicts are read below
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    return time.monotonic() - started
+
+
+def verdicts(area: Area) -> list[Mutant]:
+    from mutmut.stats import status_by_exit_code
+
+    found = []
+    mutants = WORK / slug(area) / "mutants"
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        source = meta.with_suffix("")  # the mutated copy holds every mutant as a function
+        functions = _functions(source.read_text(encoding="utf-8"))
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        for key, code in codes.items():
+            name = key.rsplit(".", 1)[1]
+            original = functions.get(name.rsplit("__mutmut_", 1)[0] + "__mutmut_orig", "")
+            diff = _changed(original, functions.get(name, ""))
+            found.append(Mutant(key, status_by_exit_code[code], diff))
+    return found
+
+
+def _functions(text: str) -> dict[str, str]:
+    tree = ast.parse(text)
+    return {
+        node.name: ast.get_source_segment(text, node) or ""
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in node.name
+    }
+
+
+def _changed(original: str, mutant: str) -> tuple[str, ...]:
+    before, after = original.splitlines()[1:], mutant.splitlines()[1:]  # without the def line
+    return tuple(
+        f"{line[0]} {line[1:].strip()}"
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    )
+
+
+def equivalents() -> list[Equivalent]:
+    if not EQUIVALENTS.exists():
+        return []
+    data = tomllib.loads(EQUIVALENTS.read_text(encoding="utf-8"))
+    return [
+        Equivalent(e["function"], tuple(e["diff"]), e["reason"]) for e in data.get("mutant", [])
+    ]
+
+
+def function_of(mutant: Mutant) -> str:
+    """tratool.x.y.xǁClassǁmethod__mutmut_3 -> tratool.x.y.Class.method"""
+    module, name = mutant.key.rsplit("__mutmut_", 1)[0].rsplit(".", 1)
+    name = name[1:].strip("ǁ").replace("ǁ", ".") if name.startswith("xǁ") else name[2:]
+    return f"{module}.{name}"
+
+
+SQL_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "WHERE ", "ORDER BY ", "PRAGMA ", "CREATE ")
+SQL_CASE = "SQLite reads keywords and identifiers in any case"
+
+
+def is_equivalent(mutant: Mutant, known: list[Equivalent]) -> Equivalent | None:
+    function = function_of(mutant)
+    listed = next((e for e in known if e.function == function and e.diff == mutant.diff), None)
+    if listed is None and _sql_case_only(mutant.diff):
+        return Equivalent(function, mutant.diff, SQL_CASE)
+    return listed
+
+
+def _sql_case_only(diff: tuple[str, ...]) -> bool:
+    """One line whose SQL text only changed case (mutmut upper- and lower-cases strings)."""
+    if len(diff) != 2:
+        return False
+    before, after = diff[0][2:], diff[1][2:]
+    return (
+        before != after
+        and before.lower() == after.lower()
+        and any(word in before.upper() for word in SQL_WORDS)
+    )
+
+
+@attrs.frozen
+class Score:
+    area: str
+    mutants: int
+    killed: int
+    survived: int
+    equivalent: int
+    seconds: float
+
+    @property
+    def percent(self) -> float:
+        counted = self.mutants - self.equivalent
+        return 100.0 * self.killed / counted if counted else 100.0
+
+
+def score(area: Area, mutants: list[Mutant], known: list[Equivalent], seconds: float) -> Score:
+    counts = Counter(
+        "equivalent"
+        if m.status not in KILLED and is_equivalent(m, known)
+        else "killed"
+        if m.status in KILLED
+        else "survived"
+        for m in mutants
+    )
+    return Score(
+        area.name,
+        len(mutants),
+        counts["killed"],
+        counts["survived"],
+        counts["equivalent"],
+        seconds,
+    )
+
+
+def survivors(mutants: list[Mutant], known: list[Equivalent]) -> list[Mutant]:
+    return [m for m in mutants if m.status not in KILLED and not is_equivalent(m, known)]
+
+
+def table(scores: list[Score]) -> str:
+    rows = ["| area | mutants | killed | survived | equivalent | score | time |", "|---" * 7 + "|"]
+    rows += [
+        f"| {s.area} | {s.mutants} | {s.killed} | {s.survived} | {s.equivalent} | "
+        f"{s.percent:.1f} % | {s.seconds:.0f} s |"
+        for s in scores
+    ]
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--area", action="append", choices=[slug(a) for a in AREAS])
+    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--target", type=float, default=90.0)
+    parser.add_argument("--report-only", action="store_true", help="read the last verdicts")
+    parser.add_argument("--json", type=Path, help="also write the figures and survivors here")
+    args = parser.parse_args(argv)
+    chosen = [a for a in AREAS if not args.area or slug(a) in args.area]
+    known = equivalents()
+    scores, lost, same = [], {}, {}
+    for area in chosen:
+        seconds = 0.0 if args.report_only else run(area, args.max_children)
+        mutants = verdicts(area)
+        scores.append(score(area, mutants, known, seconds))
+        lost[area.name] = survivors(mutants, known)
+        same[area.name] = [
+            (m, e) for m in mutants if m.status not in KILLED and (e := is_equivalent(m, known))
+        ]
+    for name, pairs in same.items():
+        print(f"\n## {name}: {len(pairs)} equivalent mutant(s), not counted")
+        for m, why in pairs:
+            print(f"{m.key}: {why.reason}")
+            for line in m.diff:
+                print(f"    {line}")
+    for name, mutants in lost.items():
+        print(f"\n## {name}: {len(mutants)} surviving mutant(s)")
+        for m in mutants:
+            print(f"{m.key} ({m.status})")
+            for line in m.diff:
+                print(f"    {line}")
+    print("\n" + table(scores))
+    if args.json:
+        figures = [attrs.asdict(s) | {"percent": round(s.percent, 1)} for s in scores]
+        survived = {k: [attrs.asdict(m) for m in v] for k, v in lost.items()}
+        args.json.write_text(json.dumps({"scores": figures, "survivors": survived}, indent=1))
+    return 0 if all(s.percent >= args.target for s in scores) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
