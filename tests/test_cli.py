@@ -55,7 +55,7 @@ def test_show_reports_errors_with_location_and_exit_1(tmp_path: Path) -> None:
     path.write_bytes(tra_bytes(header, VECTORS["TV-E2"][1][:221]))
     code, _, err = run("show", str(path))
     assert code == 1
-    assert f"{path}:2:222: error due_number: the line is 221 characters long" in err
+    assert f"{path}:2:221: error due_number: the line is 221 characters long" in err
     assert "hint:" in err
 
 

@@ -61,9 +61,20 @@ def test_utf16_file_stops_with_one_error() -> None:
 def test_221_character_line_gives_precise_error(std_header_line: str) -> None:
     reader, items = read_all(tra_bytes(std_header_line, ENTRY[:221]))
     [error] = reader.errors
-    assert (error.line, error.column, error.field) == (2, 222, "due_number")
+    # 221 columns stop inside the right-justified due_number (221-222): the line was cut.
+    assert (error.line, error.column, error.field) == (2, 221, "due_number")
+    assert error.severity == "error"
     assert "221 characters" in error.message
     assert isinstance(items[1][1], tratool.Entry)  # read as Cegid would: padded with blanks
+
+
+def test_stripped_trailing_blanks_are_a_warning_not_an_error(std_header_line: str) -> None:
+    line = ENTRY[:218]  # TV-E2 line 2 without its blank axis and due number (219-222)
+    reader, items = read_all(tra_bytes(std_header_line, line))
+    [problem] = reader.errors
+    assert (problem.column, problem.field, problem.severity) == (219, "axis", "warning")
+    assert not reader.has_errors
+    assert isinstance(items[1][1], tratool.Entry)
 
 
 def test_long_std_line_keeps_extra_characters(std_header_line: str) -> None:

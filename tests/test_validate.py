@@ -232,6 +232,9 @@ def test_docs_list_every_rule_with_its_default_severity() -> None:
     doc = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         assert f"| `{rule.id}` | {rule.severity} | {rule.title} |" in doc
+    import re
+
+    assert set(re.findall(r"^\| `(TRA-[SFXD]\d\d)` \|", doc, re.M)) == set(RULES)
 
 
 def test_docs_configuration_example_is_valid(tmp_path: Path) -> None:

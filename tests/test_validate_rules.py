@@ -45,15 +45,16 @@ PIECE = [
     entry(account="70610000", direction="C", amount=Decimal("1250.00")),
     entry(account="44571000", direction="C", amount=Decimal("250.00")),
 ]
+# The fields Cegid's version-011 specification marks required on ETE general lines (§12.4).
+REQUIRED_ETE = tratool.GeneralExtension(
+    created_on=D(2024, 3, 5), opening_kind="N", vat_on_receipts="-", lettering_state="RI"
+)
 STD = list(tratool.render_lines([tratool.Header(format="STD", generated_at=None), *PIECE]))
 ETE = list(
     tratool.render_lines(
         [
             tratool.Header(format="ETE", generated_at=None),
-            *[
-                attrs.evolve(e, extension=tratool.GeneralExtension(created_on=D(2024, 3, 5)))
-                for e in PIECE
-            ],
+            *[attrs.evolve(e, extension=REQUIRED_ETE) for e in PIECE],
         ]
     )
 )
@@ -178,8 +179,41 @@ CASES: list[tuple[str, str, Builder, dict[str, Any], tuple[Any, ...]]] = [
         {},
         (2, 4, None, "warning"),
     ),
-    ("TRA-S09", "221 columns", lambda: swap(1, L1[:221]), {}, (2, 222, "due_number", "error")),
+    (
+        "TRA-S06",
+        "version after 011",
+        lambda: swap(0, put(H, "version", "012", layout.HEADER)),
+        {},
+        (1, 34, "version", "info"),
+    ),
+    # 221 columns end inside the right-justified due_number (221-222): cut.
+    ("TRA-S09", "221 columns", lambda: swap(1, L1[:221]), {}, (2, 221, "due_number", "error")),
+    # 149 columns: the amount (131-150) is not whole.
+    ("TRA-S09", "149 columns", lambda: swap(1, L1[:149]), {}, (2, 150, "amount", "error")),
+    # L2 ends with a blank axis and due number: stripping leaves 218 columns.
+    (
+        "TRA-S09",
+        "trailing blanks stripped",
+        lambda: swap(2, L2.rstrip(" ")),
+        {},
+        (3, 219, "axis", "warning"),
+    ),
     ("TRA-S09", "long STD line", lambda: swap(1, L1 + "XYZ"), {}, (2, 223, None, "warning")),
+    ("TRA-S09", "blanks after STD", lambda: swap(1, L1 + "   "), {}, (2, 223, None, "info")),
+    (
+        "TRA-S09",
+        "ETE line past 1280 in version 008",
+        lambda: [put(ETE[0], "version", "008", layout.HEADER), E1.ljust(1280) + "X", *ETE[2:]],
+        {},
+        (2, 1281, None, "warning"),
+    ),
+    (
+        "TRA-S09",
+        "max_line_width",
+        lambda: swap(1, E1.ljust(1100) + "X", ETE),
+        {"max_line_width": 1100},
+        (2, 1101, None, "warning"),
+    ),
     (
         "TRA-S10",
         "unknown line type",
@@ -373,14 +407,28 @@ CASES: list[tuple[str, str, Builder, dict[str, Any], tuple[Any, ...]]] = [
     ),
     (
         "TRA-F14",
-        "unknown currency",
+        "not an ISO 4217 code",
         lambda: [H, *(put(x, "currency", "XYZ") for x in STD[1:])],
         {},
         (2, 160, "currency", "error"),
     ),
     (
         "TRA-F14",
-        "foreign currency",
+        "ISO 4217 code, currencies left at the default",
+        lambda: [H, *(put(x, "currency", "USD") for x in STD[1:])],
+        {},
+        (2, 160, "currency", "warning"),
+    ),
+    (
+        "TRA-F14",
+        "ISO 4217 code missing from the configured currencies",
+        lambda: [H, *(put(x, "currency", "GBP") for x in STD[1:])],
+        {"currencies": {"EUR": 2, "USD": 2}},
+        (2, 160, "currency", "error"),
+    ),
+    (
+        "TRA-F14",
+        "configured foreign currency",
         lambda: [H, *(put(x, "currency", "USD") for x in STD[1:])],
         {"currencies": {"EUR": 2, "USD": 2}},
         (2, 160, "currency", "warning"),
@@ -460,6 +508,34 @@ CASES: list[tuple[str, str, Builder, dict[str, Any], tuple[Any, ...]]] = [
         lambda: swap(1, ete(E1, "lettering_state", "ZZ"), ETE),
         {},
         (2, 1021, "lettering_state", "warning"),
+    ),
+    (
+        "TRA-F22",
+        "blank lettering state",
+        lambda: swap(1, ete(E1, "lettering_state", ""), ETE),
+        {},
+        (2, 1021, "lettering_state", "warning"),
+    ),
+    (
+        "TRA-F22",
+        "line stops before the lettering state",
+        lambda: swap(1, E1[:400], ETE),
+        {},
+        (None, None, "lettering_state", "warning"),
+    ),
+    (
+        "TRA-F25",
+        "blank opening kind",
+        lambda: swap(1, ete(E1, "opening_kind", ""), ETE),
+        {},
+        (2, 302, "opening_kind", "warning"),
+    ),
+    (
+        "TRA-F25",
+        "ETE line of 293 columns",
+        lambda: swap(1, E1[:293], ETE),
+        {},
+        (None, None, "vat_on_receipts", "warning"),
     ),
     (
         "TRA-F23",
@@ -733,6 +809,32 @@ def test_utf8_bom_is_d01_at_line_one() -> None:
                     "250,00",
                 ),
                 L3,
+            ],
+        ),
+        (
+            "a version-011 general line of 1407 columns",
+            [
+                put(ETE[0], "version", "011", layout.HEADER),
+                ete(E1, "validated_on", "05032024"),
+                *ETE[2:],
+            ],
+        ),
+        (
+            "an analytic ETE line of 1178 columns with its analytic line number",
+            [
+                *ETE[:3],
+                put(
+                    put(
+                        put(put(ETE[2][:222], "line_type", "A"), "auxiliary", "ATELIER"),
+                        "axis",
+                        "A1",
+                    ).ljust(1177)
+                    + "0",
+                    "analytic_line_number",
+                    "1",
+                    layout.ETE_ANALYTIC,
+                ),
+                ETE[3],
             ],
         ),
     ],

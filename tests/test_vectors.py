@@ -54,7 +54,8 @@ def test_tv_h3_round_trips_byte_exact() -> None:
     assert header.user == "CEG"
     assert header.generated_at == dt.datetime(2016, 2, 9, 10, 29)
     assert header.resume_flag == ""
-    assert header.trailer == "-"
+    # §2 kept the "-" at 148 raw; §12.1 names column 148: the new_analytics flag.
+    assert (header.new_analytics, header.guid_ready, header.trailer) == ("-", "", "")
     assert list(tratool.render_lines([header])) == [line]
 
 

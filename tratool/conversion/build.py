@@ -283,7 +283,7 @@ class EntryBuilder:
             piece_number=self._piece(row, journal),
             currency=currency,
             due_number=1 if line_type == "X" else None,
-            extension=GeneralExtension() if self.mapping.format == "ETE" else None,
+            extension=required_ete(date, line_type) if self.mapping.format == "ETE" else None,
             reference=texts["reference"],
             label=texts["label"],
             payment_method=texts["payment_method"],
@@ -311,3 +311,16 @@ class EntryBuilder:
         places = max(0, 8 - len(str(int(rate))))  # the rate field holds 10 characters
         rate = rate.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
         return Money(foreign, amount, "DE-", rate)
+
+
+def required_ete(date: dt.date | None, line_type: str) -> GeneralExtension:
+    """The ETE fields Cegid's version-011 specification marks required on general lines
+    (tra-format.md §12.4), which a converted source does not carry: created on the entry's
+    date, a normal entry (N), no VAT on receipts (-), and a lettering state that says only
+    whether the line can be lettered: AL (to be lettered) on tiers lines, RI elsewhere."""
+    return GeneralExtension(
+        created_on=date,
+        opening_kind="N",
+        vat_on_receipts="-",
+        lettering_state="AL" if line_type == "X" else "RI",
+    )

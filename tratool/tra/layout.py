@@ -2,7 +2,8 @@
 
 Every position of the format lives here and only here: the reader slices with these tables, the
 writer pads with them, the validator names fields and columns from them. The tables transcribe
-``shared/docs/tra-format.md`` (Cegid layout, file version 008); positions are 1-based and
+``shared/docs/tra-format.md``: the Cegid layout of file version 008 (sections 2-8) and the
+version-011 additions of Cegid's own specification (section 12); positions are 1-based and
 inclusive, as in Cegid's documentation, so a row can be checked against the reference by eye.
 """
 
@@ -133,8 +134,13 @@ HEADER = _layout(
         (134, 3, L, "sync_mode", CODE),
         (137, 8, R, "purge_date", DATE),
         (145, 3, L, "sub_version", CODE),
+        # Version 010 on (section 12.1); files of earlier versions end at 147.
+        (148, 1, L, "new_analytics", CODE),
+        (149, 1, L, "guid_ready", CODE),
     ],
 )
+# Fields every header carries; the ones after it are written only when used.
+HEADER_V008_FIELDS = HEADER.names.index("sub_version") + 1
 
 # Product codes Cegid's reader accepts on line 1 (section 1).
 HEADER_PRODUCTS = frozenset({"S1", "S2", "S3", "S5", "S7", "SI", "QU", "WT", "WS", "CF"})
@@ -169,8 +175,9 @@ ENTRY = _layout(
 )
 STD_WIDTH = ENTRY.end  # 222
 
-# --- Entry line, extended part, section 5. ----------------------------------------------------
-# General (blank/X/H) and analytic (A/O) lines share 223-395 and 533-1177 and differ elsewhere.
+# --- Entry line, extended part, sections 5 and 12. ----------------------------------------------
+# General (blank/X/H) and analytic (A/O) lines share most of 223-1177 and differ where the rows
+# below say so (section 5.2, corrected by section 12.3).
 _ETE_HEAD: list[Row] = [
     (223, 35, L, "external_reference", TEXT),
     (258, 8, R, "external_reference_date", DATE),
@@ -184,10 +191,15 @@ _ETE_HEAD: list[Row] = [
     (345, 3, R, "quantity1_unit", CODE),
     (348, 3, R, "quantity2_unit", CODE),
     (351, 35, R, "free_reference", TEXT),
+]
+_ETE_GENERAL_VAT: list[Row] = [
     (386, 1, R, "vat_on_receipts", CODE),
     (387, 3, L, "vat_regime", CODE),
     (390, 3, L, "vat_code", CODE),
     (393, 3, L, "tpf_code", CODE),
+]
+_ETE_ANALYTIC_VAT: list[Row] = [(386, 10, L, "reserved_386", CODE)]  # not used (12.3)
+_ETE_COUNTERPART: list[Row] = [
     (396, 17, L, "counterpart_account", CODE),
     (413, 17, L, "counterpart_auxiliary", CODE),
 ]
@@ -207,7 +219,7 @@ _ETE_ANALYTIC_MIDDLE: list[Row] = [
     (482, 17, L, "sub_section_axis4", CODE),
     (499, 17, L, "sub_section_axis5", CODE),
 ]
-_ETE_BODY: list[Row] = [
+_ETE_FREE: list[Row] = [
     (516, 17, L, "asset_number", CODE),
     *[(533 + 30 * i, 30, L, f"free_text_{i}", TEXT) for i in range(10)],
     *[(833 + 3 * i, 3, L, f"legacy_free_table_{i}", CODE) for i in range(4)],
@@ -216,6 +228,8 @@ _ETE_BODY: list[Row] = [
     (933, 1, L, "free_flag_0", CODE),
     (934, 1, L, "free_flag_1", CODE),
     (935, 3, L, "consolidation_code", CODE),
+]
+_ETE_GENERAL_LETTERING: list[Row] = [
     (938, 20, L, "covered_amount", DEC),
     (958, 20, L, "covered_amount_currency", DEC),
     (978, 20, L, "covered_amount_euro", DEC),
@@ -225,6 +239,21 @@ _ETE_BODY: list[Row] = [
     (1019, 1, R, "lettering_in_currency", CODE),
     (1020, 1, R, "lettering_in_euro", CODE),
     (1021, 3, L, "lettering_state", CODE),
+]
+# On analytic lines 938-997 are percentages and 1014 the analytic line number (NUMVENTIL);
+# 1021-1023 is not used (section 12.3). The justification of 1014 is not stated: Cegid trims.
+_ETE_ANALYTIC_SPLIT: list[Row] = [
+    (938, 20, L, "percentage", DEC),
+    (958, 20, L, "quantity1_percentage", DEC),
+    (978, 20, L, "quantity2_percentage", DEC),
+    (998, 8, L, "lettering_max_date", DATE),
+    (1006, 8, L, "lettering_min_date", DATE),
+    (1014, 5, L, "analytic_line_number", INT),
+    (1019, 1, R, "lettering_in_currency", CODE),
+    (1020, 1, R, "lettering_in_euro", CODE),
+    (1021, 3, L, "reserved_1021", CODE),
+]
+_ETE_BODY: list[Row] = [
     *[(1024 + 17 * i, 17, L, f"free_table_{i}", CODE) for i in range(4)],
     (1092, 35, L, "gescom_reference", TEXT),
     (1127, 3, R, "movement_type", CODE),
@@ -247,14 +276,50 @@ _ETE_GENERAL_TAIL: list[Row] = [
     (1267, 3, R, "reserved_1267", CODE),
     (1270, 8, R, "reserved_1270", CODE),
     (1278, 3, R, "origin_qualifier", CODE),
+    # Version 011 (section 12.2). The justification is not stated: Cegid trims every field.
+    (1281, 36, L, "guid", TEXT),
+    (1317, 3, L, "company_internal", CODE),
+    (1320, 35, L, "creditor_id", CODE),
+    (1355, 35, L, "mandate_reference", TEXT),
+    (1390, 5, R, "entry_group_number", INT),
+    (1395, 5, R, "entry_number", INT),
+    (1400, 8, L, "validated_on", DATE),
+]
+_ETE_ANALYTIC_TAIL: list[Row] = [
+    (1178, 1, R, "confidential", CODE),
+    (1179, 17, L, "sub_section_axis6", CODE),  # section 12.3
+    (1196, 36, L, "guid", TEXT),  # version 010 on, with the header's guid_ready
 ]
 ETE_GENERAL = _layout(
-    "ete-general", [*_ETE_HEAD, *_ETE_GENERAL_MIDDLE, *_ETE_BODY, *_ETE_GENERAL_TAIL]
+    "ete-general",
+    [
+        *_ETE_HEAD,
+        *_ETE_GENERAL_VAT,
+        *_ETE_COUNTERPART,
+        *_ETE_GENERAL_MIDDLE,
+        *_ETE_FREE,
+        *_ETE_GENERAL_LETTERING,
+        *_ETE_BODY,
+        *_ETE_GENERAL_TAIL,
+    ],
 )
 ETE_ANALYTIC = _layout(
     "ete-analytic",
-    [*_ETE_HEAD, *_ETE_ANALYTIC_MIDDLE, *_ETE_BODY, (1178, 1, R, "confidential", CODE)],
+    [
+        *_ETE_HEAD,
+        *_ETE_ANALYTIC_VAT,
+        *_ETE_COUNTERPART,
+        *_ETE_ANALYTIC_MIDDLE,
+        *_ETE_FREE,
+        *_ETE_ANALYTIC_SPLIT,
+        *_ETE_BODY,
+        *_ETE_ANALYTIC_TAIL,
+    ],
 )
+# Where the ETE lines of a header version up to 009 end (section 5): the fields after these
+# exist from version 010 on (section 12).
+ETE_GENERAL_V008_END = ETE_GENERAL.field("origin_qualifier").end
+ETE_ANALYTIC_V008_END = ETE_ANALYTIC.field("confidential").end
 
 # Column 31 values whose ETE part uses the analytic variant (section 5.2).
 ANALYTIC_LINE_TYPES = frozenset({"A", "O"})
@@ -368,8 +433,29 @@ KNOWN_PARAMETER_CODES = frozenset(
 )
 
 
+def ete_layout(line_type: str) -> Layout:
+    """The ETE part of an entry line: chosen by its line type (column 31, blanks trimmed)."""
+    return ETE_ANALYTIC if line_type.strip(" ") in ANALYTIC_LINE_TYPES else ETE_GENERAL
+
+
 def entry_layouts(line_type: str, extended: bool) -> tuple[Layout, ...]:
     """The layouts that make up an entry line of this type, in column order."""
     if not extended:
         return (ENTRY,)
-    return (ENTRY, ETE_ANALYTIC if line_type in ANALYTIC_LINE_TYPES else ETE_GENERAL)
+    return (ENTRY, ete_layout(line_type))
+
+
+def has_v010_fields(version: str) -> bool:
+    """Whether a header version carries the fields of section 12 (010 and 011, and later)."""
+    digits = version.strip(" ")
+    return len(digits) == 3 and digits.isascii() and digits.isdigit() and digits >= "010"
+
+
+def longest_entry(line_type: str, extended: bool, version: str) -> int:
+    """The last column an entry line of this type may use under this header version."""
+    if not extended:
+        return STD_WIDTH
+    lay = ete_layout(line_type)
+    if has_v010_fields(version):
+        return lay.end
+    return ETE_ANALYTIC_V008_END if lay is ETE_ANALYTIC else ETE_GENERAL_V008_END

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import ParseError, Severity
 from . import layout
+from .diagnose import entry_width, not_a_header
 from .layout import Layout
 from .lines import (
     ENDINGS,
@@ -162,16 +163,8 @@ class TraReader:
             self._extended = self.header.extended
             return self.header
         if number == 1:
-            self._error(
-                1,
-                1,
-                "legacy CCIMPEX file (line 1 starts with '!'): tratool reads TRA files only"
-                if text.startswith("!")
-                else "line 1 is not a TRA header",
-                value=text[:14],
-                hint="a TRA file starts with a header such as ***S5CLIJRLETE; without it Cegid "
-                "takes line 1 as a title and the first entry is lost",
-            )
+            message, hint = not_a_header(text)
+            self._error(1, 1, message, value=text[:14], hint=hint)
         if kind is LineKind.PARAMETER:
             return self._parameter(number, text)
         if kind is LineKind.SPECIAL:
@@ -194,7 +187,7 @@ class TraReader:
         line_type = layout.cut(text, layout.LINE_TYPE).strip(" ")
         extended = self._extended if self._extended is not None else len(text) > layout.STD_WIDTH
         layouts = layout.entry_layouts(line_type, extended)
-        self._check_width(number, text, extended, layouts[-1])
+        self._check_width(number, text, line_type, extended)
         values = self._fields(number, text, layouts[0])
         extension: GeneralExtension | AnalyticExtension | None = None
         if extended:
@@ -208,27 +201,17 @@ class TraReader:
             return RawLine(text)
         return Entry(**values, extension=extension, extra=text[layouts[-1].end :])
 
-    def _check_width(self, number: int, text: str, extended: bool, last: Layout) -> None:
-        width = len(text)
-        if width < layout.STD_WIDTH:
-            column = width + 1
-            first_missing = layout.ENTRY.at(column)
+    def _check_width(self, number: int, text: str, line_type: str, extended: bool) -> None:
+        version = self.header.version if self.header is not None else ""
+        problem = entry_width(text, line_type, extended, version)
+        if problem is not None:
             self._error(
                 number,
-                column,
-                f"the line is {width} characters long; an entry line has at least "
-                f"{layout.STD_WIDTH}",
-                field=first_missing.name if first_missing else None,
-                hint="fields from this column on were read as blank; an editor may have "
-                "stripped trailing blanks, or a field is missing: check the writer",
-            )
-        elif width > last.end or (not extended and width > layout.STD_WIDTH):
-            self._error(
-                number,
-                last.end + 1,
-                f"the line is {width} characters long; the {last.name} layout ends at "
-                f"column {last.end} (the rest is kept as is)",
-                severity="warning",
+                problem.column,
+                problem.message,
+                field=problem.field,
+                hint=problem.hint,
+                severity=problem.loss.severity,
             )
 
     def _fields(self, number: int, text: str, lay: Layout) -> dict[str, Any] | None:

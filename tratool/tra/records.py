@@ -51,7 +51,9 @@ class Header:
     sync_mode: str = ""
     purge_date: dt.date | None = None
     sub_version: str = "001"
-    trailer: str = ""  # anything after column 147, kept raw
+    new_analytics: str = ""  # X or -, version 010 on
+    guid_ready: str = ""  # X or -, version 010 on: entry lines then carry a guid
+    trailer: str = ""  # anything after column 149, kept raw
 
     @property
     def extended(self) -> bool:
@@ -75,10 +77,6 @@ class _ExtensionBase:
     quantity1_unit: str = ""
     quantity2_unit: str = ""
     free_reference: str = ""
-    vat_on_receipts: str = ""
-    vat_regime: str = ""
-    vat_code: str = ""
-    tpf_code: str = ""
     counterpart_account: str = ""
     counterpart_auxiliary: str = ""
     asset_number: str = ""
@@ -104,15 +102,10 @@ class _ExtensionBase:
     free_flag_0: str = ""
     free_flag_1: str = ""
     consolidation_code: str = ""
-    covered_amount: Decimal | None = None
-    covered_amount_currency: Decimal | None = None
-    covered_amount_euro: Decimal | None = None
     lettering_max_date: dt.date | None = None
     lettering_min_date: dt.date | None = None
-    lettering_code: str = ""
     lettering_in_currency: str = ""
     lettering_in_euro: str = ""
-    lettering_state: str = ""
     free_table_0: str = ""
     free_table_1: str = ""
     free_table_2: str = ""
@@ -129,8 +122,18 @@ class _ExtensionBase:
 
 @attrs.frozen(kw_only=True)
 class GeneralExtension(_ExtensionBase):
-    """The ETE part (223-1280) of a general line: line type blank, ``X`` or ``H``."""
+    """The ETE part (223-1407) of a general line: line type blank, ``X`` or ``H``. Columns
+    1281-1407 exist from version 010 on."""
 
+    vat_on_receipts: str = ""
+    vat_regime: str = ""
+    vat_code: str = ""
+    tpf_code: str = ""
+    covered_amount: Decimal | None = None
+    covered_amount_currency: Decimal | None = None
+    covered_amount_euro: Decimal | None = None
+    lettering_code: str = ""
+    lettering_state: str = ""
     reconciliation_reference: str = ""
     reconciliation_date: dt.date | None = None
     reminder_date: dt.date | None = None
@@ -148,12 +151,29 @@ class GeneralExtension(_ExtensionBase):
     reserved_1267: str = ""
     reserved_1270: str = ""
     origin_qualifier: str = ""
+    guid: str = ""
+    company_internal: str = ""
+    creditor_id: str = ""
+    mandate_reference: str = ""
+    entry_group_number: int | None = None
+    entry_number: int | None = None
+    validated_on: dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)
 class AnalyticExtension(_ExtensionBase):
-    """The ETE part (223-1178) of an analytic line: line type ``A`` or ``O``."""
+    """The ETE part (223-1231) of an analytic line: line type ``A`` or ``O``. It has no VAT
+    fields and no lettering code or state: 1014 is the analytic line number (tra-format.md
+    §12.3). Columns 1179-1231 exist from version 010 on."""
 
+    reserved_386: str = ""
+    percentage: Decimal | None = None
+    quantity1_percentage: Decimal | None = None
+    quantity2_percentage: Decimal | None = None
+    analytic_line_number: int | None = None
+    reserved_1021: str = ""
+    sub_section_axis6: str = ""
+    guid: str = ""
     analytic_flag: str = ""
     sub_section_axis1: str = ""
     sub_section_axis2: str = ""

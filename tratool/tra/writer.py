@@ -68,7 +68,11 @@ class _Renderer:
     def line(self, number: int, record: Record) -> str:
         if isinstance(record, Header):
             self.extended = record.extended
-            text = layout.HEADER_MARKER + self._fields(number, record, layout.HEADER)
+            # The version-010 flags are written only when used, so older headers keep 147.
+            upto = None
+            if not record.trailer:
+                upto = max(_last_used(record, layout.HEADER), layout.HEADER_V008_FIELDS)
+            text = layout.HEADER_MARKER + self._fields(number, record, layout.HEADER, upto=upto)
             return self._check(number, text + record.trailer, layout.HEADER)
         if isinstance(record, Entry):
             return self._entry(number, record)
@@ -99,7 +103,8 @@ class _Renderer:
             else:
                 upto = None if entry.extra else _last_used(ext, lay)
                 text += self._fields(number, ext, lay, upto=upto)
-        return self._check(number, text + entry.extra, layout.ENTRY)
+        ete = layout.ete_layout(entry.line_type) if self.extended else None
+        return self._check(number, text + entry.extra, layout.ENTRY, ete)
 
     def _fields(self, number: int, record: Any, lay: Layout, upto: int | None = None) -> str:
         """The layout's fields rendered side by side (the first `upto` of them if given)."""
@@ -121,15 +126,15 @@ class _Renderer:
                 parts.append(" " * f.width)
         return "".join(parts)
 
-    def _check(self, number: int, text: str, lay: Layout | None) -> str:
+    def _check(self, number: int, text: str, lay: Layout | None, ete: Layout | None = None) -> str:
         """Refuse characters the target encoding cannot hold and control characters."""
         for index, char in enumerate(text):
             if char >= " " and (char.isascii() or encodable(char, self.encoding)):
                 continue
             column = index + 1
             found = lay.at(column) if lay is not None else None
-            if found is None and lay is layout.ENTRY:
-                found = layout.ETE_GENERAL.at(column)
+            if found is None and ete is not None:
+                found = ete.at(column)
             reason = (
                 "a control character (tab or line break) inside a field"
                 if char < " "
@@ -161,11 +166,11 @@ def _used(ext: GeneralExtension | AnalyticExtension) -> bool:
     return any(not is_empty(v) for v in attrs.astuple(ext, recurse=False))
 
 
-def _last_used(ext: GeneralExtension | AnalyticExtension, lay: Layout) -> int:
+def _last_used(record: object, lay: Layout) -> int:
     """How many fields of the layout to write: up to and including the last non-empty one."""
     count = 0
     for index, f in enumerate(lay.fields, start=1):
-        if not is_empty(getattr(ext, f.name)):
+        if not is_empty(getattr(record, f.name)):
             count = index
     return count
 

@@ -24,6 +24,7 @@ from ..tra.values import parse_date
 from .analytics import AnalyticRules
 from .dossier import DossierRules
 from .entries import EntryRules
+from .extended import ExtendedRules
 from .findings import Report, Sink
 from .line import entry_line, money
 from .parameters import ParameterRules
@@ -85,6 +86,7 @@ class _Run:
         self.structure = StructureRules(config, self.sink)
         self.parameters = ParameterRules(config, self.sink)
         self.fields = EntryRules(config, self.sink)
+        self.extended = ExtendedRules(config, self.sink)
         self.pieces = PieceRules(config, self.sink)
         self.analytics = AnalyticRules(config, self.sink)
         self.dossier = DossierRules(
@@ -95,7 +97,7 @@ class _Run:
         report, sink, structure = self.report, self.sink, self.structure
         endings: dict[str, int] = {}
         size = 0
-        content, extended = "JRL", False
+        content, extended, version = "JRL", False, ""
         totals = report.totals
         for raw in scan_lines(stream):
             number = raw.number
@@ -142,7 +144,7 @@ class _Run:
                 continue
             if kind is LineKind.HEADER:
                 header = structure.header(text)
-                content = header["content"].strip()
+                content, version = header["content"].strip(), header["version"]
                 report.format = header["format"].strip()
                 extended = report.format == "ETE"
                 continue
@@ -156,22 +158,21 @@ class _Run:
             if kind is LineKind.SPECIAL:
                 structure.line_type(number, text, line_type)
                 continue
-            self._entry(number, text, line_type, extended)
+            self._entry(number, text, line_type, extended, version)
         totals.lines = number if size else 0
         self._finish(endings, size)
         return report
 
-    def _entry(self, number: int, text: str, line_type: str, extended: bool) -> None:
+    def _entry(self, number: int, text: str, line_type: str, extended: bool, version: str) -> None:
         padded = text.ljust(layout.STD_WIDTH)
         raw = {name: padded[start:end] for name, start, end in _ENTRY_SLICES}
         analytic = line_type in layout.ANALYTIC_LINE_TYPES
-        self.structure.width(number, text, extended, analytic)
+        self.structure.width(number, text, line_type, extended, version)
         self.structure.line_type(number, text, line_type)
         self.fields.check(number, text, raw)
         lettering, opening = ("", "", ""), ""
-        if extended and len(text) > layout.STD_WIDTH:
-            lay = layout.ETE_ANALYTIC if analytic else layout.ETE_GENERAL
-            self.fields.check_extension(number, text, lay)
+        if extended:
+            self.extended.check(number, text, layout.ete_layout(line_type))
             wide = text.ljust(layout.ETE_GENERAL.end)
             opening = wide[_OPENING.start : _OPENING.end].strip()
             if not analytic:
@@ -190,7 +191,7 @@ class _Run:
 
     def _finish(self, endings: dict[str, int], size: int) -> None:
         sink, config, totals = self.sink, self.config, self.report.totals
-        for family in (self.pieces, self.analytics, self.dossier):
+        for family in (self.extended, self.pieces, self.analytics, self.dossier):
             family.finish()
         totals.settle(
             pieces=self.pieces.seen,

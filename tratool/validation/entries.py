@@ -1,5 +1,5 @@
-"""Field rules that look at several fields of one entry line (TRA-F05, F07, F11, F15, F17, F19)
-and at its ETE part (TRA-F21 … F24); the single-field checks they run first are in fields.py."""
+"""Field rules that look at several fields of one entry line (TRA-F05, F07, F11, F15, F17, F19);
+the single-field checks they run first are in fields.py, the ETE part's rules in extended.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from .fields import (
     TIERS_LINE_TYPES,
     Issue,
     amount_issues,
-    date_issue,
 )
 from .findings import Sink
 from .settings import ValidationConfig
@@ -50,7 +49,7 @@ class EntryRules:
         self._line_checks(number, text, raw)
 
     def _emit(self, number: int, text: str, name: str, value: str, issue: Issue) -> None:
-        f = _FIELDS.get(name) or layout.ETE_GENERAL.field(name)
+        f = _FIELDS[name]
         self.sink.emit(
             issue.rule,
             line=number,
@@ -98,7 +97,7 @@ class EntryRules:
             )
         # TRA-F11 / TRA-F17: amounts, with the currency's decimals.
         currency = raw["currency"].strip() or self.config.dossier_currency
-        decimals = self.config.currencies.get(currency, 2)
+        decimals = self.config.decimals(currency)
         for name in ("amount", "amount2", "amount3"):
             for issue in amount_issues(raw[name], name, decimals, self.config):
                 emit(number, text, name, raw[name], issue)
@@ -236,80 +235,5 @@ class EntryRules:
                     f"axis {axis!r} on a general line",
                     "only A, H and O lines use it",
                     "warning",
-                ),
-            )
-
-    def check_extension(self, number: int, text: str, lay: layout.Layout) -> None:
-        """TRA-F21 … TRA-F24 on the ETE part of a line."""
-        padded = text.ljust(lay.end)
-
-        def raw(name: str) -> str:
-            f = lay.field(name)
-            return padded[f.start : f.end]
-
-        emit = self._emit
-        opening = raw("opening_kind").strip()
-        if opening not in ("", "N", "H", "OAN"):
-            emit(
-                number,
-                text,
-                "opening_kind",
-                raw("opening_kind"),
-                Issue("TRA-F21", f"opening kind {opening!r} is not N, H or OAN"),
-            )
-        state, code = raw("lettering_state").strip(), raw("lettering_code").strip()
-        if state not in ("", "RI", "AL", "PL", "TL"):
-            emit(
-                number,
-                text,
-                "lettering_state",
-                raw("lettering_state"),
-                Issue("TRA-F22", f"lettering state {state!r} is not RI, AL, PL or TL"),
-            )
-        elif (code and not state) or (state in ("PL", "TL") and not code):
-            emit(
-                number,
-                text,
-                "lettering_state",
-                raw("lettering_state"),
-                Issue("TRA-F22", f"lettering code {code!r} and state {state!r} do not go together"),
-            )
-        elif code and state in ("TL", "PL") and (state == "TL") != (code == code.upper()):
-            emit(
-                number,
-                text,
-                "lettering_code",
-                raw("lettering_code"),
-                Issue(
-                    "TRA-F22",
-                    f"lettering code {code!r} does not match state {state}",
-                    "an upper-case code means total lettering (TL), lower or mixed case partial "
-                    "(PL)",
-                ),
-            )
-        for f in lay.fields:
-            if f.kind is layout.Kind.DATE:
-                issue = date_issue("TRA-F23", padded[f.start : f.end], f.name)
-                if issue is not None:
-                    self.sink.emit(
-                        issue.rule,
-                        line=number,
-                        column=f.pos,
-                        field=f.name,
-                        message=issue.message,
-                        value=padded[f.start : f.end],
-                        hint="Cegid would silently use 01/01/1900",
-                        source=text,
-                    )
-        company = raw("company_code").strip()
-        expected = self.config.company_code
-        if company and expected is not None and company != expected:
-            emit(
-                number,
-                text,
-                "company_code",
-                raw("company_code"),
-                Issue(
-                    "TRA-F24", f"company code {company!r} differs from the dossier's {expected!r}"
                 ),
             )

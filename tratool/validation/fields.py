@@ -15,6 +15,7 @@ import attrs
 
 from ..errors import Severity
 from ..tra.values import EMPTY_DATES
+from .currencies import iso_4217
 from .settings import ValidationConfig
 
 PIECE_TYPES = frozenset({"FC", "AC", "RC", "FF", "AF", "RF", "OD", "OC", "OF"})
@@ -283,26 +284,39 @@ def check_piece_number(raw: str, config: ValidationConfig) -> tuple[Issue, ...]:
 
 def check_currency(raw: str, config: ValidationConfig) -> tuple[Issue, ...]:
     code = raw.strip()
-    if not code:
+    if not code or code == config.dossier_currency:
         return ()
-    if code not in config.currencies:
+    configured = config.currencies
+    if configured is not None and code in configured:
+        message = f"currency {code!r} differs from the dossier currency {config.dossier_currency}"
+        return (Issue("TRA-F14", message, severity="warning"),)
+    if code not in iso_4217():
         return (
             Issue(
                 "TRA-F14",
-                f"currency {code!r} is not a known currency "
-                f"({', '.join(sorted(config.currencies))})",
-                "an unknown currency stops the import; declare it in [validate] currencies",
+                f"currency {code!r} is not an ISO 4217 code",
+                "Cegid stops the import on an unknown currency",
             ),
         )
-    if code != config.dossier_currency:
+    if configured is not None:
         return (
             Issue(
                 "TRA-F14",
-                f"currency {code!r} differs from the dossier currency {config.dossier_currency}",
-                severity="warning",
+                f"currency {code!r} is not one of the dossier's currencies "
+                f"({', '.join(sorted(configured))})",
+                "an unknown currency stops the import; add it to [validate] currencies if the "
+                "dossier has it",
             ),
         )
-    return ()
+    return (
+        Issue(
+            "TRA-F14",
+            f"currency {code!r} differs from the dossier currency {config.dossier_currency}",
+            "list the dossier's currencies in [validate] currencies: Cegid stops the import "
+            "on a currency its dossier does not have",
+            "warning",
+        ),
+    )
 
 
 def check_amount_code(raw: str, config: ValidationConfig) -> tuple[Issue, ...]:

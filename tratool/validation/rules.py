@@ -64,7 +64,12 @@ _CATALOGUE = [
         "Format du fichier incorrect",
         "Format du fichier manquant.",
     ),
-    Rule("TRA-S06", "error", "header version is 3 digits", "Version de fichier manquant.(pos 34)"),
+    Rule(
+        "TRA-S06",
+        "error",
+        "header version is 3 ASCII digits",
+        "Version de fichier manquant.(pos 34)",
+    ),
     Rule(
         "TRA-S07",
         "warning",
@@ -75,7 +80,7 @@ _CATALOGUE = [
         ),
     ),
     Rule("TRA-S08", "warning", "parameter records have known codes"),
-    Rule("TRA-S09", "error", "entry lines have the width of the format"),
+    Rule("TRA-S09", "error", "entry lines lose nothing by their width"),
     Rule("TRA-S10", "error", "column 31 holds a known line type"),
     Rule("TRA-S11", "warning", "no blank lines"),
     Rule("TRA-S12", "error", "parameter records are coherent"),
@@ -103,7 +108,12 @@ _CATALOGUE = [
     Rule("TRA-F11", "error", "amount is a positive decimal", "Montant1 manquant ou incorrect"),
     Rule("TRA-F12", "error", "entry type is normal", "Type de mouvement manquant ou incorrect."),
     Rule("TRA-F13", "error", "piece number is numeric"),
-    Rule("TRA-F14", "error", "currency is known", "Erreur : la devise {value} est inconnue."),
+    Rule(
+        "TRA-F14",
+        "error",
+        "currency is an ISO 4217 code",
+        "Erreur : la devise {value} est inconnue.",
+    ),
     Rule("TRA-F15", "warning", "exchange rate is given for a foreign currency"),
     Rule("TRA-F16", "error", "amount code is valid", "Code montant incorrect"),
     Rule("TRA-F17", "error", "amounts 2 and 3 are numeric and present when named"),
@@ -120,7 +130,7 @@ _CATALOGUE = [
     Rule(
         "TRA-F22",
         "warning",
-        "lettering state and code agree (ETE)",
+        "lettering state is filled and agrees with the code (ETE general lines)",
         "Statut du mouvement incorrect ou manquant. pos(1021)",
         cegid_fields=(
             ("lettering_code", "Code de lettrage incompatible avec l'etat lettrage.(pos 1014)"),
@@ -133,6 +143,7 @@ _CATALOGUE = [
         "company code matches the dossier (ETE)",
         "Code société {value} incohérent",
     ),
+    Rule("TRA-F25", "warning", "required fields of Cegid's specification are filled (ETE)"),
     Rule("TRA-X01", "error", "every pièce balances", "Fichier déséquilibré en montant"),
     Rule("TRA-X02", "error", "folio journals balance by group"),
     Rule("TRA-X03", "error", "the whole file balances"),

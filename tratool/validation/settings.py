@@ -17,6 +17,7 @@ import attrs
 
 from ..config import ConfigFile
 from ..errors import SEVERITIES, ConfigError, Severity
+from .currencies import DEFAULT_DECIMALS, iso_4217
 from .rules import RULES
 
 DOSSIER_TABLES = frozenset({"journals", "chart_of_accounts", "sections", "establishments"})
@@ -78,7 +79,9 @@ class ValidationConfig:
     sections: dict[str, bool] | None = None  # "A1/SECTION" -> closed
     establishments: frozenset[str] | None = None
     payment_methods: frozenset[str] = DEFAULT_PAYMENT_METHODS
-    currencies: dict[str, int] = attrs.field(factory=lambda: {"EUR": 2})
+    # code -> decimals of the dossier's currency table; None: every ISO 4217 code, with its
+    # ISO decimals (the dossier's table is unknown, so a foreign code is only a warning).
+    currencies: dict[str, int] | None = None
     dossier_currency: str = "EUR"
     company_code: str | None = None
     expected_origin: str = "CLI"
@@ -87,7 +90,7 @@ class ValidationConfig:
     expected_format: str | None = None  # None: STD or ETE
     allow_negative_amounts: bool = False
     accept_decimal_point: bool = True
-    max_line_width: int = 1280
+    max_line_width: int | None = None  # None: the header version's layout (1280 or 1407)
     max_movements: int = 1_000_000
     max_bytes: int = 133_000_000
     severity: dict[str, Severity | str] = attrs.field(factory=dict)  # rule -> severity or "off"
@@ -135,6 +138,12 @@ class ValidationConfig:
         if key is not None and f"{table}:{key}" in self.local_keys:
             return ""
         return f" in dossier {self.dossier}"
+
+    def decimals(self, currency: str) -> int:
+        """How many decimals an amount in this currency may have."""
+        if self.currencies is not None and currency in self.currencies:
+            return self.currencies[currency]
+        return iso_4217().get(currency, DEFAULT_DECIMALS)
 
     def severity_of(self, rule: str, default: Severity) -> Severity | None:
         """The severity to report a finding with, or None when the rule is switched off."""

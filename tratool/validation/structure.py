@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from ..errors import Severity
 from ..tra import layout
+from ..tra.diagnose import entry_width, not_a_header
 from ..tra.values import EMPTY_DATES, parse_date, parse_timestamp
 from .findings import RuleSet
 
@@ -11,6 +13,7 @@ ORIGINS = frozenset({"CLI", "EXP"})
 CONTENTS = frozenset({"JRL", "DOS", "BAL", "SYN", "JAL"})
 FORMATS = frozenset({"STD", "ETE"})
 QUIET_LINE_TYPES = frozenset({"", "X", "A", "H", "O"})
+LATEST_VERSION = "011"  # Cegid's version-011 specification (tra-format.md §12)
 
 
 def header_fields(text: str) -> dict[str, str]:
@@ -20,234 +23,141 @@ def header_fields(text: str) -> dict[str, str]:
 
 class StructureRules(RuleSet):
     def not_a_header(self, text: str) -> None:
-        if text.startswith("!"):
-            message = "line 1 starts with '!': a legacy CCIMPEX file without TRA header"
-        else:
-            message = f"line 1 is not a TRA header (it starts {text[:14]!r})"
+        message, hint = not_a_header(text)
         self.report(
-            "TRA-S02",
-            line=1,
-            column=1,
-            message=message,
-            source=text,
-            value=text[:14],
-            hint="start the file with a header such as ***S5CLIJRLETE…: without it Cegid "
-            "takes line 1 as a title and its entry is lost",
+            "TRA-S02", line=1, column=1, message=message, source=text, value=text[:14], hint=hint
         )
 
     def header(self, text: str) -> dict[str, str]:
+        """TRA-S02 … TRA-S07 on line 1; returns its raw fields."""
         raw = header_fields(text)
-        cfg = self.config
+        self._product(text, raw)
+        self._origin(text, raw)
+        self._content(text, raw)
+        self._format(text, raw)
+        self._version(text, raw)
+        self._dates(text, raw)
+        return raw
 
-        def at(name: str) -> int:
-            return layout.HEADER.field(name).pos
+    def _header_finding(
+        self,
+        rule: str,
+        name: str,
+        message: str,
+        text: str,
+        raw: dict[str, str],
+        *,
+        hint: str | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        pos = layout.HEADER.field(name).pos
+        self.report(
+            rule,
+            line=1,
+            column=pos,
+            field=name,
+            message=message,
+            source=text,
+            value=raw[name],
+            hint=hint,
+            severity=severity,
+        )
 
-        product = raw["product"].strip()
-        if product != cfg.expected_product:
-            self.report(
-                "TRA-S02",
-                line=1,
-                column=at("product"),
-                field="product",
-                message=f"product {product!r} is not the expected {cfg.expected_product!r}",
-                source=text,
-                value=raw["product"],
-                severity="warning",
-            )
-        origin = raw["origin"].strip()
+    def _product(self, text: str, raw: dict[str, str]) -> None:
+        product, expected = raw["product"].strip(), self.config.expected_product
+        if product != expected:
+            message = f"product {product!r} is not the expected {expected!r}"
+            self._header_finding("TRA-S02", "product", message, text, raw, severity="warning")
+
+    def _origin(self, text: str, raw: dict[str, str]) -> None:
+        origin, expected = raw["origin"].strip(), self.config.expected_origin
         if origin not in ORIGINS:
-            self.report(
-                "TRA-S03",
-                line=1,
-                column=at("origin"),
-                field="origin",
-                message=f"origin {origin or 'blank'!r} is not CLI or EXP",
-                source=text,
-                value=raw["origin"],
-                hint="Cegid rejects the file",
+            message = f"origin {origin or 'blank'!r} is not CLI or EXP"
+            self._header_finding(
+                "TRA-S03", "origin", message, text, raw, hint="Cegid rejects the file"
             )
-        elif origin != cfg.expected_origin:
-            self.report(
+        elif origin != expected:
+            self._header_finding(
                 "TRA-S03",
-                line=1,
-                column=at("origin"),
-                field="origin",
-                message=f"origin {origin!r} differs from the expected {cfg.expected_origin!r}",
-                source=text,
-                value=raw["origin"],
+                "origin",
+                f"origin {origin!r} differs from the expected {expected!r}",
+                text,
+                raw,
                 hint="the Loop guide asks for CLI",
                 severity="warning",
             )
-        content = raw["content"].strip()
+
+    def _content(self, text: str, raw: dict[str, str]) -> None:
+        content, expected = raw["content"].strip(), self.config.expected_content
         if content not in CONTENTS:
-            self.report(
-                "TRA-S04",
-                line=1,
-                column=at("content"),
-                field="content",
-                message=f"content {content or 'blank'!r} is not JRL, DOS, BAL or SYN",
-                source=text,
-                value=raw["content"],
+            message = f"content {content or 'blank'!r} is not JRL, DOS, BAL or SYN"
+            self._header_finding("TRA-S04", "content", message, text, raw)
+        elif content == "JAL" and expected == "JRL":
+            message = "content 'JAL' is read as JRL"
+            self._header_finding(
+                "TRA-S04", "content", message, text, raw, hint="write JRL", severity="warning"
             )
-        elif content == "JAL" and cfg.expected_content == "JRL":
-            self.report(
-                "TRA-S04",
-                line=1,
-                column=at("content"),
-                field="content",
-                message="content 'JAL' is read as JRL",
-                source=text,
-                value=raw["content"],
-                hint="write JRL",
-                severity="warning",
-            )
-        elif content != cfg.expected_content:
-            self.report(
-                "TRA-S04",
-                line=1,
-                column=at("content"),
-                field="content",
-                message=f"content {content!r} is not {cfg.expected_content!r}",
-                source=text,
-                value=raw["content"],
-                hint="a journal import needs a JRL file; DOS, BAL and SYN select other imports",
-            )
-        fmt = raw["format"].strip()
+        elif content != expected:
+            hint = "a journal import needs a JRL file; DOS, BAL and SYN select other imports"
+            message = f"content {content!r} is not {expected!r}"
+            self._header_finding("TRA-S04", "content", message, text, raw, hint=hint)
+
+    def _format(self, text: str, raw: dict[str, str]) -> None:
+        fmt, expected = raw["format"].strip(), self.config.expected_format
+        message = None
         if fmt not in FORMATS:
-            self.report(
-                "TRA-S05",
-                line=1,
-                column=at("format"),
-                field="format",
-                message=f"format {fmt or 'blank'!r} is not STD or ETE",
-                source=text,
-                value=raw["format"],
-                hint="use ETE" if fmt == "EXT" else None,
-            )
-        elif cfg.expected_format and fmt != cfg.expected_format:
-            self.report(
-                "TRA-S05",
-                line=1,
-                column=at("format"),
-                field="format",
-                message=f"format {fmt!r} is not the expected {cfg.expected_format!r}",
-                source=text,
-                value=raw["format"],
-            )
-        elif content == "BAL" and fmt != "STD":
-            self.report(
-                "TRA-S05",
-                line=1,
-                column=at("format"),
-                field="format",
-                message="a BAL file must be STD",
-                source=text,
-                value=raw["format"],
-            )
+            message = f"format {fmt or 'blank'!r} is not STD or ETE"
+        elif expected and fmt != expected:
+            message = f"format {fmt!r} is not the expected {expected!r}"
+        elif raw["content"].strip() == "BAL" and fmt != "STD":
+            message = "a BAL file must be STD"
+        if message is not None:
+            hint = "use ETE" if fmt == "EXT" else None
+            self._header_finding("TRA-S05", "format", message, text, raw, hint=hint)
+
+    def _version(self, text: str, raw: dict[str, str]) -> None:
         version = raw["version"].strip()
-        if len(version) != 3 or not version.isdigit():
-            self.report(
-                "TRA-S06",
-                line=1,
-                column=at("version"),
-                field="version",
-                message=f"version {version or 'blank'!r} is not 3 digits",
-                source=text,
-                value=raw["version"],
-                hint="write 007 (the Loop guide's version)",
-            )
+        if len(version) != 3 or not version.isascii() or not version.isdigit():
+            message = f"version {version or 'blank'!r} is not 3 ASCII digits"
+            hint = "write 007 (the Loop guide's version)"
+            self._header_finding("TRA-S06", "version", message, text, raw, hint=hint)
         elif version <= "004":
-            self.report(
-                "TRA-S06",
-                line=1,
-                column=at("version"),
-                field="version",
-                message=f"version {version} makes Cegid skip every line whose first amount is 0",
-                source=text,
-                value=raw["version"],
-                severity="warning",
+            message = f"version {version} makes Cegid skip every line whose first amount is 0"
+            self._header_finding("TRA-S06", "version", message, text, raw, severity="warning")
+        elif version > LATEST_VERSION:
+            message = (
+                f"version {version} is newer than {LATEST_VERSION}, the latest Cegid "
+                f"specification: fields beyond column {layout.ETE_GENERAL.end} are unknown"
             )
-        elif version > "008":
-            self.report(
-                "TRA-S06",
-                line=1,
-                column=at("version"),
-                field="version",
-                message=f"version {version}: fields beyond column 1280 are unknown to tratool",
-                source=text,
-                value=raw["version"],
-                severity="info",
-            )
+            self._header_finding("TRA-S06", "version", message, text, raw, severity="info")
+
+    def _dates(self, text: str, raw: dict[str, str]) -> None:
         for name in ("switchover_date", "closing_date", "purge_date"):
             value = raw[name].strip()
             if value and value not in EMPTY_DATES:
                 try:
                     parse_date(value)
                 except ValueError as exc:
-                    self.report(
-                        "TRA-S07",
-                        line=1,
-                        column=at(name),
-                        field=name,
-                        message=str(exc),
-                        source=text,
-                        value=raw[name],
-                    )
+                    self._header_finding("TRA-S07", name, str(exc), text, raw)
         try:
             parse_timestamp(raw["generated_at"])
         except ValueError as exc:
-            self.report(
-                "TRA-S07",
-                line=1,
-                column=at("generated_at"),
-                field="generated_at",
-                message=str(exc),
-                source=text,
-                value=raw["generated_at"],
-            )
-        return raw
+            self._header_finding("TRA-S07", "generated_at", str(exc), text, raw)
 
     # -- entry lines ------------------------------------------------------------------------
-    def width(self, number: int, text: str, extended: bool, analytic: bool) -> None:
-        width = len(text)
-        if width < layout.STD_WIDTH:
-            found = layout.ENTRY.at(width + 1)
+    def width(self, number: int, text: str, line_type: str, extended: bool, version: str) -> None:
+        problem = entry_width(text, line_type, extended, version, self.config.max_line_width)
+        if problem is not None:
             self.report(
                 "TRA-S09",
                 line=number,
-                column=width + 1,
-                field=found.name if found else None,
-                message=f"the line is {width} characters long; an entry line has "
-                f"{'at least ' if extended else ''}{layout.STD_WIDTH}",
+                column=problem.column,
+                field=problem.field,
+                message=problem.message,
                 source=text,
-                hint="missing columns are read as blanks: an editor may have stripped "
-                "trailing blanks, or a field is missing — tratool cannot tell which",
+                hint=problem.hint,
+                severity=problem.loss.severity,
             )
-        elif not extended and width > layout.STD_WIDTH:
-            self.report(
-                "TRA-S09",
-                line=number,
-                column=layout.STD_WIDTH + 1,
-                message=f"the line is {width} characters long in a STD file",
-                source=text,
-                hint="Cegid ignores everything after column 222",
-                severity="warning",
-            )
-        elif extended:
-            limit = min(
-                self.config.max_line_width,
-                layout.ETE_ANALYTIC.end if analytic else layout.ETE_GENERAL.end,
-            )
-            if width > limit:
-                self.report(
-                    "TRA-S09",
-                    line=number,
-                    column=limit + 1,
-                    message=f"the line is {width} characters long; "
-                    f"this ETE line ends at column {limit}",
-                    source=text,
-                    severity="warning",
-                )
 
     def line_type(self, number: int, text: str, line_type: str) -> None:
         if line_type in QUIET_LINE_TYPES:

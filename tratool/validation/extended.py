@@ -1,0 +1,152 @@
+"""Field rules on the ETE part of an entry line (TRA-F21 … TRA-F25).
+
+The ETE part has two layouts, chosen by the line type: general lines (blank, X, H…) and
+analytic lines (A, O). They differ where the lettering rules look: on an analytic line 1014 is
+the analytic line number and 1021 is not used (tra-format.md §12.3), so the lettering and
+required-field rules read general lines only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..tra import layout
+from .fields import Issue, date_issue
+from .findings import Sink
+from .settings import ValidationConfig
+
+LETTERING_STATES = frozenset({"RI", "AL", "PL", "TL"})
+OPENING_KINDS = frozenset({"", "N", "H", "OAN"})
+# Marked required on general lines by Cegid's version-011 specification (§12.4); the
+# lettering state, required too, is TRA-F22's.
+REQUIRED = tuple(
+    layout.ETE_GENERAL.field(name) for name in ("created_on", "opening_kind", "vat_on_receipts")
+)
+_STATE = layout.ETE_GENERAL.field("lettering_state")
+_CODE = layout.ETE_GENERAL.field("lettering_code")
+
+
+class ExtendedRules:
+    """Checks the ETE fields of each line; lines too short to hold a required field are
+    counted and reported once, at the end, instead of once per line."""
+
+    def __init__(self, config: ValidationConfig, sink: Sink) -> None:
+        self.config = config
+        self.sink = sink
+        self.short: Counter[str] = Counter()  # rule -> general lines too short for its field
+        self.first_short: dict[str, int] = {}
+
+    def check(self, number: int, text: str, lay: layout.Layout) -> None:
+        padded = text.ljust(lay.end)
+        self._opening(number, text, padded, lay)
+        if lay is layout.ETE_GENERAL:
+            self._required(number, text, padded)
+            self._lettering(number, text, padded)
+        self._dates(number, text, padded, lay)
+        self._company(number, text, padded, lay)
+
+    def _emit(self, number: int, text: str, f: layout.Field, padded: str, issue: Issue) -> None:
+        self.sink.emit(
+            issue.rule,
+            line=number,
+            column=f.pos,
+            field=f.name,
+            message=issue.message,
+            value=padded[f.start : f.end],
+            hint=issue.hint,
+            severity=issue.severity,
+            source=text,
+        )
+
+    def _too_short(self, rule: str, number: int, text: str, f: layout.Field) -> bool:
+        if len(text) >= f.end:
+            return False
+        self.short[rule] += 1
+        self.first_short.setdefault(rule, number)
+        return True
+
+    def _opening(self, number: int, text: str, padded: str, lay: layout.Layout) -> None:
+        f = lay.field("opening_kind")
+        opening = padded[f.start : f.end].strip()
+        if opening not in OPENING_KINDS:
+            issue = Issue("TRA-F21", f"opening kind {opening!r} is not N, H or OAN")
+            self._emit(number, text, f, padded, issue)
+
+    def _required(self, number: int, text: str, padded: str) -> None:
+        if self._too_short("TRA-F25", number, text, REQUIRED[-1]):
+            return
+        for f in REQUIRED:
+            if not padded[f.start : f.end].strip():
+                issue = Issue(
+                    "TRA-F25",
+                    f"{f.name} is blank; Cegid's specification marks it required",
+                    "Cegid's file checker refuses the line",
+                )
+                self._emit(number, text, f, padded, issue)
+
+    def _lettering(self, number: int, text: str, padded: str) -> None:
+        if self._too_short("TRA-F22", number, text, _STATE):
+            return
+        state = padded[_STATE.start : _STATE.end].strip()
+        code = padded[_CODE.start : _CODE.end].strip()
+        found = _lettering_issue(state, code)
+        if found is not None:
+            self._emit(number, text, found[1], padded, found[0])
+
+    def _dates(self, number: int, text: str, padded: str, lay: layout.Layout) -> None:
+        for f in lay.fields:
+            if f.kind is not layout.Kind.DATE:
+                continue
+            issue = date_issue("TRA-F23", padded[f.start : f.end], f.name)
+            if issue is not None:
+                hint = "Cegid would silently use 01/01/1900"
+                self._emit(number, text, f, padded, Issue(issue.rule, issue.message, hint))
+
+    def _company(self, number: int, text: str, padded: str, lay: layout.Layout) -> None:
+        f = lay.field("company_code")
+        company = padded[f.start : f.end].strip()
+        expected = self.config.company_code
+        if company and expected is not None and company != expected:
+            issue = Issue(
+                "TRA-F24", f"company code {company!r} differs from the dossier's {expected!r}"
+            )
+            self._emit(number, text, f, padded, issue)
+
+    def finish(self) -> None:
+        """One finding per rule for the general lines that stop before its fields."""
+        for rule, f in (("TRA-F25", REQUIRED[-1]), ("TRA-F22", _STATE)):
+            count = self.short[rule]
+            if not count:
+                continue
+            fields = ", ".join(
+                f"{r.name} ({r.pos})" for r in (REQUIRED if rule == "TRA-F25" else (f,))
+            )
+            self.sink.emit(
+                rule,
+                field=f.name,
+                message=f"{count} general ETE line(s) stop before column {f.end}, so they lack the "
+                f"required {fields} (first: line {self.first_short[rule]})",
+                hint="Cegid's file checker refuses such lines; write the ETE lines up to "
+                "these fields",
+            )
+
+
+def _lettering_issue(state: str, code: str) -> tuple[Issue, layout.Field] | None:
+    """TRA-F22: the lettering state is one of RI/AL/PL/TL and agrees with the code's case;
+    the issue comes with the field it is reported at."""
+    if not state:
+        message = "the lettering state is blank" + (f" (lettering code {code!r})" if code else "")
+        hint = (
+            "Cegid's checker reports « Statut du mouvement incorrect ou manquant »; write RI "
+            "for a line that is not lettrable, AL for one to be lettered"
+        )
+        return Issue("TRA-F22", message, hint), _STATE
+    if state not in LETTERING_STATES:
+        return Issue("TRA-F22", f"lettering state {state!r} is not RI, AL, PL or TL"), _STATE
+    if state in ("PL", "TL") and not code:
+        return Issue("TRA-F22", f"lettering state {state} without a lettering code"), _STATE
+    if code and state in ("PL", "TL") and (state == "TL") != (code == code.upper()):
+        hint = "an upper-case code means total lettering (TL), lower or mixed case partial (PL)"
+        message = f"lettering code {code!r} does not match state {state}"
+        return Issue("TRA-F22", message, hint), _CODE
+    return None
