@@ -59,3 +59,11 @@ def emulator() -> Iterator[azurite.Azurite]:
         pytest.skip(message)
     with azurite.Azurite(executable) as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dossier settings are cached in the user cache directory: never the real one in tests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import click
 
+from ..azure import StorageTarget
 from ..config import dump_toml
 from ..conversion import convert
 from ..errors import (
@@ -38,12 +39,14 @@ from ..errors import (
     TraError,
 )
 from ..loop import LoopClient
+from ..submission.dossier_settings import DossierSettings, with_settings
 from ..submission.journal import SubmissionJournal
-from ..submission.profiles import SECRET_VARIABLES, Profile, load_profile
+from ..submission.profiles import SECRET_VARIABLES, STORAGE_MODES, Profile, load_profile
 from ..submission.push import PushResult, follow, outcome_of, push
-from ..validation import render
+from ..validation import config_for, render
 from ..workflow_commands import workflow_command
 from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main
+from .dossier import settings_for_validation
 from .loop import loop_failure
 
 EXIT_DEADLINE = 3
@@ -112,6 +115,8 @@ def _push_one(
     profile: Profile,
     journal: SubmissionJournal,
     *,
+    target: StorageTarget | None,
+    settings: DossierSettings | None,
     wait: bool,
     force: bool,
     source_format: str | None,
@@ -134,8 +139,11 @@ def _push_one(
                 tra,
                 source=file,
                 dossier=dossier,
-                target=profile.storage_target(),
+                target=target,
                 client=LoopClient.from_env(profile.loop),
+                # The user's file's tratool.toml (not the converted copy's temporary folder),
+                # completed with the dossier's settings from Loop.
+                config=with_settings(config_for(file), settings),
                 journal=journal,
                 wait=wait,
                 force=force,
@@ -185,7 +193,9 @@ def _describe(result: PushResult, row: dict[str, Any], fmt: str) -> dict[str, An
         "outcome": result.outcome,
         "request_id": result.request_id,
         "status_code": result.status.code if result.status else None,
+        "storage": "azure" if result.upload else "loop",
         "blob_url": result.upload.blob_url if result.upload else None,
+        "uri": result.uri,
         "validation": {"errors": result.report.errors, "warnings": result.report.warnings},
         "exit": exit_code,
     }
@@ -258,6 +268,19 @@ def _github_summary(rows: list[dict[str, Any]]) -> None:
     help="Dates of the CSV, e.g. JJ/MM/AAAA or dd/mm/yyyy (with --from or --mapping).",
 )
 @click.option("--base-url", help="Loop base URL or preset (prod, inte).")
+@click.option(
+    "--storage",
+    type=click.Choice(STORAGE_MODES),
+    help="Where Loop reads the file: azure, loop (the storage Loop provides) or auto (azure "
+    "when credentials are configured). Default: [storage] mode, else auto.",
+)
+@click.option(
+    "--dossier-check/--no-dossier-check",
+    default=True,
+    show_default=True,
+    help="Validate against the dossier's settings in Loop (journals, accounts, sections).",
+)
+@click.option("--refresh-settings", is_flag=True, help="Read the dossier's settings again.")
 @journal_option
 def push_command(
     files: tuple[Path, ...],
@@ -271,6 +294,9 @@ def push_command(
     mapping: Path | None,
     date_format: str | None,
     base_url: str | None,
+    storage: str | None,
+    dossier_check: bool,
+    refresh_settings: bool,
     journal: Path | None,
 ) -> None:
     """Validate, upload and import TRA files into Cegid Loop, exactly once, and wait.
@@ -282,6 +308,14 @@ def push_command(
     if date_format and not (source_format or mapping):
         fail("--date-format is for CSV files: add --from csv (or --mapping)")
     chosen = _profile(profile, base_url=base_url, timeout=timeout, journal=journal)
+    settings = (
+        settings_for_validation(dossier, chosen, refresh=refresh_settings)
+        if dossier_check
+        else None
+    )
+    target, note = chosen.storage_choice(storage)
+    if note:
+        click.echo(f"tratool: {note}", err=True)
     rows = []
     with SubmissionJournal(chosen.journal) as book:
         for file in files:
@@ -290,6 +324,8 @@ def push_command(
                 dossier,
                 chosen,
                 book,
+                target=target,
+                settings=settings,
                 wait=wait,
                 force=force,
                 source_format=source_format,

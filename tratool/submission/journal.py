@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS submissions (
     message TEXT,
     forced INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    storage TEXT NOT NULL DEFAULT 'azure',
+    uri TEXT
 );
 CREATE INDEX IF NOT EXISTS submissions_key ON submissions (key);
 CREATE INDEX IF NOT EXISTS submissions_request ON submissions (request_id);
@@ -86,6 +88,8 @@ class Submission:
     forced: bool
     created_at: str
     updated_at: str
+    storage: str = "azure"  # where the file was put: "azure" (blob_url) or "loop" (uri)
+    uri: str | None = None  # the getFileUrlDeposit uri importTra was given
 
 
 class SubmissionJournal:
@@ -97,6 +101,14 @@ class SubmissionJournal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """A journal written before Loop storage existed gains its two columns."""
+        present = {row["name"] for row in self._db.execute("PRAGMA table_info(submissions)")}
+        for column, kind in (("storage", "TEXT NOT NULL DEFAULT 'azure'"), ("uri", "TEXT")):
+            if column not in present:
+                self._db.execute(f"ALTER TABLE submissions ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self._db.close()
@@ -140,17 +152,32 @@ class SubmissionJournal:
         endpoint: str,
         file: str,
         size: int,
-        blob_url: str,
+        blob_url: str | None,
         forced: bool,
+        storage: str = "azure",
+        uri: str | None = None,
     ) -> int:
         now = _now()
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
             cursor = self._db.execute(
                 "INSERT INTO submissions (key, sha256, dossier, endpoint, file, size, state, "
-                "blob_url, forced, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'uploaded', "
-                "?, ?, ?, ?)",
-                (key, sha256, dossier, endpoint, file, size, blob_url, int(forced), now, now),
+                "blob_url, forced, created_at, updated_at, storage, uri) VALUES (?, ?, ?, ?, ?, "
+                "?, 'uploaded', ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    sha256,
+                    dossier,
+                    endpoint,
+                    file,
+                    size,
+                    blob_url,
+                    int(forced),
+                    now,
+                    now,
+                    storage,
+                    uri,
+                ),
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid

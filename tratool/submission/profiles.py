@@ -45,6 +45,12 @@ class StorageSettings:
     retry_total: int | None = None
     connection_timeout: float | None = None
     read_timeout: float | None = None
+    # "azure", "loop" (the storage Loop provides, through getFileUrlDeposit) or "auto": Azure
+    # when credentials are configured, else Loop. None: "auto".
+    mode: str | None = None
+
+
+STORAGE_MODES = ("auto", "azure", "loop")
 
 
 _TEXT, _WHOLE, _NUMBER = ((str,), "text"), ((int,), "a whole number"), ((int, float), "a number")
@@ -55,6 +61,7 @@ _STORAGE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "retry_total": _WHOLE,
     "connection_timeout": _NUMBER,
     "read_timeout": _NUMBER,
+    "mode": _TEXT,
 }
 _STORAGE_KEYS = set(_STORAGE_TYPES)
 _PUSH_KEYS = {"timeout", "poll_first", "poll_cap", "sas_expiry", "journal"}
@@ -77,7 +84,25 @@ class Profile:
         options = self.storage
         if env.get("AZURE_STORAGE_ACCOUNT_URL") or env.get("AZURE_STORAGE_ACCOUNT"):
             options = attrs.evolve(options, account_url=None)  # the environment wins
-        return StorageTarget.from_env(env, **attrs.asdict(options))
+        values = attrs.asdict(options)
+        values.pop("mode")
+        return StorageTarget.from_env(env, **values)
+
+    def storage_choice(
+        self, flag: str | None = None, env: Mapping[str, str] | None = None
+    ) -> tuple[StorageTarget | None, str | None]:
+        """The Azure target, or None for the storage Loop provides; and the line to print
+        when the choice was made for the user ("auto" without Azure credentials)."""
+        mode = flag or self.storage.mode or "auto"
+        if mode == "loop":
+            return None, None
+        target = self.storage_target(env)
+        if mode == "auto" and target.mode == "none":
+            return None, (
+                "no Azure storage credentials configured: the file goes to the storage Loop "
+                "provides (getFileUrlDeposit)"
+            )
+        return target, None
 
 
 def _seconds(value: Any, key: str, source: str, table: str = "push") -> float:
@@ -94,6 +119,10 @@ def _storage_settings(data: Mapping[str, Any], source: str) -> StorageSettings:
         kinds, wanted = _STORAGE_TYPES[key]
         if isinstance(value, bool) or not isinstance(value, kinds):
             raise ConfigError(source, f"[storage] {key}: expected {wanted}, got {value!r}")
+    if data.get("mode", "auto") not in STORAGE_MODES:
+        raise ConfigError(
+            source, f"[storage] mode: {data['mode']!r} is not one of {', '.join(STORAGE_MODES)}"
+        )
     return StorageSettings(**data)
 
 

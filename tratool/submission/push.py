@@ -48,10 +48,54 @@ class PushResult:
     dossier: str
     outcome: Outcome
     report: Report
-    upload: UploadResult | None = None
+    upload: UploadResult | None = None  # Azure storage
+    uri: str | None = None  # Loop storage: where getFileUrlDeposit put the file
     request_id: str | None = None
     status: ImportStatus | None = None
     journal_id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Placed:
+    """Where the file now is, for importTra: a SAS URL (Azure) or a deposit uri (Loop)."""
+
+    storage: Literal["azure", "loop"]
+    url: str | None = None
+    uri: str | None = None
+    upload: UploadResult | None = None
+
+    @property
+    def shown(self) -> str:
+        """What the journal and the messages name (never the SAS token)."""
+        return self.upload.blob_url if self.upload is not None else f"loop:{self.uri}"
+
+
+DEPOSIT_EXTENSIONS = (".tra", ".txt", ".csv")  # what getFileUrlDeposit accepts
+
+
+def place(
+    file: Path,
+    dossier: str,
+    target: StorageTarget | None,
+    client: LoopClient,
+    expiry: dt.timedelta,
+    say: Events,
+) -> Placed:
+    """Put the file where Loop will read it: the Azure `target`, or, when it is None, the
+    storage Loop provides (getFileUrlDeposit, then a PUT)."""
+    if target is None:
+        name = file.name if file.name.lower().endswith(DEPOSIT_EXTENSIONS) else f"{file.stem}.tra"
+        deposit = client.deposit_file(name, file.read_bytes())
+        say(f"deposited {file.name} in Loop's storage as {deposit.uri}")
+        return Placed(storage="loop", uri=deposit.uri)
+    # Blobs are addressed by the content uploaded: <prefix>/<dossier>/<sha256>/<name>.
+    per_dossier = attrs.evolve(target, prefix=f"{target.prefix.strip('/')}/{dossier}")
+    uploaded = upload(file, per_dossier, expiry=expiry)
+    say(
+        f"{'found' if uploaded.already_present else 'uploaded'} {uploaded.blob_url} "
+        f"(readable until {uploaded.expires_at:%Y-%m-%d %H:%M} UTC)"
+    )
+    return Placed(storage="azure", url=uploaded.sas_url, upload=uploaded)
 
 
 def import_key(sha256: str, dossier: str, endpoint: str) -> str:
@@ -98,7 +142,7 @@ def push(
     path: str | Path,
     *,
     dossier: str,
-    target: StorageTarget,
+    target: StorageTarget | None,
     client: LoopClient,
     journal: SubmissionJournal,
     wait: bool = True,
@@ -112,6 +156,7 @@ def push(
 ) -> PushResult:
     """Validate, upload, import and (with `wait`) follow one file. See the module docstring.
 
+    `target` None puts the file in the storage Loop provides instead of Azure (see `place`).
     `source` is the file the user pushed when `path` is its conversion to TRA: the journal
     then recognises that file. Raises `DuplicateSubmission` when the journal holds a blocking
     submission of the same file to the same dossier (unless `force`); storage and Loop errors
@@ -134,13 +179,7 @@ def push(
             file=file, sha256=sha256, dossier=dossier, outcome="invalid", report=report
         )
 
-    # Blobs are addressed by the content uploaded: <prefix>/<dossier>/<sha256>/<name>.
-    per_dossier = attrs.evolve(target, prefix=f"{target.prefix.strip('/')}/{dossier}")
-    uploaded = upload(file, per_dossier, expiry=expiry)
-    say(
-        f"{'found' if uploaded.already_present else 'uploaded'} {uploaded.blob_url} "
-        f"(readable until {uploaded.expires_at:%Y-%m-%d %H:%M} UTC)"
-    )
+    placed = place(file, dossier, target, client, expiry, say)
     entry = journal.record_upload(
         key=key,
         sha256=sha256,
@@ -148,12 +187,14 @@ def push(
         endpoint=endpoint,
         file=str(original),
         size=size,
-        blob_url=uploaded.blob_url,
+        blob_url=placed.upload.blob_url if placed.upload is not None else None,
         forced=force,
+        storage=placed.storage,
+        uri=placed.uri,
     )
     journal.set_state(entry, "submitting")  # committed before the request leaves
     try:
-        request_id = client.import_tra(dossier, url=uploaded.sas_url)
+        request_id = client.import_tra(dossier, url=placed.url, uri=placed.uri)
     except LoopAmbiguousError as exc:
         journal.set_state(entry, "submitting", message=str(exc))
         raise
@@ -174,7 +215,8 @@ def push(
         dossier=dossier,
         outcome="submitted",
         report=report,
-        upload=uploaded,
+        upload=placed.upload,
+        uri=placed.uri,
         request_id=request_id,
         journal_id=entry,
     )

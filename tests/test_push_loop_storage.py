@@ -1,0 +1,168 @@
+"""push without an Azure account (Loop's own storage) and against the dossier's settings."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import FIXTURES
+from tests.test_dossier_settings import lacking_file
+from tratool.cli import main
+from tratool.submission.journal import SubmissionJournal
+from tratool.testing.loop_simulator import Simulator, SimulatorOptions
+
+SUB, API = "sim-subscription-key", "sim-key:sim-secret"
+NO_AZURE = (
+    "AZURE_STORAGE_CONNECTION_STRING",
+    "AZURE_STORAGE_ACCOUNT_KEY",
+    "AZURE_STORAGE_KEY",
+    "AZURE_STORAGE_ACCOUNT_URL",
+    "AZURE_STORAGE_ACCOUNT",
+    "TRATOOL_STORAGE_CONTAINER_SAS_URL",
+)
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    options = SimulatorOptions(dossiers=("MANON002",), waiting_seconds=0.05, running_seconds=0.05)
+    with Simulator(options) as running:
+        yield running
+
+
+@pytest.fixture
+def env(sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
+    monkeypatch.chdir(tmp_path)  # no tratool.toml: no [storage] at all
+    return {
+        **dict.fromkeys(NO_AZURE),  # None: removed from the environment
+        "TRATOOL_LOOP_BASE_URL": sim.url,
+        "TRATOOL_LOOP_SUBSCRIPTION_KEY": SUB,
+        "TRATOOL_LOOP_API_KEY": API,
+        "TRATOOL_JOURNAL": str(tmp_path / "journal.sqlite"),
+    }
+
+
+def run(env: dict[str, str | None], *args: str) -> Result:
+    return CliRunner().invoke(main, ["push", *args, "--timeout", "20s"], env=env)
+
+
+def routes(sim: Simulator) -> list[str]:
+    return [f"{method} {path.split('?')[0]}" for method, path in sim.wire]
+
+
+def test_push_without_any_azure_configuration_goes_through_loop_storage(
+    env: dict[str, str | None], sim: Simulator, tmp_path: Path
+) -> None:
+    tra = tmp_path / "PG00001.TRA"
+    tra.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
+    result = run(env, str(tra), "--dossier", "MANON002", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert (
+        "tratool: no Azure storage credentials configured: the file goes to the storage Loop "
+        "provides (getFileUrlDeposit)\n" in result.stderr
+    )
+    [row] = json.loads(result.stdout)["results"]
+    assert (row["outcome"], row["storage"], row["blob_url"]) == ("succeeded", "loop", None)
+    assert row["uri"].endswith("/PG00001.TRA")
+    steps = [r for r in routes(sim) if "getImportStatus" not in r]
+    assert steps[-3:] == [
+        "GET /loop-api-publiques/getFileUrlDeposit",
+        f"PUT /deposit/{row['uri']}",
+        "POST /loop-api-publiques/importTra",
+    ]
+    [import_body] = [json.loads(b) for b in sim.bodies if b'"URI"' in b]
+    assert import_body == {"codeIbs": "MANON002", "URI": row["uri"], "URL": ""}
+    assert sim.deposits.files[row["uri"]] == tra.read_bytes()
+    with SubmissionJournal(tmp_path / "journal.sqlite") as journal:
+        [entry] = journal.history()
+    assert (entry.storage, entry.uri, entry.blob_url, entry.state) == (
+        "loop",
+        row["uri"],
+        None,
+        "succeeded",
+    )
+
+
+def test_push_refuses_what_the_dossier_lacks_before_anything_is_uploaded(
+    env: dict[str, str | None], sim: Simulator, tmp_path: Path
+) -> None:
+    path = lacking_file(tmp_path)
+    result = run(env, str(path), "--dossier", "MANON002")
+    assert result.exit_code == 1
+    assert f"NOT SENT (validation errors): {path} -> dossier MANON002" in result.stdout
+    for located in (
+        ":2:1: error TRA-F01 journal: journal 'ZZ' does not exist in dossier MANON002",
+        ":5:32: error TRA-X09 auxiliary: section A1/CHANTIER does not exist in dossier MANON002",
+        ":6:14: error TRA-F04 account: account '60640000' does not exist in dossier MANON002",
+    ):
+        assert result.stderr.count(located) == 1, result.stderr
+    assert not [r for r in routes(sim) if "getFileUrlDeposit" in r or "importTra" in r]
+    assert sim.deposits.files == {}
+    sim.store.add_setting("MANON002", "journal", {"code": "ZZ", "libelle": "Achats 2", "type": 1})
+    sim.store.add_setting("MANON002", "compte", {"numero": "60640000", "libelle": "Fournitures"})
+    sim.store.add_setting(
+        "MANON002", "section", {"code": "CHANTIER", "ferme": False, "axe": {"code": "A1"}}
+    )
+    again = run(env, str(path), "--dossier", "MANON002", "--refresh-settings")
+    assert again.exit_code == 0, again.output
+    assert f"imported: {path} -> dossier MANON002" in again.stdout
+
+
+def test_explicit_azure_without_credentials_is_a_configuration_error(
+    env: dict[str, str | None], sim: Simulator, tmp_path: Path
+) -> None:
+    tra = tmp_path / "PG00001.TRA"
+    tra.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
+    result = run(env, str(tra), "--dossier", "MANON002", "--storage", "azure")
+    assert result.exit_code == 2
+    assert "getFileUrlDeposit" not in result.stderr
+    assert not [r for r in routes(sim) if "getFileUrlDeposit" in r or "importTra" in r]
+
+
+def test_explicit_loop_storage_ignores_azure_credentials(
+    env: dict[str, str | None], sim: Simulator, tmp_path: Path
+) -> None:
+    tra = tmp_path / "PG00001.TRA"
+    tra.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
+    (tmp_path / "tratool.toml").write_text('[storage]\nmode = "loop"\n', encoding="utf-8")
+    unreachable = "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eA==;BlobEndpoint=https://127.0.0.1:9/x;"
+    result = run(
+        {**env, "AZURE_STORAGE_CONNECTION_STRING": unreachable}, str(tra), "--dossier", "MANON002"
+    )
+    assert result.exit_code == 0, result.output
+    assert "no Azure storage credentials" not in result.stderr  # chosen, not defaulted to
+    assert "deposited PG00001.TRA in Loop's storage as " in result.stdout
+
+
+def test_an_unknown_storage_mode_is_a_configuration_error(
+    env: dict[str, str | None], tmp_path: Path
+) -> None:
+    (tmp_path / "tratool.toml").write_text('[storage]\nmode = "s3"\n', encoding="utf-8")
+    tra = tmp_path / "PG00001.TRA"
+    tra.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
+    result = run(env, str(tra), "--dossier", "MANON002")
+    assert result.exit_code == 2
+    assert "[storage] mode: 's3' is not one of auto, azure, loop" in result.stderr
+
+
+def test_a_journal_written_before_loop_storage_gains_its_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE submissions (id INTEGER PRIMARY KEY, key TEXT NOT NULL, sha256 TEXT "
+            "NOT NULL, dossier TEXT NOT NULL, endpoint TEXT NOT NULL, file TEXT NOT NULL, size "
+            "INTEGER NOT NULL, state TEXT NOT NULL, blob_url TEXT, request_id TEXT, status_code "
+            "INTEGER, message TEXT, forced INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, "
+            "updated_at TEXT NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO submissions VALUES (1, 'k', 's', 'D', 'e', 'f', 1, 'succeeded', "
+            "'https://a/b', 'r', 3, NULL, 0, 't', 't')"
+        )
+    with SubmissionJournal(path) as journal:
+        [old] = journal.history()
+    assert (old.storage, old.uri, old.blob_url) == ("azure", None, "https://a/b")
