@@ -4,14 +4,23 @@ for an API without idempotency keys: was the request *sent*?
 A failure while connecting means the server never saw the request (`NotSent`): safe to try
 again, even for the import POST. Any failure after the request was written (`MaybeSent`: a
 reset, a timeout, a dropped connection) means the server may have acted on it.
+
+Proxies come from the environment, as the Azure SDK takes them: ``HTTPS_PROXY`` /
+``HTTP_PROXY`` (by the target's scheme, lower-case names too) and ``NO_PROXY``. An ``https``
+target goes through a ``CONNECT`` tunnel, set up inside ``connect()``: a proxy that is down or
+refuses the tunnel is still "not sent". An ``http`` target is sent to the proxy with its
+absolute URL. Credentials in the proxy URL (``http://user:pass@proxy:3128``) become a
+``Proxy-Authorization`` header, never a log line.
 """
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import ssl
 import urllib.parse
+import urllib.request
 from typing import Any
 
 import attrs
@@ -46,23 +55,16 @@ class HttpTransport:
     ) -> Response:
         parts = urllib.parse.urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
-        connection: http.client.HTTPConnection
-        if parts.scheme == "https":
-            connection = http.client.HTTPSConnection(
-                parts.hostname or "",
-                parts.port,
-                timeout=self.connect_timeout,
-                context=self.ssl_context,
-            )
-        else:
-            connection = http.client.HTTPConnection(
-                parts.hostname or "", parts.port, timeout=self.connect_timeout
-            )
+        proxy = proxy_for(parts)
+        connection, target, headers = self._connection(parts, proxy, target, headers)
         try:
             try:
-                connection.connect()
+                connection.connect()  # through a proxy, the CONNECT tunnel is set up here
             except (OSError, ssl.SSLError) as exc:
-                raise NotSent(f"cannot connect to {parts.hostname}:{parts.port}: {exc}") from None
+                via = f" via proxy {proxy.hostname}:{proxy.port}" if proxy else ""
+                raise NotSent(
+                    f"cannot connect to {parts.hostname}:{parts.port}{via}: {exc}"
+                ) from None
             if connection.sock is not None:
                 connection.sock.settimeout(self.read_timeout)
             try:
@@ -74,3 +76,61 @@ class HttpTransport:
             return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, data)
         finally:
             connection.close()
+
+    def _connection(
+        self,
+        parts: urllib.parse.SplitResult,
+        proxy: urllib.parse.SplitResult | None,
+        target: str,
+        headers: dict[str, str],
+    ) -> tuple[http.client.HTTPConnection, str, dict[str, str]]:
+        """The connection to open, the request target and headers: direct, or through the
+        proxy."""
+        host, port = parts.hostname or "", parts.port
+        if proxy is None:
+            if parts.scheme == "https":
+                return self._https(host, port), target, headers
+            return (
+                http.client.HTTPConnection(host, port, timeout=self.connect_timeout),
+                target,
+                headers,
+            )
+        auth = _proxy_authorization(proxy)
+        if parts.scheme == "https":
+            tunnel = self._https(proxy.hostname or "", proxy.port or 80)
+            tunnel.set_tunnel(host, port or 443, headers=auth)
+            return tunnel, target, headers
+        connection = http.client.HTTPConnection(
+            proxy.hostname or "", proxy.port or 80, timeout=self.connect_timeout
+        )
+        return connection, urllib.parse.urlunsplit(parts), {**headers, **auth}
+
+    def _https(self, host: str, port: int | None) -> http.client.HTTPSConnection:
+        return http.client.HTTPSConnection(
+            host, port, timeout=self.connect_timeout, context=self.ssl_context
+        )
+
+
+def proxy_for(parts: urllib.parse.SplitResult) -> urllib.parse.SplitResult | None:
+    """The proxy the environment names for this URL, or None (none set, or NO_PROXY)."""
+    proxies = urllib.request.getproxies_environment()
+    chosen = proxies.get(parts.scheme)
+    if not chosen:
+        return None
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    if urllib.request.proxy_bypass(netloc):  # NO_PROXY (and the system's list, on macOS)
+        return None
+    if "://" not in chosen:
+        chosen = "http://" + chosen  # HTTPS_PROXY=proxy:3128 is common
+    return urllib.parse.urlsplit(chosen)
+
+
+def _proxy_authorization(proxy: urllib.parse.SplitResult) -> dict[str, str]:
+    if proxy.username is None:
+        return {}
+    user = urllib.parse.unquote(proxy.username)
+    password = urllib.parse.unquote(proxy.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return {"Proxy-Authorization": f"Basic {token}"}
