@@ -35,7 +35,7 @@ import attrs
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "mutation"
 EQUIVALENTS = Path(__file__).with_name("mutation-equivalents.toml")
-COPIED = ("tratool", "tests", "fixtures")
+COPIED = ("tratool", "tests", "fixtures", "docs", "README.md")  # tests read the docs too
 # A timeout (an endless loop) or a crash is a test run that did not pass: the mutant is caught.
 KILLED = frozenset({"killed", "timeout", "caught by type check", "segfault"})
 
@@ -108,14 +108,17 @@ def prepare(area: Area) -> Path:
     where = WORK / slug(area)
     where.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
-        shutil.copytree(ROOT / name, where / name, dirs_exist_ok=True, ignore=_ignored)
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, where / name, dirs_exist_ok=True, ignore=_ignored)
+        else:
+            shutil.copy2(ROOT / name, where / name)
     tests = [t for t in area.tests if (ROOT / t).exists()]
     table = {
         "source_paths": ["tratool"],
         "only_mutate": list(area.mutate),
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-x", "-q"],
-        "also_copy": ["fixtures"],
+        "also_copy": [name for name in COPIED if name not in ("tratool", "tests")],
     }
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (where / "pyproject.toml").write_text(text + "\n" + _toml("tool.mutmut", table), "utf-8")
@@ -135,13 +138,19 @@ def run(area: Area, max_children: int) -> float:
     where = prepare(area)
     mutmut = Path(sys.executable).with_name("mutmut")
     started = time.monotonic()
-    subprocess.run(
-        [str(mutmut), "run", "--max-children", str(max_children)],
-        cwd=where,
-        check=False,
-        stdout=subprocess.DEVNULL,  # a progress line per mutant; the verdicts are read below
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-    )
+    log = where / "mutmut.log"  # a progress line per mutant; the verdicts are read afterwards
+    with log.open("wb") as output:
+        done = subprocess.run(
+            [str(mutmut), "run", "--max-children", str(max_children)],
+            cwd=where,
+            check=False,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+    if done.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"mutmut failed on {area.name} (see {log}):\n{tail}")
     return time.monotonic() - started
 
 

@@ -1,0 +1,746 @@
+"""Mirror-image rule tests: each rule from both sides (too early and too late, too short and too
+long, debit and credit), at its exact limit (the limit passes, one past it fails), under each
+setting that changes it, on the line types it reads and silent on those it does not.
+
+The base file is one balanced pièce: line 2 an X line on 41100000 (auxiliary CDUPONT, debit
+100,00), line 3 a general line on 70610000 (credit 100,00). A case replaces raw fields, and
+states every finding of the one rule it is about as (line, field, severity)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import tratool
+from tratool.validation import (
+    AccountInfo,
+    FiscalYear,
+    JournalInfo,
+    TiersInfo,
+    ValidationConfig,
+)
+
+from .tra_lines import entry, ete, put, run, std, tiers
+
+D = dt.date
+Expected = list[tuple[int | None, str | None, str]]
+BASE = std(tiers(direction="D"), entry(direction="C"))
+BASE_ETE = ete(tiers(direction="D"), entry(direction="C"))
+
+
+def at(line: int, **fields: str) -> Callable[[], list[str]]:
+    """The base file with raw field values on one line (1-based, the header is line 1)."""
+
+    def build() -> list[str]:
+        lines = list(BASE)
+        for name, value in fields.items():
+            lines[line - 1] = put(lines[line - 1], name, value)
+        return lines
+
+    return build
+
+
+def both(**fields: str) -> Callable[[], list[str]]:
+    """The base file with the same raw values on both entry lines (the pièce stays one)."""
+
+    def build() -> list[str]:
+        return [BASE[0], *(put_all(line, fields) for line in BASE[1:])]
+
+    return build
+
+
+def put_all(line: str, fields: dict[str, str]) -> str:
+    for name, value in fields.items():
+        line = put(line, name, value)
+    return line
+
+
+def findings_of(lines: list[str], rule: str, config: ValidationConfig | None = None) -> Expected:
+    report = run(lines, config)
+    return [(f.line, f.field, f.severity) for f in report.findings if f.rule == rule]
+
+
+def test_the_base_file_is_clean() -> None:
+    report = run(BASE)
+    assert report.ok
+    assert report.warnings == 0
+    assert (report.totals.debit, report.totals.credit) == (Decimal("100.00"), Decimal("100.00"))
+
+
+NONE: Expected = []
+JOURNALS = {"VTE": JournalInfo(), "ACH": JournalInfo(closed=True)}
+EUR_USD = {"EUR": 2, "USD": 2}
+
+Case = tuple[str, str, Callable[[], list[str]], dict[str, Any], Expected]
+SPECIAL_ENTRY_TYPES: list[Case] = [
+    ("TRA-F12", f"special {code}", at(3, entry_type=code), {}, [(3, "entry_type", "warning")])
+    for code in "SURPCI"
+]
+# (rule, what, lines, config, findings of that rule)
+FIELD_CASES: list[Case] = [
+    # TRA-F01 journal: blank, case, known, closed, reserved
+    ("TRA-F01", "blank", both(journal=""), {}, [(2, "journal", "error"), (3, "journal", "error")]),
+    (
+        "TRA-F01",
+        "lower case",
+        both(journal="vte"),
+        {},
+        [(2, "journal", "error"), (3, "journal", "error")],
+    ),
+    ("TRA-F01", "known journal", both(journal="VTE"), {"journals": JOURNALS}, NONE),
+    (
+        "TRA-F01",
+        "unknown journal",
+        both(journal="BQ1"),
+        {"journals": JOURNALS},
+        [(2, "journal", "warning"), (3, "journal", "warning")],
+    ),
+    (
+        "TRA-F01",
+        "closed journal",
+        both(journal="ACH"),
+        {"journals": JOURNALS},
+        [(2, "journal", "error"), (3, "journal", "error")],
+    ),
+    (
+        "TRA-F01",
+        "reserved AN",
+        both(journal="AN"),
+        {},
+        [(2, "journal", "warning"), (3, "journal", "warning")],
+    ),
+    (
+        "TRA-F01",
+        "AN not reserved here",
+        both(journal="AN"),
+        {"reserved_journals": frozenset()},
+        NONE,
+    ),
+    # TRA-F02 date: the first and last years, leap days, impossible days, the empty forms
+    ("TRA-F02", "first day of 1900 + 1", both(date="02011900"), {}, NONE),
+    (
+        "TRA-F02",
+        "last day before 1900",
+        both(date="31121899"),
+        {},
+        [(2, "date", "error"), (3, "date", "error")],
+    ),
+    ("TRA-F02", "last day of 2099", both(date="31122099"), {}, NONE),
+    (
+        "TRA-F02",
+        "first day of 2100",
+        both(date="01012100"),
+        {},
+        [(2, "date", "error"), (3, "date", "error")],
+    ),
+    ("TRA-F02", "29/02 of a leap year", both(date="29022024"), {}, NONE),
+    (
+        "TRA-F02",
+        "29/02 of a common year",
+        both(date="29022023"),
+        {},
+        [(2, "date", "error"), (3, "date", "error")],
+    ),
+    ("TRA-F02", "30/04", both(date="30042024"), {}, NONE),
+    ("TRA-F02", "31/04", both(date="31042024"), {}, [(2, "date", "error"), (3, "date", "error")]),
+    ("TRA-F02", "day 0", both(date="00042024"), {}, [(2, "date", "error"), (3, "date", "error")]),
+    (
+        "TRA-F02",
+        "month 13",
+        both(date="01132024"),
+        {},
+        [(2, "date", "error"), (3, "date", "error")],
+    ),
+    ("TRA-F02", "month 0", both(date="01002024"), {}, [(2, "date", "error"), (3, "date", "error")]),
+    ("TRA-F02", "blank", both(date=""), {}, [(2, "date", "error"), (3, "date", "error")]),
+    (
+        "TRA-F02",
+        "01011900 means no date",
+        both(date="01011900"),
+        {},
+        [(2, "date", "error"), (3, "date", "error")],
+    ),
+    (
+        "TRA-F02",
+        "seven digits",
+        both(date="1032024"),
+        {},
+        [(2, "date", "error"), (3, "date", "error")],
+    ),
+    # TRA-F03 piece type
+    ("TRA-F03", "OD", both(piece_type="OD"), {}, NONE),
+    (
+        "TRA-F03",
+        "unknown",
+        both(piece_type="ZZ"),
+        {},
+        [(2, "piece_type", "error"), (3, "piece_type", "error")],
+    ),
+    (
+        "TRA-F03",
+        "blank",
+        both(piece_type=""),
+        {},
+        [(2, "piece_type", "error"), (3, "piece_type", "error")],
+    ),
+    # TRA-F04 account: length limit both sides, digits, three leading digits, chart
+    (
+        "TRA-F04",
+        "exactly the length",
+        at(3, account="70610000"),
+        {"general_account_length": 8},
+        NONE,
+    ),
+    (
+        "TRA-F04",
+        "one past the length",
+        at(3, account="706100000"),
+        {"general_account_length": 8},
+        [(3, "account", "error")],
+    ),
+    ("TRA-F04", "no length configured", at(3, account="706100000"), {}, NONE),
+    ("TRA-F04", "blank", at(3, account=""), {}, [(3, "account", "error")]),
+    ("TRA-F04", "letters", at(3, account="7061000A"), {}, [(3, "account", "warning")]),
+    ("TRA-F04", "three digits", at(3, account="706"), {}, NONE),
+    ("TRA-F04", "two digits", at(3, account="70"), {}, [(3, "account", "warning")]),
+    (
+        "TRA-F04",
+        "in the chart",
+        at(3, account="70610000"),
+        {
+            "chart_of_accounts": {
+                "70610000": AccountInfo(nature="PRO"),
+                "41100000": AccountInfo(nature="COC"),
+            }
+        },
+        NONE,
+    ),
+    (
+        "TRA-F04",
+        "not in the chart",
+        at(3, account="70620000"),
+        {
+            "chart_of_accounts": {
+                "70610000": AccountInfo(nature="PRO"),
+                "41100000": AccountInfo(nature="COC"),
+            }
+        },
+        [(3, "account", "error")],
+    ),
+    # TRA-F05 line type and auxiliary
+    (
+        "TRA-F05",
+        "auxiliary on a blank line type",
+        at(3, auxiliary="CDUPONT"),
+        {},
+        [(3, "line_type", "error")],
+    ),
+    ("TRA-F05", "X without auxiliary", at(2, auxiliary=""), {}, [(2, "auxiliary", "error")]),
+    ("TRA-F05", "a quote", at(2, auxiliary="CDU'PONT"), {}, [(2, "auxiliary", "error")]),
+    (
+        "TRA-F05",
+        "known tiers",
+        at(2, auxiliary="CDUPONT"),
+        {"tiers": {"CDUPONT": TiersInfo("CLI")}},
+        NONE,
+    ),
+    (
+        "TRA-F05",
+        "unknown tiers",
+        at(2, auxiliary="CMARTIN"),
+        {"tiers": {"CDUPONT": TiersInfo("CLI")}},
+        [(2, "auxiliary", "warning")],
+    ),
+    # TRA-F06 label
+    ("TRA-F06", "empty", at(3, label=""), {}, [(3, "label", "warning")]),
+    (
+        "TRA-F06",
+        "deleted entry",
+        at(3, label="DETRUITE LE 01/03/2024"),
+        {},
+        [(3, "label", "error")],
+    ),
+    (
+        "TRA-F06",
+        "deleted entry, lower case",
+        at(3, label="detruite le 01/03/2024"),
+        {},
+        [(3, "label", "error")],
+    ),
+    ("TRA-F06", "the words later", at(3, label="Avoir DETRUITE LE 01/03"), {}, NONE),
+    ("TRA-F06", "without the blank", at(3, label="DETRUITE LE"), {}, NONE),
+    ("TRA-F06", "a double quote", at(3, label='Facture "Dupont"'), {}, [(3, "label", "warning")]),
+    # TRA-F07 reference on tiers lines only
+    ("TRA-F07", "X line without reference", at(2, reference=""), {}, [(2, "reference", "info")]),
+    ("TRA-F07", "general line without reference", at(3, reference=""), {}, NONE),
+    # TRA-F08 payment method
+    ("TRA-F08", "known", at(2, payment_method="VIR"), {}, NONE),
+    ("TRA-F08", "unknown", at(2, payment_method="ZZZ"), {}, [(2, "payment_method", "warning")]),
+    (
+        "TRA-F08",
+        "the dossier's list",
+        at(2, payment_method="ZZZ"),
+        {"payment_methods": frozenset({"ZZZ"})},
+        NONE,
+    ),
+    # TRA-F09 due date
+    ("TRA-F09", "30/04", at(2, due_date="30042024"), {}, NONE),
+    ("TRA-F09", "31/04", at(2, due_date="31042024"), {}, [(2, "due_date", "error")]),
+    ("TRA-F09", "no date", at(2, due_date="01011900"), {}, NONE),
+    ("TRA-F09", "blank", at(2, due_date=""), {}, NONE),
+    ("TRA-F09", "year 2100", at(2, due_date="01012100"), {}, [(2, "due_date", "error")]),
+    ("TRA-F09", "not digits", at(2, due_date="3O042024"), {}, [(2, "due_date", "error")]),
+    # TRA-F10 direction
+    ("TRA-F10", "lower case d", at(2, direction="d"), {}, [(2, "direction", "error")]),
+    ("TRA-F10", "blank", at(3, direction=""), {}, [(3, "direction", "error")]),
+    ("TRA-F10", "other letter", at(3, direction="X"), {}, [(3, "direction", "error")]),
+    # TRA-F11 amount: decimals of the currency, separators, sign, zero
+    ("TRA-F11", "two decimals", both(amount="100,00"), {}, NONE),
+    ("TRA-F11", "no decimals", both(amount="100"), {}, NONE),
+    (
+        "TRA-F11",
+        "three decimals",
+        both(amount="100,000"),
+        {},
+        [(2, "amount", "error"), (3, "amount", "error")],
+    ),
+    (
+        "TRA-F11",
+        "thousands blank",
+        both(amount="1 000,00"),
+        {},
+        [(2, "amount", "error"), (3, "amount", "error")],
+    ),
+    (
+        "TRA-F11",
+        "thousands point",
+        both(amount="1.000,00"),
+        {},
+        [(2, "amount", "error"), (3, "amount", "error")],
+    ),
+    (
+        "TRA-F11",
+        "not a number",
+        both(amount="12a"),
+        {},
+        [(2, "amount", "error"), (3, "amount", "error")],
+    ),
+    ("TRA-F11", "blank", both(amount=""), {}, [(2, "amount", "error"), (3, "amount", "error")]),
+    (
+        "TRA-F11",
+        "zero",
+        both(amount="0,00"),
+        {},
+        [(2, "amount", "warning"), (3, "amount", "warning")],
+    ),
+    ("TRA-F11", "one cent", both(amount="0,01"), {}, NONE),
+    (
+        "TRA-F11",
+        "negative",
+        both(amount="-100,00"),
+        {},
+        [(2, "amount", "error"), (3, "amount", "error")],
+    ),
+    ("TRA-F11", "negative allowed", both(amount="-100,00"), {"allow_negative_amounts": True}, NONE),
+    (
+        "TRA-F11",
+        "decimal point",
+        both(amount="100.00"),
+        {},
+        [(2, "amount", "warning"), (3, "amount", "warning")],
+    ),
+    (
+        "TRA-F11",
+        "decimal point refused",
+        both(amount="100.00"),
+        {"accept_decimal_point": False},
+        [(2, "amount", "error"), (3, "amount", "error")],
+    ),
+    # TRA-F12 entry type
+    ("TRA-F12", "N", both(entry_type="N"), {}, NONE),
+    *SPECIAL_ENTRY_TYPES,
+    ("TRA-F12", "unknown", at(3, entry_type="Z"), {}, [(3, "entry_type", "error")]),
+    # TRA-F13 piece number
+    (
+        "TRA-F13",
+        "blank",
+        both(piece_number=""),
+        {},
+        [(2, "piece_number", "warning"), (3, "piece_number", "warning")],
+    ),
+    (
+        "TRA-F13",
+        "zero",
+        both(piece_number="0"),
+        {},
+        [(2, "piece_number", "warning"), (3, "piece_number", "warning")],
+    ),
+    ("TRA-F13", "one", both(piece_number="1"), {}, NONE),
+    (
+        "TRA-F13",
+        "letters",
+        both(piece_number="12A"),
+        {},
+        [(2, "piece_number", "error"), (3, "piece_number", "error")],
+    ),
+    # TRA-F15 exchange rate, with the currencies configured
+    (
+        "TRA-F15",
+        "dossier currency, no rate",
+        both(currency="EUR", exchange_rate=""),
+        {"currencies": EUR_USD},
+        NONE,
+    ),
+    (
+        "TRA-F15",
+        "foreign currency, no rate",
+        both(currency="USD", exchange_rate=""),
+        {"currencies": EUR_USD},
+        [(2, "exchange_rate", "warning"), (3, "exchange_rate", "warning")],
+    ),
+    (
+        "TRA-F15",
+        "foreign currency, a rate",
+        both(currency="USD", exchange_rate="1,08"),
+        {"currencies": EUR_USD},
+        NONE,
+    ),
+    (
+        "TRA-F15",
+        "a rate that is no number",
+        both(currency="USD", exchange_rate="1,0x"),
+        {"currencies": EUR_USD},
+        [(2, "exchange_rate", "warning"), (3, "exchange_rate", "warning")],
+    ),
+    # TRA-F16 amount code
+    ("TRA-F16", "E--", at(3, amount_code="E--"), {}, NONE),
+    ("TRA-F16", "blank", at(3, amount_code=""), {}, [(3, "amount_code", "warning")]),
+    ("TRA-F16", "---", at(3, amount_code="---"), {}, [(3, "amount_code", "warning")]),
+    ("TRA-F16", "dash first", at(3, amount_code="-E-"), {}, [(3, "amount_code", "error")]),
+    ("TRA-F16", "unknown letter", at(3, amount_code="EX-"), {}, [(3, "amount_code", "error")]),
+    ("TRA-F16", "two characters", at(3, amount_code="ED"), {}, [(3, "amount_code", "error")]),
+    # TRA-F17 amount2 / amount3
+    ("TRA-F17", "amount2 named and filled", both(amount_code="ED-", amount2="100,00"), {}, NONE),
+    (
+        "TRA-F17",
+        "amount2 named, blank",
+        both(amount_code="ED-"),
+        {},
+        [(2, "amount2", "error"), (3, "amount2", "error")],
+    ),
+    (
+        "TRA-F17",
+        "amount3 named, blank",
+        both(amount_code="E-F"),
+        {},
+        [(2, "amount3", "error"), (3, "amount3", "error")],
+    ),
+    ("TRA-F17", "amount2 not a number", at(3, amount2="1x"), {}, [(3, "amount2", "error")]),
+    # TRA-F18 establishments
+    ("TRA-F18", "known", both(establishment="001"), {"establishments": frozenset({"001"})}, NONE),
+    (
+        "TRA-F18",
+        "unknown",
+        both(establishment="002"),
+        {"establishments": frozenset({"001"})},
+        [(2, "establishment", "warning"), (3, "establishment", "warning")],
+    ),
+    # TRA-F19 axis on a general line
+    ("TRA-F19", "axis on a general line", at(3, axis="A1"), {}, [(3, "axis", "warning")]),
+    # TRA-F20 due number
+    ("TRA-F20", "digits", at(2, due_number="1"), {}, NONE),
+    ("TRA-F20", "a letter", at(2, due_number="1A"), {}, [(2, "due_number", "warning")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "what", "build", "config", "expected"),
+    FIELD_CASES,
+    ids=[f"{c[0]}-{c[1]}" for c in FIELD_CASES],
+)
+def test_field_rule_mirrors(
+    rule: str,
+    what: str,
+    build: Callable[[], list[str]],
+    config: dict[str, Any],
+    expected: Expected,
+) -> None:
+    assert findings_of(build(), rule, ValidationConfig(**config)) == expected, what
+
+
+# -- line types: what each rule reads, and where it stays silent ---------------------------------
+DEBIT = tiers(direction="D")
+CREDIT = entry(direction="C")
+
+
+def analytic(line_type: str, **overrides: Any) -> tratool.Entry:
+    """An analytic line under CREDIT: same account and direction, section SECT1 on A1."""
+    fields: dict[str, Any] = {"direction": "C", "auxiliary": "SECT1", "axis": "A1"}
+    return entry(line_type=line_type, **{**fields, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("line_type", "severity"),
+    [
+        ("", None),
+        ("X", None),
+        ("A", None),
+        ("H", None),
+        ("O", None),
+        ("-", "info"),
+        ("E", "warning"),
+        ("L", "warning"),
+        ("G", "warning"),
+        ("P", "warning"),
+        ("B", "warning"),
+        ("Q", "error"),
+    ],
+)
+def test_line_type_s10(line_type: str, severity: str | None) -> None:
+    lines = [*BASE, put(BASE[2], "line_type", line_type)]
+    expected = [] if severity is None else [(4, "line_type", severity)]
+    assert findings_of(lines, "TRA-S10") == expected
+
+
+@pytest.mark.parametrize(
+    ("line_type", "counted"),
+    [("", True), ("X", True), ("E", True), ("L", True), ("H", True), ("A", False), ("O", False)],
+)
+def test_which_line_types_count_in_the_totals(line_type: str, counted: bool) -> None:
+    """A 40,00 debit line of each type added to the balanced pièce: general lines (blank, X,
+    E, L, H) count, and unbalance it on the debit side; analytic lines (A, O) do not."""
+    extra = entry(line_type=line_type, direction="D", amount=Decimal("40.00"))
+    if line_type in ("A", "H", "O"):
+        extra = analytic(line_type, direction="D", amount=Decimal("40.00"))
+    report = run(std(DEBIT, CREDIT, extra))
+    debit = Decimal("140.00") if counted else Decimal("100.00")
+    assert (report.totals.debit, report.totals.credit) == (debit, Decimal("100.00"))
+    x01 = [f.message for f in report.findings if f.rule == "TRA-X01" and f.field != "amount"]
+    assert x01 == (
+        ["pièce VTE 101 of 04/03/2024 does not balance: debit exceeds by 40,00"] if counted else []
+    )
+
+
+@pytest.mark.parametrize("line_type", ["A", "H"])
+def test_f19_axis_and_section_on_section_lines(line_type: str) -> None:
+    good = analytic(line_type)
+    variants = {
+        "A1": (good, []),
+        "blank axis": (analytic(line_type, axis=""), [("axis", "error")]),
+        "axis A": (analytic(line_type, axis="A"), [("axis", "warning")]),
+        "axis A5": (analytic(line_type, axis="A5"), []),
+        "axis A6": (analytic(line_type, axis="A6"), [("axis", "error")]),
+        "no section": (analytic(line_type, auxiliary=""), [("auxiliary", "error")]),
+    }
+    for what, (line, expected) in variants.items():
+        built = std(DEBIT, CREDIT, line) if line_type == "A" else std(DEBIT, line)
+        row = len(built)
+        got = [(f, s) for n, f, s in findings_of(built, "TRA-F19") if n == row]
+        assert got == expected, what
+
+
+def test_f05_reads_no_auxiliary_on_section_lines() -> None:
+    """On A, H and O lines columns 32-48 hold a section: no auxiliary rule applies to them."""
+    for built in (
+        std(DEBIT, CREDIT, analytic("A", auxiliary="sect'1")),
+        std(DEBIT, analytic("H", auxiliary="sect'1")),
+    ):
+        assert findings_of(built, "TRA-F05") == []
+
+
+# -- cross-line rules ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("debit", "credit", "side"),
+    [("100,00", "100,00", None), ("100,01", "100,00", "debit"), ("100,00", "100,01", "credit")],
+)
+def test_x01_and_x03_name_the_side_by_one_cent(debit: str, credit: str, side: str | None) -> None:
+    lines = [BASE[0], put(BASE[1], "amount", debit), put(BASE[2], "amount", credit)]
+    report = run(lines)
+    assert (report.totals.debit, report.totals.credit) == (
+        Decimal(debit.replace(",", ".")),
+        Decimal(credit.replace(",", ".")),
+    )
+    x01 = [(f.line, f.message) for f in report.findings if f.rule == "TRA-X01"]
+    x03 = [f.message for f in report.findings if f.rule == "TRA-X03"]
+    if side is None:
+        assert (x01, x03) == ([], [])
+    else:
+        assert x01 == [(2, f"pièce VTE 101 of 04/03/2024 does not balance: {side} exceeds by 0,01")]
+        assert x03 == [f"the file does not balance: debit {debit}, credit {credit}"]
+
+
+@pytest.mark.parametrize(
+    ("debit2", "credit2", "gap"), [("110,00", "100,00", "10,00"), ("100,00", "110,00", "-10,00")]
+)
+def test_x01_in_the_foreign_currency_both_ways(debit2: str, credit2: str, gap: str) -> None:
+    """Balanced in euros, unbalanced in dollars (amount2, amount code ED-), either way."""
+    lines = [
+        BASE[0],
+        put_all(BASE[1], {"currency": "USD", "amount_code": "ED-", "amount2": debit2}),
+        put_all(BASE[2], {"currency": "USD", "amount_code": "ED-", "amount2": credit2}),
+    ]
+    report = run(lines, ValidationConfig(currencies=EUR_USD))
+    [x01] = [f for f in report.findings if f.rule == "TRA-X01"]
+    assert (x01.line, x01.field, x01.severity) == (2, "amount", "error")
+    assert x01.message.endswith(f"does not balance in its foreign currency ({gap})")
+    assert (report.totals.debit, report.totals.credit) == (Decimal("100.00"), Decimal("100.00"))
+
+
+YEAR_2024 = (FiscalYear(D(2024, 1, 1), D(2024, 12, 31)),)
+
+
+@pytest.mark.parametrize(
+    ("day", "config", "severity"),
+    [
+        (D(2023, 12, 31), {"fiscal_years": YEAR_2024}, "error"),
+        (D(2024, 1, 1), {"fiscal_years": YEAR_2024}, None),
+        (D(2024, 12, 31), {"fiscal_years": YEAR_2024}, None),
+        (D(2025, 1, 1), {"fiscal_years": YEAR_2024}, "error"),
+        (D(2024, 3, 4), {"fiscal_years": YEAR_2024, "closed_until": D(2024, 3, 3)}, None),
+        (D(2024, 3, 4), {"fiscal_years": YEAR_2024, "closed_until": D(2024, 3, 4)}, "error"),
+        (
+            D(2024, 3, 4),
+            {"fiscal_years": (FiscalYear(D(2024, 1, 1), D(2024, 12, 31), "CPR"),)},
+            None,
+        ),
+        (
+            D(2024, 3, 4),
+            {"fiscal_years": (FiscalYear(D(2024, 1, 1), D(2024, 12, 31), "NON"),)},
+            "warning",
+        ),
+        (
+            D(2024, 3, 4),
+            {"fiscal_years": (FiscalYear(D(2024, 1, 1), D(2024, 12, 31), "CLO"),)},
+            "error",
+        ),
+        (
+            D(2024, 3, 4),
+            {"fiscal_years": (FiscalYear(D(2024, 1, 1), D(2024, 12, 31), "CDE"),)},
+            "error",
+        ),
+    ],
+)
+def test_x05_fiscal_year_edges(day: dt.date, config: dict[str, Any], severity: str | None) -> None:
+    lines = std(tiers(date=day, direction="D"), entry(date=day, direction="C"))
+    expected = [] if severity is None else [(2, "date", severity), (3, "date", severity)]
+    assert findings_of(lines, "TRA-X05", ValidationConfig(**config)) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "severity"),
+    [
+        ("piece_type", "AC", "error"),
+        ("establishment", "002", "warning"),
+        ("piece_type", "FC", None),
+    ],
+)
+def test_x04_a_piece_changes_inside(field: str, value: str, severity: str | None) -> None:
+    lines = [BASE[0], BASE[1], put(BASE[2], field, value)]
+    expected = [] if severity is None else [(3, field, severity)]
+    assert findings_of(lines, "TRA-X04") == expected
+
+
+@pytest.mark.parametrize(
+    ("numbers", "message"),
+    [
+        ((101, 102), None),
+        ((101, 103), "pieces 102-102 of journal VTE are missing"),
+        ((101, 104), "pieces 102-103 of journal VTE are missing"),
+        ((102, 101), "piece number 101 of journal VTE comes after 102"),
+        ((101, 101), None),
+    ],
+)
+def test_x11_numbering_gaps_and_going_back(numbers: tuple[int, int], message: str | None) -> None:
+    first, second = numbers
+    lines = std(
+        tiers(piece_number=first, direction="D"),
+        entry(piece_number=first, direction="C"),
+        tiers(piece_number=second, direction="D", label="Facture Martin"),
+        entry(piece_number=second, direction="C", label="Facture Martin"),
+    )
+    got = [(f.line, f.severity, f.message) for f in run(lines).findings if f.rule == "TRA-X11"]
+    assert got == ([] if message is None else [(4, "warning", message)])
+
+
+@pytest.mark.parametrize(
+    ("account", "auxiliary", "config", "severity"),
+    [
+        ("41100000", "CDUPONT", {}, None),
+        ("70610000", "CDUPONT", {}, "error"),  # outside class 4
+        ("44100000", "CDUPONT", {}, "warning"),  # class 4, no collective prefix
+        ("41100000", "", {}, "error"),  # a collective without auxiliary (blank line type)
+        ("41100000", "CDUPONT", {"tiers": {"CDUPONT": TiersInfo("FOU")}}, "error"),
+        ("41100000", "CDUPONT", {"tiers": {"CDUPONT": TiersInfo("CLI")}}, None),
+        ("41100000", "CDUPONT", {"tiers": {"CDUPONT": TiersInfo("DIV")}}, None),
+        ("40100000", "CDUPONT", {"tiers": {"CDUPONT": TiersInfo("FOU")}}, None),
+        ("40100000", "CDUPONT", {"tiers": {"CDUPONT": TiersInfo("CLI")}}, "error"),
+    ],
+)
+def test_x06_collectives(
+    account: str, auxiliary: str, config: dict[str, Any], severity: str | None
+) -> None:
+    line = tiers(account=account, auxiliary=auxiliary, direction="D")
+    if not auxiliary:
+        line = entry(account=account, direction="D")
+    expected = [] if severity is None else [(2, "account", severity)]
+    assert findings_of(std(line, CREDIT), "TRA-X06", ValidationConfig(**config)) == expected
+
+
+def test_x08_analytic_only_lines_balance_on_the_journals_axis() -> None:
+    journals = {"ODA": JournalInfo(axis="A1")}
+
+    def o_line(direction: str, amount: str, axis: str = "A1") -> tratool.Entry:
+        return analytic("O", journal="ODA", direction=direction, amount=Decimal(amount), axis=axis)
+
+    config = ValidationConfig(journals=journals)
+    assert findings_of(std(o_line("D", "50"), o_line("C", "50")), "TRA-X08", config) == []
+    assert findings_of(std(o_line("D", "50"), o_line("C", "40")), "TRA-X08", config) == [
+        (2, "amount", "error")
+    ]
+    assert findings_of(std(o_line("D", "40"), o_line("C", "50")), "TRA-X08", config) == [
+        (2, "amount", "error")
+    ]
+    other = std(o_line("D", "50", "A2"), o_line("C", "50"))
+    assert findings_of(other, "TRA-X08", config) == [(2, "axis", "error")]
+    report = run(std(o_line("D", "50"), o_line("C", "40")), config)
+    assert (report.totals.debit, report.totals.credit) == (Decimal("0.00"), Decimal("0.00"))
+
+
+# -- file rules ----------------------------------------------------------------------------------
+def test_d05_size_limits_at_the_limit_and_one_past() -> None:
+    size = len("".join(line + "\r\n" for line in BASE).encode("cp1252"))
+    assert size == 149 + 2 * 224  # a 147-column header and two 222-column lines, with CRLF
+    cases: list[tuple[ValidationConfig, Expected]] = [
+        (ValidationConfig(max_movements=2), []),
+        (ValidationConfig(max_movements=1), [(None, None, "warning")]),
+        (ValidationConfig(max_bytes=size), []),
+        (ValidationConfig(max_bytes=size - 1), [(None, None, "warning")]),
+    ]
+    for config, expected in cases:
+        assert findings_of(BASE, "TRA-D05", config) == expected, config
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("x.tra", []), ("X.TRA", []), ("x.Tra", []), ("x.txt", [(None, None, "warning")])],
+)
+def test_d04_extension_in_any_case(name: str, expected: Expected) -> None:
+    report = run(BASE, name=name)
+    assert [
+        (f.line, f.field, f.severity) for f in report.findings if f.rule == "TRA-D04"
+    ] == expected
+
+
+def test_severity_overrides_and_off_on_a_mirror_pair() -> None:
+    both_lines = both(piece_type="ZZ")()
+    raised = ValidationConfig(severity={"TRA-F03": "warning"})
+    assert findings_of(both_lines, "TRA-F03", raised) == [
+        (2, "piece_type", "warning"),
+        (3, "piece_type", "warning"),
+    ]
+    assert findings_of(both_lines, "TRA-F03", ValidationConfig(severity={"TRA-F03": "off"})) == []
+    assert run(both_lines, ValidationConfig(severity={"TRA-F03": "off"})).ok
