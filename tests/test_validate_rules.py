@@ -552,6 +552,13 @@ CASES: list[tuple[str, str, Builder, dict[str, Any], tuple[Any, ...]]] = [
         (2, 274, "company_code", "warning"),
     ),
     (
+        "TRA-F26",
+        "superscript digits in the date",
+        lambda: swap(1, put(L1, "date", "040320²³")),
+        {},
+        (2, 10, "date", "error"),
+    ),
+    (
         "TRA-X01",
         "unbalanced pièce",
         lambda: swap(3, put(L3, "amount", "249,00")),

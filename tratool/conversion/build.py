@@ -16,6 +16,7 @@ import attrs
 
 from ..tra.charset import encodable, transliterate
 from ..tra.records import Entry, GeneralExtension
+from ..tra.values import is_ascii_number
 from .mapping import Mapping, direction_of
 from .tabular import Row
 from .values import parse_amount, parse_date
@@ -213,7 +214,7 @@ class EntryBuilder:
         )
         if key != self._piece_key or self._piece_number == 0:
             self._piece_key = key
-            if piece.isdigit() and len(piece) <= 8 and int(piece) > 0:
+            if is_ascii_number(piece) and len(piece) <= 8 and int(piece) > 0:
                 self._piece_number = int(piece)
             else:
                 self._counters[journal] = (

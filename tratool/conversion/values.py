@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
-_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)  # 0-9 only, not ²
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -40,7 +40,7 @@ def parse_amount(text: str) -> Decimal | None:
         value = value.replace(thousands, "")
     elif commas > 1 or points > 1:
         mark = "," if commas > 1 else "."
-        if not re.fullmatch(rf"\d{{1,3}}(?:\{mark}\d{{3}})+", value):
+        if not re.fullmatch(rf"\d{{1,3}}(?:\{mark}\d{{3}})+", value, re.ASCII):
             raise ValueError(f"{raw!r} is not an amount")
         value = value.replace(mark, "")  # 1.234.567 or 1,234,567
     elif commas == 1 or points == 1:
@@ -48,6 +48,7 @@ def parse_amount(text: str) -> Decimal | None:
         whole, fraction = value.split(mark)
         if (
             len(fraction) == 3
+            and whole.isascii()
             and whole.isdigit()
             and len(whole) <= 3
             and mark in raw

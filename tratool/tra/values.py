@@ -21,7 +21,7 @@ NO_DATE = "01011900"
 # Delphi zero date. Both mean "empty".
 EMPTY_DATES = frozenset({"", NO_DATE, "30121899"})
 
-_DECIMAL = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_DECIMAL = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)
 _TWO_PLACES = Decimal("0.01")
 
 Value = Any  # str | int | Decimal | date | datetime | None, depending on the kind
@@ -39,7 +39,7 @@ def parse_date(text: str) -> dt.date | None:
     text = text.strip(" ")
     if text in EMPTY_DATES:
         return None
-    if len(text) != 8 or not text.isdigit():
+    if len(text) != 8 or not is_ascii_number(text):
         raise ValueError(f"{text!r} is not a date in JJMMAAAA form")
     day, month, year = int(text[:2]), int(text[2:4]), int(text[4:])
     try:
@@ -57,7 +57,7 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     text = text.strip(" ")
     if not text or text.strip("0") == "":
         return None
-    if len(text) != 12 or not text.isdigit():
+    if len(text) != 12 or not is_ascii_number(text):
         raise ValueError(f"{text!r} is not a timestamp in JJMMAAAAHHMM form")
     try:
         return dt.datetime(
@@ -124,7 +124,7 @@ def parse_integer(text: str) -> int | None:
     text = text.strip(" ")
     if not text:
         return None
-    if not text.isdigit() or not text.isascii():
+    if not is_ascii_number(text):
         raise ValueError(f"{text!r} is not a whole number")
     return int(text)
 

@@ -143,6 +143,7 @@ class _Run:
                 )
                 continue
             if kind is LineKind.HEADER:
+                self.fields.check_digits(number, text, layout.HEADER)
                 header = structure.header(text)
                 content, version = header["content"].strip(), header["version"]
                 report.format = header["format"].strip()
@@ -153,6 +154,9 @@ class _Run:
             if kind is LineKind.PARAMETER:
                 totals.parameter_records += 1
                 self.parameters.add(number, text, content)
+                typed = layout.PARAMETER_LAYOUTS.get(layout.record_code(text))
+                if typed is not None:
+                    self.fields.check_digits(number, text, typed)
                 continue
             line_type = layout.cut(text, layout.LINE_TYPE).strip()
             if kind is LineKind.SPECIAL:
@@ -172,7 +176,8 @@ class _Run:
         self.fields.check(number, text, raw)
         lettering, opening = ("", "", ""), ""
         if extended:
-            self.extended.check(number, text, layout.ete_layout(line_type))
+            ete = layout.ete_layout(line_type)
+            self.extended.check(number, text, ete, self.fields.check_digits(number, text, ete))
             wide = text.ljust(layout.ETE_GENERAL.end)
             opening = wide[_OPENING.start : _OPENING.end].strip()
             if not analytic:

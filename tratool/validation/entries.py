@@ -1,5 +1,6 @@
-"""Field rules that look at several fields of one entry line (TRA-F05, F07, F11, F15, F17, F19);
-the single-field checks they run first are in fields.py, the ETE part's rules in extended.py."""
+"""Field rules that look at several fields of one entry line (TRA-F05, F07, F11, F15, F17, F19)
+and the ASCII-digit rule of every numeric field (TRA-F26); the single-field checks they run
+first are in fields.py, the ETE part's rules in extended.py."""
 
 from __future__ import annotations
 
@@ -9,16 +10,29 @@ from ..tra import layout
 from .fields import (
     AXES,
     CACHE_LIMIT,
+    NUMERIC_KINDS,
     SECTION_LINE_TYPES,
     SINGLE_FIELD_CHECKS,
     TIERS_LINE_TYPES,
     Issue,
     amount_issues,
+    foreign_digit,
 )
 from .findings import Sink
 from .settings import ValidationConfig
 
 _FIELDS = {f.name: f for f in layout.ENTRY.fields}
+_RATE = re.compile(r"\d+(?:[.,]\d*)?", re.ASCII)
+_NUMERIC_FIELDS = {
+    lay.name: tuple(f for f in lay.fields if f.kind in NUMERIC_KINDS)
+    for lay in (
+        layout.HEADER,
+        layout.ENTRY,
+        layout.ETE_GENERAL,
+        layout.ETE_ANALYTIC,
+        *layout.PARAMETER_LAYOUTS.values(),
+    )
+}
 
 
 class EntryRules:
@@ -31,10 +45,13 @@ class EntryRules:
         self._once: set[tuple[str, str]] = set()  # (rule, message) of issues reported once
 
     def check(self, number: int, text: str, raw: dict[str, str]) -> None:
+        foreign = self.check_digits(number, text, layout.ENTRY)
         cache = self._cache
         if len(cache) > CACHE_LIMIT:
             cache.clear()  # keeps memory flat on files with very many distinct values
         for name, check in SINGLE_FIELD_CHECKS.items():
+            if name in foreign:
+                continue  # TRA-F26 said what is wrong with it
             value = raw[name]
             key = (name, value)
             issues = cache.get(key)
@@ -46,7 +63,32 @@ class EntryRules:
                         continue
                     self._once.add((issue.rule, issue.message))
                 self._emit(number, text, name, value, issue)
-        self._line_checks(number, text, raw)
+        self._line_checks(number, text, raw, foreign)
+
+    def check_digits(self, number: int, text: str, lay: layout.Layout) -> frozenset[str]:
+        """TRA-F26: the numeric fields of a layout hold ASCII digits only. Returns the names of
+        the fields reported, so that their other checks do not report them twice."""
+        if text.isascii():
+            return frozenset()  # the usual case, decided in C
+        reported = set()
+        for f in _NUMERIC_FIELDS[lay.name]:
+            raw = text[f.start : f.end]
+            offset = foreign_digit(raw)
+            if offset is None:
+                continue
+            reported.add(f.name)
+            self.sink.emit(
+                "TRA-F26",
+                line=number,
+                column=f.pos + offset,
+                field=f.name,
+                message=f"{f.name} {raw.strip()!r} holds {raw[offset]!r}, which is not one of "
+                "the digits 0-9",
+                value=raw,
+                hint="Cegid reads ASCII digits only: it would read a zero or refuse the line",
+                source=text,
+            )
+        return frozenset(reported)
 
     def _emit(self, number: int, text: str, name: str, value: str, issue: Issue) -> None:
         f = _FIELDS[name]
@@ -62,14 +104,25 @@ class EntryRules:
             source=text,
         )
 
-    def _line_checks(self, number: int, text: str, raw: dict[str, str]) -> None:
+    def _line_checks(
+        self, number: int, text: str, raw: dict[str, str], foreign: frozenset[str]
+    ) -> None:
         line_type = raw["line_type"].strip()
         auxiliary = raw["auxiliary"].strip()
-        emit = self._emit
-        # TRA-F05: the auxiliary is read only on X lines.
+        self._tiers(number, text, raw, line_type, auxiliary)
+        currency = raw["currency"].strip() or self.config.dossier_currency
+        self._amounts(number, text, raw, currency, foreign)
+        if "exchange_rate" not in foreign:
+            self._exchange_rate(number, text, raw, currency)
+        self._axis(number, text, raw, line_type, auxiliary)
+
+    def _tiers(
+        self, number: int, text: str, raw: dict[str, str], line_type: str, auxiliary: str
+    ) -> None:
+        """TRA-F05: the auxiliary is read only on X lines; TRA-F07: they carry a reference."""
         if line_type not in SECTION_LINE_TYPES:
             if auxiliary and line_type not in TIERS_LINE_TYPES:
-                emit(
+                self._emit(
                     number,
                     text,
                     "line_type",
@@ -82,9 +135,8 @@ class EntryRules:
                 )
             elif line_type in TIERS_LINE_TYPES:
                 self._auxiliary(number, text, raw, auxiliary)
-        # TRA-F07
         if line_type == "X" and not raw["reference"].strip():
-            emit(
+            self._emit(
                 number,
                 text,
                 "reference",
@@ -95,16 +147,26 @@ class EntryRules:
                     "the reference serves lettering and duplicate checks",
                 ),
             )
-        # TRA-F11 / TRA-F17: amounts, with the currency's decimals.
-        currency = raw["currency"].strip() or self.config.dossier_currency
+
+    def _amounts(
+        self,
+        number: int,
+        text: str,
+        raw: dict[str, str],
+        currency: str,
+        foreign: frozenset[str],
+    ) -> None:
+        """TRA-F11 / TRA-F17: amounts, with the currency's decimals."""
         decimals = self.config.decimals(currency)
         for name in ("amount", "amount2", "amount3"):
+            if name in foreign:
+                continue
             for issue in amount_issues(raw[name], name, decimals, self.config):
-                emit(number, text, name, raw[name], issue)
+                self._emit(number, text, name, raw[name], issue)
         code = raw["amount_code"].strip() or "E--"
         for position, name in ((1, "amount2"), (2, "amount3")):
             if len(code) > position and code[position] not in "- " and not raw[name].strip():
-                emit(
+                self._emit(
                     number,
                     text,
                     name,
@@ -115,10 +177,12 @@ class EntryRules:
                         "Cegid would book 0",
                     ),
                 )
-        # TRA-F15
+
+    def _exchange_rate(self, number: int, text: str, raw: dict[str, str], currency: str) -> None:
+        """TRA-F15."""
         rate = raw["exchange_rate"].strip()
-        if rate and not re.fullmatch(r"\d+(?:[.,]\d*)?", rate):
-            emit(
+        if rate and not _RATE.fullmatch(rate):
+            self._emit(
                 number,
                 text,
                 "exchange_rate",
@@ -126,7 +190,7 @@ class EntryRules:
                 Issue("TRA-F15", f"exchange rate {rate!r} is not a number"),
             )
         elif not rate and currency != self.config.dossier_currency:
-            emit(
+            self._emit(
                 number,
                 text,
                 "exchange_rate",
@@ -137,7 +201,6 @@ class EntryRules:
                     "Cegid would take its own rate table's, which may differ from the document",
                 ),
             )
-        self._axis(number, text, raw, line_type, auxiliary)
 
     def _auxiliary(self, number: int, text: str, raw: dict[str, str], auxiliary: str) -> None:
         emit = self._emit

@@ -36,13 +36,16 @@ class ExtendedRules:
         self.short: Counter[str] = Counter()  # rule -> general lines too short for its field
         self.first_short: dict[str, int] = {}
 
-    def check(self, number: int, text: str, lay: layout.Layout) -> None:
+    def check(
+        self, number: int, text: str, lay: layout.Layout, reported: frozenset[str] = frozenset()
+    ) -> None:
+        """`reported`: fields TRA-F26 already reported (non-ASCII digits), not checked again."""
         padded = text.ljust(lay.end)
         self._opening(number, text, padded, lay)
         if lay is layout.ETE_GENERAL:
             self._required(number, text, padded)
             self._lettering(number, text, padded)
-        self._dates(number, text, padded, lay)
+        self._dates(number, text, padded, lay, reported)
         self._company(number, text, padded, lay)
 
     def _emit(self, number: int, text: str, f: layout.Field, padded: str, issue: Issue) -> None:
@@ -93,9 +96,11 @@ class ExtendedRules:
         if found is not None:
             self._emit(number, text, found[1], padded, found[0])
 
-    def _dates(self, number: int, text: str, padded: str, lay: layout.Layout) -> None:
+    def _dates(
+        self, number: int, text: str, padded: str, lay: layout.Layout, reported: frozenset[str]
+    ) -> None:
         for f in lay.fields:
-            if f.kind is not layout.Kind.DATE:
+            if f.kind is not layout.Kind.DATE or f.name in reported:
                 continue
             issue = date_issue("TRA-F23", padded[f.start : f.end], f.name)
             if issue is not None:

@@ -14,7 +14,8 @@ from collections.abc import Callable
 import attrs
 
 from ..errors import Severity
-from ..tra.values import EMPTY_DATES
+from ..tra.layout import Kind
+from ..tra.values import EMPTY_DATES, is_ascii_number
 from .currencies import iso_4217
 from .settings import ValidationConfig
 
@@ -23,8 +24,9 @@ SPECIAL_ENTRY_TYPES = frozenset("SURPCI")
 AXES = frozenset({"A1", "A2", "A3", "A4", "A5"})
 SECTION_LINE_TYPES = frozenset({"A", "H", "O"})
 TIERS_LINE_TYPES = frozenset({"X", "E", "L"})
-_AMOUNT = re.compile(r"(-?)(\d+)(?:([.,])(\d+))?")
-_THOUSANDS = re.compile(r"\d[ .'\u00a0]\d{3}([.,]\d+)?$")
+_AMOUNT = re.compile(r"(-?)(\d+)(?:([.,])(\d+))?", re.ASCII)
+_THOUSANDS = re.compile(r"\d[ .'\u00a0]\d{3}([.,]\d+)?$", re.ASCII)
+NUMERIC_KINDS = frozenset({Kind.DATE, Kind.TIMESTAMP, Kind.AMOUNT, Kind.DECIMAL, Kind.INTEGER})
 CACHE_LIMIT = 8_192  # distinct (field, value) results kept; small enough to be reached early
 
 
@@ -42,11 +44,19 @@ class Issue:
 Check = Callable[[str, ValidationConfig], tuple[Issue, ...]]
 
 
+def foreign_digit(raw: str) -> int | None:
+    """The offset of the first character that Python counts as a digit or number but that is
+    not 0-9 (``¹``, ``٤``, ``１``, ``½``…), if any (TRA-F26)."""
+    if raw.isascii():
+        return None
+    return next((i for i, c in enumerate(raw) if not c.isascii() and c.isnumeric()), None)
+
+
 def date_issue(rule: str, raw: str, what: str, severity: Severity | None = None) -> Issue | None:
     text = raw.strip()
     if text in EMPTY_DATES:
         return None
-    if len(text) != 8 or not text.isdigit():
+    if len(text) != 8 or not is_ascii_number(text):
         return Issue(rule, f"{what} {text!r} is not a date in JJMMAAAA form", severity=severity)
     day, month, year = int(text[:2]), int(text[2:4]), int(text[4:])
     if not 1 <= month <= 12 or not 1900 <= year <= 2099:
@@ -157,7 +167,7 @@ def check_account(raw: str, config: ValidationConfig) -> tuple[Issue, ...]:
                 "Cegid would truncate it, possibly onto another account",
             )
         )
-    if not account.isdigit():
+    if not is_ascii_number(account):
         issues.append(
             Issue(
                 "TRA-F04",
@@ -277,7 +287,7 @@ def check_piece_number(raw: str, config: ValidationConfig) -> tuple[Issue, ...]:
                 "warning",
             ),
         )
-    if not text.isdigit():
+    if not is_ascii_number(text):
         return (Issue("TRA-F13", f"piece number {text!r} is not a whole number"),)
     return ()
 
@@ -347,7 +357,7 @@ def check_establishment(raw: str, config: ValidationConfig) -> tuple[Issue, ...]
 
 def check_due_number(raw: str, config: ValidationConfig) -> tuple[Issue, ...]:
     text = raw.strip()
-    if not text or text.isdigit():
+    if not text or is_ascii_number(text):
         return ()
     return (Issue("TRA-F20", f"due number {text!r} is not a whole number"),)
 

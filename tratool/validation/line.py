@@ -9,7 +9,7 @@ import attrs
 
 from ..tra import layout
 from ..tra.records import amount_roles
-from ..tra.values import format_money
+from ..tra.values import format_money, is_ascii_number
 
 _ANALYTIC = layout.ANALYTIC_LINE_TYPES
 
@@ -21,7 +21,7 @@ def cents(raw: str) -> int:
         return 0
     negative = text.startswith("-")
     units, _, fraction = text.lstrip("+-").partition(".")
-    if not units.isdigit() or (fraction and not fraction.isdigit()):
+    if not is_ascii_number(units) or (fraction and not is_ascii_number(fraction)):
         return 0
     value = int(units) * 100 + int((fraction + "00")[:2])
     return -value if negative else value
@@ -30,7 +30,9 @@ def cents(raw: str) -> int:
 def day(raw: str) -> str:
     """A raw JJMMAAAA field as people read it: 31/04/2024 (even when impossible)."""
     text = raw.strip()
-    return f"{text[:2]}/{text[2:4]}/{text[4:]}" if len(text) == 8 and text.isdigit() else repr(text)
+    if len(text) == 8 and is_ascii_number(text):
+        return f"{text[:2]}/{text[2:4]}/{text[4:]}"
+    return repr(text)
 
 
 def money(value: int) -> str:

@@ -144,6 +144,7 @@ _CATALOGUE = [
         "Code société {value} incohérent",
     ),
     Rule("TRA-F25", "warning", "required fields of Cegid's specification are filled (ETE)"),
+    Rule("TRA-F26", "error", "numeric fields hold the ASCII digits 0-9 only"),
     Rule("TRA-X01", "error", "every pièce balances", "Fichier déséquilibré en montant"),
     Rule("TRA-X02", "error", "folio journals balance by group"),
     Rule("TRA-X03", "error", "the whole file balances"),
