@@ -1,0 +1,190 @@
+"""Files built from the specification alone (tests/data/spec/build.py places each value at the
+column tra-format.md gives) read and validate as Cegid reads them. Every expected value below
+is written here, from the reference, never recomputed by tratool."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import tratool
+from tests.conftest import VECTORS, tra_bytes
+from tratool.validation import ValidationConfig, validate
+
+SPEC = Path(__file__).parent / "data" / "spec"
+NAMES = ["cegid-ete-v008.tra", "cegid-ete-v011.tra", "stripped-std.tra"]
+
+
+def records(name: str) -> list[tratool.Record]:
+    with tratool.read(SPEC / name) as reader:
+        found = [record for _, record in reader]
+        assert [e for e in reader.errors if e.severity == "error"] == []
+    return found
+
+
+def entry(found: list[tratool.Record], index: int) -> tratool.Entry:
+    record = found[index]
+    assert isinstance(record, tratool.Entry)
+    return record
+
+
+def test_the_committed_bytes_are_what_the_builder_writes(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("spec_build", SPEC / "build.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    for name in NAMES:
+        assert (tmp_path / name).read_bytes() == (SPEC / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("name", "widths"),
+    [
+        # 147 (TV-H1), 1280 general, 1178 analytic, 338 G line (tra-format.md §5.3, §6)
+        ("cegid-ete-v008.tra", [147, 1280, 1280, 1178, 1178, 1280, 338, 1280, 1280, 1178, 1178]),
+        # 149 header (§12.1), 1407 general (§12.2), 1178 + 17 + 36 analytic (§12.3)
+        ("cegid-ete-v011.tra", [149, 1407, 1231, 1407]),
+        ("stripped-std.tra", [147, 222, 218, 220, 218]),
+    ],
+)
+def test_fixture_widths_are_the_specification_s(name: str, widths: list[int]) -> None:
+    lines = (SPEC / name).read_bytes().split(b"\r\n")
+    assert [len(line) for line in lines[:-1]] == widths
+    assert lines[-1] == b""
+
+
+def test_cegid_expert_header_fields() -> None:
+    header = records("cegid-ete-v008.tra")[0]
+    # TV-H1's table in tra-format.md §10.
+    assert header == tratool.Header(
+        product="S5",
+        origin="EXP",
+        content="JRL",
+        format="ETE",
+        closing_exercise="007",
+        switchover_date=None,
+        closing_date=dt.date(2009, 11, 23),
+        version="008",
+        firm_file_number="40728",
+        generated_at=dt.datetime(2009, 11, 23, 15, 30),
+        user="AUVRAY",
+        company_name="",
+        resume_flag="-",
+        resume_complement="",
+        file_number="40728",
+        sync_mode="",
+        purge_date=None,
+        sub_version="001",
+        new_analytics="",
+        guid_ready="",
+        trailer="",
+    )
+
+
+def test_general_ete_line_fields() -> None:
+    tiers = entry(records("cegid-ete-v008.tra"), 1)
+    assert (tiers.line_type, tiers.auxiliary, tiers.direction) == ("X", "FDUPONT", "C")
+    assert tiers.amount == Decimal("1200.00")
+    ext = tiers.extension
+    assert isinstance(ext, tratool.GeneralExtension)
+    assert ext.created_on == dt.date(2024, 3, 16)
+    assert (ext.opening_kind, ext.vat_on_receipts, ext.lettering_state) == ("N", "-", "AL")
+    assert (ext.reconciliation_date, ext.reminder_date, ext.value_date) == (None, None, None)
+    assert ext.confidential == "0"
+    assert tiers.extra == ""
+
+
+def test_analytic_ete_lines_use_the_analytic_layout() -> None:
+    found = records("cegid-ete-v008.tra")
+    for index, number, percentage, section, amount in (
+        (3, 1, "60.0000", "ATELIER", "600.00"),
+        (4, 2, "40.0000", "BUREAU", "400.00"),
+        (9, 1, "100.0000", "ATELIER", "50.00"),
+        (10, 1, "100.0000", "BUREAU", "50.00"),
+    ):
+        line = entry(found, index)
+        assert line.line_type in ("A", "O")
+        assert (line.auxiliary, line.axis, line.amount) == (section, "A1", Decimal(amount))
+        assert line.due_date is None  # 8 blanks, as Cegid's exporter writes (§12.3)
+        ext = line.extension
+        assert isinstance(ext, tratool.AnalyticExtension)
+        assert ext.analytic_line_number == number
+        assert ext.percentage == Decimal(percentage)
+        assert (ext.reserved_386, ext.reserved_1021, ext.confidential) == ("", "", "0")
+
+
+def test_h_and_g_lines() -> None:
+    found = records("cegid-ete-v008.tra")
+    ged = found[6]
+    assert isinstance(ged, tratool.RawLine)  # not a journal entry, kept as read
+    assert ged.text[83:99] == "FA-2024-0042.pdf"
+    h_line = entry(found, 7)
+    assert (h_line.line_type, h_line.auxiliary, h_line.axis) == ("H", "ATELIER", "A1")
+    assert isinstance(h_line.extension, tratool.GeneralExtension)
+
+
+def test_version_011_fields() -> None:
+    found = records("cegid-ete-v011.tra")
+    header = found[0]
+    assert isinstance(header, tratool.Header)
+    assert (header.version, header.new_analytics, header.guid_ready) == ("011", "-", "X")
+    assert header.trailer == ""
+    general = entry(found, 1).extension
+    assert isinstance(general, tratool.GeneralExtension)
+    assert general.guid == "3F2504E0-4F89-11D3-9A0C-0305E82C3301"
+    assert (general.creditor_id, general.mandate_reference) == ("FR12ZZZ123456", "RUM-2024-0042")
+    assert (general.entry_group_number, general.entry_number) == (1, 17)
+    assert general.validated_on == dt.date(2024, 3, 20)
+    analytic = entry(found, 2).extension
+    assert isinstance(analytic, tratool.AnalyticExtension)
+    assert analytic.guid == "3F2504E0-4F89-11D3-9A0C-0305E82C3302"
+    assert (analytic.analytic_line_number, analytic.sub_section_axis6) == (1, "")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_written_back_and_read_again_the_records_are_the_same(name: str) -> None:
+    found = records(name)
+    again = list(tratool.read(io.BytesIO(tra_bytes(*tratool.render_lines(found)))).records())
+    assert again == found
+
+
+@pytest.mark.parametrize("name", ["cegid-ete-v008.tra", "cegid-ete-v011.tra"])
+def test_cegid_ete_files_draw_no_error_no_lettering_and_no_width_finding(name: str) -> None:
+    report = validate(SPEC / name, ValidationConfig())
+    assert report.errors == 0
+    assert {f.rule for f in report.findings} & {"TRA-F22", "TRA-F25", "TRA-S09"} == set()
+
+
+def test_the_g_line_is_named_and_the_exp_origin_noted() -> None:
+    report = validate(SPEC / "cegid-ete-v008.tra", ValidationConfig())
+    warnings = {(f.rule, f.line) for f in report.findings if f.severity == "warning"}
+    assert warnings == {("TRA-S03", 1), ("TRA-S10", 7)}
+
+
+def test_stripped_trailing_blanks_are_warnings_only() -> None:
+    report = validate(SPEC / "stripped-std.tra", ValidationConfig())
+    assert report.errors == 0
+    width = [(f.line, f.column, f.field) for f in report.findings if f.rule == "TRA-S09"]
+    # 218 columns end after establishment (216-218), 220 after axis (219-220): boundaries.
+    assert width == [(3, 219, "axis"), (4, 221, "due_number"), (5, 219, "axis")]
+    assert {f.severity for f in report.findings if f.rule == "TRA-S09"} == {"warning"}
+    found = records("stripped-std.tra")
+    analytic = entry(found, 3)
+    assert (analytic.axis, analytic.due_number) == ("A1", None)
+
+
+def test_a_third_party_293_column_line_draws_the_required_fields_warning() -> None:
+    data = tra_bytes(*VECTORS["TV-E1"])  # TV-E1: ETE lines that stop at 293
+    report = validate(io.BytesIO(data), ValidationConfig())
+    [required] = [f for f in report.findings if f.rule == "TRA-F25"]
+    assert (required.line, required.field) == (None, "vat_on_receipts")
+    assert required.severity == "warning"
+    assert required.message.startswith("1 general ETE line(s) stop before column 386")
+    assert not [f for f in report.findings if f.rule == "TRA-S09"]
