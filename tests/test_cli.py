@@ -40,7 +40,7 @@ def test_show_prints_header_and_totals() -> None:
     for _, entry in tratool.read(STD).entries():
         totals.add(entry)
     assert "S5 CLI JRL STD, version 007" in out
-    assert f"{totals.entries} entries" in out
+    assert f"entries    {totals.entries}" in out
     assert f"pièces     {totals.pieces}" in out
     assert "BQ1 (2), VTE (9)" in out
     assert "04/03/2024 → 25/03/2024" in out

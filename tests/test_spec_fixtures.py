@@ -188,3 +188,101 @@ def test_a_third_party_293_column_line_draws_the_required_fields_warning() -> No
     assert required.severity == "warning"
     assert required.message.startswith("1 general ETE line(s) stop before column 386")
     assert not [f for f in report.findings if f.rule == "TRA-S09"]
+
+
+def show(*args: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from tratool.cli import main
+
+    result = CliRunner().invoke(main, ["show", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_show_names_every_line_kind_and_prints_every_header_field() -> None:
+    code, out, err = show(str(SPEC / "cegid-ete-v008.tra"))
+    assert code == 0, err
+    assert (
+        "lines      11: header 1, general 2, tiers (X) 2, general with a section (H) 1, "
+        "analytic (A) 2, analytic-only (O) 2, attachment (G) 1\n"
+    ) in out
+    assert "unreadable" not in out
+    for row in (
+        "    closing_exercise   007",
+        "    closing_date       23/11/2009",
+        "    firm_file_number   40728",
+        "    generated_at       23/11/2009 15:30",
+        "    file_number        40728",
+        "    purge_date         (none)",
+        "    sub_version        001",
+        "    new_analytics      ''",
+        "    trailer            ''",
+    ):
+        assert row + "\n" in out
+
+
+def test_show_json_is_the_documented_document() -> None:
+    import json
+
+    code, out, err = show("--format", "json", str(SPEC / "cegid-ete-v011.tra"))
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["version"] == 1
+    assert document["header"] == {
+        "product": "S5",
+        "origin": "CLI",
+        "content": "JRL",
+        "format": "ETE",
+        "closing_exercise": "",
+        "switchover_date": None,
+        "closing_date": None,
+        "version": "011",
+        "firm_file_number": "",
+        "generated_at": "2024-03-20T09:15:00",
+        "user": "SPEC FIXTURE",
+        "company_name": "",
+        "resume_flag": "-",
+        "resume_complement": "",
+        "file_number": "",
+        "sync_mode": "",
+        "purge_date": None,
+        "sub_version": "001",
+        "new_analytics": "-",
+        "guid_ready": "X",
+        "trailer": "",
+    }
+    assert document["lines"] == {
+        "total": 4,
+        "header": 1,
+        "parameter": 0,
+        "general": 2,
+        "tiers": 0,
+        "general_with_section": 0,
+        "analytic": 1,
+        "analytic_only": 0,
+        "attachment": 0,
+        "payment_approval": 0,
+        "budget": 0,
+        "unknown_type": 0,
+        "unreadable": 0,
+        "blank": 0,
+    }
+    assert (document["entries"], document["pieces"]) == (3, 1)
+    assert (document["debit"], document["credit"]) == ("250.00", "250.00")
+    assert (document["first_date"], document["last_date"]) == ("2024-03-15", "2024-03-15")
+    assert document["journals"] == {"HA": 3}
+    assert document["line_endings"] == {"CRLF": 4}
+    assert document["problems"] == []
+
+
+def test_show_of_stripped_blanks_exits_0_and_lists_the_warnings() -> None:
+    import json
+
+    code, out, _ = show("--format", "json", str(SPEC / "stripped-std.tra"))
+    assert code == 0
+    problems = json.loads(out)["problems"]
+    assert [(p["line"], p["column"], p["severity"]) for p in problems] == [
+        (3, 219, "warning"),
+        (4, 221, "warning"),
+        (5, 219, "warning"),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -14,7 +16,9 @@ from ..config import dump_toml, load_config
 from ..conversion import export
 from ..errors import ConfigError, UnreadableInput
 from ..submission.dossier_settings import with_settings
-from ..tra.summary import Summary, summarize
+from ..tra import layout
+from ..tra.records import Header
+from ..tra.summary import LINE_KINDS, Summary, summarize, summary_document
 from ..validation import Report, ValidationConfig, config_for, render, validate
 from ..validation.renderers import FORMAT_NAMES, RENDERERS
 from .common import (
@@ -41,10 +45,19 @@ from .inputs import expand
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for programs (a stable document, see docs/reading-and-writing.md).",
+)
 @encoding_option
 @output_options
-def show(file: str, encoding: str) -> None:
-    """Show a TRA file's header and totals (FILE '-' reads standard input)."""
+def show(file: str, fmt: str, encoding: str) -> None:
+    """Show a TRA file's header fields, its lines by kind and its totals (FILE '-' reads
+    standard input)."""
     try:
         summary, errors = summarize(_source(file), encoding=encoding)
     except UnreadableInput as exc:
@@ -53,7 +66,10 @@ def show(file: str, encoding: str) -> None:
         summary = attrs.evolve(summary, path="<stdin>")
     if summary.header is None and summary.totals.lines == 0:
         fail(f"{summary.path}: the file is empty: no header, no entry", EXIT_ERRORS)
-    if not settings().quiet:
+    if fmt == "json":
+        document = summary_document(summary, errors)
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif not settings().quiet:
         click.echo(printable(_render_summary(summary)))
     report_parse_errors(errors)
     if any(e.severity == "error" for e in errors):
@@ -66,20 +82,11 @@ def _source(argument: str) -> Path | BinaryIO:
 
 
 def _render_summary(summary: Summary) -> str:
-    h, t = summary.header, summary.totals
-    rows = [summary.path]
-    if h is None:
-        rows.append("  header     (missing or unreadable)")
-    else:
-        stamp = f"{h.generated_at:%d/%m/%Y %H:%M}" if h.generated_at else "no timestamp"
-        rows.append(
-            f"  header     {h.product} {h.origin} {h.content} {h.format}, version {h.version}, "
-            f"generated {stamp} by {h.user or '?'}"
-        )
-    rows.append(
-        f"  lines      {t.lines} ({t.entries} entries, {t.parameter_records} parameter "
-        f"records, {t.unreadable_lines} unreadable)"
-    )
+    t = summary.totals
+    rows = [summary.path, *_render_header(summary.header)]
+    kinds = ", ".join(f"{LINE_KINDS[kind]} {n}" for kind, n in summary.line_kinds.items() if n)
+    rows.append(f"  lines      {t.lines}: {kinds or 'none'}")
+    rows.append(f"  entries    {t.entries}")
     rows.append(f"  pièces     {t.pieces}")
     journals = ", ".join(f"{code} ({n})" for code, n in sorted(t.journals.items()))
     rows.append(f"  journals   {journals or '-'}")
@@ -95,6 +102,29 @@ def _render_summary(summary: Summary) -> str:
     endings = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.line_endings.items()))
     rows.append(f"  endings    {endings}")
     return "\n".join(rows)
+
+
+def _render_header(header: Header | None) -> list[str]:
+    """Every header field, under its canonical name, as the file holds it."""
+    if header is None:
+        return ["  header     (missing or unreadable)"]
+    stamp = f"{header.generated_at:%d/%m/%Y %H:%M}" if header.generated_at else "no timestamp"
+    rows = [
+        f"  header     {header.product} {header.origin} {header.content} {header.format}, "
+        f"version {header.version}, generated {stamp} by {header.user or '?'}"
+    ]
+    for name in (*layout.HEADER.names, "trailer"):
+        value = getattr(header, name)
+        if value is None:
+            shown = "(none)"
+        elif isinstance(value, dt.datetime):
+            shown = f"{value:%d/%m/%Y %H:%M}"
+        elif isinstance(value, dt.date):
+            shown = f"{value:%d/%m/%Y}"
+        else:  # text as read: quoted when blank, and the raw trailer always
+            shown = repr(value) if value == "" or name == "trailer" else value
+        rows.append(f"    {name:<19}{shown}")
+    return rows
 
 
 @main.command(name="export")
