@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import tomli_w
 
 from .errors import ConfigError
 
@@ -71,39 +72,25 @@ def load_config(path: Path) -> ConfigFile:
 
 
 def dump_toml(table: str, values: dict[str, Any]) -> str:
-    """A small TOML writer for configuration tables (scalars, dates, lists, nested tables)."""
-    lines = [f"[{table}]"]
-    subtables = []
-    for key, value in values.items():
-        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-            subtables.append((key, value))
-        else:
-            lines.append(f"{_key(key)} = {_toml_value(value)}")
-    for key, value in subtables:
-        lines.append(f"\n[{table}.{_key(key)}]")
-        lines.extend(f"{_key(k)} = {_toml_value(v)}" for k, v in value.items())
-    return "\n".join(lines) + "\n"
+    """One TOML table, written by tomli-w so that it always parses back to the same values.
+
+    None is left out (TOML has no null), tuples and sets become arrays, paths text, durations
+    the notation people write (`format_duration`), mapping keys text."""
+    return tomli_w.dumps({table: _plain(values)})
 
 
-def _key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() else _toml_value(key)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{escaped}"'
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+def _plain(value: Any) -> Any:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+        return {str(k): _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (set, frozenset)):
+        return [_plain(v) for v in sorted(value)]
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dt.timedelta):
+        return format_duration(value)
+    return value
 
 
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
@@ -117,3 +104,17 @@ def parse_duration(text: str) -> dt.timedelta:
     if not parts or _DURATION.sub("", cleaned).strip():
         raise ValueError(f"{text!r} is not a duration such as 48h, 2d or 90m")
     return sum((dt.timedelta(**{_UNITS[u]: int(n)}) for n, u in parts), dt.timedelta())
+
+
+def format_duration(value: dt.timedelta | float) -> str | float:
+    """The notation `parse_duration` reads: ``48h``, ``60m``, ``90s``; whole hours from 2h,
+    else whole minutes, else seconds; a fraction of a second stays a number of seconds."""
+    seconds = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+    if seconds != int(seconds):
+        return seconds
+    whole = int(seconds)
+    if whole >= 7200 and whole % 3600 == 0:
+        return f"{whole // 3600}h"
+    if whole >= 60 and whole % 60 == 0:
+        return f"{whole // 60}m"
+    return f"{whole}s"

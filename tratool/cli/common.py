@@ -43,6 +43,7 @@ class OutputSettings:
     color: str = "auto"  # auto | always | never
     quiet: int = 0  # 1: only errors; 2: nothing, the exit code says it
     debug: bool = False
+    config: Path | None = None  # --config before the command: instead of the one found
 
 
 def settings() -> OutputSettings:
@@ -116,6 +117,8 @@ def _set(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
             current.quiet = max(current.quiet, value or 0)
         elif name == "debug":
             current.debug = current.debug or bool(value)
+        elif name == "config":
+            current.config = value or current.config
         elif value is not None:
             current.color = value
 
@@ -230,6 +233,14 @@ class TratoolGroup(click.Group):
 
 @click.group(cls=TratoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tratool")
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    expose_value=False,
+    is_eager=True,
+    callback=_set("config"),
+    help="Configuration file to use instead of the nearest tratool.toml / pyproject.toml.",
+)
 @output_options
 def main() -> None:
     """Read, check and convert Cegid TRA accounting files, and import them into Cegid Loop

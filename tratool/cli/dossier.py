@@ -16,6 +16,7 @@ from ..submission.dossier_settings import DossierSettings, plain_tables, validat
 from ..submission.profiles import Profile, load_profile
 from ..submission.settings_cache import Obtained, SettingsCache, default_folder, obtain
 from .common import EXIT_TRANSPORT, fail
+from .common import settings as cli_settings
 from .loop import base_url_option, dossier
 
 KEY_VARIABLES = ("TRATOOL_LOOP_SUBSCRIPTION_KEY", "TRATOOL_LOOP_API_KEY")
@@ -35,7 +36,11 @@ def settings_for_validation(
     says where they come from — or that there are none and the file is checked without
     them: a missing check is never silent."""
     try:
-        chosen = profile if isinstance(profile, Profile) else load_profile(profile)
+        chosen = (
+            profile
+            if isinstance(profile, Profile)
+            else load_profile(profile, config_path=cli_settings().config)
+        )
     except ConfigError as exc:
         fail(str(exc))
     obtained = obtain_settings(chosen, code, refresh=refresh)
@@ -69,7 +74,7 @@ def dossier_settings(
     shown; 2 configuration; 4 Loop could not be read and nothing is cached.
     """
     try:
-        chosen = load_profile(profile, base_url=base_url)
+        chosen = load_profile(profile, base_url=base_url, config_path=cli_settings().config)
     except ConfigError as exc:
         fail(str(exc))
     obtained = obtain_settings(chosen, code, refresh=refresh)

@@ -274,6 +274,8 @@ def validate_command(
         else None
     )
 
+    config_path = config_path or settings().config
+
     def effective(file: Path | None) -> ValidationConfig:
         if config_path is not None:
             base = ValidationConfig.from_file(load_config(config_path))

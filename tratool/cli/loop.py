@@ -16,6 +16,7 @@ from ..errors import ConfigError, FilterError, LoopError, LoopRejected, LoopRout
 from ..loop import LoopClient, filters
 from ..submission.profiles import load_profile
 from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main
+from .common import settings as cli_settings
 
 base_url_option = click.option(
     "--base-url",
@@ -27,7 +28,7 @@ base_url_option = click.option(
 def loop_client(base_url: str | None, profile: str | None = None) -> LoopClient:
     """The client the commands use: settings from config/env/flags, keys from the env."""
     try:
-        settings = load_profile(profile, base_url=base_url).loop
+        settings = load_profile(profile, base_url=base_url, config_path=cli_settings().config).loop
     except ConfigError as exc:
         fail(str(exc))
     return LoopClient.from_env(settings)

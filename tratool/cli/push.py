@@ -37,6 +37,7 @@ from ..errors import (
     StorageConfigError,
     StorageError,
     TraError,
+    UnreadableInput,
 )
 from ..loop import LoopClient
 from ..submission.dossier_settings import DossierSettings, with_settings
@@ -45,7 +46,8 @@ from ..submission.profiles import SECRET_VARIABLES, STORAGE_MODES, Profile, load
 from ..submission.push import PushResult, follow, outcome_of, push
 from ..validation import config_for, render
 from ..workflow_commands import workflow_command
-from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main
+from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main, printable
+from .common import settings as cli_settings
 from .dossier import settings_for_validation
 from .loop import loop_failure
 
@@ -63,9 +65,16 @@ journal_option = click.option(
 
 def _profile(name: str | None, **flags: Any) -> Profile:
     try:
-        return load_profile(name, **flags)
+        return load_profile(name, config_path=cli_settings().config, **flags)
     except ConfigError as exc:
         fail(str(exc))
+
+
+def _open_journal(path: Path) -> SubmissionJournal:
+    try:
+        return SubmissionJournal(path)
+    except UnreadableInput as exc:
+        fail(f"{exc} (--journal, [push] journal or TRATOOL_JOURNAL)")
 
 
 def _say(fmt: str) -> Any:
@@ -317,7 +326,7 @@ def push_command(
     if note:
         click.echo(f"tratool: {note}", err=True)
     rows = []
-    with SubmissionJournal(chosen.journal) as book:
+    with _open_journal(chosen.journal) as book:
         for file in files:
             row = _push_one(
                 file,
@@ -405,7 +414,7 @@ def status_command(
     client = LoopClient.from_env(chosen.loop)
     say = _say("text")
     try:
-        with SubmissionJournal(chosen.journal) as book:
+        with _open_journal(chosen.journal) as book:
             if wait:
                 status = follow(client, book, request_id, chosen.poll, on_event=say)
             else:
@@ -438,16 +447,19 @@ def history_command(
     if not chosen.journal.exists():
         click.echo(f"no submission yet ({chosen.journal})")
         return
-    with SubmissionJournal(chosen.journal) as book:
+    with _open_journal(chosen.journal) as book:
         entries = list(book.history(dossier, limit))
     if fmt == "json":
         click.echo(json.dumps([attrs.asdict(e) for e in entries], indent=2, ensure_ascii=False))
         return
-    for e in entries:
-        click.echo(
-            f"{e.created_at}  {e.dossier:<12} {e.state:<10} "
-            f"{e.request_id or '-':<36}  {Path(e.file).name}"
-        )
+    rows = [("created", "dossier", "state", "Loop request", "file")]
+    rows += [
+        (e.created_at, e.dossier, e.state, e.request_id or "-", Path(e.file).name) for e in entries
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo(printable("  ".join([*cells, row[-1]])))
 
 
 @main.group(name="config")
@@ -457,60 +469,23 @@ def config_group() -> None:
 
 @config_group.command(name="show")
 @profile_option
-def config_show(profile: str | None) -> None:
-    """Print the effective push configuration; secrets are shown as set or not set."""
+@click.option(
+    "--sources", is_flag=True, help="Say where each value comes from (file, environment, flag)."
+)
+def config_show(profile: str | None, sources: bool) -> None:
+    """Print the effective push configuration as TOML that can be used again as is
+    (tratool --config FILE ...). Secrets are never printed: only whether each is set."""
     chosen = _profile(profile)
-    target = chosen.storage_target()
-    click.echo(f"# {chosen.source}" + (f", profile {chosen.name}" if chosen.name else ""))
-    loop = chosen.loop
-    click.echo(
-        dump_toml(
-            "loop",
-            {
-                "base_url": loop.base_url,
-                "dossier_field": loop.dossier_field,
-                "status_parameter": loop.status_parameter,
-                "cabinet_code": loop.cabinet_code,
-                "page_size": loop.page_size,
-                "connect_timeout": loop.connect_timeout,
-                "read_timeout": loop.read_timeout,
-                "routes": loop.routes,
-            },
-        )
-    )
-    click.echo(
-        dump_toml(
-            "storage",
-            {
-                "credentials": target.mode,
-                "account_url": target.account_url or "",
-                "container": target.container,
-                "prefix": target.prefix,
-            },
-        )
-    )
-    click.echo(
-        dump_toml(
-            "push",
-            {
-                "timeout": f"{chosen.poll.timeout:g}s",
-                "poll_first": f"{chosen.poll.first:g}s",
-                "poll_cap": f"{chosen.poll.cap:g}s",
-                "sas_expiry": str(chosen.expiry),
-                "journal": str(chosen.journal),
-            },
-        )
-    )
-    click.echo(
-        dump_toml(
-            "environment",
-            {
-                name: ("set (hidden)" if os.environ.get(name) else "not set")
-                for name in SECRET_VARIABLES
-            },
-        ),
-        nl=False,
-    )
+    tables = chosen.to_toml()
+    click.echo("# tratool's effective configuration (secrets come from the environment only)")
+    click.echo("\n".join(dump_toml(name, values) for name, values in tables.items()), nl=False)
+    click.echo(f"\n# credentials: {chosen.storage_target().mode}")
+    for name in SECRET_VARIABLES:
+        click.echo(f"# {name}: {'set (hidden)' if os.environ.get(name) else 'not set'}")
+    if sources:
+        click.echo("\n# where each value comes from (the others are defaults):")
+        for key, origin in sorted(chosen.sources.items()):
+            click.echo(printable(f"#   {key}: {origin}"))
 
 
 @main.command(name="doctor")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import attrs
 
-from ..errors import DuplicateSubmission
+from ..errors import DuplicateSubmission, UnreadableInput
 
 BLOCKING = frozenset({"submitting", "submitted", "succeeded", "failed", "unknown"})
 STATES = BLOCKING | {"uploaded", "rejected"}
@@ -94,14 +94,24 @@ class Submission:
 
 class SubmissionJournal:
     def __init__(self, path: Path) -> None:
+        """Open (or create) the journal; UnreadableInput when `path` cannot be one."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
-        self._add_columns()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise UnreadableInput(str(path), f"cannot open the journal: {exc}") from exc
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+            self._add_columns()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise UnreadableInput(
+                str(path), f"not a tratool submission journal (an SQLite file): {exc}"
+            ) from exc
 
     def _add_columns(self) -> None:
         """A journal written before Loop storage existed gains its two columns."""

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from ..azure import DEFAULT_EXPIRY, StorageTarget
-from ..config import ConfigFile, find_config, load_config, parse_duration
+from ..config import ConfigFile, find_config, format_duration, load_config, parse_duration
 from ..errors import ConfigError
 from ..loop.settings import LoopSettings, settings_for
 from .journal import default_path
@@ -78,6 +78,34 @@ class Profile:
     poll: PollPolicy
     journal: Path
     settings_ttl: dt.timedelta = DEFAULT_TTL  # how long cached dossier settings are trusted
+    # "table.key" -> where its value came from ("tratool.toml", "env NAME", "flag --x");
+    # a key absent here has its default.
+    sources: dict[str, str] = attrs.field(factory=dict)
+
+    def to_toml(self, env: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+        """The effective values as ``tratool.toml`` tables: loaded again, they give the same
+        profile (`config show`). The storage account is left out when credentials that name
+        their own account (a connection string, a container SAS URL) make it unused."""
+        loop = attrs.asdict(self.loop)
+        loop["status_map"] = {str(code): state for code, state in self.loop.status_map.items()}
+        storage = {k: v for k, v in attrs.asdict(self.storage).items() if v is not None}
+        target = self.storage_target(env)
+        if target.connection_string or target.container_sas_url or not target.account_url:
+            storage.pop("account_url", None)
+        else:
+            storage["account_url"] = target.account_url
+        return {
+            "loop": loop,
+            "storage": storage,
+            "push": {
+                "timeout": format_duration(self.poll.timeout),
+                "poll_first": format_duration(self.poll.first),
+                "poll_cap": format_duration(self.poll.cap),
+                "sas_expiry": format_duration(self.expiry),
+                "journal": str(self.journal),
+            },
+            "dossier": {"cache_ttl": format_duration(self.settings_ttl)},
+        }
 
     def storage_target(self, env: Mapping[str, str] | None = None) -> StorageTarget:
         env = os.environ if env is None else env
@@ -105,13 +133,34 @@ class Profile:
         return target, None
 
 
-def _seconds(value: Any, key: str, source: str, table: str = "push") -> float:
-    if isinstance(value, (int, float)):
+def _seconds(value: Any, key: str, source: str, table: str | None = "push") -> float:
+    """A duration in seconds: a number, or text such as 48h; `table` None names a flag."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     try:
-        return parse_duration(str(value)).total_seconds()
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a duration such as 48h, 2d or 90m")
+        return parse_duration(value).total_seconds()
     except ValueError as exc:
-        raise ConfigError(source, f"[{table}] {key}: {exc}") from None
+        raise ConfigError(source, f"[{table}] {key}: {exc}" if table else str(exc)) from None
+
+
+def _file_sources(source: str, name: str | None, *tables: dict[str, Any]) -> dict[str, str]:
+    origin = source + (f" (profile {name})" if name else "")
+    names = ("loop", "storage", "push", "dossier")
+    return {f"{t}.{key}": origin for t, data in zip(names, tables, strict=True) for key in data}
+
+
+def _env_sources(env: Mapping[str, str], journal_in_file: bool) -> dict[str, str]:
+    found = {}
+    if env.get("TRATOOL_LOOP_BASE_URL"):
+        found["loop.base_url"] = "env TRATOOL_LOOP_BASE_URL"
+    for variable in ("AZURE_STORAGE_ACCOUNT_URL", "AZURE_STORAGE_ACCOUNT"):
+        if env.get(variable):
+            found["storage.account_url"] = f"env {variable}"
+    if env.get("TRATOOL_JOURNAL") and not journal_in_file:
+        found["push.journal"] = "env TRATOOL_JOURNAL"
+    return found
 
 
 def _storage_settings(data: Mapping[str, Any], source: str) -> StorageSettings:
@@ -176,10 +225,19 @@ def load_profile(
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise ConfigError(source, f"unknown key(s) in [{table}]: {', '.join(unknown)}")
+    sources = _file_sources(source, name, loop_data, storage, push, dossier)
+    sources.update(_env_sources(env, path is not None and "journal" in push))
+    if base_url:
+        sources["loop.base_url"] = "flag --base-url"
     if container:
         storage["container"] = container
+        sources["storage.container"] = "flag --container"
+    if journal:
+        sources["push.journal"] = "flag --journal"
     if timeout:
+        _seconds(timeout, "timeout", "--timeout", None)  # blame the flag, not the file
         push["timeout"] = timeout
+        sources["push.timeout"] = "flag --timeout"
     expiry = DEFAULT_EXPIRY
     if "sas_expiry" in push:
         expiry = dt.timedelta(seconds=_seconds(push["sas_expiry"], "sas_expiry", source))
@@ -198,6 +256,7 @@ def load_profile(
         expiry=expiry,
         poll=poll,
         journal=where or default_path(env),
+        sources=sources,
         settings_ttl=dt.timedelta(
             seconds=_seconds(
                 dossier.get("cache_ttl", DEFAULT_TTL.total_seconds()),
