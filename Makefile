@@ -4,19 +4,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench mutation clean
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+SETUP_LOG := $(VENV)/setup.log
 
+.PHONY: demo test lint bench mutation dist clean
+
+# The set-up steps keep their output in .venv/setup.log and print it only when they fail, so
+# that `make demo` shows the demo, not the package managers.
 # Azurite (the Azure Storage emulator), pinned in package.json / package-lock.json.
 node_modules/.bin/azurite-blob: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	node_modules/.bin/azurite-blob --version
-	touch $@
+	@echo "installing Azurite (npm ci)…"
+	@npm ci --no-audit --no-fund --loglevel=error > .npm-setup.log 2>&1 || { cat .npm-setup.log; exit 1; }
+	@node_modules/.bin/azurite-blob --version > /dev/null
+	@rm -f .npm-setup.log
+	@touch $@
 
 $(BIN)/tratool: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+	@echo "creating $(VENV) (pip's output: $(SETUP_LOG))…"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --quiet --upgrade pip > $(SETUP_LOG) 2>&1 || { cat $(SETUP_LOG); exit 1; }
+	@$(PIP) install --quiet -e '.[test]' >> $(SETUP_LOG) 2>&1 || { cat $(SETUP_LOG); exit 1; }
+	@touch $@
 
 demo: $(BIN)/tratool node_modules/.bin/azurite-blob
 	@bash scripts/demo.sh
@@ -40,5 +48,11 @@ mutation: $(BIN)/tratool
 	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
 	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
+# A wheel to install the tool for use (pipx install dist/tratool-*.whl): see the README.
+dist: $(BIN)/tratool
+	rm -rf dist
+	$(PIP) wheel --quiet --no-deps --wheel-dir dist .
+	@ls dist/*.whl
+
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules dist build .mypy_cache .pytest_cache .ruff_cache .hypothesis

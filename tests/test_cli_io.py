@@ -180,3 +180,21 @@ def test_an_unexpected_exception_is_one_line_and_exit_70(
     )
     result = CliRunner().invoke(main, ["--debug", "show", str(STD)])
     assert isinstance(result.exception, RuntimeError)  # --debug lets the traceback through
+
+
+def test_shell_completion_as_the_readme_sets_it_up() -> None:
+    readme = (FIXTURES.parent / "README.md").read_text(encoding="utf-8")
+    assert 'eval "$(_TRATOOL_COMPLETE=bash_source tratool)"' in readme
+    result = CliRunner().invoke(
+        main, [], prog_name="tratool", env={"_TRATOOL_COMPLETE": "bash_source"}
+    )
+    assert result.exit_code == 0
+    assert "_tratool_completion" in result.stdout
+    assert "complete -o nosort -F _tratool_completion tratool" in result.stdout
+    words = CliRunner().invoke(
+        main,
+        [],
+        prog_name="tratool",
+        env={"_TRATOOL_COMPLETE": "bash_complete", "COMP_WORDS": "tratool val", "COMP_CWORD": "1"},
+    )
+    assert words.stdout.split() == ["plain,validate"]

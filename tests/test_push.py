@@ -422,8 +422,8 @@ def test_cli_config_show_hides_secrets(
 ) -> None:
     code, out, _ = _cli(sim, emulator, tmp_path / "j.sqlite", "config", "show")
     assert code == 0
-    assert 'credentials = "connection string"' in out
-    assert 'TRATOOL_LOOP_API_KEY = "set (hidden)"' in out
+    assert "# credentials: connection string" in out
+    assert "# TRATOOL_LOOP_API_KEY: set (hidden)" in out
     assert API not in out
     assert azurite.KEY not in out
 

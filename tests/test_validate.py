@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,7 @@ def test_cli_print_config_shows_the_file_found(tmp_path: Path) -> None:
     assert code == 0
     assert out.splitlines()[0] == f"# {tmp_path / 'tratool.toml'}"
     assert "general_account_length = 8" in out
-    assert "[validate.journals]" in out
+    assert tomllib.loads(out)["validate"]["journals"]["VTE"]["mode"] == "-"
 
 
 def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:

@@ -59,7 +59,8 @@ profile_option = click.option(
 journal_option = click.option(
     "--journal",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Submission journal (default: TRATOOL_JOURNAL, else the user state directory).",
+    help="Submission journal (default: [push] journal, else TRATOOL_JOURNAL, else the user "
+    "state directory).",
 )
 
 

@@ -243,7 +243,8 @@ class _Run:
             ("TRA-F24", "company_code", config.company_code is not None),
         ):
             if not present:
-                sink.emit(rule, message=f"{rule} skipped: no {needs} configured", severity="info")
+                # the rule id already heads the finding: the message says what and why only
+                sink.emit(rule, message=f"check skipped: no {needs} configured", severity="info")
         dates = (
             f", {totals.first_date:%d/%m/%Y} → {totals.last_date:%d/%m/%Y}"
             if totals.first_date and totals.last_date

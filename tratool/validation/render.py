@@ -74,9 +74,10 @@ def text(
         verdict = "ok" if report.ok else "FAILED"
         if color:
             verdict = click.style(verdict, fg="green" if report.ok else "red", bold=True)
+        # the totals finding (TRA-D07) is the two summary lines, not a listed info
+        info = report.counts["info"] - sum(f.rule == "TRA-D07" for f in report.findings)
         out += [
-            f"  {verdict}: {report.errors} error(s), {report.warnings} warning(s), "
-            f"{report.counts['info']} info",
+            f"  {verdict}: {report.errors} error(s), {report.warnings} warning(s), {info} info",
             f"  lines {t.lines}, entries {t.entries}, pièces {t.pieces}, journals {journals}",
             f"  dates {dates}, debit {format_money(t.debit, grouped=True)}, "
             f"credit {format_money(t.credit, grouped=True)}",
