@@ -13,9 +13,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 import tratool
+from tratool.tra import layout
 from tratool.validation import (
     AccountInfo,
     FiscalYear,
@@ -744,3 +746,160 @@ def test_severity_overrides_and_off_on_a_mirror_pair() -> None:
     ]
     assert findings_of(both_lines, "TRA-F03", ValidationConfig(severity={"TRA-F03": "off"})) == []
     assert run(both_lines, ValidationConfig(severity={"TRA-F03": "off"})).ok
+
+
+# -- the rules revised after Cegid's spec v011 (header version, width, currency, ETE) ------------
+@pytest.mark.parametrize(
+    ("version", "severity"),
+    [
+        ("004", "warning"),  # Cegid skips lines whose amount is 0 up to 004
+        ("005", None),
+        ("009", None),
+        ("010", None),
+        ("011", None),
+        ("012", "info"),  # beyond the known layouts
+        ("", "error"),
+        ("07", "error"),
+        ("1a2", "error"),
+        ("\u00b9\u00b2\u00b3", "error"),  # superscript digits: not ASCII digits
+    ],
+)
+def test_s06_header_version(version: str, severity: str | None) -> None:
+    lines = [put(BASE[0], "version", version, layout.HEADER), *BASE[1:]]
+    expected = [] if severity is None else [(1, "version", severity)]
+    assert findings_of(lines, "TRA-S06") == expected
+
+
+@pytest.mark.parametrize(
+    ("width", "column", "field", "severity"),
+    [
+        (149, 150, "amount", "error"),  # the amount is incomplete
+        (150, 151, "entry_type", "warning"),  # stripped trailing blanks from here on
+        (160, 161, "currency", "warning"),  # inside a left-justified field
+        (200, 196, "amount3", "error"),  # inside a right-justified field: cut
+        (216, 217, "establishment", "warning"),
+        (220, 221, "due_number", "warning"),  # at a field boundary
+        (221, 221, "due_number", "error"),  # inside the right-justified due_number: cut
+        (222, None, None, None),
+        (223, 223, None, "info"),  # one blank more: the extra characters are blanks
+    ],
+)
+def test_s09_std_width_by_what_is_lost(
+    width: int, column: int | None, field: str | None, severity: str | None
+) -> None:
+    line = BASE[1][:width].ljust(width)
+    report = run([BASE[0], line, BASE[2]])
+    got = [(f.line, f.column, f.field, f.severity) for f in report.findings if f.rule == "TRA-S09"]
+    assert got == ([] if severity is None else [(2, column, field, severity)])
+
+
+def test_s09_std_line_longer_with_characters_is_a_warning() -> None:
+    report = run([BASE[0], BASE[1] + "Z", BASE[2]])
+    got = [(f.line, f.column, f.severity) for f in report.findings if f.rule == "TRA-S09"]
+    assert got == [(2, 223, "warning")]
+
+
+def full(line: tratool.Entry, **extension: Any) -> tratool.Entry:
+    """An ETE general line with the fields spec v011 requires filled."""
+    values: dict[str, Any] = {
+        "created_on": D(2024, 3, 5),
+        "opening_kind": "N",
+        "vat_on_receipts": "-",
+        "lettering_state": "RI",
+    }
+    return attrs.evolve(line, extension=tratool.GeneralExtension(**{**values, **extension}))
+
+
+@pytest.mark.parametrize(
+    ("version", "width", "config", "warned"),
+    [
+        ("009", 1280, {}, False),
+        ("009", 1281, {}, True),
+        ("010", 1281, {}, False),
+        ("010", 1407, {}, False),
+        ("010", 1408, {}, True),
+        ("010", 1300, {"max_line_width": 1300}, False),
+        ("010", 1301, {"max_line_width": 1300}, True),
+    ],
+)
+def test_s09_ete_width_by_header_version(
+    version: str, width: int, config: dict[str, Any], warned: bool
+) -> None:
+    lines = ete(full(DEBIT), full(CREDIT))
+    header = put(lines[0], "version", version, layout.HEADER)
+    longest = lines[1].ljust(width - 1) + "Z"
+    report = run([header, longest, lines[2]], ValidationConfig(**config))
+    got = [(f.line, f.column, f.severity) for f in report.findings if f.rule == "TRA-S09"]
+    assert got == ([(2, width, "warning")] if warned else [])
+
+
+@pytest.mark.parametrize(
+    ("code", "config", "severity"),
+    [
+        ("EUR", {}, None),
+        ("", {}, None),  # blank: the dossier currency
+        ("XYZ", {}, "error"),  # not ISO 4217
+        ("eur", {}, "error"),
+        ("USD", {}, "warning"),  # ISO, and the dossier's currencies are not configured
+        ("USD", {"currencies": {"EUR": 2}}, "error"),  # ISO, but not among the configured ones
+    ],
+)
+def test_f14_currency(code: str, config: dict[str, Any], severity: str | None) -> None:
+    lines = both(currency=code, exchange_rate="1,1")()
+    expected = [] if severity is None else [(2, "currency", severity), (3, "currency", severity)]
+    assert findings_of(lines, "TRA-F14", ValidationConfig(**config)) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "code", "expected"),
+    [
+        ("RI", "", []),
+        ("AL", "", []),
+        ("TL", "AB", []),  # upper case: totally lettered
+        ("PL", "ab", []),  # lower case: partly lettered
+        ("PL", "Ab", []),  # mixed case: partly lettered
+        ("TL", "ab", [(2, "lettering_code", "warning")]),
+        ("PL", "AB", [(2, "lettering_code", "warning")]),
+        ("TL", "", [(2, "lettering_state", "warning")]),  # a state without a code
+        ("XX", "", [(2, "lettering_state", "warning")]),
+        ("ri", "", [(2, "lettering_state", "warning")]),
+        ("", "", [(None, "lettering_state", "warning")]),  # blank: once for the file
+    ],
+)
+def test_f22_lettering_state_and_code(state: str, code: str, expected: Expected) -> None:
+    lines = ete(full(DEBIT, lettering_state=state, lettering_code=code), full(CREDIT))
+    assert findings_of(lines, "TRA-F22") == expected
+
+
+def test_f22_never_reads_analytic_lines() -> None:
+    """On an A line column 1014 is analytic_line_number and 1021 is unused (spec v011)."""
+    line = analytic("A", extension=tratool.AnalyticExtension(analytic_line_number=1))
+    assert findings_of(ete(full(DEBIT), full(CREDIT), line), "TRA-F22") == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "warned"),
+    [
+        ("created_on", "", True),
+        ("opening_kind", "", True),
+        ("opening_kind", "N", False),
+        ("opening_kind", "H", False),
+        ("opening_kind", "OAN", False),
+        ("vat_on_receipts", "", True),
+        ("vat_on_receipts", "X", False),
+    ],
+)
+def test_f25_required_ete_fields(field: str, value: str, warned: bool) -> None:
+    lines = ete(full(DEBIT), full(CREDIT))
+    lines[1] = put(lines[1], field, value, layout.ETE_GENERAL)
+    expected = [(2, field, "warning")] if warned else []
+    assert findings_of(lines, "TRA-F25") == expected
+
+
+def test_f25_a_short_ete_line_is_reported_once_per_file() -> None:
+    """Lines that end before the required fields (a writer stopping at 293): one finding."""
+    lines = ete(DEBIT, CREDIT)  # empty extensions: the lines end at column 222
+    found = findings_of(lines, "TRA-F25")
+    assert len(found) == 1
+    assert found[0][0] is None
+    assert found[0][2] == "warning"
