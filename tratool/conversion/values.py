@@ -48,9 +48,11 @@ def parse_amount(text: str) -> Decimal | None:
         whole, fraction = value.split(mark)
         if (
             len(fraction) == 3
+            and fraction.isdigit()
             and whole.isascii()
             and whole.isdigit()
             and len(whole) <= 3
+            and not whole.startswith("0")  # 0,125 has no thousands group
             and mark in raw
             and _SPACES.search(raw) is None
             and "'" not in raw
