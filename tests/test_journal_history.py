@@ -1,0 +1,223 @@
+"""The submission journal over histories of many rows: its exactly-once check against a plain
+model (a list of rows; the key's newest row decides), driven by hypothesis through every
+operation, with the journal closed and reopened on the way."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    initialize,
+    invariant,
+    multiple,
+    precondition,
+    rule,
+)
+
+from tratool.errors import DuplicateSubmission
+from tratool.submission.journal import SubmissionJournal
+
+# Written from the journal's contract (docs/push.md): what a new push of the same key meets.
+BLOCKING = {"submitting", "submitted", "succeeded", "failed", "unknown"}
+NOT_BLOCKING = {"uploaded", "rejected"}
+KEYS = ("file-a|D1|importTra", "file-b|D1|importTra", "file-a|D2|importTra")
+
+
+@attrs.define
+class Row:
+    id: int
+    key: str
+    dossier: str
+    state: str = "uploaded"
+    request_id: str | None = None
+    forced: bool = False
+
+
+def upload(journal: SubmissionJournal, key: str, *, forced: bool = False) -> int:
+    return journal.record_upload(
+        key=key,
+        sha256=key.partition("|")[0].ljust(64, "0"),
+        dossier=key.split("|")[1],
+        endpoint="importTra",
+        file="f.tra",
+        size=10,
+        blob_url=f"https://blob/{key}",
+        forced=forced,
+    )
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> SubmissionJournal:
+    return SubmissionJournal(tmp_path / "journal.sqlite")
+
+
+def push(journal: SubmissionJournal, key: str, *states: str, force: bool = False) -> int:
+    """What push does: check, record the upload, then move through the states."""
+    journal.check(key, force=force)
+    row = upload(journal, key, forced=force)
+    for state in states:
+        journal.set_state(row, state)
+    return row
+
+
+def test_rejected_then_succeeded_then_refused(journal: SubmissionJournal) -> None:
+    key = KEYS[0]
+    push(journal, key, "submitting", "rejected")
+    push(journal, key, "submitting", "submitted", "succeeded")
+    with pytest.raises(DuplicateSubmission) as refused:
+        journal.check(key, force=False)
+    assert refused.value.existing.state == "succeeded"  # the newest row, not the oldest
+    assert [s.state for s in journal.history()] == ["succeeded", "rejected"]
+
+
+def test_failed_then_forced_then_refused_then_forced_again(journal: SubmissionJournal) -> None:
+    key = KEYS[0]
+    push(journal, key, "submitting", "submitted", "failed")
+    with pytest.raises(DuplicateSubmission):
+        journal.check(key, force=False)  # a failed import needs a look before a new one
+    push(journal, key, "submitting", "submitted", "succeeded", force=True)
+    with pytest.raises(DuplicateSubmission):
+        journal.check(key, force=False)
+    push(journal, key, "submitting", "rejected", force=True)
+    journal.check(key, force=False)  # Loop refused the newest: nothing of it was imported
+    assert [(s.state, s.forced) for s in journal.history()] == [
+        ("rejected", True),
+        ("succeeded", True),
+        ("failed", False),
+    ]
+
+
+def test_an_upload_never_sent_does_not_block(journal: SubmissionJournal) -> None:
+    push(journal, KEYS[0], "submitting", "succeeded")
+    push(journal, KEYS[1])  # another file of the same dossier, only uploaded
+    journal.check(KEYS[1], force=False)
+    push(journal, KEYS[1], "submitting", "submitted")
+    with pytest.raises(DuplicateSubmission):
+        journal.check(KEYS[1], force=False)
+    journal.check(KEYS[2], force=False)  # the same file, another dossier
+
+
+def test_request_ids_history_filters_and_unknown_rows(journal: SubmissionJournal) -> None:
+    first = push(journal, KEYS[0])
+    journal.set_state(first, "submitted", request_id="r-1", status_code=202, message="sent")
+    journal.set_state(first, "succeeded")  # keeps what it does not say
+    row = journal.get(first)
+    assert (row.state, row.request_id, row.status_code, row.message) == (
+        "succeeded",
+        "r-1",
+        202,
+        "sent",
+    )
+    second = push(journal, KEYS[2])
+    journal.set_state(second, "submitted", request_id="r-1")
+    found = journal.by_request("r-1")
+    assert found is not None
+    assert found.id == second  # the newest row with that id
+    assert journal.by_request("r-2") is None
+    assert [s.id for s in journal.history("D2")] == [second]
+    assert [s.id for s in journal.history(limit=1)] == [second]
+    assert [s.id for s in journal.history()] == [second, first]
+    assert journal.latest(KEYS[1]) is None
+    with pytest.raises(KeyError):
+        journal.get(second + 1)
+    with pytest.raises(ValueError, match="unknown state 'done'"):
+        journal.set_state(first, "done")
+    assert journal.get(first).state == "succeeded"
+
+
+class JournalHistories(RuleBasedStateMachine):
+    rows = Bundle("rows")
+
+    @initialize()
+    def open(self) -> None:
+        self.folder = tempfile.TemporaryDirectory()
+        self.path = Path(self.folder.name) / "journal.sqlite"
+        self.journal = SubmissionJournal(self.path)
+        self.model: list[Row] = []
+        self.next_request = 1
+
+    def teardown(self) -> None:
+        if hasattr(self, "journal"):
+            self.journal.close()
+            self.folder.cleanup()
+
+    def newest(self, key: str) -> Row | None:
+        return next((r for r in reversed(self.model) if r.key == key), None)
+
+    @rule(target=rows, key=st.sampled_from(KEYS), force=st.booleans())
+    def push(self, key: str, force: bool) -> object:
+        newest = self.newest(key)
+        if newest is not None and newest.state in BLOCKING and not force:
+            with pytest.raises(DuplicateSubmission) as refused:
+                self.journal.check(key, force=force)
+            assert refused.value.existing.id == newest.id
+            return multiple()
+        self.journal.check(key, force=force)
+        row_id = upload(self.journal, key, forced=force)
+        assert row_id not in {r.id for r in self.model}
+        self.model.append(Row(row_id, key, key.split("|")[1], forced=force))
+        return row_id
+
+    @rule(row=rows, state=st.sampled_from(sorted(BLOCKING | NOT_BLOCKING)), ask=st.booleans())
+    def move(self, row: int, state: str, ask: bool) -> None:
+        request_id = None
+        if ask:
+            request_id = f"r-{self.next_request}"
+            self.next_request += 1
+        self.journal.set_state(row, state, request_id=request_id)
+        model = next(r for r in self.model if r.id == row)
+        model.state = state
+        model.request_id = request_id or model.request_id
+
+    @rule(row=consumes(rows))
+    def forget_handle(self, row: int) -> None:
+        """Rows stay in the journal; the machine just stops moving this one."""
+
+    @rule()
+    def reopen(self) -> None:
+        self.journal.close()
+        self.journal = SubmissionJournal(self.path)
+
+    @precondition(lambda self: self.next_request > 1)
+    @rule(data=st.data())
+    def by_request(self, data: st.DataObject) -> None:
+        number = data.draw(st.integers(1, self.next_request))
+        request_id = f"r-{number}"
+        expected = next((r for r in reversed(self.model) if r.request_id == request_id), None)
+        found = self.journal.by_request(request_id)
+        assert (found.id if found else None) == (expected.id if expected else None)
+
+    @invariant()
+    def newest_rows_agree(self) -> None:
+        if not hasattr(self, "journal"):
+            return
+        for key in KEYS:
+            expected = self.newest(key)
+            found = self.journal.latest(key)
+            got = (found.id, found.state) if found else None
+            assert got == ((expected.id, expected.state) if expected else None)
+
+    @invariant()
+    def history_agrees(self) -> None:
+        if not hasattr(self, "journal"):
+            return
+        rows = [(s.id, s.key, s.state, s.request_id, s.forced) for s in self.journal.history()]
+        model = [(r.id, r.key, r.state, r.request_id, r.forced) for r in reversed(self.model)]
+        assert rows == model[:100]
+        for dossier in ("D1", "D2"):
+            ids = [s.id for s in self.journal.history(dossier, limit=3)]
+            assert ids == [r.id for r in reversed(self.model) if r.dossier == dossier][:3]
+
+
+JournalHistories.TestCase.settings = settings(
+    max_examples=20, stateful_step_count=20, deadline=None
+)
+test_journal_histories = JournalHistories.TestCase
