@@ -286,3 +286,53 @@ def test_show_of_stripped_blanks_exits_0_and_lists_the_warnings() -> None:
         (4, 221, "warning"),
         (5, 219, "warning"),
     ]
+
+
+def test_a_fec_with_a_usd_piece_converts_and_validates_without_error_by_default(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import FIXTURES
+    from tratool.conversion import convert
+
+    # The sample FEC holds a pièce in USD; no [validate] currencies is configured.
+    result = convert(FIXTURES / "123456789FEC20241231.txt", tmp_path / "fec.tra")
+    assert result.written
+    assert result.report.errors == 0
+    [usd] = {f.message for f in result.report.findings if f.rule == "TRA-F14"}
+    assert "'USD'" in usd
+    assert {f.severity for f in result.report.findings if f.rule == "TRA-F14"} == {"warning"}
+
+
+def test_scan_cuts_ete_fields_with_the_line_type_s_table() -> None:
+    fields = ["line_type", "lettering_state", "analytic_line_number", "percentage"]
+    rows = list(tratool.scan(SPEC / "cegid-ete-v008.tra", fields))
+    # Columns 1014 and 1021 (tra-format.md §5.1, §12.3); the G line is not an entry.
+    assert rows == [
+        (b"X", b"AL ", b"", b""),
+        (b" ", b"RI ", b"", b""),
+        (b"A", b"", b"1    ", b"60,0000".ljust(20)),
+        (b"A", b"", b"2    ", b"40,0000".ljust(20)),
+        (b" ", b"RI ", b"", b""),
+        (b"H", b"RI ", b"", b""),
+        (b"X", b"AL ", b"", b""),
+        (b"O", b"", b"1    ", b"100,0000".ljust(20)),
+        (b"O", b"", b"1    ", b"100,0000".ljust(20)),
+    ]
+    with pytest.raises(KeyError, match="nope"):
+        list(tratool.scan(SPEC / "cegid-ete-v008.tra", ["guid", "nope"]))
+
+
+def test_export_gives_each_line_the_fields_of_its_own_table() -> None:
+    import json
+
+    from tratool.conversion import export
+
+    out = io.StringIO()
+    with tratool.read(SPEC / "cegid-ete-v011.tra") as reader:
+        export.dump(reader, out, "json")
+    general, analytic, _ = json.loads(out.getvalue())
+    assert (general["lettering_state"], general["entry_number"]) == ("RI", 17)
+    assert "analytic_line_number" not in general
+    assert (analytic["analytic_line_number"], analytic["percentage"]) == (1, "100.0000")
+    assert analytic["guid"] == "3F2504E0-4F89-11D3-9A0C-0305E82C3302"
+    assert "lettering_state" not in analytic

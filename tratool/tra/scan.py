@@ -14,6 +14,11 @@ anything but an entry line) are strided slices of the block, also in C. Blocks t
 clean grid — the header, ETE lines, LF/CRLF mixtures, short lines, parameter records — go
 through a per-line path that gives the same result. Memory is one block (``buffer_size``).
 
+`fields` may also name ETE fields (columns 223 on). Their columns depend on the line type, as
+in the reader: general lines use the general table, ``A`` and ``O`` lines the analytic one,
+and a field the line's table does not have (``lettering_state`` on an ``A`` line,
+``analytic_line_number`` on a general line) yields ``b""``. Such scans cut line by line.
+
 Values are Windows-1252 bytes, padded as in the file: ``row[i].decode("cp1252").strip()``
 gives the text. `scan` does not diagnose anything; use `tratool.read` or `tratool.validate`
 for that (a UTF-8 file, for one, is cut at byte offsets here).
@@ -31,6 +36,9 @@ from . import layout
 from .lines import UTF8_BOM, LineKind, Source, classify, open_source
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in layout.ENTRY.fields)
+ETE_FIELD_NAMES: frozenset[str] = frozenset(layout.ETE_GENERAL.names) | frozenset(
+    layout.ETE_ANALYTIC.names
+)
 
 _WIDTH = layout.STD_WIDTH
 _LINE_TYPE = layout.LINE_TYPE.start  # 0-based
@@ -67,6 +75,9 @@ class _Cutter:
 
     def __init__(self, fields: Sequence[str] | None) -> None:
         names = list(FIELD_NAMES if fields is None else fields)
+        self.extended = _ExtendedCutter(names) if ETE_FIELD_NAMES.intersection(names) else None
+        if self.extended is not None:
+            names = [n for n in names if n not in ETE_FIELD_NAMES] or [FIELD_NAMES[0]]
         chosen = sorted({layout.ENTRY.field(n) for n in names}, key=lambda f: f.start)
         code, position = ["<"], 0
         for f in chosen:
@@ -89,10 +100,47 @@ class _Cutter:
         return map(self.reorder, rows) if self.reorder else rows
 
     def one(self, data: bytes) -> Row:
+        if self.extended is not None:
+            return self.extended.one(data)
         if len(data) != _WIDTH:
             data = data[:_WIDTH].ljust(_WIDTH)
         row = self.line.unpack(data)
         return self.reorder(row) if self.reorder else row
+
+
+class _ExtendedCutter:
+    """Cuts standard and ETE fields one line at a time, the ETE ones from the table the line
+    type chooses (`layout.ete_layout`)."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.slices: list[tuple[slice | None, slice | None]] = []  # (general, analytic)
+        for name in names:
+            if name not in FIELD_NAMES and name not in ETE_FIELD_NAMES:
+                raise KeyError(f"no entry field {name!r}")
+            self.slices.append(
+                (_slice(name, layout.ETE_GENERAL), _slice(name, layout.ETE_ANALYTIC))
+            )
+
+    def one(self, data: bytes) -> Row:
+        line_type = layout.cut(data.decode("latin-1"), layout.LINE_TYPE)
+        analytic = layout.ete_layout(line_type) is layout.ETE_ANALYTIC
+        row = []
+        for general, in_analytic in self.slices:
+            where = in_analytic if analytic else general
+            if where is None:
+                row.append(b"")
+            else:
+                row.append(data[where].ljust(where.stop - where.start))
+        return tuple(row)
+
+
+def _slice(name: str, ete: layout.Layout) -> slice | None:
+    """Where a field is on a line whose ETE part follows `ete`, or None if it has none."""
+    for lay in (layout.ENTRY, ete):
+        if name in lay.names:
+            f = lay.field(name)
+            return slice(f.start, f.end)
+    return None
 
 
 def _blocks(stream: IO[bytes], owned: bool, cut: _Cutter, size: int) -> Iterator[Iterable[Row]]:
@@ -130,7 +178,7 @@ def _read(stream: IO[bytes], cut: _Cutter, size: int) -> Iterator[Iterable[Row]]
 def _block(block: bytes, cut: _Cutter) -> Iterable[Row]:
     """The rows of a block of lines after line 1 (its last line may lack a line break)."""
     stride = block.find(b"\n") + 1
-    if _is_grid(block, stride):
+    if cut.extended is None and _is_grid(block, stride):
         return cut.grid(block, stride)
     return _one_by_one(block, cut)
 
