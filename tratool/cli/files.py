@@ -21,6 +21,7 @@ from ..tra.records import Header
 from ..tra.summary import LINE_KINDS, Summary, summarize, summary_document
 from ..validation import Report, ValidationConfig, config_for, render, validate
 from ..validation.renderers import FORMAT_NAMES, RENDERERS
+from ..validation.rules import check_rule_patterns
 from .common import (
     EXIT_ERRORS,
     EXIT_OK,
@@ -275,6 +276,11 @@ def validate_command(
     )
 
     config_path = config_path or settings().config
+    try:  # before any file: a typo must never switch a check off
+        check_rule_patterns(_rule_list(select), "", source="--select")
+        check_rule_patterns(_rule_list(ignore), "", source="--ignore")
+    except ConfigError as exc:
+        fail(str(exc))
 
     def effective(file: Path | None) -> ValidationConfig:
         if config_path is not None:

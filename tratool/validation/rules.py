@@ -3,9 +3,12 @@ a one-line title and Cegid's own message where it is known."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 import attrs
 
-from ..errors import Severity
+from ..errors import ConfigError, Severity
 
 
 @attrs.frozen
@@ -196,3 +199,30 @@ _CATALOGUE = [
     Rule("TRA-D07", "info", "totals of the file"),
 ]
 RULES: dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}
+
+
+def check_rule_patterns(
+    patterns: Iterable[str], where: str, *, source: str, prefixes: bool = True
+) -> None:
+    """Raise `ConfigError` for a pattern that names no rule, suggesting the closest ID: a typo
+    in a selection must never switch a check off. With `prefixes`, ``TRA-X`` (every rule it
+    starts) is a pattern too."""
+    for pattern in patterns:
+        if pattern in RULES or (prefixes and any(r.startswith(pattern) for r in RULES)):
+            continue
+        where = f"{where}: " if where else ""
+        raise ConfigError(source, f"{where}unknown rule {pattern!r}{_suggestion(pattern)}")
+
+
+def _suggestion(pattern: str) -> str:
+    wanted = pattern.strip().upper()
+    if not wanted.startswith("TRA-"):
+        wanted = "TRA-" + wanted.removeprefix("TRA")
+    # Letters typed for the digits that look like them: TRA-XO1, TRA-FI1.
+    wanted = wanted[:5] + wanted[5:].translate(str.maketrans("OIL", "011"))
+    if len(wanted) == 6 and wanted[5].isdigit():
+        wanted = wanted[:5] + "0" + wanted[5]  # TRA-D8 for TRA-D08
+    if wanted in RULES:
+        return f"; did you mean {wanted}?"
+    close = difflib.get_close_matches(wanted, RULES, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else " (see docs/validation.md for the IDs)"

@@ -18,7 +18,7 @@ import attrs
 from ..config import ConfigFile
 from ..errors import SEVERITIES, ConfigError, Severity
 from .currencies import DEFAULT_DECIMALS, iso_4217
-from .rules import RULES
+from .rules import check_rule_patterns
 
 DOSSIER_TABLES = frozenset({"journals", "chart_of_accounts", "sections", "establishments"})
 _NOT_SETTINGS = frozenset({"source", "dossier", "dossier_tables", "local_keys"})
@@ -145,6 +145,12 @@ class ValidationConfig:
             return self.currencies[currency]
         return iso_4217().get(currency, DEFAULT_DECIMALS)
 
+    def __attrs_post_init__(self) -> None:
+        source = self.source or "<config>"
+        check_rule_patterns(self.select, "[validate] select", source=source)
+        check_rule_patterns(self.ignore, "[validate] ignore", source=source)
+        check_rule_patterns(self.severity, "[validate.severity]", source=source, prefixes=False)
+
     def severity_of(self, rule: str, default: Severity) -> Severity | None:
         """The severity to report a finding with, or None when the rule is switched off."""
         if self.select and not rule.startswith(self.select):
@@ -174,8 +180,6 @@ class ValidationConfig:
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(source, f"[validate] {exc}") from exc
         for rule, level in dict(values.get("severity", {})).items():
-            if rule not in RULES:
-                raise ConfigError(source, f"[validate.severity] unknown rule {rule!r}")
             if level not in (*SEVERITIES, "off"):
                 raise ConfigError(
                     source,
