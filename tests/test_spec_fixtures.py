@@ -336,3 +336,15 @@ def test_export_gives_each_line_the_fields_of_its_own_table() -> None:
     assert (analytic["analytic_line_number"], analytic["percentage"]) == (1, "100.0000")
     assert analytic["guid"] == "3F2504E0-4F89-11D3-9A0C-0305E82C3302"
     assert "lettering_state" not in analytic
+
+
+def test_fec_export_takes_the_version_011_validation_date() -> None:
+    from tratool.conversion import export
+
+    out = io.StringIO()
+    with tratool.read(SPEC / "cegid-ete-v011.tra") as reader:
+        assert export.dump(reader, out, "fec") == 2  # the A line is not a FEC row
+    rows = [line.split("\t") for line in out.getvalue().splitlines()]
+    valid = rows[0].index("ValidDate")
+    # validated_on 20/03/2024 at 1400 (tra-format.md §12.2); the entry date is 15/03/2024.
+    assert [row[valid] for row in rows[1:]] == ["20240320", "20240320"]

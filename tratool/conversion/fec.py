@@ -15,7 +15,7 @@ from typing import IO, Any
 import attrs
 
 from ..tra.reader import TraReader
-from ..tra.records import Entry, GeneralAccount, Journal, Tiers, amount_roles
+from ..tra.records import Entry, GeneralAccount, GeneralExtension, Journal, Tiers, amount_roles
 from ..tra.values import format_money
 from .mapping import Mapping
 
@@ -96,8 +96,12 @@ def _row(
     _, foreign = amount_roles(entry.amount_code)
     foreign_amount = entry.foreign_amount
     auxiliary = entry.auxiliary if entry.line_type == "X" else ""
-    lettering = getattr(entry.extension, "lettering_code", "") or ""
-    lettered_on = getattr(entry.extension, "lettering_max_date", None)
+    # Only general lines are written, and only their ETE table has the lettering and, from
+    # version 010, the validation date (tra-format.md §12.2).
+    ext = entry.extension if isinstance(entry.extension, GeneralExtension) else None
+    lettering = ext.lettering_code if ext is not None else ""
+    lettered_on = ext.lettering_max_date if ext is not None else None
+    validated = ext.validated_on if ext is not None and ext.validated_on else entry.date
     cells = [
         entry.journal,
         journals.get(entry.journal, entry.journal),
@@ -114,7 +118,7 @@ def _row(
         format_money(euro if entry.direction == "C" else Decimal(0)),
         lettering,
         _day(lettered_on) if lettering else "",
-        _day(entry.date),  # TRA carries no validation date: the entry date stands in
+        _day(validated),  # without a version-011 validation date, the entry date stands in
         format_money(foreign_amount) if foreign_amount is not None else "",
         entry.currency if foreign is not None else "",
     ]
