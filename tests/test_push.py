@@ -1,4 +1,10 @@
-"""push end to end: Azurite for storage, the simulator for Loop, a real journal."""
+"""push end to end: Azurite for storage, the simulator for Loop, a real journal.
+
+Nothing here waits for Loop in real time: the simulator reads a clock the test holds
+(`FakeTime`), and the library's polling sleeps on that same clock; the command-line runs poll
+every few milliseconds (a tratool.toml in the working directory says so) against a simulator
+whose imports end at once, or a frozen one when the test needs an import still running.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -33,14 +40,38 @@ from tratool.testing import azurite
 from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
-FAST = PollPolicy(first=0.05, cap=0.2, timeout=15)
+FAST_CONFIG = "[push]\npoll_first = 0.01\npoll_cap = 0.05\n"
+
+
+@attrs.define
+class FakeTime:
+    """The simulator's clock and the push's sleep: sleeping moves it, nothing waits."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
 
 
 @pytest.fixture
-def sim() -> Iterator[Simulator]:
-    options = SimulatorOptions(dossiers=("MANON002",), waiting_seconds=0.1, running_seconds=0.1)
-    with Simulator(options) as running:
+def sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    """A Loop whose imports end as soon as they are processed (before the POST is answered),
+    unless a test sets `waiting_seconds` on the clock it holds (`sim.clock`)."""
+    (tmp_path / "tratool.toml").write_text(FAST_CONFIG, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the command-line runs poll every few milliseconds
+    options = SimulatorOptions(
+        dossiers=("MANON002",), waiting_seconds=0, running_seconds=0, process_inline=True
+    )
+    with Simulator(options, clock=FakeTime()) as running:
         yield running
+
+
+def fake_time(sim: Simulator) -> FakeTime:
+    assert isinstance(sim.clock, FakeTime)
+    return sim.clock
 
 
 @pytest.fixture
@@ -64,7 +95,7 @@ def tra(tmp_path: Path) -> Path:
 
 
 def client_for(sim: Simulator) -> LoopClient:
-    return LoopClient(sim.settings(), subscription_key=SUB, api_key=API)
+    return LoopClient(sim.settings(), subscription_key=SUB, api_key=API, sleep=fake_time(sim).sleep)
 
 
 def run_push(
@@ -76,7 +107,9 @@ def run_push(
         target=target,
         client=client_for(sim),
         journal=journal,
-        policy=kwargs.pop("policy", FAST),
+        policy=kwargs.pop("policy", PollPolicy()),
+        sleep=fake_time(sim).sleep,
+        clock=fake_time(sim),
         **kwargs,
     )
 
@@ -108,29 +141,26 @@ def test_import_finished_with_error(
 
 
 def test_deadline_then_resume_with_status_wait(
-    tra: Path,
-    target: StorageTarget,
-    journal: SubmissionJournal,
-    emulator: azurite.Azurite,
-    tmp_path: Path,
+    tra: Path, sim: Simulator, target: StorageTarget, journal: SubmissionJournal
 ) -> None:
-    options = SimulatorOptions(dossiers=("MANON002",), waiting_seconds=1.0, running_seconds=0.5)
-    with Simulator(options) as slow:
-        result = run_push(
-            tra, slow, target, journal, policy=PollPolicy(first=0.05, cap=0.1, timeout=0.3)
-        )
-        assert result.outcome == "running"
-        assert [e.state for e in journal.history()] == ["submitted"]
-        env = {
-            "TRATOOL_LOOP_BASE_URL": slow.url,
-            "TRATOOL_LOOP_SUBSCRIPTION_KEY": SUB,
-            "TRATOOL_LOOP_API_KEY": API,
-            "TRATOOL_JOURNAL": str(journal.path),
-        }
-        assert result.request_id is not None
-        outcome = CliRunner(env=env).invoke(
-            main, ["status", result.request_id, "--wait", "--timeout", "30s"]
-        )
+    sim.options.waiting_seconds, sim.options.running_seconds = 1.0, 0.5
+    result = run_push(
+        tra, sim, target, journal, policy=PollPolicy(first=0.05, cap=0.1, timeout=0.3)
+    )
+    assert result.outcome == "running"
+    assert fake_time(sim).now == pytest.approx(0.3)  # polled until the deadline, not past it
+    assert [e.state for e in journal.history()] == ["submitted"]
+    env = {
+        "TRATOOL_LOOP_BASE_URL": sim.url,
+        "TRATOOL_LOOP_SUBSCRIPTION_KEY": SUB,
+        "TRATOOL_LOOP_API_KEY": API,
+        "TRATOOL_JOURNAL": str(journal.path),
+    }
+    fake_time(sim).now += 1.5  # Loop's import ends meanwhile
+    assert result.request_id is not None
+    outcome = CliRunner(env=env).invoke(
+        main, ["status", result.request_id, "--wait", "--timeout", "30s"]
+    )
     assert outcome.exit_code == 0, outcome.output
     assert "finished successfully" in outcome.stdout
     assert [e.state for e in journal.history()] == ["succeeded"]
@@ -185,7 +215,8 @@ def test_refused_or_unsent_imports_do_not_block(
             target=target,
             client=client_for(sim),
             journal=journal,
-            policy=FAST,
+            policy=PollPolicy(),
+            sleep=fake_time(sim).sleep,
         )
     assert [e.state for e in journal.history()] == ["rejected"]
     # Loop refused it, so nothing was imported: trying again is not a duplicate.
@@ -196,7 +227,8 @@ def test_refused_or_unsent_imports_do_not_block(
             target=target,
             client=client_for(sim),
             journal=journal,
-            policy=FAST,
+            policy=PollPolicy(),
+            sleep=fake_time(sim).sleep,
         )
     assert [e.state for e in journal.history()] == ["rejected", "rejected"]
 
@@ -277,28 +309,30 @@ def test_killed_around_the_import_post(
 
 
 def test_killed_while_waiting_then_resumed(
-    tra: Path, emulator: azurite.Azurite, tmp_path: Path
+    tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
 ) -> None:
-    options = SimulatorOptions(dossiers=("MANON002",), waiting_seconds=2.0, running_seconds=0.5)
-    with Simulator(options) as slow:
-        book = tmp_path / "journal.sqlite"
-        env = _env(slow, emulator, book)
-        process = _tratool("push", str(tra), "--dossier", "MANON002", env=env)
-        _until(lambda: _states(book) == ["submitted"])
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=10)
-        again = _tratool("push", str(tra), "--dossier", "MANON002", env=env)
-        _, err = again.communicate(timeout=60)
-        assert again.returncode == 1
-        assert len(slow.store.imports) == 1
-        # "… still being imported: follow it with 'tratool status ID --wait'"
-        request_id = err.split("'tratool status ")[1].split()[0]
-        assert request_id in slow.store.imports
-        resumed = _tratool("status", request_id, "--wait", "--timeout", "30s", env=env)
-        out, _ = resumed.communicate(timeout=60)
-        assert resumed.returncode == 0
-        assert "finished successfully" in out
-        assert _states(book) == ["succeeded"]
+    # Loop's clock stands still: the import stays "waiting" for as long as the test needs, so
+    # the kill always lands while the push is following it, however slow the machine.
+    sim.options.waiting_seconds, sim.options.running_seconds = 2.0, 0.5
+    book = tmp_path / "journal.sqlite"
+    env = _env(sim, emulator, book)
+    process = _tratool("push", str(tra), "--dossier", "MANON002", env=env)
+    _until(lambda: _states(book) == ["submitted"])
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=10)
+    again = _tratool("push", str(tra), "--dossier", "MANON002", env=env)
+    _, err = again.communicate(timeout=60)
+    assert again.returncode == 1
+    assert len(sim.store.imports) == 1
+    # "… still being imported: follow it with 'tratool status ID --wait'"
+    request_id = err.split("'tratool status ")[1].split()[0]
+    assert request_id in sim.store.imports
+    fake_time(sim).now += 2.5  # Loop ends the import
+    resumed = _tratool("status", request_id, "--wait", "--timeout", "30s", env=env)
+    out, _ = resumed.communicate(timeout=60)
+    assert resumed.returncode == 0
+    assert "finished successfully" in out
+    assert _states(book) == ["succeeded"]
 
 
 # -- command line and CI integration ---------------------------------------------------------
@@ -397,21 +431,20 @@ def test_cli_push_converts_csv_first(
 
 
 def test_cli_deadline_exit_code_and_resume_command(
-    tra: Path, emulator: azurite.Azurite, tmp_path: Path
+    tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
 ) -> None:
-    options = SimulatorOptions(dossiers=("MANON002",), waiting_seconds=30)
-    with Simulator(options) as slow:
-        code, out, _ = _cli(
-            slow,
-            emulator,
-            tmp_path / "j.sqlite",
-            "push",
-            str(tra),
-            "--dossier",
-            "MANON002",
-            "--timeout",
-            "1s",
-        )
+    sim.options.waiting_seconds = 30  # on a clock that stands still: never done
+    code, out, _ = _cli(
+        sim,
+        emulator,
+        tmp_path / "j.sqlite",
+        "push",
+        str(tra),
+        "--dossier",
+        "MANON002",
+        "--timeout",
+        "0s",
+    )
     assert code == 3
     assert "resume with:\n  tratool status " in out
     assert out.split("tratool status ")[1].split()[1] == "--wait"

@@ -243,6 +243,14 @@ class DuplicateSubmission(TraError):
 
     def __init__(self, existing: Submission) -> None:
         self.existing = existing
+        if existing.state == "reserved":
+            super().__init__(
+                f"{existing.file} (sha256 {existing.sha256[:12]}…) is being pushed to dossier "
+                f"{existing.dossier} by another process (pid {existing.pid} on host "
+                f"{existing.host}, since {existing.created_at}): wait for it to end; if that "
+                "process is gone on another machine, push again with --force"
+            )
+            return
         advice = {
             "submitting": "the process stopped while the import request was in flight: check "
             "Loop's import history (Comptabilité › Imports › Historique des imports) before "

@@ -142,6 +142,7 @@ def _push_one(
         "request_id": None,
         "status_code": None,
         "error": None,
+        "resume": None,
     }
     try:
         with _as_tra(file, source_format, mapping, say, date_format) as tra:
@@ -166,7 +167,8 @@ def _push_one(
     except DuplicateSubmission as exc:
         return {
             **row,
-            "outcome": "duplicate",
+            # busy: another process holds the reservation right now
+            "outcome": "busy" if exc.existing.state == "reserved" else "duplicate",
             "error": str(exc),
             "exit": EXIT_ERRORS,
             "request_id": exc.existing.request_id,
@@ -181,10 +183,12 @@ def _push_one(
         return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_TRANSPORT}
     except TraError as exc:  # an unreadable CSV, a bad mapping…
         return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_USAGE}
-    return _describe(result, row, fmt)
+    return _describe(result, row, fmt, profile.name)
 
 
-def _describe(result: PushResult, row: dict[str, Any], fmt: str) -> dict[str, Any]:
+def _describe(
+    result: PushResult, row: dict[str, Any], fmt: str, profile: str | None
+) -> dict[str, Any]:
     if result.report.findings and (fmt == "github" or os.environ.get("GITHUB_ACTIONS")):
         click.echo(render.github([result.report]))
     if result.outcome == "invalid":
@@ -195,7 +199,11 @@ def _describe(result: PushResult, row: dict[str, Any], fmt: str) -> dict[str, An
         "invalid": EXIT_ERRORS,
         "failed": EXIT_ERRORS,
         "running": EXIT_DEADLINE,
+        "interrupted": EXIT_TRANSPORT,
     }[result.outcome]
+    resume = None
+    if result.outcome in ("running", "interrupted") and result.request_id is not None:
+        resume = _resume_command(result.request_id, profile)
     return {
         **row,
         "file": str(row["file"]),
@@ -207,6 +215,8 @@ def _describe(result: PushResult, row: dict[str, Any], fmt: str) -> dict[str, An
         "blob_url": result.upload.blob_url if result.upload else None,
         "uri": result.uri,
         "validation": {"errors": result.report.errors, "warnings": result.report.warnings},
+        "error": result.error,
+        "resume": resume,
         "exit": exit_code,
     }
 
@@ -359,6 +369,7 @@ def push_command(
             if row["exit"]:
                 message = f"{row['file']}: {row['outcome']}"
                 message += f": {row['error']}" if row.get("error") else ""
+                message += f"; resume with: {row['resume']}" if row.get("resume") else ""
                 click.echo(workflow_command("error", message, title="tratool push"))
     _github_summary(rows)  # only where GitHub Actions provides GITHUB_STEP_SUMMARY
     sys.exit(_overall([r["exit"] for r in rows]))
@@ -369,17 +380,21 @@ def _print_row(row: dict[str, Any], profile: str | None) -> None:
     if row.get("error"):
         click.echo(f"tratool: {row['error']}", err=True)
     if outcome == "running":
+        click.echo(f"still importing at the deadline; resume with:\n  {row['resume']}")
+    if outcome == "interrupted":
         click.echo(
-            f"still importing at the deadline; resume with:\n  "
-            f"{_resume_command(row['request_id'], profile)}"
+            "the import was requested, then following it failed (it may still run to its "
+            f"end); resume with:\n  {row['resume']}"
         )
     text = {
         "succeeded": "imported",
         "submitted": "submitted",
         "failed": "IMPORT FAILED",
         "running": "still importing",
+        "interrupted": "IMPORT REQUESTED, NOT FOLLOWED",
         "invalid": "NOT SENT (validation errors)",
         "duplicate": "NOT SENT (already pushed)",
+        "busy": "NOT SENT (another push of it is under way)",
         "rejected": "REFUSED by Loop",
         "error": "NOT DONE",
     }[outcome]

@@ -577,14 +577,39 @@ class LoopClient:
                 "need a Cabinet APIKey",
                 request_id=request_id,
             )
-        if status >= 400:
-            raise LoopRejected(
-                f"{where}: HTTP {status}: {message}", request_id=request_id, http_status=status
-            )
+        return self._read(response, where, repeatable, request_id)
+
+    def _read(
+        self, response: Response, where: str, repeatable: bool, request_id: str | None
+    ) -> Answer:
+        """The body of an answer that is neither a retry nor a gateway refusal.
+
+        For a request that changes something, only a well-formed answer is believed: JSON,
+        said to be JSON. Anything else (a proxy's HTML page, a truncated or compressed body,
+        another content type) may hide a request that Loop did process, so it is ambiguous —
+        never "refused", which would let the same import be sent again.
+        """
+        status = response.status
         try:
             data = response.json()
         except ValueError:
-            raise LoopRejected(f"{where}: the answer is not JSON", request_id=request_id) from None
+            data = _NOT_JSON
+        said_json = "json" in response.headers.get("content-type", "").lower()
+        if not repeatable and (data is _NOT_JSON or not said_json):
+            raise LoopAmbiguousError(
+                f"{where}: Loop's answer (HTTP {status}, "
+                f"{response.headers.get('content-type') or 'no content type'}) is not the JSON "
+                "it documents; it may have processed the request. Check before sending it again",
+                request_id=request_id,
+            )
+        if status >= 400:
+            raise LoopRejected(
+                f"{where}: HTTP {status}: {_message(response)}",
+                request_id=request_id,
+                http_status=status,
+            )
+        if data is _NOT_JSON:
+            raise LoopRejected(f"{where}: the answer is not JSON", request_id=request_id)
         error = data.get("error") if isinstance(data, dict) else None
         if error:  # Loop reports some refusals as HTTP 200 {"error": {...}}
             text = error.get("message", error) if isinstance(error, dict) else error
@@ -592,6 +617,9 @@ class LoopClient:
                 f"{where}: Loop refused: {text}{_field_hint(str(text))}", request_id=request_id
             )
         return Answer(data)
+
+
+_NOT_JSON = object()
 
 
 def _message(response: Response) -> str:

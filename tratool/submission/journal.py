@@ -3,12 +3,26 @@
 Loop has no idempotency key, so tratool remembers. Each submission of a file (by SHA-256) to a
 dossier through an import endpoint moves through
 
-    uploaded -> submitting -> submitted(request id) -> succeeded | failed
+    reserved -> submitting -> submitted(request id) -> succeeded | failed
 
-and ``submitting`` is committed *before* the import request leaves: if the process dies
-between the request and the answer, the journal still says a submission may be in Loop, and a
-new push of the same file is refused until someone checks. ``rejected`` (Loop refused it) and
-``uploaded`` (never sent) do not block a new attempt.
+A push *reserves* its (file, dossier, endpoint) key before it validates or uploads anything:
+the check that nothing blocks and the insertion of the ``reserved`` row happen in one
+``BEGIN IMMEDIATE`` transaction, so of two pushes of the same file started together (two CI
+jobs, a retry button pressed twice, two threads) exactly one gets the reservation and the other
+is refused at once, naming the holder (pid, host, since). A push that ends before sending the
+import gives its reservation back: the row is deleted when nothing was uploaded, or becomes
+``uploaded`` (the blob exists, nothing was sent). ``submitting`` is committed *before* the
+import request leaves: if the process dies between the request and the answer, the journal
+still says a submission may be in Loop, and a new push of the same file is refused until
+someone checks. ``rejected`` (Loop refused it), ``uploaded`` (never sent) and ``abandoned``
+(a dead holder's reservation) do not block a new attempt.
+
+A holder that crashed (SIGKILL, power loss) before the import request leaves its row
+``reserved``: the POST was never sent, since ``submitting`` would have been committed first, so
+releasing it cannot duplicate an import. The next push releases it by itself when the holder
+ran on the same host and its pid no longer exists (the row becomes ``abandoned``). A
+reservation from another host cannot be checked from here: the push is refused, and
+``--force`` takes the reservation over once you know that push is gone.
 
 SQLite from the standard library, in WAL mode with full synchronisation: one transaction per
 state change, durable when the process is killed at any point.
@@ -18,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -26,8 +41,9 @@ import attrs
 
 from ..errors import DuplicateSubmission, UnreadableInput
 
-BLOCKING = frozenset({"submitting", "submitted", "succeeded", "failed", "unknown"})
-STATES = BLOCKING | {"uploaded", "rejected"}
+BLOCKING = frozenset({"reserved", "submitting", "submitted", "succeeded", "failed", "unknown"})
+STATES = BLOCKING | {"uploaded", "rejected", "abandoned"}
+HOST = socket.gethostname()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -47,7 +63,9 @@ CREATE TABLE IF NOT EXISTS submissions (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     storage TEXT NOT NULL DEFAULT 'azure',
-    uri TEXT
+    uri TEXT,
+    pid INTEGER,
+    host TEXT
 );
 CREATE INDEX IF NOT EXISTS submissions_key ON submissions (key);
 CREATE INDEX IF NOT EXISTS submissions_request ON submissions (request_id);
@@ -90,6 +108,8 @@ class Submission:
     updated_at: str
     storage: str = "azure"  # where the file was put: "azure" (blob_url) or "loop" (uri)
     uri: str | None = None  # the getFileUrlDeposit uri importTra was given
+    pid: int | None = None  # the process that pushed it (that holds it, while reserved)
+    host: str | None = None
 
 
 class SubmissionJournal:
@@ -114,11 +134,18 @@ class SubmissionJournal:
             ) from exc
 
     def _add_columns(self) -> None:
-        """A journal written before Loop storage existed gains its two columns."""
-        present = {row["name"] for row in self._db.execute("PRAGMA table_info(submissions)")}
-        for column, kind in (("storage", "TEXT NOT NULL DEFAULT 'azure'"), ("uri", "TEXT")):
-            if column not in present:
-                self._db.execute(f"ALTER TABLE submissions ADD COLUMN {column} {kind}")
+        """Journals written before Loop storage and reservations existed gain their columns."""
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")  # two processes opening an old journal at once
+            present = {row["name"] for row in self._db.execute("PRAGMA table_info(submissions)")}
+            for column, kind in (
+                ("storage", "TEXT NOT NULL DEFAULT 'azure'"),
+                ("uri", "TEXT"),
+                ("pid", "INTEGER"),
+                ("host", "TEXT"),
+            ):
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE submissions ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self._db.close()
@@ -153,6 +180,65 @@ class SubmissionJournal:
         if latest is not None and latest.state in BLOCKING and not force:
             raise DuplicateSubmission(latest)
 
+    def reserve(
+        self,
+        *,
+        key: str,
+        sha256: str,
+        dossier: str,
+        endpoint: str,
+        file: str,
+        size: int,
+        forced: bool,
+    ) -> int:
+        """Reserve `key` for this process, or raise DuplicateSubmission naming what blocks it.
+
+        The check and the insertion are one transaction: see the module docstring. `forced`
+        passes over an earlier submission, and over a reservation held on another host, never
+        over one held by a live process of this host.
+        """
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            latest = self.latest(key)
+            if latest is not None and latest.state == "reserved":
+                gone = _holder_gone(latest, forced)
+                if gone is None:
+                    raise DuplicateSubmission(latest)
+                self._update(latest.id, "abandoned", message=gone)
+            elif latest is not None and latest.state in BLOCKING and not forced:
+                raise DuplicateSubmission(latest)
+            values = (key, sha256, dossier, endpoint, file, size, None, forced)
+            return self._insert("reserved", *values)
+
+    def attach_upload(
+        self, submission_id: int, blob_url: str | None, *, storage: str, uri: str | None
+    ) -> None:
+        """Record where the reserved submission's file was put (an Azure blob, or Loop's
+        storage under `uri`)."""
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                "UPDATE submissions SET blob_url = ?, storage = ?, uri = ?, updated_at = ? "
+                "WHERE id = ?",
+                (blob_url, storage, uri, _now(), submission_id),
+            )
+
+    def release(self, submission_id: int, message: str | None = None) -> None:
+        """End a reservation that never reached the import request (no-op past it): forget it
+        when nothing was uploaded, else keep it as ``uploaded``."""
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                "DELETE FROM submissions WHERE id = ? AND state = 'reserved' "
+                "AND blob_url IS NULL AND uri IS NULL",
+                (submission_id,),
+            )
+            self._db.execute(
+                "UPDATE submissions SET state = 'uploaded', message = COALESCE(?, message), "
+                "updated_at = ? WHERE id = ? AND state = 'reserved'",
+                (message, _now(), submission_id),
+            )
+
     def record_upload(
         self,
         *,
@@ -167,28 +253,50 @@ class SubmissionJournal:
         storage: str = "azure",
         uri: str | None = None,
     ) -> int:
-        now = _now()
+        """Record an upload made without a reservation (state ``uploaded``: not blocking)."""
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            cursor = self._db.execute(
-                "INSERT INTO submissions (key, sha256, dossier, endpoint, file, size, state, "
-                "blob_url, forced, created_at, updated_at, storage, uri) VALUES (?, ?, ?, ?, ?, "
-                "?, 'uploaded', ?, ?, ?, ?, ?, ?)",
-                (
-                    key,
-                    sha256,
-                    dossier,
-                    endpoint,
-                    file,
-                    size,
-                    blob_url,
-                    int(forced),
-                    now,
-                    now,
-                    storage,
-                    uri,
-                ),
-            )
+            values = (key, sha256, dossier, endpoint, file, size, blob_url, forced)
+            return self._insert("uploaded", *values, storage=storage, uri=uri)
+
+    def _insert(
+        self,
+        state: str,
+        key: str,
+        sha256: str,
+        dossier: str,
+        endpoint: str,
+        file: str,
+        size: int,
+        blob_url: str | None,
+        forced: bool,
+        storage: str = "azure",
+        uri: str | None = None,
+    ) -> int:
+        """Insert a row, inside the caller's transaction."""
+        now = _now()
+        cursor = self._db.execute(
+            "INSERT INTO submissions (key, sha256, dossier, endpoint, file, size, state, "
+            "blob_url, forced, created_at, updated_at, storage, uri, pid, host) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                sha256,
+                dossier,
+                endpoint,
+                file,
+                size,
+                state,
+                blob_url,
+                int(forced),
+                now,
+                now,
+                storage,
+                uri,
+                os.getpid(),
+                HOST,
+            ),
+        )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
@@ -205,12 +313,23 @@ class SubmissionJournal:
             raise ValueError(f"unknown state {state!r}")
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
-                "UPDATE submissions SET state = ?, request_id = COALESCE(?, request_id), "
-                "status_code = COALESCE(?, status_code), message = COALESCE(?, message), "
-                "updated_at = ? WHERE id = ?",
-                (state, request_id, status_code, message, _now(), submission_id),
-            )
+            self._update(submission_id, state, request_id, status_code, message)
+
+    def _update(
+        self,
+        submission_id: int,
+        state: str,
+        request_id: str | None = None,
+        status_code: int | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Change a row's state, inside the caller's transaction."""
+        self._db.execute(
+            "UPDATE submissions SET state = ?, request_id = COALESCE(?, request_id), "
+            "status_code = COALESCE(?, status_code), message = COALESCE(?, message), "
+            "updated_at = ? WHERE id = ?",
+            (state, request_id, status_code, message, _now(), submission_id),
+        )
 
     def history(self, dossier: str | None = None, limit: int = 100) -> Iterator[Submission]:
         sql = "SELECT * FROM submissions"
@@ -219,3 +338,27 @@ class SubmissionJournal:
             sql, args = sql + " WHERE dossier = ?", (dossier,)
         for row in self._db.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)):
             yield Submission(**dict(row))
+
+
+def _holder_gone(reserved: Submission, forced: bool) -> str | None:
+    """Why a reservation may be released (its holder is gone, or `forced` across hosts), or
+    None when it must be respected."""
+    if reserved.pid is None or reserved.host is None:
+        return "a reservation without a holder"
+    if reserved.host != HOST:
+        if forced:
+            return f"taken over with --force from pid {reserved.pid} on host {reserved.host}"
+        return None
+    if _alive(reserved.pid):
+        return None
+    return f"its holder, pid {reserved.pid}, ended before sending the import"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True

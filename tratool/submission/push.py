@@ -3,8 +3,9 @@
     result = push(path, dossier="MANON002", target=StorageTarget.from_env(),
                   client=LoopClient.from_env(settings), journal=SubmissionJournal(default_path()))
 
-The journal (`tratool.journal`) is consulted before anything is sent and updated at every
-step, so a crash, a timeout or a second CI run never imports the same file twice. Polling uses
+The journal (`submission.journal`) reserves the file for this push before anything is
+validated or sent, and is updated at every step, so a crash, a timeout, a second CI run or
+a concurrent push never imports the same file twice. Polling uses
 exponential backoff with full jitter under an overall deadline; when the deadline passes the
 import is still followed by `wait_for` (``tratool status ID --wait``).
 """
@@ -37,7 +38,13 @@ from .journal import SubmissionJournal
 from .policy import PollPolicy
 
 log = logging.getLogger("tratool.push")
-Outcome = Literal["invalid", "submitted", "succeeded", "failed", "running"]
+# interrupted: the import was requested, then following it failed (Loop or the network).
+Outcome = Literal["invalid", "submitted", "succeeded", "failed", "running", "interrupted"]
+MAYBE_SENT = (
+    "The journal keeps this submission as possibly imported: look for it in Loop's import "
+    "history (Comptabilité › Imports › Historique des imports) and push it again with --force "
+    "only if it is not there"
+)
 Events = Callable[[str], None]
 
 
@@ -53,6 +60,7 @@ class PushResult:
     request_id: str | None = None
     status: ImportStatus | None = None
     journal_id: int | None = None
+    error: str | None = None  # why following the import stopped (outcome "interrupted")
 
 
 @attrs.frozen(kw_only=True)
@@ -63,6 +71,10 @@ class Placed:
     url: str | None = None
     uri: str | None = None
     upload: UploadResult | None = None
+
+    @property
+    def shown_blob_url(self) -> str | None:
+        return self.upload.blob_url if self.upload is not None else None
 
     @property
     def shown(self) -> str:
@@ -152,15 +164,22 @@ def push(
     config: ValidationConfig | None = None,
     on_event: Events | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
     source: str | Path | None = None,
 ) -> PushResult:
     """Validate, upload, import and (with `wait`) follow one file. See the module docstring.
 
     `target` None puts the file in the storage Loop provides instead of Azure (see `place`).
     `source` is the file the user pushed when `path` is its conversion to TRA: the journal
-    then recognises that file. Raises `DuplicateSubmission` when the journal holds a blocking
-    submission of the same file to the same dossier (unless `force`); storage and Loop errors
-    as they come, after the journal recorded how far the push went.
+    then recognises that file. `sleep` and `clock` time the polling (tests pass fakes).
+
+    The journal reservation comes first, before anything is validated or sent. Raises
+    `DuplicateSubmission` when the journal holds a blocking submission of the same file to
+    the same dossier, or another process is pushing it right now (`force` passes over the
+    first, not the second); storage and Loop errors as they come, after the journal recorded
+    how far the push went (`LoopAmbiguousError`: the import may be in Loop). When following
+    the import fails after Loop accepted it, the result says ``interrupted``, with its
+    request id and the error, instead of raising.
     """
     file = Path(path)
     say = on_event or (lambda message: None)
@@ -169,45 +188,27 @@ def push(
     original = Path(source) if source is not None else file
     sha256, _, size = file_digests(original)
     endpoint = client.settings.url("import_tra")
-    key = import_key(sha256, dossier, endpoint)
-    journal.check(key, force=force)
-
-    report = validate(file, config or config_for(file))
-    say(f"validated {file}: {report.errors} error(s), {report.warnings} warning(s)")
-    if report.errors and not force:
-        return PushResult(
-            file=file, sha256=sha256, dossier=dossier, outcome="invalid", report=report
-        )
-
-    placed = place(file, dossier, target, client, expiry, say)
-    entry = journal.record_upload(
-        key=key,
+    entry = journal.reserve(
+        key=import_key(sha256, dossier, endpoint),
         sha256=sha256,
         dossier=dossier,
         endpoint=endpoint,
         file=str(original),
         size=size,
-        blob_url=placed.upload.blob_url if placed.upload is not None else None,
         forced=force,
-        storage=placed.storage,
-        uri=placed.uri,
     )
-    journal.set_state(entry, "submitting")  # committed before the request leaves
     try:
-        request_id = client.import_tra(dossier, url=placed.url, uri=placed.uri)
-    except LoopAmbiguousError as exc:
-        journal.set_state(entry, "submitting", message=str(exc))
-        raise
-    except (LoopRejected, LoopTransportError, LoopQuotaError) as exc:
-        # Loop refused it, or it never got there: nothing was imported.
-        journal.set_state(
-            entry, "rejected" if isinstance(exc, LoopRejected) else "uploaded", message=str(exc)
-        )
-        raise
-    except LoopError as exc:  # configuration: 401, 403, 404 answered by the gateway
-        journal.set_state(entry, "uploaded", message=str(exc))
-        raise
-    journal.set_state(entry, "submitted", request_id=request_id)
+        report = validate(file, config or config_for(file))
+        say(f"validated {file}: {report.errors} error(s), {report.warnings} warning(s)")
+        if report.errors and not force:
+            return PushResult(
+                file=file, sha256=sha256, dossier=dossier, outcome="invalid", report=report
+            )
+        placed = place(file, dossier, target, client, expiry, say)
+        journal.attach_upload(entry, placed.shown_blob_url, storage=placed.storage, uri=placed.uri)
+        request_id = _request_import(client, journal, entry, dossier, placed)
+    finally:
+        journal.release(entry)  # a no-op once the import request was committed as sent
     say(f"import requested: {request_id}")
     result = PushResult(
         file=file,
@@ -222,8 +223,36 @@ def push(
     )
     if not wait:
         return result
-    status = follow(client, journal, request_id, policy or PollPolicy(), on_event=say, sleep=sleep)
+    try:
+        policy = policy or PollPolicy()
+        status = follow(client, journal, request_id, policy, on_event=say, sleep=sleep, clock=clock)
+    except LoopError as exc:
+        # The import was requested and may well run to its end: say so, with its id.
+        return attrs.evolve(result, outcome="interrupted", error=str(exc))
     return attrs.evolve(result, outcome=outcome_of(status), status=status)
+
+
+def _request_import(
+    client: LoopClient, journal: SubmissionJournal, entry: int, dossier: str, placed: Placed
+) -> str:
+    """POST importTra once, with the journal committed as ``submitting`` before it leaves."""
+    journal.set_state(entry, "submitting")
+    try:
+        request_id = client.import_tra(dossier, url=placed.url, uri=placed.uri)
+    except LoopAmbiguousError as exc:
+        journal.set_state(entry, "submitting", message=str(exc))  # stays blocking
+        raise LoopAmbiguousError(f"{exc}. {MAYBE_SENT}", request_id=exc.request_id) from None
+    except (LoopRejected, LoopTransportError, LoopQuotaError) as exc:
+        # Loop refused it, or it never got there: nothing was imported.
+        journal.set_state(
+            entry, "rejected" if isinstance(exc, LoopRejected) else "uploaded", message=str(exc)
+        )
+        raise
+    except LoopError as exc:  # configuration: 401, 403, 404 answered by the gateway
+        journal.set_state(entry, "uploaded", message=str(exc))
+        raise
+    journal.set_state(entry, "submitted", request_id=request_id)
+    return request_id
 
 
 def outcome_of(status: ImportStatus) -> Outcome:
@@ -242,6 +271,7 @@ def follow(
     *,
     on_event: Events | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ImportStatus:
     """Wait for an import and record its end in the journal (when it knows the request)."""
     say = on_event or (lambda message: None)
@@ -255,7 +285,7 @@ def follow(
         }
         say(f"status: {label.get(status.state, f'unknown code {status.code}, still waiting')}")
 
-    status = wait_for(client, request_id, policy, on_status=changed, sleep=sleep)
+    status = wait_for(client, request_id, policy, on_status=changed, sleep=sleep, clock=clock)
     if journal is not None and status.terminal:
         entry = journal.by_request(request_id)
         if entry is not None:

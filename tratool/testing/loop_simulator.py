@@ -53,6 +53,12 @@ class Fault:
     route: str | None = None  # only for this route name (e.g. "import_tra"; "deposit": the PUT)
     after_processing: bool = False  # handle the request first, then fail (drop after POST)
     hold: threading.Event | None = attrs.field(default=None, eq=False)  # wait for it first
+    # A malformed answer, as a proxy or a broken gateway sends one: `body` as is, under
+    # `content_type` and `headers`; `truncated` announces more bytes than it sends, then closes.
+    body: bytes | None = None
+    content_type: str = "application/json; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+    truncated: bool = False
 
 
 @attrs.define(kw_only=True)
@@ -79,6 +85,10 @@ class SimulatorOptions:
     firm_code: str = wire.FIRM_CODE  # the codeDossier firm-level calls must carry
     max_take: int = 0  # a server-side cap on `take` (0: none), to rehearse short pages
     unknown_import_404: bool = False  # answer 404 (not 200 {"error"}) for an unknown import id
+
+    # Process an import (download, check) before answering its POST, instead of in the
+    # background: with a clock the test controls, the outcome is then known at once.
+    process_inline: bool = False
 
 
 class Simulator:
@@ -251,7 +261,10 @@ class Simulator:
             creation_date=now_iso(),
         )
         self.store.save()
-        threading.Thread(target=self._process, args=(request_id,), daemon=True).start()
+        if self.options.process_inline:
+            self._process(request_id)
+        else:
+            threading.Thread(target=self._process, args=(request_id,), daemon=True).start()
         return {"accountingImportRequestId": request_id}, request_id
 
 
@@ -336,6 +349,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(header, value)
         self.end_headers()
         self.wfile.write(payload)
+
+    def _reply_raw(self, fault: Fault) -> None:
+        self.send_response(fault.status)
+        self.send_header("Content-Type", fault.content_type)
+        length = len(fault.body or b"") + (100 if fault.truncated else 0)
+        self.send_header("Content-Length", str(length))
+        for name, value in fault.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(fault.body or b"")
+        if fault.truncated:
+            self.wfile.flush()
+            self._drop()
 
     def _drop(self) -> None:
         """Close the connection without an answer, as a crashed gateway or a cut line would."""
@@ -449,6 +475,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _apply(self, fault: Fault) -> None:
         if fault.status == 0:
             self._drop()
+            return
+        if fault.body is not None:
+            self._reply_raw(fault)
             return
         headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
         message = (
