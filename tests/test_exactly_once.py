@@ -38,7 +38,9 @@ from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
 FAST_CONFIG = (
-    "[push]\npoll_first = 0.01\npoll_cap = 0.05\n[loop]\nbackoff_base = 0.01\nbackoff_cap = 0.05\n"
+    "[push]\npoll_first = 0.01\npoll_cap = 0.05\n"
+    "[loop]\nbackoff_base = 0.01\nbackoff_cap = 0.05\n"
+    '[storage]\ncontainer = "once-cli"\n'  # a container of its own in the shared Azurite
 )
 HISTORY = "Historique des imports"
 

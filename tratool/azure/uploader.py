@@ -104,7 +104,9 @@ def preflight(sas_url: str, *, timeout: float = 15.0) -> None:
     """Read one byte through the SAS URL, as Cegid will: fail loudly if it cannot."""
     request = urllib.request.Request(sas_url, headers={"Range": "bytes=0-0"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        # A fresh opener reads the proxy variables now: urlopen's shared one keeps those of
+        # its first use for the life of the process.
+        with urllib.request.build_opener().open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
         code = exc.headers.get("x-ms-error-code", "")

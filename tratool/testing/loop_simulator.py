@@ -226,7 +226,9 @@ class Simulator:
         """The file to import: downloaded from its URL, or read from the deposit by URI."""
         if item.uri:
             return self.deposits.files[item.uri]
-        with urllib.request.urlopen(item.url, timeout=self.options.download_timeout) as answer:
+        # A fresh opener reads the proxy variables now (urlopen's shared one keeps the first).
+        opener = urllib.request.build_opener()
+        with opener.open(item.url, timeout=self.options.download_timeout) as answer:
             data: bytes = answer.read()
         return data
 
