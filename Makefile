@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 SETUP_LOG := $(VENV)/setup.log
 
-.PHONY: demo test lint bench mutation dist clean
+.PHONY: demo test lint bench mutation fuzz dist clean
 
 # The set-up steps keep their output in .venv/setup.log and print it only when they fail, so
 # that `make demo` shows the demo, not the package managers.
@@ -47,6 +47,13 @@ bench: $(BIN)/tratool
 mutation: $(BIN)/tratool
 	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
 	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
+
+# Not part of make test (which runs 25 examples per property): a long fuzz campaign of the
+# CLI, e.g. make fuzz FUZZ_EXAMPLES=20000. Hypothesis prints the examples run per property.
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(BIN)/tratool
+	TRATOOL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_cli_fuzz.py -q \
+		--hypothesis-show-statistics
 
 # A wheel to install the tool for use (pipx install dist/tratool-*.whl): see the README.
 dist: $(BIN)/tratool

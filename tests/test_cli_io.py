@@ -4,6 +4,7 @@ colour, quiet, option values checked before use, and the last-resort guard (exit
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,22 @@ def test_shell_completion_as_the_readme_sets_it_up() -> None:
         env={"_TRATOOL_COMPLETE": "bash_complete", "COMP_WORDS": "tratool val", "COMP_CWORD": "1"},
     )
     assert words.stdout.split() == ["plain,validate"]
+
+
+def test_loop_sim_refuses_a_bad_state_a_busy_port_and_an_impossible_host(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text("{not json", encoding="utf-8")
+    code, _, err = run("loop-sim", "--state", str(state))
+    assert code == 2
+    assert f"--state {state}: not a readable simulator state (JSON)" in err
+    assert state.read_text(encoding="utf-8") == "{not json"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = run("loop-sim", "--port", str(port))
+    assert code == 2
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in err
+    code, _, err = run("loop-sim", "--host", "999.1.1.1")
+    assert code == 2
+    assert "cannot listen on 999.1.1.1:0" in err

@@ -174,8 +174,14 @@ def loop_sim(
         waiting_seconds=waiting,
         running_seconds=running,
     )
-    simulator = Simulator(options)
-    server = simulator.bind()
+    try:
+        simulator = Simulator(options)
+    except (OSError, ValueError) as exc:  # ValueError: json.JSONDecodeError
+        fail(f"--state {state}: not a readable simulator state (JSON): {exc}")
+    try:
+        server = simulator.bind()
+    except OSError as exc:  # a port in use, a host that does not resolve
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -89,6 +89,8 @@ class TabularFile:
         delim = {"tab": "\t", "\\t": "\t"}.get(delimiter or "", delimiter) or sniff_delimiter(
             first[0]
         )
+        if len(delim) != 1 or delim in '\r\n"':
+            raise TabularError(f"delimiter {delim!r}: give one character, such as ; , | or tab")
         columns = tuple(c.strip() for c in next(csv.reader([first[0]], delimiter=delim)))
         duplicates = sorted({c for c in columns if columns.count(c) > 1})
         if duplicates:

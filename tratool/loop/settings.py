@@ -81,6 +81,8 @@ class LoopSettings:
         if unknown:
             raise ConfigError(source, f"unknown key(s) in [loop]: {', '.join(unknown)}")
         values = dict(data)
+        for key, value in values.items():
+            _check_type(cls, key, value, source)
         preset = values.pop("preset", None)
         if preset is not None:
             if preset not in PRESETS:
@@ -94,8 +96,27 @@ class LoopSettings:
                 raise ConfigError(source, f"[loop.routes] unknown route(s): {unknown_routes}")
             values["routes"] = {**DEFAULT_ROUTES, **values["routes"]}
         if "status_map" in values:
-            values["status_map"] = {int(k): v for k, v in values["status_map"].items()}
+            try:
+                values["status_map"] = {int(k): v for k, v in values["status_map"].items()}
+            except ValueError:
+                raise ConfigError(
+                    source, "[loop.status_map] keys are status codes (1, 2…)"
+                ) from None
         return cls(**values)
+
+
+def _check_type(cls: type[LoopSettings], key: str, value: Any, source: str) -> None:
+    """A [loop] value of the type of its default (a float setting takes a whole number too;
+    a bool is never a number)."""
+    if key == "preset":
+        expected: type = str
+    else:
+        default = attrs.fields_dict(cls)[key].default
+        factory = getattr(default, "factory", None)  # attrs.Factory: the value it makes
+        expected = type(factory() if callable(factory) else default)
+    kinds = (int, float) if expected is float else (expected,)
+    if (isinstance(value, bool) and expected is not bool) or not isinstance(value, kinds):
+        raise ConfigError(source, f"[loop] {key} = {value!r}: expected {expected.__name__}")
 
 
 def settings_for(

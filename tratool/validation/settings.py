@@ -177,7 +177,7 @@ class ValidationConfig:
             raise ConfigError(source, f"unknown key(s) in [validate]: {', '.join(unknown)}")
         try:
             values = {key: _convert(key, value, base) for key, value in data.items()}
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # a value of a wrong type
             raise ConfigError(source, f"[validate] {exc}") from exc
         for rule, level in dict(values.get("severity", {})).items():
             if level not in (*SEVERITIES, "off"):
@@ -237,6 +237,26 @@ def _convert(key: str, value: Any, base: Path) -> Any:
         return tuple(str(v) for v in value)
     if key == "sections":
         return {str(k): bool(v) for k, v in value.items()}
+    return _plain(key, value)
+
+
+# The TOML type of the settings `_convert` keeps as they are, by the start of their annotation.
+_PLAIN_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "int": ((int,), "a whole number"),
+    "str": ((str,), "text"),
+    "bool": ((bool,), "true or false"),
+    "dict": ((dict,), "a table"),
+}
+
+
+def _plain(key: str, value: Any) -> Any:
+    """A value of the type its setting is declared with (a bool is not a number)."""
+    declared = str(attrs.fields_dict(ValidationConfig)[key].type)
+    for prefix, (kinds, words) in _PLAIN_TYPES.items():
+        if declared.startswith(prefix):
+            wrong_bool = isinstance(value, bool) and bool not in kinds
+            if wrong_bool or not isinstance(value, kinds):
+                raise TypeError(f"{key} = {value!r}: expected {words}")
     return value
 
 
