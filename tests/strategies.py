@@ -103,3 +103,24 @@ general_accounts = st.builds(
 )
 tiers = st.builds(records.Tiers, **fields_of(layout.TIERS), extra=trailing_text())
 parameter_records = st.one_of(exercises, journals, general_accounts, tiers)
+
+
+def full_width_entries(analytic: bool) -> st.SearchStrategy[records.Entry]:
+    """ETE entries whose last field is filled, so they run to the end of their table:
+    1407 columns for a general line, 1231 for an analytic one (tra-format.md §12)."""
+    lay = layout.ETE_ANALYTIC if analytic else layout.ETE_GENERAL
+    last = lay.fields[-1]
+    filled = text(last.width).filter(bool) if last.kind is Kind.TEXT else _NOT_EMPTY_DATE
+    cls = records.AnalyticExtension if analytic else records.GeneralExtension
+    extension = st.builds(cls, **fields_of(lay, **{last.name: filled}))
+    return st.builds(
+        records.Entry,
+        **fields_of(
+            layout.ENTRY,
+            journal=journal_codes,
+            line_type=st.sampled_from(["A", "O"] if analytic else ["", "X", "H"]),
+            direction=st.sampled_from(["D", "C"]),
+        ),
+        extension=extension,
+        extra=st.just(""),
+    )

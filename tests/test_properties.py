@@ -78,6 +78,22 @@ def test_canonical_lines_roundtrip_byte_exact(data: st.DataObject) -> None:
     assert list(tratool.render_lines([r for _, r in items])) == lines
 
 
+@given(s.full_width_entries(analytic=False), s.full_width_entries(analytic=True))
+def test_version_011_lines_of_both_ete_tables_roundtrip_byte_exact(
+    general: tratool.Entry, analytic: tratool.Entry
+) -> None:
+    header = tratool.Header(format="ETE", version="011", new_analytics="-", guid_ready="X")
+    lines = list(tratool.render_lines([header, general, analytic]))
+    # tra-format.md §12: a 149-column header, 1407-column general and 1231-column analytic lines
+    assert [len(line) for line in lines] == [149, 1407, 1231]
+    payload = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+    assume(not ambiguous(payload))
+    reader, items = read_all(payload)
+    assert not reader.has_errors, reader.errors
+    assert [r for _, r in items] == [header, general, analytic]
+    assert list(tratool.render_lines([r for _, r in items])) == lines
+
+
 @given(st.text(s.cp1252_text_chars | st.characters(), max_size=40))
 def test_transliterate_output_is_encodable_or_reported(text: str) -> None:
     from tratool.tra.charset import transliterate
