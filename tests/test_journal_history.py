@@ -4,6 +4,8 @@ operation, with the journal closed and reopened on the way."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from hypothesis.stateful import (
 )
 
 from tratool.errors import DuplicateSubmission
-from tratool.submission.journal import SubmissionJournal
+from tratool.submission.journal import SubmissionJournal, default_path
 
 # Written from the journal's contract (docs/push.md): what a new push of the same key meets.
 BLOCKING = {"submitting", "submitted", "succeeded", "failed", "unknown"}
@@ -131,6 +133,82 @@ def test_request_ids_history_filters_and_unknown_rows(journal: SubmissionJournal
     with pytest.raises(ValueError, match="unknown state 'done'"):
         journal.set_state(first, "done")
     assert journal.get(first).state == "succeeded"
+
+
+def test_what_an_upload_records(journal: SubmissionJournal) -> None:
+    row = journal.record_upload(
+        key="k",
+        sha256="ab" * 32,
+        dossier="D9",
+        endpoint="importTra",
+        file="ventes.tra",
+        size=1234,
+        blob_url="https://blob/x",
+        forced=True,
+        storage="loop",
+        uri="142ae28e/f",
+    )
+    got = journal.get(row)
+    assert (got.key, got.sha256, got.dossier, got.endpoint, got.file, got.size) == (
+        "k",
+        "ab" * 32,
+        "D9",
+        "importTra",
+        "ventes.tra",
+        1234,
+    )
+    assert (got.state, got.blob_url, got.forced, got.storage, got.uri) == (
+        "uploaded",
+        "https://blob/x",
+        True,
+        "loop",
+        "142ae28e/f",
+    )
+    assert (got.request_id, got.status_code, got.message) == (None, None, None)
+    # UTC, to the second: 2026-12-01T19:38:19+00:00
+    for stamp in (got.created_at, got.updated_at):
+        parsed = dt.datetime.fromisoformat(stamp)
+        assert parsed.utcoffset() == dt.timedelta(0)
+        assert parsed.microsecond == 0
+        assert len(stamp) == 25
+
+
+def test_the_journal_file_is_durable_and_shared(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "tratool" / "journal.sqlite"  # folders made as needed
+    with SubmissionJournal(path) as journal:
+        row = push(journal, KEYS[0], "submitting")
+        # per connection, so only the journal's own can tell
+        synchronous = journal._db.execute("PRAGMA synchronous").fetchone()[0]
+        assert synchronous == 2  # FULL: a committed state survives a power cut
+    with pytest.raises(sqlite3.ProgrammingError):  # the with block closed it
+        journal.latest(KEYS[0])
+    other = sqlite3.connect(path)
+    try:
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert other.execute("SELECT state FROM submissions").fetchall() == [("submitting",)]
+    finally:
+        other.close()
+    with SubmissionJournal(path) as again:  # reopening keeps the rows and adds no table
+        assert again.get(row).state == "submitting"
+
+
+def test_history_keeps_the_newest_hundred_by_default(journal: SubmissionJournal) -> None:
+    rows = [upload(journal, KEYS[n % 3]) for n in range(101)]
+    assert [s.id for s in journal.history()] == rows[::-1][:100]
+    assert [s.id for s in journal.history("D2", limit=2)] == [rows[98], rows[95]]
+    assert [s.id for s in journal.history("", limit=1)] == [rows[100]]  # "" means every dossier
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"TRATOOL_JOURNAL": "/srv/j.sqlite", "XDG_STATE_HOME": "/s"}, "/srv/j.sqlite"),
+        ({"TRATOOL_JOURNAL": "", "XDG_STATE_HOME": "/s"}, "/s/tratool/journal.sqlite"),
+        ({}, str(Path.home() / ".local" / "state" / "tratool" / "journal.sqlite")),
+    ],
+)
+def test_where_the_journal_lives(env: dict[str, str], expected: str) -> None:
+    assert default_path(env) == Path(expected)
 
 
 class JournalHistories(RuleBasedStateMachine):
