@@ -22,6 +22,7 @@ import ast
 import difflib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "mutation"
 EQUIVALENTS = Path(__file__).with_name("mutation-equivalents.toml")
 COPIED = ("tratool", "tests", "fixtures", "docs", "README.md")  # tests read the docs too
+# Lines that hold only prose for people: a message or hint string with a blank in it, alone on
+# its line, or a hint= argument. Their wording is not behaviour the tests pin (rule, line,
+# column, field, severity and value are, and are mutated); rule ids and field names have no
+# blank and stay mutated.
+PROSE = (r'^\s+f?"[^"]* [^"]*"\)?,?$', r"^\s+hint=")
 # A timeout (an endless loop) or a crash is a test run that did not pass: the mutant is caught.
 KILLED = frozenset({"killed", "timeout", "caught by type check", "segfault"})
 
@@ -126,6 +132,7 @@ def prepare(area: Area) -> Path:
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-x", "-q"],
         "also_copy": [name for name in COPIED if name not in ("tratool", "tests")],
+        "do_not_mutate_patterns": list(PROSE),
     }
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (where / "pyproject.toml").write_text(text + "\n" + _toml("tool.mutmut", table), "utf-8")
@@ -141,8 +148,23 @@ def _toml(table: str, values: dict[str, list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def forget_survivors(where: Path) -> None:
+    """mutmut keeps a verdict until the mutated function changes; a new or better test must
+    get its chance at the survivors, so every verdict but a kill is asked again."""
+    from mutmut.stats import status_by_exit_code
+
+    for meta in (where / "mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data["exit_code_by_key"]
+        for key, code in codes.items():
+            if status_by_exit_code[code] not in KILLED:
+                codes[key] = None
+        meta.write_text(json.dumps(data), encoding="utf-8")
+
+
 def run(area: Area, max_children: int) -> float:
     where = prepare(area)
+    forget_survivors(where)
     mutmut = Path(sys.executable).with_name("mutmut")
     started = time.monotonic()
     log = where / "mutmut.log"  # a progress line per mutant; the verdicts are read afterwards
@@ -212,7 +234,8 @@ def function_of(mutant: Mutant) -> str:
     return f"{module}.{name}"
 
 
-SQL_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "WHERE ", "ORDER BY ", "PRAGMA ", "CREATE ")
+SQL_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "WHERE ", "ORDER BY ", "PRAGMA ", "CREATE ", "BEGIN ")
+_QUOTED = re.compile(r"'[^']*'")
 SQL_CASE = "SQLite reads keywords and identifiers in any case"
 
 
@@ -225,13 +248,15 @@ def is_equivalent(mutant: Mutant, known: list[Equivalent]) -> Equivalent | None:
 
 
 def _sql_case_only(diff: tuple[str, ...]) -> bool:
-    """One line whose SQL text only changed case (mutmut upper- and lower-cases strings)."""
+    """One line whose SQL text only changed case outside its quoted values (mutmut upper- and
+    lower-cases strings); 'azure' -> 'AZURE' changes data and is no such case."""
     if len(diff) != 2:
         return False
     before, after = diff[0][2:], diff[1][2:]
     return (
         before != after
         and before.lower() == after.lower()
+        and _QUOTED.findall(before) == _QUOTED.findall(after)
         and any(word in before.upper() for word in SQL_WORDS)
     )
 

@@ -24,7 +24,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from tratool.errors import DuplicateSubmission
+from tratool.errors import DuplicateSubmission, UnreadableInput
 from tratool.submission.journal import SubmissionJournal, default_path
 
 # Written from the journal's contract (docs/push.md): what a new push of the same key meets.
@@ -209,6 +209,55 @@ def test_history_keeps_the_newest_hundred_by_default(journal: SubmissionJournal)
 )
 def test_where_the_journal_lives(env: dict[str, str], expected: str) -> None:
     assert default_path(env) == Path(expected)
+
+
+def test_the_environment_is_read_when_none_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRATOOL_JOURNAL", str(tmp_path / "j.sqlite"))
+    assert default_path() == tmp_path / "j.sqlite"
+
+
+def test_a_path_that_cannot_be_a_journal(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(UnreadableInput) as cannot:
+        SubmissionJournal(blocker / "journal.sqlite")
+    assert cannot.value.path == str(blocker / "journal.sqlite")
+    assert cannot.value.reason.startswith("cannot open the journal: ")
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"this is no database, just bytes" * 200)
+    with pytest.raises(UnreadableInput) as not_one:
+        SubmissionJournal(garbage)
+    assert not_one.value.path == str(garbage)
+    assert not_one.value.reason.startswith("not a tratool submission journal (an SQLite file): ")
+
+
+def test_an_older_journal_gains_the_storage_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE submissions (id INTEGER PRIMARY KEY, key TEXT NOT NULL, sha256 TEXT NOT "
+        "NULL, dossier TEXT NOT NULL, endpoint TEXT NOT NULL, file TEXT NOT NULL, size INTEGER "
+        "NOT NULL, state TEXT NOT NULL, blob_url TEXT, request_id TEXT, status_code INTEGER, "
+        "message TEXT, forced INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, "
+        "updated_at TEXT NOT NULL)"
+    )
+    old.execute(
+        "INSERT INTO submissions (key, sha256, dossier, endpoint, file, size, state, created_at, "
+        "updated_at) VALUES ('k', 's', 'D1', 'importTra', 'f.tra', 1, 'succeeded', 't', 't')"
+    )
+    old.commit()
+    old.close()
+    with SubmissionJournal(path) as journal:
+        [row] = journal.history()
+        assert (row.state, row.storage, row.uri) == ("succeeded", "azure", None)
+        fresh = upload(journal, KEYS[0])  # the storage default of a new row is azure too
+        assert journal.get(fresh).storage == "azure"
+        assert journal.path == path
+        with pytest.raises(KeyError) as unknown:
+            journal.get(fresh + 7)
+        assert unknown.value.args == (fresh + 7,)
 
 
 class JournalHistories(RuleBasedStateMachine):
