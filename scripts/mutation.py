@@ -88,7 +88,12 @@ AREAS = (
     Area(
         "conversion values",
         ("tratool/conversion/values.py",),
-        ("tests/test_convert.py", "tests/test_survivors.py"),
+        (
+            "tests/test_conversion_values.py",
+            "tests/test_convert.py",
+            "tests/test_convert_sheets.py",
+            "tests/test_survivors.py",
+        ),
     ),
     Area(
         "journal",

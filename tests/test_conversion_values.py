@@ -41,6 +41,7 @@ def test_amounts(text: str, expected: str) -> None:
         ("1.234,567.89", "not an amount"),
         ("1.23.456", "not an amount"),  # groups of three only
         ("1,2345,678", "not an amount"),
+        ("\uff11,\uff12\uff13\uff14,\uff15\uff16\uff17", "not an amount"),  # full-width digits
     ],
 )
 def test_amounts_refused(text: str, message: str) -> None:
