@@ -21,7 +21,7 @@ def by_hand(data: bytes, fields: tuple[str, ...] = FIELD_NAMES) -> list[tuple[by
     """The oracle: the shared line splitter and classifier, then one slice per field."""
     chosen = [layout.ENTRY.field(name) for name in fields]
     rows = []
-    for raw in lines.scan_lines(io.BytesIO(data)):
+    for raw in lines.split_lines(io.BytesIO(data)):
         line = raw.data
         if raw.number == 1 and line.startswith(lines.UTF8_BOM):
             line = line[len(lines.UTF8_BOM) :]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import os
-import re
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,6 +24,7 @@ import attrs
 import click
 
 from .._version import __version__
+from ..display import printable
 from ..errors import ParseError
 from ..redaction import redact
 from ..tra.values import format_money
@@ -64,14 +64,6 @@ def use_color(stream: IO[str] | None = None) -> bool:
         return False
     target = stream or sys.stdout
     return bool(getattr(target, "isatty", lambda: False)())
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Control characters shown as \\x1b escapes, so no input can drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def diagnostic(message: str, *, important: bool = False) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ..conversion import ConversionResult, convert
+from ..display import printable
 from ..errors import ConversionError, ConversionRejected, TraError
 from ..validation import render
 from .common import (
@@ -24,7 +25,6 @@ from .common import (
     french_amount,
     main,
     output_options,
-    printable,
     settings,
 )
 from .inputs import spooled

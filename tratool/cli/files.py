@@ -14,6 +14,7 @@ import click
 from .._fsutil import atomic_output, same_file
 from ..config import dump_toml, load_config
 from ..conversion import export
+from ..display import listing, printable
 from ..errors import ConfigError, UnreadableInput
 from ..submission.dossier_settings import with_settings
 from ..tra import layout
@@ -34,7 +35,6 @@ from .common import (
     french_amount,
     main,
     output_options,
-    printable,
     report_parse_errors,
     settings,
     use_color,
@@ -89,7 +89,7 @@ def _render_summary(summary: Summary) -> str:
     rows.append(f"  lines      {t.lines}: {kinds or 'none'}")
     rows.append(f"  entries    {t.entries}")
     rows.append(f"  pièces     {t.pieces}")
-    journals = ", ".join(f"{code} ({n})" for code, n in sorted(t.journals.items()))
+    journals = listing([f"{code} ({n})" for code, n in sorted(t.journals.items())])
     rows.append(f"  journals   {journals or '-'}")
     if t.first_date and t.last_date:
         rows.append(f"  dates      {t.first_date:%d/%m/%Y} → {t.last_date:%d/%m/%Y}")

@@ -24,6 +24,7 @@ import click
 from ..azure import StorageTarget
 from ..config import dump_toml
 from ..conversion import convert
+from ..display import printable
 from ..errors import (
     ConfigError,
     ConversionError,
@@ -46,7 +47,7 @@ from ..submission.profiles import SECRET_VARIABLES, STORAGE_MODES, Profile, load
 from ..submission.push import PushResult, follow, outcome_of, push
 from ..validation import config_for, render
 from ..workflow_commands import workflow_command
-from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main, printable
+from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main
 from .common import settings as cli_settings
 from .dossier import settings_for_validation
 from .loop import loop_failure

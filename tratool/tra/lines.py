@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import enum
 import os
+from collections import Counter
 from collections.abc import Iterator
 from typing import IO
 
@@ -37,7 +38,7 @@ def open_source(source: Source) -> tuple[str, IO[bytes], bool]:
 
 
 @attrs.frozen
-class RawRecordLine:
+class PhysicalLine:
     """One physical line: its 1-based number, its bytes without the ending, and the ending."""
 
     number: int
@@ -45,15 +46,28 @@ class RawRecordLine:
     ending: bytes  # b"\r\n", b"\n" or b"" (last line without a line break)
 
 
-def scan_lines(stream: IO[bytes]) -> Iterator[RawRecordLine]:
-    """Split a binary stream into lines on LF, remembering whether each ended in CRLF."""
-    for number, chunk in enumerate(stream, start=1):
-        if chunk.endswith(b"\r\n"):
-            yield RawRecordLine(number, chunk[:-2], b"\r\n")
-        elif chunk.endswith(b"\n"):
-            yield RawRecordLine(number, chunk[:-1], b"\n")
-        else:
-            yield RawRecordLine(number, chunk, b"")
+def split_lines(stream: IO[bytes], head: bytes = b"") -> Iterator[PhysicalLine]:
+    """Split a binary stream into lines on LF, remembering whether each ended in CRLF. `head`
+    is what was already read off the stream (the first block, looked at before reading)."""
+    number = 0
+    if head:
+        *whole, tail = head.split(b"\n")
+        for number, data in enumerate(whole, start=1):
+            yield _physical(number, data + b"\n")
+        if tail:
+            number += 1
+            yield _physical(number, tail + stream.readline())
+    after_head = number + 1
+    for number, chunk in enumerate(stream, start=after_head):
+        yield _physical(number, chunk)
+
+
+def _physical(number: int, chunk: bytes) -> PhysicalLine:
+    if chunk.endswith(b"\r\n"):
+        return PhysicalLine(number, chunk[:-2], b"\r\n")
+    if chunk.endswith(b"\n"):
+        return PhysicalLine(number, chunk[:-1], b"\n")
+    return PhysicalLine(number, chunk, b"")
 
 
 @attrs.frozen
@@ -138,6 +152,111 @@ def _as_utf8(data: bytes) -> str | None:
     if all(c.isascii() or encodable(c) for c in decoded):
         return decoded
     return None
+
+
+FIRST_BLOCK = 4096  # bytes looked at to tell a text file from anything else
+_NOT_TEXT_SHARE = 0.10  # control characters or undecodable bytes above this: not text
+_TEXT_CONTROLS = frozenset("\t\r\n\x0c\x1a")  # tab, line ends, form feed, DOS end of file
+
+
+def not_text(head: bytes, encoding: str) -> DecodeProblem | None:
+    """Why the first block of a file shows it is not a text file (a program, an archive, a
+    UTF-16 file without its byte order mark, random bytes), if it does. Read as lines, such a
+    file would give one finding per "line" and take as long as its size; it gets one."""
+    if not head or head.startswith(UTF16_BOMS):
+        return None  # empty, or UTF-16 with its mark: LineDecoder says so on line 1
+    nul = head.find(b"\0")
+    if nul >= 0:
+        return DecodeProblem(
+            nul - (head.rfind(b"\n", 0, nul) + 1) + 1,
+            "NUL byte: this is not a text file (a binary file, or UTF-16 without a byte order "
+            "mark); nothing after it is read",
+            _ANSI,
+            fatal=True,
+        )
+    decoded = head.decode(encoding, errors="replace")
+    bad = sum(1 for c in decoded if c == "\ufffd" or (c < " " and c not in _TEXT_CONTROLS))
+    if bad > _NOT_TEXT_SHARE * len(decoded):
+        return DecodeProblem(
+            1,
+            f"{bad} of the first {len(decoded)} characters are control characters or bytes "
+            f"{encoding} cannot decode: this is not a text file; nothing of it is read",
+            "check that this is the file you meant, and its encoding (--encoding)",
+            fatal=True,
+        )
+    return None
+
+
+@attrs.frozen
+class LineProblem:
+    """A decoding problem placed on its line, with the field at its column."""
+
+    line: int
+    column: int
+    field: str | None
+    message: str
+    hint: str
+    value: str | None
+    fatal: bool
+
+
+@attrs.frozen
+class DecodedLine:
+    number: int
+    text: str
+    problems: tuple[LineProblem, ...]
+
+
+class DecodedLines:
+    """The one loop the reader and the validator share: split a stream into lines, decode each
+    and place its encoding problems. It stops after a fatal problem (not a text file, UTF-16).
+
+    Iterate it for `DecodedLine`s; `endings`, `size` and `count` fill up as it goes. The
+    consumer sets `extended` when it has read the header, so that a problem in the ETE part of
+    a line is named by its field."""
+
+    def __init__(self, stream: IO[bytes], decoder: LineDecoder) -> None:
+        self._stream = stream
+        self.decoder = decoder
+        self.extended: bool | None = None
+        self.endings: Counter[str] = Counter()  # "CRLF" / "LF" / "none" -> lines
+        self.size = 0  # bytes read
+        self.count = 0  # lines read
+        self.stopped = False  # True when a fatal problem ended the reading
+
+    def __iter__(self) -> Iterator[DecodedLine]:
+        # One read at most (read1): a pipe is not waited on for more than it has to give.
+        read1 = getattr(self._stream, "read1", self._stream.read)
+        head = read1(FIRST_BLOCK)
+        refused = not_text(head, self.decoder.encoding)
+        if refused is not None:
+            self.stopped = True
+            self.count, self.size = 1, len(head)
+            line = head.count(b"\n", 0, max(head.find(b"\0"), 0)) + 1
+            yield DecodedLine(line, "", (self._place(line, "", refused),))
+            return
+        for raw in split_lines(self._stream, head):
+            self.count = raw.number
+            self.size += len(raw.data) + len(raw.ending)
+            self.endings[ENDINGS[raw.ending]] += 1
+            text, problems = self.decoder.decode(raw.number, raw.data)
+            placed = tuple(self._place(raw.number, text, p) for p in problems)
+            yield DecodedLine(raw.number, text, placed)
+            if any(p.fatal for p in problems):
+                self.stopped = True
+                return
+
+    def _place(self, number: int, text: str, problem: DecodeProblem) -> LineProblem:
+        found = field_at(text, problem.column, self.extended) if text else None
+        return LineProblem(
+            line=number,
+            column=problem.column,
+            field=found.name if found else None,
+            message=problem.message,
+            hint=problem.hint,
+            value=problem.value,
+            fatal=problem.fatal,
+        )
 
 
 class LineKind(enum.Enum):

@@ -22,14 +22,12 @@ from . import layout
 from .diagnose import entry_width, not_a_header
 from .layout import Layout
 from .lines import (
-    ENDINGS,
+    DecodedLines,
     LineDecoder,
     LineKind,
     Source,
     classify,
-    field_at,
     open_source,
-    scan_lines,
 )
 from .records import (
     PARAMETER_TYPES,
@@ -59,7 +57,7 @@ class TraReader:
     """
 
     def __init__(self, source: Source, *, encoding: str = "cp1252", max_errors: int = 1000) -> None:
-        self._decoder = LineDecoder(encoding)
+        decoder = LineDecoder(encoding)  # fails on a misspelt encoding before opening anything
         self.encoding = encoding
         self.max_errors = max_errors
         self.error_count = 0  # every problem found, including those past `max_errors`
@@ -70,6 +68,7 @@ class TraReader:
         self.lines = 0
         self._extended: bool | None = None
         self.path, self._stream, self._owns_stream = open_source(source)
+        self._lines = DecodedLines(self._stream, decoder)
 
     # -- context manager -------------------------------------------------------------------
     def __enter__(self) -> TraReader:
@@ -99,26 +98,25 @@ class TraReader:
 
     # -- reading ---------------------------------------------------------------------------
     def __iter__(self) -> Iterator[tuple[int, Record]]:
+        lines = self._lines
         try:
-            for raw in scan_lines(self._stream):
-                self.lines = raw.number
-                self.line_endings[ENDINGS[raw.ending]] += 1
-                text, problems = self._decoder.decode(raw.number, raw.data)
-                for problem in problems:
-                    found = field_at(text, problem.column, self._extended)
+            for line in lines:
+                self.lines = lines.count
+                self.line_endings = lines.endings
+                for problem in line.problems:
                     self._error(
-                        raw.number,
+                        line.number,
                         problem.column,
                         problem.message,
-                        field=found.name if found else None,
+                        field=problem.field,
                         value=problem.value,
                         hint=problem.hint,
                     )
                     if problem.fatal:
                         return
-                record = self._classify(raw.number, text)
+                record = self._classify(line.number, line.text)
                 if record is not None:
-                    yield raw.number, record
+                    yield line.number, record
         finally:
             self.close()
 
@@ -160,7 +158,7 @@ class TraReader:
             if values is None:
                 return RawLine(text)
             self.header = Header(**values, trailer=text[layout.HEADER.end :])
-            self._extended = self.header.extended
+            self._extended = self._lines.extended = self.header.extended
             return self.header
         if number == 1:
             message, hint = not_a_header(text)

@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import IO
 
 from ..config import find_config, load_config
+from ..display import listing
 from ..tra import layout
 from ..tra.lines import (
-    ENDINGS,
+    DecodedLine,
+    DecodedLines,
     LineDecoder,
     LineKind,
     Source,
     classify,
     field_at,
     open_source,
-    scan_lines,
 )
 from ..tra.values import parse_date
 from .analytics import AnalyticRules
@@ -63,9 +64,10 @@ def validate(
     """
     if config is None:
         config = config_for(source if isinstance(source, (str, os.PathLike)) else None)
+    decoder = LineDecoder(encoding)  # fails on a misspelt encoding before opening anything
     path, stream, owned = open_source(source)
     try:
-        run = _Run(path, config, encoding, max_findings)
+        run = ValidationPass(path, config, decoder, max_findings)
         try:
             return run.run(stream)
         finally:
@@ -75,12 +77,15 @@ def validate(
             stream.close()
 
 
-class _Run:
+class ValidationPass:
+    """One validation of one file: the rule families, fed one line at a time, and the report
+    they fill."""
+
     def __init__(
-        self, path: str, config: ValidationConfig, encoding: str, max_findings: int
+        self, path: str, config: ValidationConfig, decoder: LineDecoder, max_findings: int
     ) -> None:
-        self.decoder = LineDecoder(encoding)
-        self.report = Report(path=path, encoding=self.decoder.encoding)
+        self.decoder = decoder
+        self.report = Report(path=path, encoding=decoder.encoding)
         self.config = config
         self.sink = Sink(self.report, config, max_findings)
         self.structure = StructureRules(config, self.sink)
@@ -92,80 +97,92 @@ class _Run:
         self.dossier = DossierRules(
             config, self.sink, self.parameters.fiscal_years, self.parameters.tiers
         )
+        # What the header says, once read: the content, the ETE format, the file version.
+        self.content, self.is_extended, self.version = "JRL", False, ""
 
     def run(self, stream: IO[bytes]) -> Report:
-        report, sink, structure = self.report, self.sink, self.structure
-        endings: dict[str, int] = {}
-        size = 0
-        content, extended, version = "JRL", False, ""
-        totals = report.totals
-        for raw in scan_lines(stream):
-            number = raw.number
-            size += len(raw.data) + len(raw.ending)
-            ending = ENDINGS[raw.ending]
-            endings[ending] = endings.get(ending, 0) + 1
-            text, problems = self.decoder.decode(number, raw.data)
-            for problem in problems:
-                found = field_at(text, problem.column, extended)
-                sink.emit(
-                    "TRA-D01",
-                    line=number,
-                    column=problem.column,
-                    field=found.name if found else None,
-                    message=problem.message,
-                    value=problem.value,
-                    hint=problem.hint,
-                    source=text,
-                )
-            if any(p.fatal for p in problems):
-                break
-            control = _CONTROL.search(text)
-            if control is not None:
-                found = field_at(text, control.start() + 1, extended)
-                sink.emit(
-                    "TRA-D06",
-                    line=number,
-                    column=control.start() + 1,
-                    field=found.name if found else None,
-                    message=f"control character {control.group()!r} inside the record",
-                    value=control.group(),
-                    hint="tabs and other control characters "
-                    "break displays and exports; a TAB often replaced a run of blanks",
-                    source=text,
-                )
-            kind = classify(number, text)
-            if kind is LineKind.BLANK:
-                sink.emit(
-                    "TRA-S11",
-                    line=number,
-                    message="blank line",
-                    hint="Cegid skips it; it often reveals a broken export",
-                )
-                continue
-            if kind is LineKind.HEADER:
-                self.fields.check_digits(number, text, layout.HEADER)
-                header = structure.header(text)
-                content, version = header["content"].strip(), header["version"]
-                report.format = header["format"].strip()
-                extended = report.format == "ETE"
-                continue
+        lines = DecodedLines(stream, self.decoder)
+        for line in lines:
+            if any(p.fatal for p in line.problems):
+                self._decoding(line)
+                break  # a binary or UTF-16 file: one finding, nothing more is read
+            self._line(lines, line)
+        self.report.totals.lines = lines.count if lines.size else 0
+        self._finish(lines)
+        return self.report
+
+    def _line(self, lines: DecodedLines, line: DecodedLine) -> None:
+        number, text = line.number, line.text
+        self._decoding(line)
+        self._controls(number, text)
+        kind = classify(number, text)
+        if kind is LineKind.BLANK:
+            self.sink.emit(
+                "TRA-S11",
+                line=number,
+                message="blank line",
+                hint="Cegid skips it; it often reveals a broken export",
+            )
+        elif kind is LineKind.HEADER:
+            self._header(text)
+            lines.extended = self.is_extended
+        else:
             if number == 1:
-                structure.not_a_header(text)
+                self.structure.not_a_header(text)
             if kind is LineKind.PARAMETER:
-                totals.parameter_records += 1
-                self.parameters.add(number, text, content)
-                typed = layout.PARAMETER_LAYOUTS.get(layout.record_code(text))
-                if typed is not None:
-                    self.fields.check_digits(number, text, typed)
-                continue
+                self._parameter(number, text)
+                return
             line_type = layout.cut(text, layout.LINE_TYPE).strip()
             if kind is LineKind.SPECIAL:
-                structure.line_type(number, text, line_type)
-                continue
-            self._entry(number, text, line_type, extended, version)
-        totals.lines = number if size else 0
-        self._finish(endings, size)
-        return report
+                self.structure.line_type(number, text, line_type)
+            else:
+                self._entry(number, text, line_type, self.is_extended, self.version)
+
+    def _decoding(self, line: DecodedLine) -> None:
+        """TRA-D01: what breaks Cegid's one byte per column, where it is."""
+        for problem in line.problems:
+            self.sink.emit(
+                "TRA-D01",
+                line=problem.line,
+                column=problem.column,
+                field=problem.field,
+                message=problem.message,
+                value=problem.value,
+                hint=problem.hint,
+                source=line.text or None,
+            )
+
+    def _controls(self, number: int, text: str) -> None:
+        """TRA-D06: the first control character inside the record."""
+        control = _CONTROL.search(text)
+        if control is None:
+            return
+        found = field_at(text, control.start() + 1, self.is_extended)
+        self.sink.emit(
+            "TRA-D06",
+            line=number,
+            column=control.start() + 1,
+            field=found.name if found else None,
+            message=f"control character {control.group()!r} inside the record",
+            value=control.group(),
+            hint="tabs and other control characters "
+            "break displays and exports; a TAB often replaced a run of blanks",
+            source=text,
+        )
+
+    def _header(self, text: str) -> None:
+        self.fields.check_digits(1, text, layout.HEADER)
+        header = self.structure.header(text)
+        self.content, self.version = header["content"].strip(), header["version"]
+        self.report.format = header["format"].strip()
+        self.is_extended = self.report.format == "ETE"
+
+    def _parameter(self, number: int, text: str) -> None:
+        self.report.totals.parameter_records += 1
+        self.parameters.add(number, text, self.content)
+        typed = layout.PARAMETER_LAYOUTS.get(layout.record_code(text))
+        if typed is not None:
+            self.fields.check_digits(number, text, typed)
 
     def _entry(self, number: int, text: str, line_type: str, extended: bool, version: str) -> None:
         padded = text.ljust(layout.STD_WIDTH)
@@ -194,8 +211,8 @@ class _Run:
         # The totals' money and pièces come from the pièce rules, in exact hundredths.
         self.report.totals.count_line(raw["journal"].strip(), entry_date)
 
-    def _finish(self, endings: dict[str, int], size: int) -> None:
-        sink, config, totals = self.sink, self.config, self.report.totals
+    def _finish(self, lines: DecodedLines) -> None:
+        totals = self.report.totals
         for family in (self.extended, self.pieces, self.analytics, self.dossier):
             family.finish()
         totals.settle(
@@ -203,13 +220,24 @@ class _Run:
             debit=Decimal(self.pieces.debit).scaleb(-2),
             credit=Decimal(self.pieces.credit).scaleb(-2),
         )
+        if not lines.stopped:  # a file that is not text got its one finding
+            self._whole_file(lines)
+        self._skipped_rules()
+        self._totals()
+        # Pièce-level findings come out when a pièce closes; report in file order, whole-file
+        # findings last.
+        self.report.findings.sort(key=lambda f: (f.line is None, f.line or 0, f.column or 0))
+
+    def _whole_file(self, lines: DecodedLines) -> None:
+        """TRA-S01, D02, D04, D05: what only the whole file shows."""
+        sink, config, totals = self.sink, self.config, self.report.totals
         if totals.entries == 0:
             sink.emit(
                 "TRA-S01",
                 message="the file holds no entry line",
                 hint="nothing to import: Loop would fail only after upload and polling",
             )
-        lf, crlf = endings.get("LF", 0), endings.get("CRLF", 0)
+        lf, crlf = lines.endings.get("LF", 0), lines.endings.get("CRLF", 0)
         if lf:
             sink.emit(
                 "TRA-D02",
@@ -224,14 +252,17 @@ class _Run:
                 message=f"the file name {Path(path).name!r} does not end in .tra",
                 hint="Cegid's checker refuses other extensions",
             )
-        if totals.entries > config.max_movements or size > config.max_bytes:
+        if totals.entries > config.max_movements or lines.size > config.max_bytes:
             sink.emit(
                 "TRA-D05",
-                message=f"{totals.entries} entry lines, {size} "
+                message=f"{totals.entries} entry lines, {lines.size} "
                 f"bytes: above Loop's recommendation ({config.max_movements} lines, "
                 f"{config.max_bytes} bytes)",
                 hint="split the file",
             )
+
+    def _skipped_rules(self) -> None:
+        config = self.config
         for rule, needs, present in (
             (
                 "TRA-X05",
@@ -244,20 +275,23 @@ class _Run:
         ):
             if not present:
                 # the rule id already heads the finding: the message says what and why only
-                sink.emit(rule, message=f"check skipped: no {needs} configured", severity="info")
+                self.sink.emit(
+                    rule, message=f"check skipped: no {needs} configured", severity="info"
+                )
+
+    def _totals(self) -> None:
+        """TRA-D07: the totals of the file, as one info finding."""
+        totals = self.report.totals
         dates = (
             f", {totals.first_date:%d/%m/%Y} → {totals.last_date:%d/%m/%Y}"
             if totals.first_date and totals.last_date
             else ""
         )
-        journals = ", ".join(f"{j} {n}" for j, n in sorted(totals.journals.items()))
-        sink.emit(
+        journals = listing([f"{j} {n}" for j, n in sorted(totals.journals.items())])
+        self.sink.emit(
             "TRA-D07",
             message=f"{totals.entries} entries in {totals.pieces} "
             f"pièces ({journals or 'no journal'}){dates}; debit "
             f"{money(self.pieces.debit)}, credit {money(self.pieces.credit)}",
             severity="info",
         )
-        # Pièce-level findings come out when a pièce closes; report in file order, whole-file
-        # findings last.
-        self.report.findings.sort(key=lambda f: (f.line is None, f.line or 0, f.column or 0))

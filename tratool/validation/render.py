@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ..display import listing, printable
 from ..tra.values import format_money
 from ..workflow_commands import Level, workflow_command
 from .findings import Finding, Report
@@ -23,10 +24,12 @@ def _excerpt(finding: Finding, color: bool = False) -> list[str]:
         return []
     line, column = finding.source, finding.column
     start = max(0, min(column - 1 - _WINDOW // 2, len(line) - _WINDOW))
-    piece = line[start : start + _WINDOW].replace("\t", " ")
+    # Control characters are shown escaped (\x1b): the caret counts their escapes.
+    piece = printable(line[start : start + _WINDOW].replace("\t", " "))
+    before = printable(line[start : column - 1].replace("\t", " "))
     prefix = "…" if start else ""
     suffix = "…" if start + _WINDOW < len(line) else ""
-    caret = " " * (len(prefix) + column - 1 - start) + (
+    caret = " " * (len(prefix) + len(before)) + (
         click.style("^", fg=_STYLES[finding.severity], bold=True) if color else "^"
     )
     return [f"    {prefix}{piece}{suffix}", f"    {caret}"]
@@ -45,21 +48,22 @@ def text(
     """The findings of these severities, each file's summary after them when `summary`."""
     out: list[str] = []
     for report in reports:
+        path = printable(report.path)
         if summary:
-            out.append(click.style(report.path, bold=True) if color else report.path)
+            out.append(click.style(path, bold=True) if color else path)
         for f in report.findings:
             if f.rule == "TRA-D07" or f.severity not in severities:
                 continue  # the totals finding is the summary block below
-            where = ":".join(str(p) for p in (report.path, f.line, f.column) if p is not None)
+            where = ":".join(str(p) for p in (path, f.line, f.column) if p is not None)
             level = click.style(f.severity, fg=_STYLES[f.severity]) if color else f.severity
             rule = click.style(f.rule, bold=True) if color else f.rule
             field = f" {f.field}" if f.field else ""
-            out.append(f"{where}: {level} {rule}{field}: {f.message}")
+            out.append(f"{where}: {level} {rule}{field}: {printable(f.message)}")
             out.extend(_excerpt(f, color))
             if f.hint:
-                out.append(f"    hint: {f.hint}")
+                out.append(f"    hint: {printable(f.hint)}")
             if f.cegid_message:
-                out.append(f"    Cegid : « {f.cegid_message} »")
+                out.append(f"    Cegid : « {printable(f.cegid_message)} »")
         if not summary:
             continue
         if report.dropped:
@@ -70,7 +74,7 @@ def text(
             if t.first_date and t.last_date
             else "-"
         )
-        journals = ", ".join(f"{j} ({n})" for j, n in sorted(t.journals.items())) or "-"
+        journals = listing([f"{j} ({n})" for j, n in sorted(t.journals.items())]) or "-"
         verdict = "ok" if report.ok else "FAILED"
         if color:
             verdict = click.style(verdict, fg="green" if report.ok else "red", bold=True)
