@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import os
@@ -26,6 +27,16 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def run_builder(script: Path, directory: Path) -> None:
+    """Run a fixture builder script's ``main(directory)``: it writes its files there."""
+    spec = importlib.util.spec_from_file_location(script.stem, script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(directory)
 
 
 def tra_bytes(*lines: str, ending: str = "\r\n", encoding: str = "cp1252") -> bytes:

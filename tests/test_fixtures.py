@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 import tratool
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_builder
 
 NAMES = ["ventes-std.tra", "achats-ete.tra", "dossier-cae.tra"]
 
 
 def test_fixtures_are_up_to_date(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("build", FIXTURES / "build.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.main(tmp_path)
+    run_builder(FIXTURES / "build.py", tmp_path)
     for name in NAMES:
         assert (tmp_path / name).read_bytes() == (FIXTURES / name).read_bytes(), name
 

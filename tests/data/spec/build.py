@@ -56,48 +56,12 @@ TV_E2 = [
 ]
 
 
-def std_header() -> str:
-    """§2: product S5, origin CLI, content JRL, format STD, version 008, sub-version 001."""
-    return place(
-        {
-            1: "***",
-            4: "S5",
-            6: "CLI",
-            9: "JRL",
-            12: "STD",
-            18: "01011900",
-            26: "01011900",
-            34: "008",
-            42: "150320241200",
-            54: "SPEC FIXTURE",
-            124: "-",
-            137: "01011900",
-            145: "001",
-        }
-    )
-
-
-def v011_header() -> str:
-    """§2 and §12.1: version 011, new_analytics '-' at 148, guid_ready 'X' at 149."""
-    return place(
-        {
-            1: "***",
-            4: "S5",
-            6: "CLI",
-            9: "JRL",
-            12: "ETE",
-            18: "01011900",
-            26: "01011900",
-            34: "011",
-            42: "200320240915",
-            54: "SPEC FIXTURE",
-            124: "-",
-            137: "01011900",
-            145: "001",
-            148: "-",
-            149: "X",
-        }
-    )
+def header(fmt: str, version: str, generated_at: str, flags: str = "") -> str:
+    """§2: product S5, origin CLI, content JRL, the given format and version, sub-version 001;
+    from version 010 the flags new_analytics (148) and guid_ready (149) of §12.1."""
+    values = {1: "***", 4: "S5", 6: "CLI", 9: "JRL", 12: fmt, 18: "01011900", 26: "01011900"}
+    values.update({34: version, 42: generated_at, 54: "SPEC FIXTURE", 124: "-", 137: "01011900"})
+    return place({**values, 145: "001", **({148: flags} if flags else {})})
 
 
 def standard(
@@ -236,7 +200,7 @@ def cegid_ete_v011() -> list[str]:
     split = standard("60610000", "A", "ATELIER", "", "D", "250,00", piece="44", axis="A1")
     credit = standard("51200000", "", "", "01011900", "C", "250,00", piece="44")
     return [
-        v011_header(),
+        header("ETE", "011", "200320240915", flags="-X"),
         place({**debit, **v011_general(GUIDS[0], "17")}),
         place({**split, **analytic_ete("1", "100,0000"), 1196: GUIDS[1]}),
         place({**credit, **v011_general(GUIDS[2], "18")}),
@@ -245,7 +209,7 @@ def cegid_ete_v011() -> list[str]:
 
 def stripped_std() -> list[str]:
     """TV-E2 with the trailing blanks an editor strips: 222, 218, 220 and 218 characters."""
-    return [std_header(), *(line.rstrip(" ") for line in TV_E2)]
+    return [header("STD", "008", "150320241200"), *(line.rstrip(" ") for line in TV_E2)]
 
 
 FILES = {
