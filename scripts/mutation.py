@@ -87,7 +87,7 @@ AREAS = (
     ),
     Area(
         "conversion values",
-        ("tratool/conversion/values.py",),
+        ("tratool/conversion/cells.py",),
         (
             "tests/test_conversion_values.py",
             "tests/test_convert.py",

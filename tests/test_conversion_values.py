@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tratool.conversion.values import date_format, detect_date_format, parse_amount, parse_date
+from tratool.conversion.cells import date_format, detect_date_format, parse_amount, parse_date
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,8 @@ import tratool
 from tests.conftest import FIXTURES
 from tratool.cli import main
 from tratool.conversion import convert
+from tratool.conversion.cells import detect_date_format, parse_amount
 from tratool.conversion.fec import COLUMNS
-from tratool.conversion.values import detect_date_format, parse_amount
 from tratool.errors import ConfigError, ConversionError, ConversionRejected
 from tratool.validation import ValidationConfig
 

@@ -16,7 +16,7 @@ import pytest
 
 import tratool
 from tratool.conversion import convert
-from tratool.conversion.values import parse_amount
+from tratool.conversion.cells import parse_amount
 from tratool.errors import DuplicateSubmission
 from tratool.loop import LoopClient, LoopSettings
 from tratool.submission.journal import SubmissionJournal

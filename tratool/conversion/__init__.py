@@ -24,9 +24,9 @@ from ..tra.writer import write
 from ..validation import Report, ValidationConfig, config_for, validate
 from . import fec, footers
 from .build import EntryBuilder, RowProblem
+from .cells import date_format, detect_date_format
 from .mapping import Mapping
-from .tabular import Row, TabularFile
-from .values import date_format, detect_date_format
+from .tabular import SourceRow, TabularFile
 
 __all__ = ["ConversionError", "ConversionRejected", "ConversionResult", "Mapping", "convert"]
 
@@ -139,7 +139,7 @@ def _entry_rows(
     mapping: Mapping,
     notices: list[RowProblem] | None = None,
     problems: list[RowProblem] | None = None,
-) -> Iterator[Row]:
+) -> Iterator[SourceRow]:
     """The rows that are entries: total rows noted and skipped, other footers refused."""
     for row in table.rows():
         kind = footers.classify(row, mapping)

@@ -17,9 +17,9 @@ import attrs
 from ..tra.charset import encodable, transliterate
 from ..tra.records import Entry, GeneralExtension
 from ..tra.values import is_ascii_number
+from .cells import parse_amount, parse_date
 from .mapping import Mapping, direction_of
-from .tabular import Row
-from .values import parse_amount, parse_date
+from .tabular import SourceRow
 
 TEXT_LIMITS = {
     "reference": 35,
@@ -79,7 +79,7 @@ class EntryBuilder:
         self._piece_key: object = None
         self._piece_number = 0
 
-    def entries(self, rows: Iterable[Row]) -> Iterator[tuple[int, Entry]]:
+    def entries(self, rows: Iterable[SourceRow]) -> Iterator[tuple[int, Entry]]:
         """(source row number, entry) for each row that converts; problems are collected."""
         for row in rows:
             self.rows += 1
@@ -88,17 +88,17 @@ class EntryBuilder:
                 yield row.number, entry
 
     # -- one row ---------------------------------------------------------------------------
-    def _raw(self, row: Row, field: str) -> tuple[str, str | None]:
+    def _raw(self, row: SourceRow, field: str) -> tuple[str, str | None]:
         """(value, column it came from) — a mapped column wins over a constant."""
         column = self.mapping.column(field)
         if column is not None:
             return row.values[column].strip(), column
         return self.mapping.constants.get(field, ""), None
 
-    def _problem(self, row: Row, column: str | None, message: str) -> None:
+    def _problem(self, row: SourceRow, column: str | None, message: str) -> None:
         self.problems.append(RowProblem(row.number, column, message))
 
-    def _text(self, row: Row, field: str) -> str:
+    def _text(self, row: SourceRow, field: str) -> str:
         value, column = self._raw(row, field)
         if self.transliterate and (not value.isascii() or any(c in value for c in '\t\r\n"')):
             fixed = transliterate(
@@ -136,7 +136,7 @@ class EntryBuilder:
             )
         return value
 
-    def _date(self, row: Row, field: str, required: bool) -> dt.date | None:
+    def _date(self, row: SourceRow, field: str, required: bool) -> dt.date | None:
         value, column = self._raw(row, field)
         if not value:
             if required:
@@ -150,7 +150,7 @@ class EntryBuilder:
             self._problem(row, column, str(exc))
             return None
 
-    def _amount(self, row: Row, field: str) -> Decimal | None:
+    def _amount(self, row: SourceRow, field: str) -> Decimal | None:
         value, column = self._raw(row, field)
         try:
             return parse_amount(value)
@@ -158,7 +158,7 @@ class EntryBuilder:
             self._problem(row, column, str(exc))
             return None
 
-    def _direction_and_amount(self, row: Row) -> tuple[str, Decimal] | None:
+    def _direction_and_amount(self, row: SourceRow) -> tuple[str, Decimal] | None:
         if self.mapping.column("debit") or "debit" in self.mapping.constants:
             debit = self._amount(row, "debit") or Decimal(0)
             credit = self._amount(row, "credit") or Decimal(0)
@@ -205,7 +205,7 @@ class EntryBuilder:
             amount = -amount
         return direction, amount
 
-    def _piece(self, row: Row, journal: str) -> int:
+    def _piece(self, row: SourceRow, journal: str) -> int:
         piece, _ = self._raw(row, "piece")
         key: object = (
             piece
@@ -223,7 +223,7 @@ class EntryBuilder:
                 self._piece_number = self._counters[journal]
         return self._piece_number
 
-    def _entry(self, row: Row) -> Entry | None:
+    def _entry(self, row: SourceRow) -> Entry | None:
         before = len(self.problems)
         journal_raw, journal_column = self._raw(row, "journal")
         journal = self.mapping.journal_codes.get(journal_raw, journal_raw)
@@ -295,7 +295,7 @@ class EntryBuilder:
             exchange_rate=money.exchange_rate,
         )
 
-    def _foreign(self, row: Row, currency: str, amount: Decimal) -> Money | None:
+    def _foreign(self, row: SourceRow, currency: str, amount: Decimal) -> Money | None:
         """Amount fields: the keeping currency alone, or a foreign amount and its euro value."""
         if currency == self.dossier_currency or not self.mapping.column("foreign_amount"):
             return Money(amount)

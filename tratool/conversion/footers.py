@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 
 from .mapping import Mapping, normalise
-from .tabular import Row
+from .tabular import SourceRow
 
 TOTAL_WORDS = ("total", "soustotal", "totaux", "totalgeneral", "cumul", "solde", "report")
 
@@ -25,7 +25,7 @@ class RowKind(enum.Enum):
     FOOTER = "footer"
 
 
-def _cell(row: Row, mapping: Mapping, field: str) -> str:
+def _cell(row: SourceRow, mapping: Mapping, field: str) -> str:
     column = mapping.column(field)
     return row.values.get(column, "").strip() if column else ""
 
@@ -34,7 +34,7 @@ def _is_total_word(text: str) -> bool:
     return normalise(text).startswith(TOTAL_WORDS)
 
 
-def classify(row: Row, mapping: Mapping) -> RowKind:
+def classify(row: SourceRow, mapping: Mapping) -> RowKind:
     keys = [_cell(row, mapping, "date"), _cell(row, mapping, "account")]
     if any(_is_total_word(c) for c in row.values.values() if c.strip()) and all(
         not k or _is_total_word(k) for k in keys
@@ -47,7 +47,7 @@ def classify(row: Row, mapping: Mapping) -> RowKind:
     return RowKind.ENTRY
 
 
-def describe(row: Row, kind: RowKind) -> str:
+def describe(row: SourceRow, kind: RowKind) -> str:
     filled = "; ".join(v.strip() for v in row.values.values() if v.strip())
     if kind is RowKind.TOTAL:
         return f"total row skipped ({filled[:60]})"

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ..errors import ConfigError
-from .values import date_format
+from .cells import date_format
 
 FIELDS = frozenset(
     {

@@ -16,7 +16,9 @@ DELIMITERS = (";", ",", "\t", "|")
 
 
 @attrs.frozen
-class Row:
+class SourceRow:
+    """One data row of the CSV or FEC being converted, with its line number there."""
+
     number: int  # the file's line number where the row starts (the header is line 1)
     values: dict[str, str]
 
@@ -97,7 +99,7 @@ class TabularFile:
             raise TabularError(f"{shown}: column(s) {duplicates} appear twice in the header")
         return cls(path, chosen, delim, columns, shown)
 
-    def rows(self) -> Iterator[Row]:
+    def rows(self) -> Iterator[SourceRow]:
         """Data rows, streamed. A row with a different number of cells is an error, and so
         is a byte the encoding cannot decode (named with the line after which it comes)."""
         with self.path.open(encoding=self.encoding, newline="") as handle:
@@ -113,7 +115,7 @@ class TabularFile:
             except csv.Error as exc:
                 raise TabularError(f"{self.name}:{reader.line_num}: {exc}") from None
 
-    def _rows(self, reader: Any) -> Iterator[Row]:
+    def _rows(self, reader: Any) -> Iterator[SourceRow]:
         next(reader, None)
         start = reader.line_num + 1
         for cells in reader:
@@ -125,7 +127,7 @@ class TabularFile:
                     f"{self.name}:{start}: {len(cells)} cells where the header has "
                     f"{len(self.columns)} columns (delimiter {self.delimiter!r})"
                 )
-            yield Row(start, dict(zip(self.columns, cells, strict=True)))
+            yield SourceRow(start, dict(zip(self.columns, cells, strict=True)))
             start = reader.line_num + 1
 
     def column(self, name: str) -> Iterator[str]:

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ..loop import LoopClient
-from ..validation.settings import AccountInfo, JournalInfo, ValidationConfig
+from ..validation.configuration import AccountInfo, JournalInfo, ValidationConfig
 
 # Cegid's journal types (loop-api.md §6.8) and the TRA journal natures they are (***JAL).
 JOURNAL_NATURES = {1: "ACH", 2: "OD", 3: "ANO", 4: "BQE", 5: "CAI", 6: "ECC", 7: "REG", 8: "VTE"}

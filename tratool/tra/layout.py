@@ -104,10 +104,12 @@ TEXT, CODE, DATE, TS, AMT, DEC, INT = (
     Kind.INTEGER,
 )
 
-Row = tuple[int, int, Just, str, Kind]
+# One row of a layout table, in the order of Cegid's tables: position, width, justification,
+# name, kind.
+FieldRow = tuple[int, int, Just, str, Kind]
 
 
-def _layout(name: str, rows: Iterable[Row]) -> Layout:
+def _layout(name: str, rows: Iterable[FieldRow]) -> Layout:
     return Layout(name, tuple(Field(n, p, w, j, k) for p, w, j, n, k in rows))
 
 
@@ -178,7 +180,7 @@ STD_WIDTH = ENTRY.end  # 222
 # --- Entry line, extended part, sections 5 and 12. ----------------------------------------------
 # General (blank/X/H) and analytic (A/O) lines share most of 223-1177 and differ where the rows
 # below say so (section 5.2, corrected by section 12.3).
-_ETE_HEAD: list[Row] = [
+_ETE_HEAD: list[FieldRow] = [
     (223, 35, L, "external_reference", TEXT),
     (258, 8, R, "external_reference_date", DATE),
     (266, 8, R, "created_on", DATE),
@@ -192,18 +194,18 @@ _ETE_HEAD: list[Row] = [
     (348, 3, R, "quantity2_unit", CODE),
     (351, 35, R, "free_reference", TEXT),
 ]
-_ETE_GENERAL_VAT: list[Row] = [
+_ETE_GENERAL_VAT: list[FieldRow] = [
     (386, 1, R, "vat_on_receipts", CODE),
     (387, 3, L, "vat_regime", CODE),
     (390, 3, L, "vat_code", CODE),
     (393, 3, L, "tpf_code", CODE),
 ]
-_ETE_ANALYTIC_VAT: list[Row] = [(386, 10, L, "reserved_386", CODE)]  # not used (12.3)
-_ETE_COUNTERPART: list[Row] = [
+_ETE_ANALYTIC_VAT: list[FieldRow] = [(386, 10, L, "reserved_386", CODE)]  # not used (12.3)
+_ETE_COUNTERPART: list[FieldRow] = [
     (396, 17, L, "counterpart_account", CODE),
     (413, 17, L, "counterpart_auxiliary", CODE),
 ]
-_ETE_GENERAL_MIDDLE: list[Row] = [
+_ETE_GENERAL_MIDDLE: list[FieldRow] = [
     (430, 17, L, "reconciliation_reference", TEXT),
     (447, 8, R, "reconciliation_date", DATE),
     (455, 8, R, "reminder_date", DATE),
@@ -211,7 +213,7 @@ _ETE_GENERAL_MIDDLE: list[Row] = [
     (471, 35, R, "bank_details", TEXT),
     (506, 10, R, "statement_reference", TEXT),
 ]
-_ETE_ANALYTIC_MIDDLE: list[Row] = [
+_ETE_ANALYTIC_MIDDLE: list[FieldRow] = [
     (430, 1, L, "analytic_flag", CODE),
     (431, 17, L, "sub_section_axis1", CODE),
     (448, 17, L, "sub_section_axis2", CODE),
@@ -219,7 +221,7 @@ _ETE_ANALYTIC_MIDDLE: list[Row] = [
     (482, 17, L, "sub_section_axis4", CODE),
     (499, 17, L, "sub_section_axis5", CODE),
 ]
-_ETE_FREE: list[Row] = [
+_ETE_FREE: list[FieldRow] = [
     (516, 17, L, "asset_number", CODE),
     *[(533 + 30 * i, 30, L, f"free_text_{i}", TEXT) for i in range(10)],
     *[(833 + 3 * i, 3, L, f"legacy_free_table_{i}", CODE) for i in range(4)],
@@ -229,7 +231,7 @@ _ETE_FREE: list[Row] = [
     (934, 1, L, "free_flag_1", CODE),
     (935, 3, L, "consolidation_code", CODE),
 ]
-_ETE_GENERAL_LETTERING: list[Row] = [
+_ETE_GENERAL_LETTERING: list[FieldRow] = [
     (938, 20, L, "covered_amount", DEC),
     (958, 20, L, "covered_amount_currency", DEC),
     (978, 20, L, "covered_amount_euro", DEC),
@@ -242,7 +244,7 @@ _ETE_GENERAL_LETTERING: list[Row] = [
 ]
 # On analytic lines 938-997 are percentages and 1014 the analytic line number (NUMVENTIL);
 # 1021-1023 is not used (section 12.3). The justification of 1014 is not stated: Cegid trims.
-_ETE_ANALYTIC_SPLIT: list[Row] = [
+_ETE_ANALYTIC_SPLIT: list[FieldRow] = [
     (938, 20, L, "percentage", DEC),
     (958, 20, L, "quantity1_percentage", DEC),
     (978, 20, L, "quantity2_percentage", DEC),
@@ -253,7 +255,7 @@ _ETE_ANALYTIC_SPLIT: list[Row] = [
     (1020, 1, R, "lettering_in_euro", CODE),
     (1021, 3, L, "reserved_1021", CODE),
 ]
-_ETE_BODY: list[Row] = [
+_ETE_BODY: list[FieldRow] = [
     *[(1024 + 17 * i, 17, L, f"free_table_{i}", CODE) for i in range(4)],
     (1092, 35, L, "gescom_reference", TEXT),
     (1127, 3, R, "movement_type", CODE),
@@ -263,7 +265,7 @@ _ETE_BODY: list[Row] = [
     (1160, 17, L, "receipt_payment_number", CODE),
     (1177, 1, R, "validated", CODE),
 ]
-_ETE_GENERAL_TAIL: list[Row] = [
+_ETE_GENERAL_TAIL: list[FieldRow] = [
     (1178, 8, L, "cutoff_start", DATE),
     (1186, 8, L, "cutoff_end", DATE),
     (1194, 8, L, "cutoff_computed_on", DATE),
@@ -285,7 +287,7 @@ _ETE_GENERAL_TAIL: list[Row] = [
     (1395, 5, R, "entry_number", INT),
     (1400, 8, L, "validated_on", DATE),
 ]
-_ETE_ANALYTIC_TAIL: list[Row] = [
+_ETE_ANALYTIC_TAIL: list[FieldRow] = [
     (1178, 1, R, "confidential", CODE),
     (1179, 17, L, "sub_section_axis6", CODE),  # section 12.3
     (1196, 36, L, "guid", TEXT),  # version 010 on, with the header's guid_ready

@@ -48,7 +48,8 @@ _UNSURE_FIRST_BYTES = b" \t" + bytes({ord(p[0]) for p in layout.PARAMETER_PREFIX
 _NOT_ENTRY_TYPES = "".join(sorted(layout.SPECIAL_LINE_TYPES)).encode("ascii")
 
 
-Row = tuple[bytes, ...]
+# The raw bytes of the fields asked for, of one entry line, in the order asked for.
+FieldBytes = tuple[bytes, ...]
 
 
 def scan(
@@ -56,7 +57,7 @@ def scan(
     fields: Sequence[str] | None = None,
     *,
     buffer_size: int = 4 << 20,
-) -> Iterator[Row]:
+) -> Iterator[FieldBytes]:
     """Yield, for each entry line of a TRA file, the raw bytes of `fields` (default: all
     standard fields, in `FIELD_NAMES` order) in the order asked for.
 
@@ -86,12 +87,12 @@ class _Cutter:
         self.line = struct.Struct("".join(code) + f"{_WIDTH - position}x")
         # struct yields fields in file order; put them back in the order asked for.
         index = [next(i for i, f in enumerate(chosen) if f.name == n) for n in names]
-        self.reorder: Callable[[Row], Row] | None = None
+        self.reorder: Callable[[FieldBytes], FieldBytes] | None = None
         if index != list(range(len(chosen))):  # never true for a single field
             self.reorder = operator.itemgetter(*index)
         self._grids: dict[int, struct.Struct] = {}
 
-    def grid(self, block: bytes, stride: int) -> Iterator[Row]:
+    def grid(self, block: bytes, stride: int) -> Iterator[FieldBytes]:
         """A block of lines of exactly 222 bytes plus `stride` - 222 bytes of line ending."""
         unpack = self._grids.get(stride)
         if unpack is None:
@@ -99,7 +100,7 @@ class _Cutter:
         rows = unpack.iter_unpack(block)
         return map(self.reorder, rows) if self.reorder else rows
 
-    def one(self, data: bytes) -> Row:
+    def one(self, data: bytes) -> FieldBytes:
         if self.extended is not None:
             return self.extended.one(data)
         if len(data) != _WIDTH:
@@ -121,7 +122,7 @@ class _ExtendedCutter:
                 (_slice(name, layout.ETE_GENERAL), _slice(name, layout.ETE_ANALYTIC))
             )
 
-    def one(self, data: bytes) -> Row:
+    def one(self, data: bytes) -> FieldBytes:
         line_type = layout.cut(data.decode("latin-1"), layout.LINE_TYPE)
         analytic = layout.ete_layout(line_type) is layout.ETE_ANALYTIC
         row = []
@@ -143,7 +144,9 @@ def _slice(name: str, ete: layout.Layout) -> slice | None:
     return None
 
 
-def _blocks(stream: IO[bytes], owned: bool, cut: _Cutter, size: int) -> Iterator[Iterable[Row]]:
+def _blocks(
+    stream: IO[bytes], owned: bool, cut: _Cutter, size: int
+) -> Iterator[Iterable[FieldBytes]]:
     try:
         yield from _read(stream, cut, size)
     finally:
@@ -151,7 +154,7 @@ def _blocks(stream: IO[bytes], owned: bool, cut: _Cutter, size: int) -> Iterator
             stream.close()
 
 
-def _read(stream: IO[bytes], cut: _Cutter, size: int) -> Iterator[Iterable[Row]]:
+def _read(stream: IO[bytes], cut: _Cutter, size: int) -> Iterator[Iterable[FieldBytes]]:
     first = stream.readline()
     if first.startswith(UTF8_BOM):
         first = first[len(UTF8_BOM) :]
@@ -175,7 +178,7 @@ def _read(stream: IO[bytes], cut: _Cutter, size: int) -> Iterator[Iterable[Row]]
         yield _block(rest, cut)
 
 
-def _block(block: bytes, cut: _Cutter) -> Iterable[Row]:
+def _block(block: bytes, cut: _Cutter) -> Iterable[FieldBytes]:
     """The rows of a block of lines after line 1 (its last line may lack a line break)."""
     stride = block.find(b"\n") + 1
     if cut.extended is None and _is_grid(block, stride):
@@ -206,7 +209,7 @@ def _is_grid(block: bytes, stride: int) -> bool:
     return len(block) - len(block.replace(b"\n", b"")) == lines
 
 
-def _one_by_one(block: bytes, cut: _Cutter) -> Iterator[Row]:
+def _one_by_one(block: bytes, cut: _Cutter) -> Iterator[FieldBytes]:
     lines = block.split(b"\n")
     last = lines.pop()  # b"" after a final line break, else a last line without one
     for line in lines:

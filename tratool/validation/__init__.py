@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 from ..errors import Severity
+from .configuration import AccountInfo, FiscalYear, JournalInfo, TiersInfo, ValidationConfig
 from .engine import config_for, validate
 from .findings import Finding, Report
 from .rules import RULES, Rule
-from .settings import AccountInfo, FiscalYear, JournalInfo, TiersInfo, ValidationConfig
 
 __all__ = [
     "RULES",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import attrs
 
 from ..tra import layout
+from .configuration import ValidationConfig
 from .findings import RuleSet, Sink
 from .line import EntryLine, money
-from .settings import ValidationConfig
 
 
 @attrs.define

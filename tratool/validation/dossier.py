@@ -9,9 +9,9 @@ from collections import defaultdict
 from ..errors import Severity
 from ..tra import layout
 from ..tra.values import parse_date
+from .configuration import COLLECTIVE_NATURES, FiscalYear, ValidationConfig
 from .findings import RuleSet, Sink
 from .line import EntryLine, money
-from .settings import COLLECTIVE_NATURES, FiscalYear, ValidationConfig
 
 GENERAL_TIERS_NATURE = {"COC": "CLI", "COF": "FOU", "COS": "SAL"}
 

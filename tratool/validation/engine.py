@@ -23,6 +23,7 @@ from ..tra.lines import (
 )
 from ..tra.values import parse_date
 from .analytics import AnalyticRules
+from .configuration import ValidationConfig
 from .dossier import DossierRules
 from .entries import EntryRules
 from .extended import ExtendedRules
@@ -30,7 +31,6 @@ from .findings import Report, Sink
 from .line import entry_line, money
 from .parameters import ParameterRules
 from .pieces import PieceRules
-from .settings import ValidationConfig
 from .structure import StructureRules
 
 _ENTRY_SLICES = [(f.name, f.start, f.end) for f in layout.ENTRY.fields]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..tra import layout
+from .configuration import ValidationConfig
 from .fields import (
     AXES,
     CACHE_LIMIT,
@@ -19,7 +20,6 @@ from .fields import (
     foreign_digit,
 )
 from .findings import Sink
-from .settings import ValidationConfig
 
 _FIELDS = {f.name: f for f in layout.ENTRY.fields}
 _RATE = re.compile(r"\d+(?:[.,]\d*)?", re.ASCII)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 
 from ..tra import layout
+from .configuration import ValidationConfig
 from .fields import Issue, date_issue
 from .findings import Sink
-from .settings import ValidationConfig
 
 LETTERING_STATES = frozenset({"RI", "AL", "PL", "TL"})
 OPENING_KINDS = frozenset({"", "N", "H", "OAN"})

@@ -16,8 +16,8 @@ import attrs
 from ..errors import Severity
 from ..tra.layout import Kind
 from ..tra.values import EMPTY_DATES, is_ascii_number
+from .configuration import ValidationConfig
 from .currencies import iso_4217
-from .settings import ValidationConfig
 
 PIECE_TYPES = frozenset({"FC", "AC", "RC", "FF", "AF", "RF", "OD", "OC", "OF"})
 SPECIAL_ENTRY_TYPES = frozenset("SURPCI")

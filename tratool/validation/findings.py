@@ -8,8 +8,8 @@ import attrs
 
 from ..errors import Severity
 from ..tra.summary import Totals
+from .configuration import ValidationConfig
 from .rules import RULES
-from .settings import ValidationConfig
 
 
 @attrs.frozen(kw_only=True)

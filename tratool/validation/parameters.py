@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..tra import layout
 from ..tra.values import is_ascii_number, parse_date
+from .configuration import FiscalYear, ValidationConfig
 from .findings import RuleSet, Sink
-from .settings import FiscalYear, ValidationConfig
 
 EXERCISE_STATES = frozenset({"OUV", "CDE", "CPR", "CLO", "NON"})
 JOURNAL_NATURES = frozenset("ACH ANA BQE CAI CLO ECC EXT OD ODA REG VTE ANO".split())

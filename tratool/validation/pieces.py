@@ -13,9 +13,9 @@ import attrs
 
 from ..tra import layout
 from ..tra.values import parse_date
+from .configuration import ValidationConfig
 from .findings import RuleSet, Sink
 from .line import EntryLine, day, money
-from .settings import ValidationConfig
 from .traces import SpillDatabase
 
 TRACE_LIMIT = 4_096  # pièces per trace kept in memory; older ones go to disk (traces.py)
