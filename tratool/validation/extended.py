@@ -41,10 +41,12 @@ class ExtendedRules:
     ) -> None:
         """`reported`: fields TRA-F26 already reported (non-ASCII digits), not checked again."""
         padded = text.ljust(lay.end)
-        self._opening(number, text, padded, lay)
         if lay is layout.ETE_GENERAL:
             self._required(number, text, padded)
             self._lettering(number, text, padded)
+        if len(text) <= layout.STD_WIDTH:
+            return  # no ETE column at all: blanks, which the rules below accept
+        self._opening(number, text, padded, lay)
         self._dates(number, text, padded, lay, reported)
         self._company(number, text, padded, lay)
 
