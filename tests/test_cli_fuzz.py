@@ -162,6 +162,8 @@ config_toml = toml_text(
         "push": ["timeout", "poll_first", "poll_cap", "sas_expiry", "journal"],
         "loop": ["base_url", "page_size", "routes", "status_map", "connect_timeout"],
         "storage": ["account_url", "container", "prefix", "retry_total", "mode"],
+        "dossier": ["cache_ttl"],
+        "profiles": ["inte"],
     }
 )  # fmt: skip
 
@@ -276,7 +278,7 @@ def test_convert_on_hostile_csv_and_mappings(
 
 
 @fuzz
-@given(config=config_toml, command=st.sampled_from(["validate", "config", "history"]))
+@given(config=config_toml, command=st.sampled_from(["validate", "config", "profile", "history"]))
 def test_configuration_files_with_wrong_types(config: str, command: str) -> None:
     with workspace() as folder:
         (folder / "tratool.toml").write_text(config, encoding="utf-8")
@@ -285,6 +287,15 @@ def test_configuration_files_with_wrong_types(config: str, command: str) -> None
         argv = {
             "validate": ["--config", str(folder / "tratool.toml"), "validate", str(target)],
             "config": ["--config", str(folder / "tratool.toml"), "config", "show"],
+            "profile": [
+                "--config",
+                str(folder / "tratool.toml"),
+                "config",
+                "show",
+                "--sources",
+                "--profile",
+                "inte",
+            ],
             "history": ["--config", str(folder / "tratool.toml"), "history"],
         }[command]
         run_cli(argv, folder)

@@ -218,3 +218,36 @@ def test_loop_sim_refuses_a_bad_state_a_busy_port_and_an_impossible_host(tmp_pat
     code, _, err = run("loop-sim", "--host", "999.1.1.1")
     assert code == 2
     assert "cannot listen on 999.1.1.1:0" in err
+
+
+def test_one_impossible_date_is_one_error(tmp_path: Path) -> None:
+    lines = STD.read_bytes().split(b"\r\n")
+    for at in (1, 2):  # the first line of pièce VTE 101, then its second
+        damaged = list(lines)
+        damaged[at] = damaged[at][:3] + b"31042024" + damaged[at][11:]
+        path = tmp_path / f"date{at}.tra"
+        path.write_bytes(b"\r\n".join(damaged))
+        code, out, _ = run("validate", str(path), "-q")
+        assert code == 1
+        [finding] = [
+            line for line in out.splitlines() if ": error " in line or ": warning " in line
+        ]
+        assert finding.startswith(f"{path}:{at + 1}:4: error TRA-F02 date:")
+
+
+def test_the_text_summary_counts_what_it_lists_and_names_each_rule_once(tmp_path: Path) -> None:
+    code, out, _ = run("validate", str(STD))
+    assert code == 0
+    listed = [line for line in out.splitlines() if ": info " in line]
+    assert f"0 warning(s), {len(listed)} info" in out
+    assert "TRA-X05: TRA-X05" not in out
+    assert f"{STD}: info TRA-X05: check skipped: no fiscal_years" in out
+
+
+def test_a_header_version_with_a_superscript_digit_is_an_error(tmp_path: Path) -> None:
+    data = STD.read_bytes()
+    path = tmp_path / "v.tra"
+    path.write_bytes(data.replace(b"007", b"00\xb3", 1))
+    code, out, _ = run("validate", str(path), "-q")
+    assert code == 1
+    assert f"{path}:1:34: error TRA-S06" in out

@@ -147,7 +147,7 @@ def test_other_content_under_the_same_name_is_not_overwritten(
     upload(tra, target, blob_name="fixed/name.tra")
     other = tmp_path / "other.tra"
     other.write_bytes(tra.read_bytes() + b"X")
-    with pytest.raises(StorageTransportError, match="a different blob already exists"):
+    with pytest.raises(StorageConfigError, match="a different blob already exists"):
         upload(other, target, blob_name="fixed/name.tra")
 
 
@@ -472,3 +472,88 @@ def test_package_level_api(target: StorageTarget, tra: Path) -> None:
     result = tratool.upload(tra, target)
     assert isinstance(result, tratool.UploadResult)
     assert get(result.sas_url)[1] == tra.read_bytes()
+
+
+# -- what the command says when storage refuses (issue: messages a person can act on) ---------
+def _upload_cli(env: dict[str, str], *args: str) -> tuple[int, str]:
+    result = CliRunner(env=env).invoke(main, ["upload", *args])
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stderr
+
+
+def test_cli_storage_refusals_name_the_code_and_what_to_do(
+    emulator: azurite.Azurite, tra: Path, tmp_path: Path
+) -> None:
+    wrong_key = emulator.connection_string.replace(azurite.KEY, "d3Jvbmcga2V5" * 7 + "AA==")
+    code, err = _upload_cli({"AZURE_STORAGE_CONNECTION_STRING": wrong_key}, str(tra))
+    assert code == 4
+    # Azurite answers a wrong key with 403 AuthorizationFailure (Azure: AuthenticationFailed)
+    assert "storage answered HTTP 403 AuthorizationFailure: the key or SAS is wrong" in err
+    assert "(None)" not in err
+    assert azurite.KEY not in err
+    env = {"AZURE_STORAGE_CONNECTION_STRING": emulator.connection_string}
+    code, err = _upload_cli(env, str(tra), "--container", "Bad_Name")
+    assert code == 2  # the request can never work as asked: usage, not transport
+    assert "InvalidResourceName: container names are 3 to 63 lower-case letters" in err
+    assert "StorageErrorCode." not in err
+    args = ("--container", "cli-conflict", "--blob-name", "fixed/x.tra")
+    assert _upload_cli(env, str(tra), *args)[0] == 0
+    other = tmp_path / "other.tra"
+    other.write_bytes(tra.read_bytes() + b"X")
+    code, err = _upload_cli(env, str(other), *args)
+    assert code == 2
+    assert "a different blob already exists at fixed/x.tra: refusing to overwrite it" in err
+
+
+def test_cli_short_expiry_is_said_as_written(emulator: azurite.Azurite, tra: Path) -> None:
+    env = {"AZURE_STORAGE_CONNECTION_STRING": emulator.connection_string}
+    code, err = _upload_cli(env, str(tra), "--expiry", "12h")
+    assert code == 2
+    assert "a SAS valid for 12h is too short" in err
+    assert "12:00:00" not in err
+
+
+def test_a_refusal_without_a_reason_still_names_one() -> None:
+    # The SDK's exception built by hand: Azurite never raises ClientAuthenticationError itself.
+    from azure.core.exceptions import ClientAuthenticationError
+
+    from tratool.azure._sessions import _transport_error
+
+    error = _transport_error("upload of x", ClientAuthenticationError(message="Server failed"))
+    assert str(error).startswith(
+        "upload of x: storage refused the credentials (AuthenticationFailed): check the account"
+    )
+
+
+def _doctor(env: dict[str, str]) -> tuple[int, str]:
+    base = {
+        "TRATOOL_LOOP_BASE_URL": "http://127.0.0.1:9/",  # nothing listens on the discard port
+        "TRATOOL_LOOP_SUBSCRIPTION_KEY": "k",
+        "TRATOOL_LOOP_API_KEY": "k:s",
+        "AZURE_STORAGE_CONNECTION_STRING": "",
+        "TRATOOL_STORAGE_CONTAINER_SAS_URL": "",
+    }
+    result = CliRunner(env={**base, **env}).invoke(main, ["doctor"])
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stdout
+
+
+def test_doctor_says_what_a_container_sas_grants(emulator: azurite.Azurite) -> None:
+    url = _container_sas(emulator, "doctor-rcw", "rcw")
+    code, out = _doctor({"TRATOOL_STORAGE_CONTAINER_SAS_URL": url})
+    assert code == 4  # Loop is down
+    assert "grants 'rcw' on the whole container, not read-only" in out
+    assert "read-only SAS" not in out
+    assert "sig=" not in out
+
+
+def test_doctor_with_both_services_down_tries_each_once(emulator: azurite.Azurite) -> None:
+    down = emulator.connection_string.replace(
+        emulator.blob_endpoint.rsplit("/", 1)[0], "http://127.0.0.1:9"
+    )
+    assert "127.0.0.1:9/" in down
+    code, out = _doctor({"AZURE_STORAGE_CONNECTION_STRING": down})
+    assert code == 4
+    assert "FAIL  storage: creating container tratool: storage cannot be reached" in out
+    assert "FAIL  Loop import status: not tried: Loop cannot be reached" in out
+    assert "warn  clock: not compared: Loop cannot be reached" in out

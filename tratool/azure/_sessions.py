@@ -57,12 +57,43 @@ def _client_options(target: StorageTarget) -> dict[str, Any]:
     }
 
 
-def _transport_error(action: str, exc: Exception) -> StorageTransportError:
+# Storage error codes that mean "this request can never work as asked" (exit 2, not 4), and
+# what to do about each code people meet.
+_REQUEST_CODES = {"InvalidResourceName", "OutOfRangeInput", "InvalidUri"}
+_HINTS = {
+    "AuthorizationFailure": "the key or SAS is wrong or expired, or may not do this: a SAS "
+    "needs read, add, create and write (racw) on the container; an Entra ID identity needs "
+    "the Storage Blob Data Contributor role",
+    "AuthorizationPermissionMismatch": "the credentials lack this permission: a SAS needs "
+    "racw on the container; an Entra ID identity needs Storage Blob Data Contributor",
+    "AuthenticationFailed": "check the account key or SAS (AZURE_STORAGE_* variables), its "
+    "expiry, and this machine's clock",
+    "InvalidResourceName": "container names are 3 to 63 lower-case letters, digits and "
+    "single hyphens",
+    "OutOfRangeInput": "container names are 3 to 63 lower-case letters, digits and single "
+    "hyphens; blob names at most 1,024 characters",
+}
+
+
+def _error_code(exc: HttpResponseError) -> str:
+    """The storage error code as Azure spells it (the SDK gives an enum, or a string)."""
+    code = getattr(exc, "error_code", None)
+    return str(getattr(code, "value", code) or exc.reason or "")
+
+
+def _transport_error(action: str, exc: Exception) -> StorageConfigError | StorageTransportError:
     if isinstance(exc, ClientAuthenticationError):
-        return StorageTransportError(f"{action}: storage refused the credentials ({exc.reason})")
+        code = _error_code(exc) or "AuthenticationFailed"
+        return StorageTransportError(
+            f"{action}: storage refused the credentials ({code}): {_HINTS['AuthenticationFailed']}"
+        )
     if isinstance(exc, HttpResponseError):
-        code = getattr(exc, "error_code", None) or exc.reason
-        return StorageTransportError(f"{action}: storage answered HTTP {exc.status_code} {code}")
+        code = _error_code(exc)
+        hint = f": {_HINTS[code]}" if code in _HINTS else ""
+        message = f"{action}: storage answered HTTP {exc.status_code} {code}{hint}"
+        if code in _REQUEST_CODES:
+            return StorageConfigError(message)
+        return StorageTransportError(message)
     return StorageTransportError(f"{action}: storage cannot be reached ({exc})")
 
 
@@ -122,8 +153,9 @@ class Session:
             raise _transport_error(f"checking the existing {name}", exc) from None
         stored = properties.content_settings.content_md5
         if properties.size != size or (stored is not None and bytes(stored) != md5):
-            raise StorageTransportError(
-                f"a different blob already exists at {name}: refusing to overwrite it"
+            raise StorageConfigError(
+                f"a different blob already exists at {name}: refusing to overwrite it; choose "
+                "another --blob-name, or leave it out to name the blob by its content"
             )
         return True
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ..config import format_duration
 from ..errors import StorageConfigError
 from ..redaction import Secret, redact
 
@@ -103,7 +104,7 @@ def require_https(url: str) -> None:
 def check_expiry(expiry: dt.timedelta) -> None:
     if expiry < MINIMUM_EXPIRY:
         raise StorageConfigError(
-            f"a SAS valid for {expiry} is too short: Cegid Loop may read the file up to 24 "
-            "hours after the import request, so the URL must stay valid at least 24h "
-            "(default 48h)"
+            f"a SAS valid for {format_duration(expiry)} is too short: Cegid Loop may read the "
+            "file up to 24 hours after the import request, so the URL must stay valid at least "
+            "24h (default 48h)"
         )

@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
 import attrs
 
-from ..azure import upload
+from ..azure import StorageTarget, upload
 from ..errors import (
     LoopAuthError,
     LoopError,
     LoopForbidden,
     LoopRejected,
     LoopRouteNotFound,
+    LoopTransportError,
     StorageError,
 )
 from ..loop import LoopClient
@@ -29,13 +31,21 @@ class Check:
     name: str
     level: Literal["ok", "warn", "fail"]
     detail: str
+    cause: Exception | None = attrs.field(default=None, eq=False, repr=False)
 
 
 def run_checks(profile: Profile) -> Iterator[Check]:
+    """Each check once, without the retries a push makes: a service that is down is said in
+    seconds (a push's patience, over every probe, took 40 s when both were down)."""
     yield from _credentials(profile)
     yield _storage(profile)
-    yield from loop_route_checks(LoopClient.from_env(profile.loop))
-    yield _clock(profile)
+    client = LoopClient.from_env(attrs.evolve(profile.loop, max_attempts=1))
+    routes = loop_route_checks(client)
+    yield from routes
+    if any(isinstance(c.cause, LoopTransportError) for c in routes):
+        yield Check("clock", "warn", "not compared: Loop cannot be reached (see above)")
+    else:
+        yield _clock(client)
 
 
 # A well-formed id no import can have: the status route is probed without a real import.
@@ -52,6 +62,9 @@ def loop_route_checks(client: LoopClient) -> list[Check]:
     dossiers = _route(
         client, "dossiers", lambda: next(iter(client.list_dossiers(page_size=1)), None)
     )
+    if isinstance(dossiers.cause, LoopTransportError):  # the same host would not answer either
+        skipped = Check("Loop import status", "fail", "not tried: Loop cannot be reached")
+        return [dossiers, attrs.evolve(skipped, cause=dossiers.cause)]
     return [dossiers, _status_route(client, route_known=dossiers.level != "fail")]
 
 
@@ -93,7 +106,7 @@ def _credentials(profile: Profile) -> Iterator[Check]:
 
 def _storage(profile: Profile) -> Check:
     """Upload a small probe and read it back through its SAS URL, as Loop would."""
-    target = profile.storage_target()
+    target = attrs.evolve(profile.storage_target(), retry_total=0)
     if target.mode == "none":
         return Check("storage", "fail", "no credentials to try")
     with tempfile.TemporaryDirectory() as folder:
@@ -103,8 +116,20 @@ def _storage(profile: Profile) -> Check:
             result = upload(probe, target, blob_name=f"{target.prefix}/doctor/probe.txt")
         except StorageError as exc:
             return Check("storage", "fail", str(exc))
-    return Check(
-        "storage", "ok", f"{result.blob_url} written and read back through a read-only SAS URL"
+    return Check("storage", "ok", f"{result.blob_url} written and read back through {_sas(target)}")
+
+
+def _sas(target: StorageTarget) -> str:
+    """What the URL given to Loop grants: a per-blob read-only SAS, or the container SAS."""
+    if target.container_sas_url is None:
+        return "a read-only SAS URL for that blob alone (what Loop gets)"
+    query = urllib.parse.urlsplit(target.container_sas_url.reveal()).query
+    permissions = urllib.parse.parse_qs(query).get("sp", ["?"])[0]
+    return (
+        f"the container SAS URL itself (what Loop gets): it grants '{permissions}' on the "
+        "whole container, not read-only"
+        if permissions != "r"
+        else "the container SAS URL itself (read-only, on the whole container)"
     )
 
 
@@ -118,6 +143,10 @@ def _route(client: LoopClient, name: str, call: Callable[[], object]) -> Check:
 
 def _verdict(name: str, exc: LoopError) -> Check:
     """What a failed probe says about the route."""
+    return attrs.evolve(_judged(name, exc), cause=exc)
+
+
+def _judged(name: str, exc: LoopError) -> Check:
     if isinstance(exc, LoopRejected):
         return Check(f"Loop {name}", "ok", "the route answers")
     if isinstance(exc, LoopRouteNotFound):
@@ -129,10 +158,10 @@ def _verdict(name: str, exc: LoopError) -> Check:
     return Check(f"Loop {name}", "fail", str(exc))
 
 
-def _clock(profile: Profile) -> Check:
+def _clock(client: LoopClient) -> Check:
     """Compare the local clock with Loop's Date header: SAS start times depend on it."""
     try:
-        theirs = LoopClient.from_env(profile.loop).server_time()
+        theirs = client.server_time()
     except LoopError as exc:
         return Check("clock", "warn", f"cannot reach Loop to compare clocks: {exc}")
     if theirs is None:

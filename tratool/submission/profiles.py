@@ -185,7 +185,13 @@ def _merged(config: ConfigFile | None, name: str | None, table: str) -> dict[str
             raise ConfigError(
                 str(config.path), f"no profile {name!r}; profiles: {sorted(profiles) or 'none'}"
             )
-        data.update(profiles[name].get(table, {}))
+        profile = profiles[name]
+        overrides = profile.get(table, {}) if isinstance(profile, dict) else None
+        if not isinstance(overrides, dict):
+            raise ConfigError(
+                str(config.path), f"[profiles.{name}] and [profiles.{name}.{table}] must be tables"
+            )
+        data.update(overrides)
     return data
 
 
@@ -247,6 +253,8 @@ def load_profile(
         cap=_seconds(push.get("poll_cap", default.cap), "poll_cap", source),
         timeout=_seconds(push.get("timeout", default.timeout), "timeout", source),
     )
+    if not isinstance(push.get("journal", ""), str):
+        raise ConfigError(source, f"[push] journal = {push['journal']!r}: expected a file path")
     where = journal or (Path(push["journal"]) if "journal" in push else None)
     return Profile(
         name=name,

@@ -66,7 +66,13 @@ class PieceRules(RuleSet):
         number, text, raw = line.number, line.text, line.raw
         journal, date, piece_number = line.key
         piece = self.piece
-        if piece is None or piece.key != line.key:
+        if piece is not None and piece.key != line.key and _same_despite_date(piece.key, line.key):
+            # An impossible date (TRA-F02 reported it) does not split its pièce: one bad
+            # date is one error, not two unbalanced halves and a date change (TRA-X01, X04).
+            if _ordinal(date):
+                piece.key = line.key
+            date = piece.key[1]
+        if piece is None or piece.key != (journal, date, piece_number):
             previous = piece
             if piece is not None:
                 self._close(piece)
@@ -319,6 +325,12 @@ class PieceRules(RuleSet):
                 message=f"the file does not balance: debit "
                 f"{money(self.debit)}, credit {money(self.credit)}",
             )
+
+
+def _same_despite_date(piece: tuple[str, str, str], line: tuple[str, str, str]) -> bool:
+    """The same journal and pièce number, and one of the two dates is not a date at all."""
+    same_number = piece[0] == line[0] and piece[2] == line[2] and bool(line[2])
+    return same_number and not (_ordinal(piece[1]) and _ordinal(line[1]))
 
 
 def _ordinal(raw: str) -> int:
