@@ -280,7 +280,7 @@ def test_secrets_never_show_in_reprs_or_logs(
 
 def test_env_credentials_in_the_documented_order() -> None:
     env = {
-        "AZURE_STORAGE_CONNECTION_STRING": "cs",
+        "AZURE_STORAGE_CONNECTION_STRING": "AccountName=a;AccountKey=a2V5",
         "AZURE_STORAGE_ACCOUNT_URL": "https://a",
         "AZURE_STORAGE_ACCOUNT_KEY": "k",
         "TRATOOL_STORAGE_CONTAINER_SAS_URL": "https://c",

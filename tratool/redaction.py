@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 import attrs
 
@@ -32,6 +33,36 @@ def redact(text: str) -> str:
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def credential_problem(value: str) -> str | None:
+    """What makes `value` unusable as a key, connection string or SAS URL, worded so that
+    nothing of the value shows; None when it is fine.
+
+    A credential with a stray newline or space is refused, not trimmed: something put it
+    there (``echo`` into a secret store, a copy from a terminal), and a value silently
+    repaired here would still be broken wherever else it is used.
+    """
+    if not value:
+        # Counted as not set: CI systems give a missing secret as an empty variable, and
+        # whoever needs the credential says that it is missing.
+        return None
+    if value != value.strip():
+        return (
+            "starts or ends with whitespace (often the newline `echo` adds: store it with "
+            "`printf '%s'`)"
+        )
+    for position, char in enumerate(value, start=1):
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+            return f"holds a space or control character (character {position})"
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        return (
+            f"holds a character HTTP headers cannot carry (character {exc.start + 1}, outside "
+            "Latin-1)"
+        )
+    return None
 
 
 @attrs.frozen(repr=False)

@@ -5,6 +5,8 @@ The SAS rules Loop imposes live here so the upload and the Azure SDK sessions sh
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import ipaddress
 import os
@@ -18,7 +20,7 @@ import attrs
 
 from ..config import format_duration
 from ..errors import StorageConfigError
-from ..redaction import Secret, redact
+from ..redaction import Secret, credential_problem, redact
 
 DEFAULT_EXPIRY = dt.timedelta(hours=48)
 MINIMUM_EXPIRY = dt.timedelta(hours=24)  # Cegid may read the file any time within 24 h
@@ -55,8 +57,15 @@ class StorageTarget:
         env = os.environ if env is None else env
 
         def secret(name: str) -> Secret | None:
-            value = env.get(name, "").strip()
-            return Secret(value) if value else None
+            value = env.get(name)
+            if not value:  # unset, or empty as CI systems give a missing secret
+                return None
+            problem = credential_problem(value)
+            if problem is None and name == "AZURE_STORAGE_CONNECTION_STRING":
+                problem = connection_string_problem(value)
+            if problem is not None:
+                raise StorageConfigError(f"{name} {problem}; its value is not shown")
+            return Secret(value)
 
         values: dict[str, Any] = {
             "connection_string": secret("AZURE_STORAGE_CONNECTION_STRING"),
@@ -81,6 +90,30 @@ class StorageTarget:
         if self.container_sas_url:
             return "container SAS URL"
         return "none"
+
+
+def connection_string_problem(value: str) -> str | None:
+    """What makes `value` unusable as an Azure Storage connection string (never quoting it),
+    or None. The SDK would only say "blank or malformed", and only once an upload starts."""
+    pairs: dict[str, str] = {}
+    for part in value.split(";"):
+        if not part:
+            continue
+        name, equals, item = part.partition("=")
+        if not equals or not name or not item:
+            return "is not a connection string (Name=value pairs separated by ';')"
+        pairs[name.lower()] = item
+    if pairs.get("usedevelopmentstorage", "").lower() == "true":
+        return None
+    if "sharedaccesssignature" in pairs and ({"blobendpoint", "accountname"} & set(pairs)):
+        return None
+    if "accountname" in pairs and "accountkey" in pairs:
+        try:
+            base64.b64decode(pairs["accountkey"], validate=True)
+        except binascii.Error:
+            return "has an AccountKey that is not base64"
+        return None
+    return "has neither AccountName with AccountKey, nor a SharedAccessSignature"
 
 
 def is_loopback(url: str) -> bool:

@@ -83,8 +83,8 @@ def upload_command(
         fail(f"--expiry: {exc}")
     if verbose:
         _verbose_logging()
-    target = StorageTarget.from_env(container=container, prefix=prefix)
     try:
+        target = StorageTarget.from_env(container=container, prefix=prefix)
         with _progress(file.stat().st_size) as hook:
             result = upload(file, target, expiry=lifetime, blob_name=blob_name, progress=hook)
     except StorageConfigError as exc:

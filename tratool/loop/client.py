@@ -28,6 +28,7 @@ from ..backoff import Backoff
 from ..errors import (
     LoopAmbiguousError,
     LoopAuthError,
+    LoopConfigError,
     LoopError,
     LoopForbidden,
     LoopQuotaError,
@@ -38,13 +39,15 @@ from ..errors import (
     MaybeSent,
     NotSent,
 )
-from ..redaction import Secret, redact
+from ..redaction import Secret, credential_problem, redact
 from .deposit import put_blob
 from .filters import Filter, eq
 from .settings import ImportState, LoopSettings
 from .transport import HttpTransport, Response
 
 log = logging.getLogger("tratool.loop")
+SUBSCRIPTION_KEY_VARIABLE = "TRATOOL_LOOP_SUBSCRIPTION_KEY"
+API_KEY_VARIABLE = "TRATOOL_LOOP_API_KEY"
 
 Query = Mapping[str, str | int | None]
 # Names a list envelope might give its total count under; none is documented (assumption).
@@ -171,6 +174,10 @@ class LoopClient:
             Secret(subscription_key) if isinstance(subscription_key, str) else subscription_key
         )
         self._api_key = Secret(api_key) if isinstance(api_key, str) else api_key
+        for label, key in (("subscription key", self._subscription_key), ("APIKey", self._api_key)):
+            problem = credential_problem(key.reveal()) if key else None
+            if problem is not None:  # an HTTP header could not carry it, or Loop would refuse it
+                raise LoopConfigError(f"the {label} {problem}; its value is not shown")
         self.transport = transport or HttpTransport(
             self.settings.connect_timeout, self.settings.read_timeout
         )
@@ -187,12 +194,31 @@ class LoopClient:
         **kwargs: Any,
     ) -> LoopClient:
         env = os.environ if env is None else env
+        keys = {}
+        for name in (SUBSCRIPTION_KEY_VARIABLE, API_KEY_VARIABLE):
+            value = env.get(name)
+            problem = credential_problem(value) if value is not None else None
+            if problem is not None:
+                raise LoopConfigError(f"{name} {problem}; its value is not shown")
+            keys[name] = Secret(value or "")
         return cls(
             settings,
-            subscription_key=Secret(env.get("TRATOOL_LOOP_SUBSCRIPTION_KEY", "")),
-            api_key=Secret(env.get("TRATOOL_LOOP_API_KEY", "")),
+            subscription_key=keys[SUBSCRIPTION_KEY_VARIABLE],
+            api_key=keys[API_KEY_VARIABLE],
             **kwargs,
         )
+
+    def missing_keys(self) -> list[str]:
+        """The environment variables of the keys this client has not got (Loop refuses every
+        request without them)."""
+        return [
+            name
+            for name, key in (
+                (SUBSCRIPTION_KEY_VARIABLE, self._subscription_key),
+                (API_KEY_VARIABLE, self._api_key),
+            )
+            if not key
+        ]
 
     def __repr__(self) -> str:
         return f"LoopClient(base_url={self.settings.base_url!r})"

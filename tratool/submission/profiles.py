@@ -17,9 +17,11 @@ from typing import Any
 import attrs
 
 from ..azure import DEFAULT_EXPIRY, StorageTarget
+from ..azure.target import connection_string_problem
 from ..config import ConfigFile, find_config, format_duration, load_config, parse_duration
 from ..errors import ConfigError
 from ..loop.settings import LoopSettings, settings_for
+from ..redaction import credential_problem
 from .journal import default_path
 from .policy import PollPolicy
 from .settings_cache import DEFAULT_TTL
@@ -30,7 +32,24 @@ SECRET_VARIABLES = (
     "AZURE_STORAGE_CONNECTION_STRING",
     "AZURE_STORAGE_ACCOUNT_KEY",
     "TRATOOL_STORAGE_CONTAINER_SAS_URL",
+    "AZURE_STORAGE_KEY",
 )
+
+
+def check_credentials(env: Mapping[str, str]) -> None:
+    """Refuse, naming the variable and never showing its value, a secret variable that is set
+    but cannot work: with whitespace or control characters, outside Latin-1, or (for the
+    connection string) not a connection string. An empty one counts as not set. Runs when a profile is loaded, before anything
+    is validated, uploaded, sent or written in the journal."""
+    for name in SECRET_VARIABLES:
+        value = env.get(name)
+        if not value:  # not set: whoever needs it says so
+            continue
+        problem = credential_problem(value)
+        if problem is None and name == "AZURE_STORAGE_CONNECTION_STRING":
+            problem = connection_string_problem(value)
+        if problem is not None:
+            raise ConfigError(name, f"{problem}; its value is not shown")
 
 
 @attrs.frozen(kw_only=True)
@@ -208,6 +227,7 @@ def load_profile(
 ) -> Profile:
     """The effective profile: config file (found upward from `start`), environment, flags."""
     env = os.environ if env is None else env
+    check_credentials(env)
     name = name or env.get("TRATOOL_PROFILE") or None
     path = config_path or find_config(start or Path.cwd())
     config = load_config(path) if path else None

@@ -26,6 +26,7 @@ from ..azure import DEFAULT_EXPIRY, StorageTarget, UploadResult, file_digests, u
 from ..backoff import Deadline
 from ..errors import (
     LoopAmbiguousError,
+    LoopConfigError,
     LoopError,
     LoopQuotaError,
     LoopRejected,
@@ -188,6 +189,12 @@ def push(
     original = Path(source) if source is not None else file
     sha256, _, size = file_digests(original)
     endpoint = client.settings.url("import_tra")
+    missing = client.missing_keys()
+    if missing:  # found now, not after a validation and an upload
+        raise LoopConfigError(
+            f"{' and '.join(missing)} not set: Loop refuses every request without it; "
+            "nothing was sent"
+        )
     entry = journal.reserve(
         key=import_key(sha256, dossier, endpoint),
         sha256=sha256,
