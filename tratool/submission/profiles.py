@@ -39,8 +39,9 @@ SECRET_VARIABLES = (
 def check_credentials(env: Mapping[str, str]) -> None:
     """Refuse, naming the variable and never showing its value, a secret variable that is set
     but cannot work: with whitespace or control characters, outside Latin-1, or (for the
-    connection string) not a connection string. An empty one counts as not set. Runs when a profile is loaded, before anything
-    is validated, uploaded, sent or written in the journal."""
+    connection string) not a connection string. An empty one counts as not set. Runs when a
+    profile is loaded, before anything is validated, uploaded, sent or written in the journal.
+    """
     for name in SECRET_VARIABLES:
         value = env.get(name)
         if not value:  # not set: whoever needs it says so
