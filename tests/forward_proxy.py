@@ -110,7 +110,10 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in answer.getheaders():
             if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
                 self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
+        # A HEAD answer has no body but announces the size of the GET's (the Azure SDK reads a
+        # blob's size from it): pass that on instead of the empty body's length.
+        announced = answer.getheader("Content-Length") if self.command == "HEAD" else None
+        self.send_header("Content-Length", announced or str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
