@@ -80,6 +80,8 @@ AREAS = (
             "tests/test_rule_mirrors.py",
             "tests/test_traces.py",
             "tests/test_cegid_messages.py",
+            "tests/test_rule_selection.py",
+            "tests/test_dossier_settings.py",
             "tests/test_hostile_input.py",
             "tests/test_spec_fixtures.py",
             "tests/test_survivors.py",

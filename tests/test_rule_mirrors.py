@@ -903,3 +903,211 @@ def test_f25_a_short_ete_line_is_reported_once_per_file() -> None:
     assert len(found) == 1
     assert found[0][0] is None
     assert found[0][2] == "warning"
+
+
+# -- TRA-S12: the PS2 lengths record -------------------------------------------------------------
+def ps2(general: str = "08", auxiliary: str = "08", axes: tuple[str, ...] = ("03",) * 5) -> str:
+    """***PS2: general length in 7-8, auxiliary length in 10-11, axis n length at 10 + 3n,
+    each followed by its one-character filler (tra-format.md §8)."""
+    lengths = [general, auxiliary, *axes]
+    return "***PS2" + "".join(value.ljust(2) + "0" for value in lengths)
+
+
+def axes_with(axis: int, value: str) -> tuple[str, ...]:
+    return tuple(value if n == axis else "03" for n in range(1, 6))
+
+
+@pytest.mark.parametrize(
+    ("record", "config", "columns"),
+    [
+        (ps2(), {}, []),
+        (ps2(general="06"), {}, []),
+        (ps2(general="05"), {}, [7]),
+        (ps2(general="17"), {}, []),
+        (ps2(general="18"), {}, [7]),
+        (ps2(general="1a"), {}, [7]),
+        (ps2(general=""), {}, []),  # blank: not given
+        (ps2(auxiliary="06"), {}, []),
+        (ps2(auxiliary="05"), {}, [10]),
+        (ps2(auxiliary="17"), {}, []),
+        (ps2(auxiliary="18"), {}, [10]),
+        *[(ps2(axes=axes_with(n, "03")), {}, []) for n in range(1, 6)],
+        *[(ps2(axes=axes_with(n, "02")), {}, [10 + 3 * n]) for n in range(1, 6)],
+        *[(ps2(axes=axes_with(n, "17")), {}, []) for n in range(1, 6)],
+        *[(ps2(axes=axes_with(n, "18")), {}, [10 + 3 * n]) for n in range(1, 6)],
+        (
+            ps2(general="08", auxiliary="08"),
+            {"general_account_length": 8, "auxiliary_length": 8},
+            [],
+        ),
+        (ps2(general="09"), {"general_account_length": 8}, [7]),
+        (ps2(general="07"), {"general_account_length": 8}, [7]),
+        (ps2(auxiliary="09"), {"auxiliary_length": 8}, [10]),
+        (ps2(auxiliary="07"), {"auxiliary_length": 8}, [10]),
+    ],
+)
+def test_s12_ps2_lengths(record: str, config: dict[str, Any], columns: list[int]) -> None:
+    report = run([BASE[0], record, *BASE[1:]], ValidationConfig(**config))
+    got = [(f.line, f.column, f.severity) for f in report.findings if f.rule == "TRA-S12"]
+    assert got == [(2, column, "error") for column in columns]
+
+
+# -- TRA-S12: EXO, JAL, PS5, CGN, CAE records ----------------------------------------------------
+def record(lay: layout.Layout, **fields: str) -> str:
+    line = "***" + lay.name
+    for name, value in fields.items():
+        line = put(line, name, value, lay)
+    return line
+
+
+def exo(
+    code: str = "001", start: str = "01012024", end: str = "31122024", state: str = "OUV"
+) -> str:
+    """***EXO: code 7-9, start 10-17, end 18-25, state 26-28."""
+    return record(layout.EXERCISE, code=code, start=start, end=end, state=state)
+
+
+@pytest.mark.parametrize(
+    ("records", "found"),
+    [
+        ([exo()], []),
+        ([exo(code="999")], []),
+        ([exo(code="000")], [(2, 7)]),
+        ([exo(code="1A")], [(2, 7)]),
+        ([exo(code="001"), exo(code="001", start="01012025", end="31122025")], [(3, 7)]),
+        ([exo(start="02012024")], [(2, 10)]),  # not the first day of a month
+        ([exo(end="27122024")], [(2, 10)]),  # no month ends on the 27th
+        ([exo(start="01032022", end="28022023")], []),  # the 28th may end one
+        ([exo(start="01012024", end="31122023")], [(2, 10)]),  # ends before it starts
+        ([exo(start="32012024")], [(2, 10)]),  # not a date
+        ([exo(start="")], [(2, 10)]),
+        *[([exo(state=state)], []) for state in ("OUV", "CDE", "CPR", "CLO", "NON")],
+        ([exo(state="XYZ")], [(2, 26)]),
+        (
+            [
+                exo(code="001", start="01012023", end="31122023"),
+                exo(code="002", start="01012024", end="31122024"),
+            ],
+            [],
+        ),
+        (
+            [
+                exo(code="001", start="01012023", end="31122023"),
+                exo(code="002", start="01012024", end="31122024"),
+                exo(code="003", start="01012025", end="31122025"),
+            ],
+            [(4, 26)],  # a third open exercise
+        ),
+    ],
+)
+def test_s12_exo_records(records: list[str], found: list[tuple[int, int]]) -> None:
+    report = run([BASE[0], *records, *BASE[1:]])
+    got = [(f.line, f.column, f.severity) for f in report.findings if f.rule == "TRA-S12"]
+    assert got == [(line, column, "error") for line, column in found]
+
+
+@pytest.mark.parametrize(("state", "in_year"), [("OUV", True), ("CLO", False), ("NON", False)])
+def test_exo_records_are_the_fiscal_years_of_x05(state: str, in_year: bool) -> None:
+    lines = [BASE[0], exo(state=state), *BASE[1:]]  # the entries are of 04/03/2024
+    x05 = findings_of(lines, "TRA-X05")
+    assert (x05 == []) is in_year
+    outside = [BASE[0], exo(start="01012023", end="31122023"), *BASE[1:]]
+    assert findings_of(outside, "TRA-X05") == [(3, "date", "error"), (4, "date", "error")]
+
+
+def jal(nature: str = "VTE", account: str = "", axis: str = "", mode: str = "-") -> str:
+    """***JAL: nature 45-47, counterpart account 54-70, axis 71-73, entry mode 74-76."""
+    return record(
+        layout.JOURNAL,
+        code="VTE",
+        nature=nature,
+        counterpart_account=account,
+        axis=axis,
+        entry_mode=mode,
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "columns"),
+    [
+        (jal(), []),
+        *[(jal(nature=nature), []) for nature in ("ACH", "OD", "REG", "ANO", "EXT")],
+        (jal(nature="ZZZ"), [45]),
+        (jal(nature="BQE"), [54]),
+        (jal(nature="BQE", account="51200000"), []),
+        (jal(nature="CAI"), [54]),
+        (jal(nature="CAI", account="53000000"), []),
+        (jal(nature="ODA"), [71]),
+        (jal(nature="ODA", axis="A1"), []),
+        (jal(mode="BOR"), []),
+        (jal(mode="LIB"), []),
+        (jal(mode=""), []),
+        (jal(mode="XYZ"), [74]),
+        (jal(nature="ZZZ", mode="XYZ"), [45, 74]),
+    ],
+)
+def test_s12_jal_records(line: str, columns: list[int]) -> None:
+    report = run([BASE[0], line, *BASE[1:]])
+    got = [(f.line, f.column) for f in report.findings if f.rule == "TRA-S12"]
+    assert got == [(2, column) for column in columns]
+
+
+@pytest.mark.parametrize(
+    ("currency", "euro", "columns"),
+    [
+        ("EUR", "X", []),
+        ("FRF", "-", []),
+        ("EUR", " ", []),  # no flag: nothing to contradict
+        ("USD", "-", [7]),
+        ("EUR", "-", [11]),
+        ("FRF", "X", [11]),
+    ],
+)
+def test_s12_ps5_currency(currency: str, euro: str, columns: list[int]) -> None:
+    """***PS5: keeping currency 7-9, decimals 10, euro flag 11."""
+    line = record(layout.CURRENCY, keeping_currency=currency, decimals="2", keeps_euro=euro)
+    report = run([BASE[0], line, *BASE[1:]])
+    got = [(f.line, f.column) for f in report.findings if f.rule == "TRA-S12"]
+    assert got == [(2, column) for column in columns]
+
+
+@pytest.mark.parametrize(
+    ("nature", "flags", "columns"),
+    [
+        ("PRO", "X-", []),
+        ("COC", "--", []),
+        ("TID", "  ", []),
+        ("ZZZ", "X-", [59]),
+        ("PRO", "Y-", [62]),
+        ("PRO", "-Y", [62]),
+    ],
+)
+def test_s12_cgn_records(nature: str, flags: str, columns: list[int]) -> None:
+    """***CGN: nature 59-61, lettrable 62, pointable 63."""
+    line = record(
+        layout.GENERAL_ACCOUNT,
+        code="70610000",
+        nature=nature,
+        lettrable=flags[0],
+        pointable=flags[1],
+    )
+    report = run([BASE[0], line, *BASE[1:]])
+    got = [(f.line, f.column) for f in report.findings if f.rule == "TRA-S12"]
+    assert got == [(2, column) for column in columns]
+
+
+@pytest.mark.parametrize(
+    ("nature", "columns", "x06"),
+    [("CLI", [], []), ("FOU", [], [(3, "account", "error")]), ("ZZZ", [59], None)],
+)
+def test_s12_cae_records_and_the_tiers_they_bring(
+    nature: str, columns: list[int], x06: Expected | None
+) -> None:
+    """***CAE: nature 59-61, collective 63-79; CDUPONT as a supplier under 411 is refused."""
+    line = record(layout.TIERS, code="CDUPONT", nature=nature, collective_account="41100000")
+    lines = [BASE[0], line, *BASE[1:]]
+    report = run(lines)
+    got = [(f.line, f.column) for f in report.findings if f.rule == "TRA-S12"]
+    assert got == [(2, column) for column in columns]
+    if x06 is not None:
+        assert findings_of(lines, "TRA-X06") == x06
