@@ -5,7 +5,11 @@ operation, with the journal closed and reopened on the way."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -28,8 +32,8 @@ from tratool.errors import DuplicateSubmission, UnreadableInput
 from tratool.submission.journal import SubmissionJournal, default_path
 
 # Written from the journal's contract (docs/push.md): what a new push of the same key meets.
-BLOCKING = {"submitting", "submitted", "succeeded", "failed", "unknown"}
-NOT_BLOCKING = {"uploaded", "rejected"}
+BLOCKING = {"reserved", "submitting", "submitted", "succeeded", "failed", "unknown"}
+NOT_BLOCKING = {"uploaded", "rejected", "abandoned"}
 KEYS = ("file-a|D1|importTra", "file-b|D1|importTra", "file-a|D2|importTra")
 
 
@@ -41,6 +45,7 @@ class Row:
     state: str = "uploaded"
     request_id: str | None = None
     forced: bool = False
+    blob_url: str | None = None
 
 
 def upload(journal: SubmissionJournal, key: str, *, forced: bool = False) -> int:
@@ -52,6 +57,18 @@ def upload(journal: SubmissionJournal, key: str, *, forced: bool = False) -> int
         file="f.tra",
         size=10,
         blob_url=f"https://blob/{key}",
+        forced=forced,
+    )
+
+
+def reserve(journal: SubmissionJournal, key: str, *, forced: bool = False) -> int:
+    return journal.reserve(
+        key=key,
+        sha256=key.partition("|")[0].ljust(64, "0"),
+        dossier=key.split("|")[1],
+        endpoint="importTra",
+        file="f.tra",
+        size=10,
         forced=forced,
     )
 
@@ -133,6 +150,76 @@ def test_request_ids_history_filters_and_unknown_rows(journal: SubmissionJournal
     with pytest.raises(ValueError, match="unknown state 'done'"):
         journal.set_state(first, "done")
     assert journal.get(first).state == "succeeded"
+
+
+def holder(journal: SubmissionJournal, row: int, pid: int, host: str) -> None:
+    """Make a reservation look held by another process: the journal cannot be made to hold
+    one for a dead process or another machine otherwise, so its row is edited directly."""
+    other = sqlite3.connect(journal.path)
+    try:
+        other.execute("UPDATE submissions SET pid = ?, host = ? WHERE id = ?", (pid, host, row))
+        other.commit()
+    finally:
+        other.close()
+
+
+def a_dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_live_reservation_blocks_even_a_forced_push(journal: SubmissionJournal) -> None:
+    row = reserve(journal, KEYS[0])
+    got = journal.get(row)
+    assert (got.state, got.pid, got.host) == ("reserved", os.getpid(), socket.gethostname())
+    for forced in (False, True):
+        with pytest.raises(DuplicateSubmission) as refused:
+            reserve(journal, KEYS[0], forced=forced)
+        assert refused.value.existing.id == row
+    reserve(journal, KEYS[1])  # another key is free
+
+
+def test_a_dead_holders_reservation_is_abandoned(journal: SubmissionJournal) -> None:
+    row = reserve(journal, KEYS[0])
+    holder(journal, row, a_dead_pid(), socket.gethostname())
+    new = reserve(journal, KEYS[0])
+    old = journal.get(row)
+    assert old.state == "abandoned"
+    assert old.message is not None
+    assert "ended before sending the import" in old.message
+    assert journal.get(new).state == "reserved"
+
+
+def test_another_hosts_reservation_needs_force(journal: SubmissionJournal) -> None:
+    row = reserve(journal, KEYS[0])
+    holder(journal, row, 1, "another-machine")
+    with pytest.raises(DuplicateSubmission):
+        reserve(journal, KEYS[0])
+    assert journal.get(row).state == "reserved"
+    new = reserve(journal, KEYS[0], forced=True)
+    assert journal.get(row).state == "abandoned"
+    assert "taken over with --force" in (journal.get(row).message or "")
+    assert journal.get(new).forced
+
+
+def test_release_forgets_or_keeps_the_upload(journal: SubmissionJournal) -> None:
+    bare = reserve(journal, KEYS[0])
+    journal.release(bare, "validation failed")
+    assert journal.latest(KEYS[0]) is None  # nothing was uploaded: forgotten
+    kept = reserve(journal, KEYS[0])
+    journal.attach_upload(kept, None, storage="loop", uri="142ae28e/f")
+    journal.release(kept, "stopped before the import")
+    got = journal.get(kept)
+    assert (got.state, got.storage, got.uri, got.message) == (
+        "uploaded",
+        "loop",
+        "142ae28e/f",
+        "stopped before the import",
+    )
+    journal.set_state(kept, "submitting")
+    journal.release(kept)  # past the import request: nothing to give back
+    assert journal.get(kept).state == "submitting"
 
 
 def test_what_an_upload_records(journal: SubmissionJournal) -> None:
@@ -290,8 +377,43 @@ class JournalHistories(RuleBasedStateMachine):
         self.journal.check(key, force=force)
         row_id = upload(self.journal, key, forced=force)
         assert row_id not in {r.id for r in self.model}
-        self.model.append(Row(row_id, key, key.split("|")[1], forced=force))
+        self.model.append(
+            Row(row_id, key, key.split("|")[1], forced=force, blob_url=f"https://blob/{key}")
+        )
         return row_id
+
+    @rule(target=rows, key=st.sampled_from(KEYS), force=st.booleans())
+    def reserve(self, key: str, force: bool) -> object:
+        """This process holds every reservation it made: even --force respects them."""
+        newest = self.newest(key)
+        held = newest is not None and newest.state == "reserved"
+        if newest is not None and (held or (newest.state in BLOCKING and not force)):
+            with pytest.raises(DuplicateSubmission) as refused:
+                reserve(self.journal, key, forced=force)
+            assert refused.value.existing.id == newest.id
+            return multiple()
+        row_id = reserve(self.journal, key, forced=force)
+        self.model.append(Row(row_id, key, key.split("|")[1], "reserved", forced=force))
+        return row_id
+
+    @rule(row=rows)
+    def attach(self, row: int) -> None:
+        self.journal.attach_upload(row, f"https://blob/{row}", storage="azure", uri=None)
+        for model in self.model:
+            if model.id == row:
+                model.blob_url = f"https://blob/{row}"
+
+    @rule(row=rows)
+    def release(self, row: int) -> None:
+        """Gives a reservation back: forgotten when nothing was uploaded, else uploaded."""
+        self.journal.release(row)
+        model = next((r for r in self.model if r.id == row), None)
+        if model is None or model.state != "reserved":
+            return
+        if model.blob_url is None:
+            self.model.remove(model)
+        else:
+            model.state = "uploaded"
 
     @rule(row=rows, state=st.sampled_from(sorted(BLOCKING | NOT_BLOCKING)), ask=st.booleans())
     def move(self, row: int, state: str, ask: bool) -> None:
@@ -300,9 +422,10 @@ class JournalHistories(RuleBasedStateMachine):
             request_id = f"r-{self.next_request}"
             self.next_request += 1
         self.journal.set_state(row, state, request_id=request_id)
-        model = next(r for r in self.model if r.id == row)
-        model.state = state
-        model.request_id = request_id or model.request_id
+        model = next((r for r in self.model if r.id == row), None)
+        if model is not None:  # a released reservation is gone: the update touches nothing
+            model.state = state
+            model.request_id = request_id or model.request_id
 
     @rule(row=consumes(rows))
     def forget_handle(self, row: int) -> None:
@@ -336,8 +459,13 @@ class JournalHistories(RuleBasedStateMachine):
     def history_agrees(self) -> None:
         if not hasattr(self, "journal"):
             return
-        rows = [(s.id, s.key, s.state, s.request_id, s.forced) for s in self.journal.history()]
-        model = [(r.id, r.key, r.state, r.request_id, r.forced) for r in reversed(self.model)]
+        rows = [
+            (s.id, s.key, s.state, s.request_id, s.forced, s.blob_url)
+            for s in self.journal.history()
+        ]
+        model = [
+            (r.id, r.key, r.state, r.request_id, r.forced, r.blob_url) for r in reversed(self.model)
+        ]
         assert rows == model[:100]
         for dossier in ("D1", "D2"):
             ids = [s.id for s in self.journal.history(dossier, limit=3)]
