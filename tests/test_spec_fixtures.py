@@ -166,7 +166,11 @@ def test_a_third_party_293_column_line_draws_the_required_fields_warning() -> No
     [required] = [f for f in report.findings if f.rule == "TRA-F25"]
     assert (required.line, required.field) == (None, "vat_on_receipts")
     assert required.severity == "warning"
-    assert required.message.startswith("1 general ETE line(s) stop before column 386")
+    # 293 columns hold created_on (266-273) but not opening_kind (302) nor vat_on_receipts (386)
+    assert required.message == (
+        "1 general ETE line(s) stop before column 386, so they lack required fields: "
+        "opening_kind (302), vat_on_receipts (386) (first: line 2; shortest: 293 columns)"
+    )
     assert not [f for f in report.findings if f.rule == "TRA-S09"]
 
 

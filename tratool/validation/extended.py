@@ -35,6 +35,7 @@ class ExtendedRules:
         self.sink = sink
         self.short: Counter[str] = Counter()  # rule -> general lines too short for its field
         self.first_short: dict[str, int] = {}
+        self.shortest: dict[str, int] = {}  # rule -> the narrowest of those lines
 
     def check(
         self, number: int, text: str, lay: layout.Layout, reported: frozenset[str] = frozenset()
@@ -68,6 +69,7 @@ class ExtendedRules:
             return False
         self.short[rule] += 1
         self.first_short.setdefault(rule, number)
+        self.shortest[rule] = min(self.shortest.get(rule, len(text)), len(text))
         return True
 
     def _opening(self, number: int, text: str, padded: str, lay: layout.Layout) -> None:
@@ -121,18 +123,19 @@ class ExtendedRules:
 
     def finish(self) -> None:
         """One finding per rule for the general lines that stop before its fields."""
-        for rule, f in (("TRA-F25", REQUIRED[-1]), ("TRA-F22", _STATE)):
+        for rule, fields in (("TRA-F25", REQUIRED), ("TRA-F22", (_STATE,))):
             count = self.short[rule]
             if not count:
                 continue
-            fields = ", ".join(
-                f"{r.name} ({r.pos})" for r in (REQUIRED if rule == "TRA-F25" else (f,))
-            )
+            missing = [f for f in fields if f.end > self.shortest[rule]]
             self.sink.emit(
                 rule,
-                field=f.name,
-                message=f"{count} general ETE line(s) stop before column {f.end}, so they lack the "
-                f"required {fields} (first: line {self.first_short[rule]})",
+                field=fields[-1].name,
+                message=f"{count} general ETE line(s) stop before column {fields[-1].end}, so "
+                "they lack required fields: "
+                + ", ".join(f"{f.name} ({f.pos})" for f in missing)
+                + f" (first: line {self.first_short[rule]}; shortest: "
+                f"{self.shortest[rule]} columns)",
                 hint="Cegid's file checker refuses such lines; write the ETE lines up to "
                 "these fields",
             )
