@@ -225,41 +225,12 @@ class EntryBuilder:
 
     def _entry(self, row: SourceRow) -> Entry | None:
         before = len(self.problems)
-        journal_raw, journal_column = self._raw(row, "journal")
-        journal = self.mapping.journal_codes.get(journal_raw, journal_raw)
-        if not journal or len(journal) > 3:
-            self._problem(
-                row,
-                journal_column,
-                f"journal {journal_raw!r} is not a 1-3 character "
-                "code: map it with [options] journal_codes, or use --journal",
-            )
+        journal = self._journal(row)
         date = self._date(row, "date", required=True)
         account = self._text(row, "account")
         if not account:
             self._problem(row, self.mapping.column("account"), "the account is empty")
-        auxiliary = self._text(row, "auxiliary")
-        line_type = ""
-        if auxiliary:
-            if auxiliary != auxiliary.upper():
-                self.changes.append(
-                    RowProblem(
-                        row.number,
-                        self.mapping.column("auxiliary"),
-                        f"auxiliary {auxiliary!r} upper-cased",
-                    )
-                )
-                auxiliary = auxiliary.upper()
-            if any(account.startswith(p) for p in self.mapping.collective_prefixes):
-                line_type = "X"
-            else:
-                self._problem(
-                    row,
-                    self.mapping.column("auxiliary"),
-                    f"auxiliary {auxiliary!r} on account {account}, which is not a "
-                    "collective account: declare its prefix in [options] "
-                    "collective_prefixes",
-                )
+        auxiliary, line_type = self._auxiliary(row, account)
         moved = self._direction_and_amount(row)
         texts = {
             f: self._text(row, f) for f in ("reference", "label", "payment_method", "establishment")
@@ -294,6 +265,40 @@ class EntryBuilder:
             amount_code=money.amount_code,
             exchange_rate=money.exchange_rate,
         )
+
+    def _journal(self, row: SourceRow) -> str:
+        """The row's journal code, through [options] journal_codes."""
+        journal_raw, journal_column = self._raw(row, "journal")
+        journal = self.mapping.journal_codes.get(journal_raw, journal_raw)
+        if not journal or len(journal) > 3:
+            self._problem(
+                row,
+                journal_column,
+                f"journal {journal_raw!r} is not a 1-3 character "
+                "code: map it with [options] journal_codes, or use --journal",
+            )
+        return journal
+
+    def _auxiliary(self, row: SourceRow, account: str) -> tuple[str, str]:
+        """(auxiliary, line type): a tiers on a collective account makes an X line."""
+        auxiliary = self._text(row, "auxiliary")
+        if not auxiliary:
+            return "", ""
+        column = self.mapping.column("auxiliary")
+        if auxiliary != auxiliary.upper():
+            self.changes.append(
+                RowProblem(row.number, column, f"auxiliary {auxiliary!r} upper-cased")
+            )
+            auxiliary = auxiliary.upper()
+        if any(account.startswith(p) for p in self.mapping.collective_prefixes):
+            return auxiliary, "X"
+        self._problem(
+            row,
+            column,
+            f"auxiliary {auxiliary!r} on account {account}, which is not a "
+            "collective account: declare its prefix in [options] collective_prefixes",
+        )
+        return auxiliary, ""
 
     def _foreign(self, row: SourceRow, currency: str, amount: Decimal) -> Money | None:
         """Amount fields: the keeping currency alone, or a foreign amount and its euro value."""

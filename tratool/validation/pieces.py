@@ -63,43 +63,76 @@ class PieceRules(RuleSet):
         self._folio: tuple[tuple[str, str, str, str], int, int, str] | None = None
 
     def add(self, line: EntryLine) -> None:
-        number, text, raw = line.number, line.text, line.raw
-        journal, date, piece_number = line.key
         piece = self.piece
+        journal, date, piece_number = line.key
+        date = self._counted_date(line, piece)
+        if piece is None or piece.key != (journal, date, piece_number):
+            piece = self._open(line, piece)
+        else:
+            self._homogeneous(line.number, line.text, piece, line.raw)
+        self._repeated_line(line, piece, date)
+        if line.general:
+            if line.opening not in ("OAN", "H"):  # opening balances are left out (TRA-X01)
+                piece.balance += line.signed
+                piece.foreign += line.sign * line.foreign
+            if line.sign > 0:
+                self.debit += line.keeping
+            elif line.sign < 0:
+                self.credit += line.keeping
+            self._folio_group(line.number, line.text, line.raw, line.signed)
+        self._folio_entry_type(line.number, line.text, line.key[0], line.raw["entry_type"].strip())
+
+    def _open(self, line: EntryLine, previous: Piece | None) -> Piece:
+        """Close the previous pièce and start the line's; TRA-X04 when only the date changed."""
+        raw = line.raw
+        if previous is not None:
+            self._close(previous)
+        piece = self.piece = Piece(
+            line.key,
+            line.number,
+            line.text,
+            raw["piece_type"],
+            raw["currency"],
+            raw["establishment"],
+        )
+        journal, date, piece_number = line.key
+        if (
+            previous is not None
+            and previous.key[0] == journal
+            and previous.key[2] == piece_number
+            and piece_number
+        ):
+            piece.date_changed = True
+            self.report(
+                "TRA-X04",
+                line=line.number,
+                column=layout.ENTRY_FIELDS["date"].pos,
+                field="date",
+                message=f"pièce {journal} {piece_number} "
+                f"changes date from {day(previous.key[1])} to {day(date)} here",
+                source=line.text,
+                hint="all lines of a pièce share one date; Cegid would make two "
+                "unbalanced pièces of it",
+                value=date,
+            )
+        return piece
+
+    @staticmethod
+    def _counted_date(line: EntryLine, piece: Piece | None) -> str:
+        """The date the line counts under. An impossible date (TRA-F02 reported it) does not
+        split its pièce: one bad date is one error, not two unbalanced halves and a date
+        change (TRA-X01, X04)."""
+        date = line.key[1]
         if piece is not None and piece.key != line.key and _same_despite_date(piece.key, line.key):
-            # An impossible date (TRA-F02 reported it) does not split its pièce: one bad
-            # date is one error, not two unbalanced halves and a date change (TRA-X01, X04).
             if _ordinal(date):
                 piece.key = line.key
-            date = piece.key[1]
-        if piece is None or piece.key != (journal, date, piece_number):
-            previous = piece
-            if piece is not None:
-                self._close(piece)
-            piece = self.piece = Piece(
-                line.key, number, text, raw["piece_type"], raw["currency"], raw["establishment"]
-            )
-            if (
-                previous is not None
-                and previous.key[0] == journal
-                and previous.key[2] == piece_number
-                and piece_number
-            ):
-                piece.date_changed = True
-                self.report(
-                    "TRA-X04",
-                    line=number,
-                    column=layout.ENTRY_FIELDS["date"].pos,
-                    field="date",
-                    message=f"pièce {journal} {piece_number} "
-                    f"changes date from {day(previous.key[1])} to {day(date)} here",
-                    source=text,
-                    hint="all lines of a pièce share one date; Cegid would make two "
-                    "unbalanced pièces of it",
-                    value=date,
-                )
-        else:
-            self._homogeneous(number, text, piece, raw)
+            return piece.key[1]
+        return date
+
+    def _repeated_line(self, line: EntryLine, piece: Piece, date: str) -> None:
+        """TRA-D03 for a line repeated inside its pièce; the pièce's content hash grows."""
+        raw = line.raw
+        journal, _, piece_number = line.key
         line_hash = hash(
             (
                 journal,
@@ -117,24 +150,14 @@ class PieceRules(RuleSet):
         if line_hash in piece.lines:
             self.report(
                 "TRA-D03",
-                line=number,
+                line=line.number,
                 message=f"this line repeats an earlier line of pièce {journal} {piece_number}",
-                source=text,
+                source=line.text,
                 hint="Cegid imports both unless "
                 "« Contrôler les doublons » is on, which the API cannot set",
             )
         piece.lines.add(line_hash)
         piece.content += hash((journal, date, raw["piece_type"], line_hash))
-        if line.general:
-            if line.opening not in ("OAN", "H"):  # opening balances are left out (TRA-X01)
-                piece.balance += line.signed
-                piece.foreign += line.sign * line.foreign
-            if line.sign > 0:
-                self.debit += line.keeping
-            elif line.sign < 0:
-                self.credit += line.keeping
-            self._folio_group(number, text, raw, line.signed)
-        self._folio_entry_type(number, text, journal, raw["entry_type"].strip())
 
     def _homogeneous(self, number: int, text: str, piece: Piece, raw: dict[str, str]) -> None:
         for name, first in (("piece_type", piece.piece_type), ("currency", piece.currency)):
@@ -327,15 +350,15 @@ class PieceRules(RuleSet):
             )
 
 
-def _same_despite_date(piece: tuple[str, str, str], line: tuple[str, str, str]) -> bool:
-    """The same journal and pièce number, and one of the two dates is not a date at all."""
-    same_number = piece[0] == line[0] and piece[2] == line[2] and bool(line[2])
-    return same_number and not (_ordinal(piece[1]) and _ordinal(line[1]))
-
-
 def _ordinal(raw: str) -> int:
     try:
         date = parse_date(raw)
     except ValueError:
         return 0
     return date.toordinal() if date else 0
+
+
+def _same_despite_date(piece: tuple[str, str, str], line: tuple[str, str, str]) -> bool:
+    """The same journal and pièce number, and one of the two dates is not a date at all."""
+    same_number = piece[0] == line[0] and piece[2] == line[2] and bool(line[2])
+    return same_number and not (_ordinal(piece[1]) and _ordinal(line[1]))
