@@ -175,8 +175,15 @@ def _digest(path: Path) -> str:
 
 @contextmanager
 def workspace() -> Iterator[Path]:
+    """A fresh folder, and the working directory while it lasts: a generated argv may name a
+    relative output (`-o always`), which must land there, never in the repository."""
+    here = Path.cwd()
     with tempfile.TemporaryDirectory(prefix="tratool-fuzz-") as name:
-        yield Path(name)
+        os.chdir(name)
+        try:
+            yield Path(name)
+        finally:
+            os.chdir(here)
 
 
 def run_cli(
