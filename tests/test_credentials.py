@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import urllib.parse
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,8 +38,15 @@ FAST_CONFIG = "[push]\npoll_first = 0.01\npoll_cap = 0.05\n[loop]\nbackoff_base 
 
 
 @pytest.fixture
-def sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
-    (tmp_path / "tratool.toml").write_text(FAST_CONFIG, encoding="utf-8")
+def container() -> str:
+    """A container of this test's own in the shared Azurite: its absence proves no upload."""
+    return f"cred-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, container: str) -> Iterator[Simulator]:
+    config = FAST_CONFIG + f'[storage]\ncontainer = "{container}"\n'
+    (tmp_path / "tratool.toml").write_text(config, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     options = SimulatorOptions(
         dossiers=("MANON002",),
@@ -127,6 +135,7 @@ def test_an_unusable_credential_is_refused_naming_the_variable(
     tmp_path: Path,
     case: tuple[str, str, str],
     command: str,
+    container: str,
 ) -> None:
     variable, value, problem = case
     journal = tmp_path / "journal.sqlite"
@@ -148,7 +157,7 @@ def test_an_unusable_credential_is_refused_naming_the_variable(
     assert sim.requests == []  # nothing reached Loop
     assert _journal_text(journal) == ""  # no journal row
     service = BlobServiceClient.from_connection_string(emulator.connection_string)
-    assert "tratool" not in [c.name for c in service.list_containers()]  # nothing uploaded
+    assert container not in [c.name for c in service.list_containers()]  # nothing uploaded
 
 
 def test_upload_with_a_malformed_connection_string_is_a_usage_error(tra: Path) -> None:
@@ -161,7 +170,12 @@ def test_upload_with_a_malformed_connection_string_is_a_usage_error(tra: Path) -
 
 @pytest.mark.parametrize("value", [None, ""], ids=["unset", "empty"])
 def test_a_missing_loop_key_stops_the_push_before_anything_is_done(
-    tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path, value: str | None
+    tra: Path,
+    sim: Simulator,
+    emulator: azurite.Azurite,
+    tmp_path: Path,
+    value: str | None,
+    container: str,
 ) -> None:
     journal = tmp_path / "journal.sqlite"
     env: dict[str, str | None] = {
@@ -175,7 +189,7 @@ def test_a_missing_loop_key_stops_the_push_before_anything_is_done(
     assert sim.requests == []
     assert _journal_text(journal) == ""
     service = BlobServiceClient.from_connection_string(emulator.connection_string)
-    assert "tratool" not in [c.name for c in service.list_containers()]  # nothing uploaded
+    assert container not in [c.name for c in service.list_containers()]  # nothing uploaded
 
 
 # -- never shown -------------------------------------------------------------------------------

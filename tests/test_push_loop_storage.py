@@ -36,7 +36,11 @@ def sim() -> Iterator[Simulator]:
 
 @pytest.fixture
 def env(sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
-    monkeypatch.chdir(tmp_path)  # no tratool.toml: no [storage] at all
+    monkeypatch.chdir(tmp_path)
+    # No [storage] at all; [push] only so that the import is polled every few milliseconds
+    # instead of after the 3 s a real push waits first.
+    config = "[push]\npoll_first = 0.01\npoll_cap = 0.05\n"
+    (tmp_path / "tratool.toml").write_text(config, encoding="utf-8")
     return {
         **dict.fromkeys(NO_AZURE),  # None: removed from the environment
         "TRATOOL_LOOP_BASE_URL": sim.url,
@@ -128,7 +132,8 @@ def test_explicit_loop_storage_ignores_azure_credentials(
 ) -> None:
     tra = tmp_path / "PG00001.TRA"
     tra.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
-    (tmp_path / "tratool.toml").write_text('[storage]\nmode = "loop"\n', encoding="utf-8")
+    with (tmp_path / "tratool.toml").open("a", encoding="utf-8") as config:
+        config.write('[storage]\nmode = "loop"\n')
     unreachable = "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eA==;BlobEndpoint=https://127.0.0.1:9/x;"
     result = run(
         {**env, "AZURE_STORAGE_CONNECTION_STRING": unreachable}, str(tra), "--dossier", "MANON002"
