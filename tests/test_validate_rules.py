@@ -406,6 +406,13 @@ CASES: list[tuple[str, str, Builder, dict[str, Any], tuple[Any, ...]]] = [
         (2, 152, "piece_number", "warning"),
     ),
     (
+        "TRA-F11",
+        "decimals in a currency that has none (ISO 4217: JPY 0)",
+        lambda: [H, *(put(x, "currency", "JPY") for x in STD[1:])],
+        {},
+        (2, 131, "amount", "error"),
+    ),
+    (
         "TRA-F14",
         "not an ISO 4217 code",
         lambda: [H, *(put(x, "currency", "XYZ") for x in STD[1:])],
