@@ -562,8 +562,12 @@ def test_docs_push_configuration_example(tmp_path: Path, monkeypatch: pytest.Mon
     default = load_profile(env={})
     assert default.loop.base_url == "https://api.cegid.com/loop-api-publiques/"
     assert default.storage == StorageSettings(
-        account_url="https://acmecompta.blob.core.windows.net", container="tratool", prefix="tra"
+        account_url="https://acmecompta.blob.core.windows.net",
+        container="tratool",
+        prefix="tra",
+        mode="auto",
     )
+    assert default.settings_ttl.total_seconds() == 12 * 3600
     assert (default.poll.timeout, default.poll.first, default.poll.cap) == (3600, 3, 30)
     assert default.expiry.total_seconds() == 48 * 3600
     assert load_profile("inte", env={}).loop.base_url.startswith("https://inte-api")

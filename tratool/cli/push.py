@@ -469,9 +469,10 @@ def history_command(
     if fmt == "json":
         click.echo(json.dumps([attrs.asdict(e) for e in entries], indent=2, ensure_ascii=False))
         return
-    rows = [("created", "dossier", "state", "Loop request", "file")]
+    rows = [("created", "dossier", "state", "storage", "Loop request", "file")]
     rows += [
-        (e.created_at, e.dossier, e.state, e.request_id or "-", Path(e.file).name) for e in entries
+        (e.created_at, e.dossier, e.state, e.storage, e.request_id or "-", Path(e.file).name)
+        for e in entries
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
