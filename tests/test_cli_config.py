@@ -142,8 +142,8 @@ def test_history_has_a_header_row(tmp_path: Path) -> None:
     code, out, err = run(["history", "--journal", str(journal)], tmp_path)
     assert code == 0, err
     header, row = out.splitlines()
-    assert header.split() == ["created", "dossier", "state", "Loop", "request", "file"]
-    assert row.split()[1:] == ["MANON002", "uploaded", "-", "PG00001.TRA"]
+    assert header.split() == ["created", "dossier", "state", "storage", "Loop", "request", "file"]
+    assert row.split()[1:] == ["MANON002", "uploaded", "azure", "-", "PG00001.TRA"]
     assert header.index("dossier") == row.index("MANON002")  # columns line up
 
 
