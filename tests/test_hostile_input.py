@@ -83,13 +83,20 @@ def test_the_reader_locates_superscript_digits_instead_of_raising(name: str) -> 
     assert "int()" not in reader.errors[0].message
 
 
+_CSV_HEADER = "Journal;Date;Pièce;Compte;Libellé;Débit;Crédit\n"
+
+
+def _csv(folder: Path, *rows: str) -> Path:
+    source = folder / "ventes.csv"
+    source.write_text(_CSV_HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return source
+
+
 def test_convert_refuses_superscript_digits_as_row_problems(tmp_path: Path) -> None:
-    source = tmp_path / "ventes.csv"
-    source.write_text(
-        "Journal;Date;Pièce;Compte;Libellé;Débit;Crédit\n"
-        "VTE;04/03/2024;1²;41100000;Facture;1²0,00;\n"
-        "VTE;04/03/2024;1²;70610000;Facture;;1²0,00\n",
-        encoding="utf-8",
+    source = _csv(
+        tmp_path,
+        "VTE;04/03/2024;1²;41100000;Facture;1²0,00;",
+        "VTE;04/03/2024;1²;70610000;Facture;;1²0,00",
     )
     with pytest.raises(tratool.ConversionError) as caught:
         convert(source, tmp_path / "out.tra", date_format_spec="JJ/MM/AAAA")
@@ -98,12 +105,10 @@ def test_convert_refuses_superscript_digits_as_row_problems(tmp_path: Path) -> N
 
 
 def test_a_superscript_piece_number_is_a_reference_not_a_number(tmp_path: Path) -> None:
-    source = tmp_path / "ventes.csv"
-    source.write_text(
-        "Journal;Date;Pièce;Compte;Libellé;Débit;Crédit\n"
-        "VTE;04/03/2024;7²;51200000;Facture;120,00;\n"
-        "VTE;04/03/2024;7²;70610000;Facture;;120,00\n",
-        encoding="utf-8",
+    source = _csv(
+        tmp_path,
+        "VTE;04/03/2024;7²;51200000;Facture;120,00;",
+        "VTE;04/03/2024;7²;70610000;Facture;;120,00",
     )
     result = convert(source, tmp_path / "out.tra", date_format_spec="JJ/MM/AAAA")
     with tratool.read(result.output) as reader:
@@ -158,8 +163,7 @@ def test_any_bytes_give_findings_or_a_tra_error(data: bytes, encoding: str) -> N
 )
 def test_any_csv_row_converts_or_raises_a_tra_error(cells: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "in.csv"
         body = ";".join(c.replace(";", ",").replace("\n", " ").replace("\r", " ") for c in cells)
-        source.write_text("Journal;Date;Pièce;Compte;Libellé;Débit;Crédit\n" + body + "\n")
+        source = _csv(Path(folder), body)
         with contextlib.suppress(TraError):  # a documented refusal; anything else fails
             convert(source, Path(folder) / "out.tra", date_format_spec="JJ/MM/AAAA")

@@ -171,7 +171,8 @@ def not_text(head: bytes, encoding: str) -> DecodeProblem | None:
             nul - (head.rfind(b"\n", 0, nul) + 1) + 1,
             "NUL byte: this is not a text file (a binary file, or UTF-16 without a byte order "
             "mark); nothing after it is read",
-            _ANSI,
+            "check that this is the TRA file you meant; a UTF-16 file must be saved as ANSI "
+            "(Windows-1252)",
             fatal=True,
         )
     decoded = head.decode(encoding, errors="replace")

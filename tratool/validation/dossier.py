@@ -15,6 +15,9 @@ from .line import EntryLine, money
 
 GENERAL_TIERS_NATURE = {"COC": "CLI", "COF": "FOU", "COS": "SAL"}
 
+_LINE_TYPE = layout.LINE_TYPE.pos
+_AUXILIARY = layout.ENTRY_FIELDS["auxiliary"].pos
+
 
 class DossierRules(RuleSet):
     def __init__(
@@ -98,8 +101,8 @@ class DossierRules(RuleSet):
             return (
                 "error",
                 f"collective account {account} without an auxiliary",
-                "Cegid would substitute its waiting tiers: put X in column 31 and the "
-                "tiers code at column 32",
+                f"Cegid would substitute its waiting tiers: put X in column {_LINE_TYPE} and "
+                f"the tiers code at column {_AUXILIARY}",
             )
         tiers = self.config.tiers
         known = (

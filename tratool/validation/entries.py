@@ -130,7 +130,8 @@ class EntryRules:
                     Issue(
                         "TRA-F05",
                         f"auxiliary {auxiliary!r} on a line whose type is not X",
-                        "put X in column 31: otherwise Cegid silently ignores the auxiliary",
+                        f"put X in column {layout.LINE_TYPE.pos}: otherwise Cegid silently "
+                        "ignores the auxiliary",
                     ),
                 )
             elif line_type in TIERS_LINE_TYPES:
