@@ -15,6 +15,7 @@ import tratool
 from tratool.cli import main
 from tratool.tra.lines import FIRST_BLOCK
 from tratool.validation import render
+from tratool.workflow_commands import workflow_command
 
 from .conftest import FIXTURES
 
@@ -97,6 +98,11 @@ def test_control_characters_in_the_input_are_escaped_in_the_text_report() -> Non
         if "pwned" in line and after.strip() == "^"
     )
     assert excerpt[caret.index("^")] == "\\"  # the caret points at the escaped ESC
+
+
+def test_github_annotations_escape_control_characters_too() -> None:
+    shown = workflow_command("error", "label \x1b]0;pwned\x07 % 100\r\n", file="x.tra")
+    assert shown == "::error file=x.tra::label \\x1b]0;pwned\\x07 %25 100%0D%0A"
 
 
 def test_the_command_line_never_prints_a_raw_control_character(tmp_path: Path) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .display import printable
+
 Level = Literal["error", "warning", "notice"]
 
 
 def escape_data(value: str) -> str:
-    """The message part: ``%``, CR and LF are the characters GitHub decodes."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part: ``%``, CR and LF are the characters GitHub decodes; other control
+    characters (an ESC from the input) are shown as ``\\x1b``, as everywhere else."""
+    return printable(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(value: str) -> str:
