@@ -3,6 +3,7 @@ colour, quiet, option values checked before use, and the last-resort guard (exit
 
 from __future__ import annotations
 
+import io
 import shutil
 import socket
 import subprocess
@@ -251,3 +252,20 @@ def test_a_header_version_with_a_superscript_digit_is_an_error(tmp_path: Path) -
     code, out, _ = run("validate", str(path), "-q")
     assert code == 1
     assert f"{path}:1:34: error TRA-S06" in out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tratool.cli.common import use_color
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert use_color(_Terminal()) is True
+    assert use_color(io.StringIO()) is False  # a pipe or a file
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert use_color(_Terminal()) is False
+    monkeypatch.setenv("NO_COLOR", "")  # https://no-color.org: only a non-empty value counts
+    assert use_color(_Terminal()) is True

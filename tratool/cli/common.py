@@ -3,7 +3,8 @@
 Commands are thin shells over the library: they parse options, call one library function,
 print, and choose the exit status. Exit codes, for every command: 0 success; 1 the input was
 read but has errors (or the import failed); 2 usage error, unreadable input or invalid
-configuration; 4 a remote service refused or could not be reached; 70 an internal error (a bug:
+configuration; 3 (push, status) the import was still running at the deadline; 4 a remote
+service refused or could not be reached; 70 an internal error (a bug:
 the message asks for a report with ``--debug`` output, which shows the traceback).
 
 Streams: what a command was asked for (findings, summaries, converted data) goes to standard
@@ -29,7 +30,7 @@ from ..errors import ParseError
 from ..redaction import redact
 from ..tra.values import format_money
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_TRANSPORT = 0, 1, 2, 4
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_DEADLINE, EXIT_TRANSPORT = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: a bug in tratool, not in the input
 STDIO = "-"  # as a file argument: standard input; as -o: standard output
 
@@ -95,7 +96,7 @@ def french_amount(value: Decimal) -> str:
 
 def worst(codes: list[int]) -> int:
     """The exit status of a run over several inputs: the most serious of theirs."""
-    for code in (EXIT_INTERNAL, EXIT_TRANSPORT, EXIT_USAGE, 3, EXIT_ERRORS):
+    for code in (EXIT_INTERNAL, EXIT_TRANSPORT, EXIT_USAGE, EXIT_DEADLINE, EXIT_ERRORS):
         if code in codes:
             return code
     return EXIT_OK
@@ -192,8 +193,10 @@ class OutputPath(click.ParamType):  # type: ignore[type-arg]
     name = "path"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if value is None or isinstance(value, Path) or str(value) == STDIO:
-            return None if value is None or str(value) == STDIO else value
+        if value is None or str(value) == STDIO:
+            return None
+        if isinstance(value, Path):  # already converted (a default, or a second pass)
+            return value
         path = Path(value)
         folder = path.parent if str(path.parent) else Path(".")
         if path.is_dir():

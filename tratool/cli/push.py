@@ -47,12 +47,11 @@ from ..submission.profiles import SECRET_VARIABLES, STORAGE_MODES, Profile, load
 from ..submission.push import PushResult, follow, outcome_of, push
 from ..validation import config_for, render
 from ..workflow_commands import workflow_command
-from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main
+from .common import EXIT_DEADLINE, EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main, worst
 from .common import settings as cli_settings
 from .dossier import settings_for_validation
 from .loop import loop_failure
 
-EXIT_DEADLINE = 3
 profile_option = click.option(
     "--profile",
     help="A [profiles.NAME] of tratool.toml (default: TRATOOL_PROFILE, else the top-level tables).",
@@ -222,13 +221,6 @@ def _describe(
     }
 
 
-def _overall(codes: list[int]) -> int:
-    for code in (EXIT_TRANSPORT, EXIT_USAGE, EXIT_DEADLINE, EXIT_ERRORS):
-        if code in codes:
-            return code
-    return 0
-
-
 def _github_summary(rows: list[dict[str, Any]]) -> None:
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
@@ -373,7 +365,7 @@ def push_command(
                 message += f"; resume with: {row['resume']}" if row.get("resume") else ""
                 click.echo(workflow_command("error", message, title="tratool push"))
     _github_summary(rows)  # only where GitHub Actions provides GITHUB_STEP_SUMMARY
-    sys.exit(_overall([r["exit"] for r in rows]))
+    sys.exit(worst([r["exit"] for r in rows]))
 
 
 def _print_row(row: dict[str, Any], profile: str | None) -> None:
