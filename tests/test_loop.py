@@ -555,3 +555,14 @@ def test_docs_configuration_example_loads(tmp_path: Path) -> None:
     assert settings.routes["dossier"] == "dossierClient"
     override = settings_for(table, env={}, base_url="http://127.0.0.1:1/x/")
     assert override.base_url == "http://127.0.0.1:1/x/"
+
+
+def test_paging_survives_a_server_cap_on_take() -> None:
+    """A server that returns at most 5 records whatever `take` asks: a short page is not the
+    end, so every record still comes back."""
+    with Simulator(SimulatorOptions(max_take=5)) as capped:
+        client = LoopClient(capped.settings(), subscription_key=SUB, api_key=API)
+        client.create_dossiers([{"codeDossier": f"C{i:02}"} for i in range(12)])
+        codes = [d["codeDossier"] for d in client.list_dossiers(sort="codeDossier")]
+        assert codes == [f"C{i:02}" for i in range(12)]
+        assert capped.requests.count(("GET", "dossier")) == 4  # 5 + 5 + 2, then the empty page

@@ -330,3 +330,17 @@ def test_a_4xx_answer_to_the_import_names_the_dossier_field(recorder: Recorder) 
     with pytest.raises(LoopRejected, match=r"dossier_field setting \(codeIbs or codeTbs\)"):
         client_for(recorder).import_tra("MANON002", url=SAS_URL)
     assert len(recorder.seen) == 1
+
+
+def test_a_total_count_ends_the_walk_without_an_empty_page(recorder: Recorder) -> None:
+    recorder.answers.append((200, {"data": [{"code": "A"}, {"code": "B"}], "total": 2}))
+    assert [g["code"] for g in client_for(recorder).list_groupes()] == ["A", "B"]
+    assert len(recorder.seen) == 1
+
+
+def test_a_server_ignoring_skip_is_refused_not_looped(recorder: Recorder) -> None:
+    page = [{"objectId": "same", "code": "A"}]
+    recorder.answers.extend([(200, page), (200, page)])
+    with pytest.raises(LoopRejected, match="ignore skip"):
+        list(client_for(recorder).list_dossiers())
+    assert [s.query["skip"] for s in recorder.seen] == ["0", "1"]

@@ -125,6 +125,12 @@ def groupe() -> None:
 )
 @click.option("--dossier", "dossiers", multiple=True, help="A client dossier that exists.")
 @click.option(
+    "--firm-code",
+    default="cabinet",
+    show_default=True,
+    help="The codeDossier firm-level calls must carry (the seed: « le nom du cabinet »).",
+)
+@click.option(
     "--fail-every",
     type=click.IntRange(min=0),
     default=0,
@@ -154,6 +160,7 @@ def loop_sim(
     api_key: str,
     state: Path | None,
     dossiers: tuple[str, ...],
+    firm_code: str,
     fail_every: int,
     latency: float,
     waiting: float,
@@ -169,6 +176,7 @@ def loop_sim(
         api_key=api_key,
         state=state,
         dossiers=dossiers,
+        firm_code=firm_code,
         fail_every=fail_every,
         latency=latency,
         waiting_seconds=waiting,
