@@ -50,6 +50,13 @@ def env(sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict
     }
 
 
+@pytest.fixture
+def tra(tmp_path: Path) -> Path:
+    path = tmp_path / "PG00001.TRA"
+    path.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
+    return path
+
+
 def run(env: dict[str, str | None], *args: str) -> Result:
     return CliRunner().invoke(main, ["push", *args, "--timeout", "20s"], env=env)
 
@@ -59,10 +66,8 @@ def routes(sim: Simulator) -> list[str]:
 
 
 def test_push_without_any_azure_configuration_goes_through_loop_storage(
-    env: dict[str, str | None], sim: Simulator, tmp_path: Path
+    env: dict[str, str | None], sim: Simulator, tmp_path: Path, tra: Path
 ) -> None:
-    tra = tmp_path / "PG00001.TRA"
-    tra.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
     result = run(env, str(tra), "--dossier", "MANON002", "--format", "json")
     assert result.exit_code == 0, result.output
     assert (
@@ -117,10 +122,8 @@ def test_push_refuses_what_the_dossier_lacks_before_anything_is_uploaded(
 
 
 def test_explicit_azure_without_credentials_is_a_configuration_error(
-    env: dict[str, str | None], sim: Simulator, tmp_path: Path
+    env: dict[str, str | None], sim: Simulator, tmp_path: Path, tra: Path
 ) -> None:
-    tra = tmp_path / "PG00001.TRA"
-    tra.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
     result = run(env, str(tra), "--dossier", "MANON002", "--storage", "azure")
     assert result.exit_code == 2
     assert "getFileUrlDeposit" not in result.stderr
@@ -128,10 +131,8 @@ def test_explicit_azure_without_credentials_is_a_configuration_error(
 
 
 def test_explicit_loop_storage_ignores_azure_credentials(
-    env: dict[str, str | None], sim: Simulator, tmp_path: Path
+    env: dict[str, str | None], sim: Simulator, tmp_path: Path, tra: Path
 ) -> None:
-    tra = tmp_path / "PG00001.TRA"
-    tra.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
     with (tmp_path / "tratool.toml").open("a", encoding="utf-8") as config:
         config.write('[storage]\nmode = "loop"\n')
     unreachable = "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eA==;BlobEndpoint=https://127.0.0.1:9/x;"
@@ -144,11 +145,9 @@ def test_explicit_loop_storage_ignores_azure_credentials(
 
 
 def test_an_unknown_storage_mode_is_a_configuration_error(
-    env: dict[str, str | None], tmp_path: Path
+    env: dict[str, str | None], tmp_path: Path, tra: Path
 ) -> None:
     (tmp_path / "tratool.toml").write_text('[storage]\nmode = "s3"\n', encoding="utf-8")
-    tra = tmp_path / "PG00001.TRA"
-    tra.write_bytes((FIXTURES / "ventes-std.tra").read_bytes())
     result = run(env, str(tra), "--dossier", "MANON002")
     assert result.exit_code == 2
     assert "[storage] mode: 's3' is not one of auto, azure, loop" in result.stderr

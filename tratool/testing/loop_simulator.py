@@ -37,7 +37,7 @@ from ..loop.settings import LoopSettings
 from . import loop_wire as wire
 from .loop_deposit import DEPOSIT_PATH, DepositStore
 from .loop_import_check import import_errors
-from .loop_store import SETTINGS_RESOURCES, ImportRequest, Store, now_iso
+from .loop_store import SETTINGS_RESOURCES, ImportRequest, ListQuery, Store, now_iso
 
 log = logging.getLogger("tratool.loop.simulator")
 BASE_PATH = wire.BASE_PATH
@@ -430,15 +430,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not code:
             return 400, {"statusCode": 400, "message": "codeDossier est obligatoire"}
         try:
-            rows = self.simulator.store.query_settings(
-                code,
-                route,
-                query.get("filter"),
-                query.get("sort"),
-                int(query.get("skip") or 0),
-                int(query["take"]) if query.get("take") else None,
-                query.get("select"),
-            )
+            wanted = ListQuery.from_query(query, self.simulator.options.max_take)
+            rows = self.simulator.store.query_settings(code, route, wanted)
         except (FilterError, ValueError) as exc:
             return 400, {"statusCode": 400, "message": f"Requête invalide : {exc}"}
         if rows is None:
@@ -527,17 +520,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _list(self, route: str, query: dict[str, str]) -> tuple[int, Any]:
         sim = self.simulator
         try:
-            take = int(query["take"]) if query.get("take") else None
-            if sim.options.max_take and (take is None or take > sim.options.max_take):
-                take = sim.options.max_take
-            rows = sim.store.query(
-                route,
-                query.get("filter"),
-                query.get("sort"),
-                int(query.get("skip") or 0),
-                take,
-                query.get("select"),
-            )
+            rows = sim.store.query(route, ListQuery.from_query(query, sim.options.max_take))
         except (FilterError, ValueError) as exc:
             return 400, {"statusCode": 400, "message": f"Requête invalide : {exc}"}
         return 200, {"data": rows} if route == "groupe" else rows

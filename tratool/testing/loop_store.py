@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,27 +50,44 @@ class ImportRequest:
     status_override: list[int] = attrs.field(factory=list)  # scripted codes, for tests
 
 
-def _select(
-    rows: list[dict[str, Any]],
-    flt: str | None,
-    sort: str | None,
-    skip: int,
-    take: int | None,
-    select: str | None,
-) -> list[dict[str, Any]]:
-    """Loop's list parameters applied to `rows`: filter, sort (``a&&b:desc``), skip, take,
-    select."""
-    parsed = filters.parse(flt) if flt else None
-    rows = [r for r in rows if parsed is None or filters.matches(parsed, r)]
-    for key in reversed((sort or "").split("&&")):
-        if key.strip():
-            name, _, order = key.strip().partition(":")
-            rows.sort(key=_text_of(name), reverse=order == "desc")
-    rows = rows[skip : None if take is None else skip + take]
-    if select:
-        fields = [f.strip() for f in select.split(",") if f.strip()]
-        rows = [{f: r.get(f) for f in fields if f in r} for r in rows]
-    return rows
+@attrs.frozen
+class ListQuery:
+    """Loop's list parameters: filter, sort (``a&&b:desc``), skip, take, select."""
+
+    filter: str | None = None
+    sort: str | None = None
+    skip: int = 0
+    take: int | None = None
+    select: str | None = None
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str], max_take: int = 0) -> ListQuery:
+        """From a request's query string; `max_take` caps `take` (0: no cap). Raises
+        ValueError for a skip or take that is not a number."""
+        take = int(query["take"]) if query.get("take") else None
+        if max_take and (take is None or take > max_take):
+            take = max_take
+        return cls(
+            filter=query.get("filter"),
+            sort=query.get("sort"),
+            skip=int(query.get("skip") or 0),
+            take=take,
+            select=query.get("select"),
+        )
+
+    def apply(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The page of `rows` this query asks for; raises FilterError for a bad filter."""
+        parsed = filters.parse(self.filter) if self.filter else None
+        rows = [r for r in rows if parsed is None or filters.matches(parsed, r)]
+        for key in reversed((self.sort or "").split("&&")):
+            if key.strip():
+                name, _, order = key.strip().partition(":")
+                rows.sort(key=_text_of(name), reverse=order == "desc")
+        rows = rows[self.skip : None if self.take is None else self.skip + self.take]
+        if self.select:
+            fields = [f.strip() for f in self.select.split(",") if f.strip()]
+            rows = [{f: r.get(f) for f in fields if f in r} for r in rows]
+        return rows
 
 
 class Store:
@@ -111,35 +128,20 @@ class Store:
         return f"0x{self._revision:016X}"
 
     # -- queries ---------------------------------------------------------------------------
-    def query(
-        self,
-        resource: str,
-        flt: str | None,
-        sort: str | None,
-        skip: int,
-        take: int | None,
-        select: str | None,
-    ) -> list[dict[str, Any]]:
+    def query(self, resource: str, wanted: ListQuery) -> list[dict[str, Any]]:
         with self.lock:
             rows = list(self.records[resource])
-        return _select(rows, flt, sort, skip, take, select)
+        return wanted.apply(rows)
 
     def query_settings(
-        self,
-        dossier: str,
-        resource: str,
-        flt: str | None,
-        sort: str | None,
-        skip: int,
-        take: int | None,
-        select: str | None,
+        self, dossier: str, resource: str, wanted: ListQuery
     ) -> list[dict[str, Any]] | None:
         """A dossier's settings records, or None when the dossier does not exist."""
         with self.lock:
             if dossier not in self.settings:
                 return None
             rows = list(self.settings[dossier].get(resource, []))
-        return _select(rows, flt, sort, skip, take, select)
+        return wanted.apply(rows)
 
     def seed_settings(self, dossier: str) -> None:
         """Give a dossier the accounting settings of `loop_seed` (a new Loop dossier comes

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import attrs
 
+from ..errors import Severity
 from ..tra import layout
 from .configuration import ValidationConfig
 from .findings import RuleSet, Sink
@@ -144,42 +145,32 @@ class AnalyticRules(RuleSet):
             return
         key = f"{raw['axis'].strip() or 'A1'}/{raw['auxiliary'].strip()}"
         origin = self.config.origin("sections", key)
+        severity: Severity | None = None
+        hint: str | None = None
         if key not in sections and origin:
             if key in self._missing:
                 return  # the dossier lacks it: said once, at its first line
             self._missing.add(key)
-            self.report(
-                "TRA-X09",
-                line=number,
-                column=layout.ENTRY_FIELDS["auxiliary"].pos,
-                field="auxiliary",
-                message=f"section {key} does not exist{origin}",
-                source=text,
-                hint="create it in Loop first, or fix the code (reported at its first line only)",
-                value=raw["auxiliary"],
-                severity="error",
-            )
+            # The dossier's own sections, read from Loop: it is certainly missing.
+            message, severity = f"section {key} does not exist{origin}", "error"
+            hint = "create it in Loop first, or fix the code (reported at its first line only)"
         elif key not in sections:
-            self.report(
-                "TRA-X09",
-                line=number,
-                column=layout.ENTRY_FIELDS["auxiliary"].pos,
-                field="auxiliary",
-                message=f"section {key} is not a known section of the dossier",
-                source=text,
-                value=raw["auxiliary"],
-            )
+            message = f"section {key} is not a known section of the dossier"
         elif sections[key]:
-            self.report(
-                "TRA-X09",
-                line=number,
-                column=layout.ENTRY_FIELDS["auxiliary"].pos,
-                field="auxiliary",
-                message=f"section {key} is closed{origin}",
-                source=text,
-                hint="a closed section stops the import",
-                value=raw["auxiliary"],
-            )
+            message, hint = f"section {key} is closed{origin}", "a closed section stops the import"
+        else:
+            return
+        self.report(
+            "TRA-X09",
+            line=number,
+            column=layout.ENTRY_FIELDS["auxiliary"].pos,
+            field="auxiliary",
+            message=message,
+            source=text,
+            hint=hint,
+            value=raw["auxiliary"],
+            severity=severity,
+        )
 
     def finish(self) -> None:
         self._close_piece()
