@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from tests.conftest import FIXTURES
 from tratool.azure import StorageTarget
 from tratool.cli import main
-from tratool.errors import DuplicateSubmission, LoopAmbiguousError
+from tratool.errors import DuplicateSubmission, LoopAmbiguousError, LoopRejected
 from tratool.loop import LoopClient, LoopSettings
 from tratool.redaction import Secret
 from tratool.submission.journal import SubmissionJournal
@@ -404,3 +404,15 @@ def test_cli_loop_failing_after_the_import_prints_the_id_and_the_resume_command(
         assert f"resume with: {resume}" in annotation
     with SubmissionJournal(journal) as book:
         assert [(e.state, e.request_id) for e in book.history()] == [("submitted", request_id)]
+
+
+# -- a body is a body --------------------------------------------------------------------------
+def test_a_json_number_answer_is_a_body_never_a_delay(sim: Simulator, clock: FakeTime) -> None:
+    """Once, the client's verdict on an answer was "a body, or a float meaning retry": a status
+    answer that was the JSON number 4.5 made it wait 4.5 s and ask again."""
+    client = LoopClient(sim.settings(), subscription_key=SUB, api_key=API, sleep=clock.sleep)
+    sim.faults.append(Fault(status=200, body=b"4.5", method="GET", route="import_status"))
+    with pytest.raises(LoopRejected, match="unexpected import status answer: float"):
+        client.import_status("5f0c6a5e-1111-4a4a-9a9a-000000000001")
+    assert sim.requests.count(("GET", "import_status")) == 1
+    assert clock.now == 0  # and it never slept
