@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import io
 import json
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from azure.storage.blob import BlobServiceClient, ContainerSasPermissions, generate_container_sas
 from hypothesis import HealthCheck, settings
 
 import tratool
@@ -78,3 +80,19 @@ def private_cache(
 ) -> None:
     """Dossier settings are cached in the user cache directory: never the real one in tests."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+def container_sas(
+    emulator: azurite.Azurite, container: str, permission: str, hours: float = 48
+) -> str:
+    """A container made for the test, and a SAS URL to it signed with the account key."""
+    service = BlobServiceClient.from_connection_string(emulator.connection_string)
+    service.create_container(container)
+    token = generate_container_sas(
+        azurite.ACCOUNT,
+        container,
+        account_key=azurite.KEY,
+        permission=ContainerSasPermissions.from_string(permission),
+        expiry=dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours),
+    )
+    return f"{emulator.blob_endpoint}/{container}?{token}"

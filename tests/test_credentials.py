@@ -10,7 +10,6 @@ the journal or the logs, while the redaction is shown at work on a message that 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import shutil
@@ -23,13 +22,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from azure.storage.blob import BlobServiceClient, ContainerSasPermissions, generate_container_sas
+from azure.storage.blob import BlobServiceClient
 from click.testing import CliRunner
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, container_sas
+from tests.instant_loop import instant_loop
 from tratool.cli import main
 from tratool.testing import azurite
-from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
+from tratool.testing.loop_simulator import Fault, Simulator
 
 # Distinctive values: any of them found in an output is a leak.
 SUBSCRIPTION_KEY = "sub-0d9f3c1e7a5b4e2f"
@@ -46,17 +46,8 @@ def container() -> str:
 @pytest.fixture
 def sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, container: str) -> Iterator[Simulator]:
     config = FAST_CONFIG + f'[storage]\ncontainer = "{container}"\n'
-    (tmp_path / "tratool.toml").write_text(config, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    options = SimulatorOptions(
-        dossiers=("MANON002",),
-        waiting_seconds=0,
-        running_seconds=0,
-        process_inline=True,
-        subscription_key=SUBSCRIPTION_KEY,
-        api_key=API_KEY,
-    )
-    with Simulator(options) as running:
+    keys = {"subscription_key": SUBSCRIPTION_KEY, "api_key": API_KEY}
+    with instant_loop(tmp_path, monkeypatch, config, **keys) as running:
         yield running
 
 
@@ -193,21 +184,6 @@ def test_a_missing_loop_key_stops_the_push_before_anything_is_done(
 
 
 # -- never shown -------------------------------------------------------------------------------
-def _container_sas(emulator: azurite.Azurite, container: str) -> tuple[str, str]:
-    """A container SAS URL made here, and its signature (the secret part)."""
-    service = BlobServiceClient.from_connection_string(emulator.connection_string)
-    service.create_container(container)
-    token = generate_container_sas(
-        azurite.ACCOUNT,
-        container,
-        account_key=azurite.KEY,
-        permission=ContainerSasPermissions.from_string("racwl"),
-        expiry=dt.datetime.now(dt.UTC) + dt.timedelta(hours=48),
-    )
-    signature = urllib.parse.parse_qs(token)["sig"][0]
-    return f"{emulator.blob_endpoint}/{container}?{token}", signature
-
-
 def _assert_hidden(text: str, secrets: list[str]) -> None:
     for secret in secrets:
         assert secret not in text
@@ -218,7 +194,8 @@ def test_no_secret_in_any_output_of_push_doctor_and_upload(
     tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
 ) -> None:
     journal = tmp_path / "journal.sqlite"
-    sas_url, signature = _container_sas(emulator, "leaks")
+    sas_url = container_sas(emulator, "leaks", "racwl")
+    signature = urllib.parse.parse_qs(urllib.parse.urlsplit(sas_url).query)["sig"][0]
     secrets = [SUBSCRIPTION_KEY, API_KEY, azurite.KEY, signature]
     outputs: list[str] = []
 

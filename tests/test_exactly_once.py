@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import FIXTURES
+from tests.instant_loop import FakeTime, fake_time, instant_loop
 from tratool.azure import StorageTarget
 from tratool.cli import main
 from tratool.errors import DuplicateSubmission, LoopAmbiguousError, LoopRejected
@@ -34,7 +35,7 @@ from tratool.submission.journal import SubmissionJournal
 from tratool.submission.policy import PollPolicy
 from tratool.submission.push import PushResult, import_key, push
 from tratool.testing import azurite
-from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
+from tratool.testing.loop_simulator import Fault, Simulator
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
 FAST_CONFIG = (
@@ -45,33 +46,15 @@ FAST_CONFIG = (
 HISTORY = "Historique des imports"
 
 
-@attrs.define
-class FakeTime:
-    """The simulator's clock and the push's sleep: sleeping moves it, nothing waits."""
-
-    now: float = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
-def clock() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def sim(clock: FakeTime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
-    (tmp_path / "tratool.toml").write_text(FAST_CONFIG, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)  # the command-line runs retry and poll within milliseconds
-    options = SimulatorOptions(
-        dossiers=("MANON002",), waiting_seconds=0, running_seconds=0, process_inline=True
-    )
-    with Simulator(options, clock=clock) as running:
+def sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    with instant_loop(tmp_path, monkeypatch, FAST_CONFIG) as running:
         yield running
+
+
+@pytest.fixture
+def clock(sim: Simulator) -> FakeTime:
+    return fake_time(sim)
 
 
 @pytest.fixture

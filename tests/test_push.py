@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import FIXTURES
+from tests.instant_loop import fake_time, instant_loop
 from tratool.azure import StorageTarget
 from tratool.cli import main
 from tratool.errors import ConfigError, DuplicateSubmission, LoopAmbiguousError, LoopRejected
@@ -37,41 +37,16 @@ from tratool.submission.policy import PollPolicy
 from tratool.submission.profiles import StorageSettings
 from tratool.submission.push import PushResult, push, wait_for
 from tratool.testing import azurite
-from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
+from tratool.testing.loop_simulator import Fault, Simulator
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
 FAST_CONFIG = "[push]\npoll_first = 0.01\npoll_cap = 0.05\n"
 
 
-@attrs.define
-class FakeTime:
-    """The simulator's clock and the push's sleep: sleeping moves it, nothing waits."""
-
-    now: float = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def sim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
-    """A Loop whose imports end as soon as they are processed (before the POST is answered),
-    unless a test sets `waiting_seconds` on the clock it holds (`sim.clock`)."""
-    (tmp_path / "tratool.toml").write_text(FAST_CONFIG, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)  # the command-line runs poll every few milliseconds
-    options = SimulatorOptions(
-        dossiers=("MANON002",), waiting_seconds=0, running_seconds=0, process_inline=True
-    )
-    with Simulator(options, clock=FakeTime()) as running:
+    with instant_loop(tmp_path, monkeypatch, FAST_CONFIG) as running:
         yield running
-
-
-def fake_time(sim: Simulator) -> FakeTime:
-    assert isinstance(sim.clock, FakeTime)
-    return sim.clock
 
 
 @pytest.fixture

@@ -19,13 +19,11 @@ from azure.core.credentials import AccessToken
 from azure.storage.blob import (
     BlobSasPermissions,
     BlobServiceClient,
-    ContainerSasPermissions,
     generate_blob_sas,
-    generate_container_sas,
 )
 from click.testing import CliRunner
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, container_sas
 from tratool.azure import StorageTarget, upload
 from tratool.azure import uploader as storage
 from tratool.cli import main
@@ -171,25 +169,10 @@ def test_progress_is_reported(target: StorageTarget, tra: Path) -> None:
     assert calls[-1] == (tra.stat().st_size, tra.stat().st_size)
 
 
-def _container_sas(
-    emulator: azurite.Azurite, container: str, permission: str, hours: float = 48
-) -> str:
-    service = BlobServiceClient.from_connection_string(emulator.connection_string)
-    service.create_container(container)
-    token = generate_container_sas(
-        azurite.ACCOUNT,
-        container,
-        account_key=azurite.KEY,
-        permission=ContainerSasPermissions.from_string(permission),
-        expiry=dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours),
-    )
-    return f"{emulator.blob_endpoint}/{container}?{token}"
-
-
 def test_write_only_container_sas_is_refused_before_uploading(
     emulator: azurite.Azurite, tra: Path
 ) -> None:
-    url = _container_sas(emulator, "writeonly", "cw")
+    url = container_sas(emulator, "writeonly", "cw")
     target = StorageTarget(container_sas_url=Secret(url), retry_total=0)
     with pytest.raises(StorageConfigError, match=r"not read \(r\): Loop could not read"):
         upload(tra, target)
@@ -198,7 +181,7 @@ def test_write_only_container_sas_is_refused_before_uploading(
 
 
 def test_container_sas_with_read_gives_a_readable_url(emulator: azurite.Azurite, tra: Path) -> None:
-    url = _container_sas(emulator, "readwrite", "rcw")
+    url = container_sas(emulator, "readwrite", "rcw")
     result = upload(tra, StorageTarget(container_sas_url=Secret(url), retry_total=0))
     assert get(result.sas_url)[1] == tra.read_bytes()
 
@@ -206,7 +189,7 @@ def test_container_sas_with_read_gives_a_readable_url(emulator: azurite.Azurite,
 def test_container_sas_expiring_within_24_hours_is_refused(
     emulator: azurite.Azurite, tra: Path
 ) -> None:
-    url = _container_sas(emulator, "shortlived", "rcw", hours=3)
+    url = container_sas(emulator, "shortlived", "rcw", hours=3)
     with pytest.raises(StorageConfigError, match="less than 24 hours"):
         upload(tra, StorageTarget(container_sas_url=Secret(url), retry_total=0))
 
@@ -539,7 +522,7 @@ def _doctor(env: dict[str, str]) -> tuple[int, str]:
 
 
 def test_doctor_says_what_a_container_sas_grants(emulator: azurite.Azurite) -> None:
-    url = _container_sas(emulator, "doctor-rcw", "rcw")
+    url = container_sas(emulator, "doctor-rcw", "rcw")
     code, out = _doctor({"TRATOOL_STORAGE_CONTAINER_SAS_URL": url})
     assert code == 4  # Loop is down
     assert "grants 'rcw' on the whole container, not read-only" in out

@@ -207,8 +207,8 @@ class SubmissionJournal:
                 self._update(latest.id, "abandoned", message=gone)
             elif latest is not None and latest.state in BLOCKING and not forced:
                 raise DuplicateSubmission(latest)
-            values = (key, sha256, dossier, endpoint, file, size, None, forced)
-            return self._insert("reserved", *values)
+            row = {"key": key, "sha256": sha256, "dossier": dossier, "endpoint": endpoint}
+            return self._insert("reserved", row | {"file": file, "size": size, "forced": forced})
 
     def attach_upload(
         self, submission_id: int, blob_url: str | None, *, storage: str, uri: str | None
@@ -256,46 +256,27 @@ class SubmissionJournal:
         """Record an upload made without a reservation (state ``uploaded``: not blocking)."""
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            values = (key, sha256, dossier, endpoint, file, size, blob_url, forced)
-            return self._insert("uploaded", *values, storage=storage, uri=uri)
+            row = {"blob_url": blob_url, "storage": storage, "uri": uri, "forced": forced}
+            row |= {"key": key, "sha256": sha256, "dossier": dossier, "endpoint": endpoint}
+            return self._insert("uploaded", row | {"file": file, "size": size})
 
-    def _insert(
-        self,
-        state: str,
-        key: str,
-        sha256: str,
-        dossier: str,
-        endpoint: str,
-        file: str,
-        size: int,
-        blob_url: str | None,
-        forced: bool,
-        storage: str = "azure",
-        uri: str | None = None,
-    ) -> int:
-        """Insert a row, inside the caller's transaction."""
+    def _insert(self, state: str, row: Mapping[str, object]) -> int:
+        """Insert a row in `state`, stamped with this process, inside the caller's transaction.
+        `row` maps column names (written here, never from outside) to values."""
         now = _now()
+        values = {
+            **row,
+            "state": state,
+            "forced": int(bool(row["forced"])),
+            "created_at": now,
+            "updated_at": now,
+            "pid": os.getpid(),
+            "host": HOST,
+        }
         cursor = self._db.execute(
-            "INSERT INTO submissions (key, sha256, dossier, endpoint, file, size, state, "
-            "blob_url, forced, created_at, updated_at, storage, uri, pid, host) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                sha256,
-                dossier,
-                endpoint,
-                file,
-                size,
-                state,
-                blob_url,
-                int(forced),
-                now,
-                now,
-                storage,
-                uri,
-                os.getpid(),
-                HOST,
-            ),
+            f"INSERT INTO submissions ({', '.join(values)}) "
+            f"VALUES ({', '.join('?' * len(values))})",
+            tuple(values.values()),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
