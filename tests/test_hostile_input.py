@@ -72,6 +72,14 @@ def test_the_header_and_parameter_records_take_ascii_digits_only() -> None:
     assert found == [(1, 26, "closing_date")]
 
 
+def test_the_file_version_takes_ascii_digits_only() -> None:
+    header, rest = STD.split(b"\r\n", 1)
+    assert header[33:36] == b"007"
+    report = tratool.validate(io.BytesIO(header[:34] + b"\xb9" + header[35:] + b"\r\n" + rest))
+    found = [(f.line, f.column, f.field) for f in report.findings if f.rule == "TRA-F26"]
+    assert found == [(1, 35, "version")]
+
+
 @pytest.mark.parametrize("name", sorted(NUMERIC_FIELDS))
 def test_the_reader_locates_superscript_digits_instead_of_raising(name: str) -> None:
     data, _ = _superscript_last_digit(STD, 2, *NUMERIC_FIELDS[name])

@@ -23,8 +23,10 @@ from .findings import Sink
 
 _FIELDS = {f.name: f for f in layout.ENTRY.fields}
 _RATE = re.compile(r"\d+(?:[.,]\d*)?", re.ASCII)
+# Codes made of digits, typed as text because their leading zeros matter ("007").
+_DIGIT_CODES = frozenset({"version", "sub_version"})
 _NUMERIC_FIELDS = {
-    lay.name: tuple(f for f in lay.fields if f.kind in NUMERIC_KINDS)
+    lay.name: tuple(f for f in lay.fields if f.kind in NUMERIC_KINDS or f.name in _DIGIT_CODES)
     for lay in (
         layout.HEADER,
         layout.ENTRY,
