@@ -41,12 +41,16 @@ from ..errors import (
     UnreadableInput,
 )
 from ..loop import LoopClient
+from ..submission import batch
+from ..submission.batch import MAX_JOBS
 from ..submission.dossier_settings import DossierSettings, with_settings
 from ..submission.journal import SubmissionJournal
 from ..submission.profiles import SECRET_VARIABLES, STORAGE_MODES, Profile, load_profile
 from ..submission.push import PushResult, follow, outcome_of, push
 from ..validation import config_for, render
 from ..workflow_commands import workflow_command
+from .batch_display import Progress, counts
+from .batch_display import summary as batch_summary
 from .common import EXIT_DEADLINE, EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main, worst
 from .common import settings as cli_settings
 from .dossier import settings_for_validation
@@ -133,8 +137,9 @@ def _push_one(
     mapping: Path | None,
     fmt: str,
     date_format: str | None = None,
+    quiet: bool = False,
 ) -> dict[str, Any]:
-    say = _say(fmt)
+    say = (lambda message: None) if quiet else _say(fmt)
     row: dict[str, Any] = {
         "file": str(file),
         "dossier": dossier,
@@ -241,10 +246,26 @@ def _github_summary(rows: list[dict[str, Any]]) -> None:
 
 
 @main.command(name="push")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dossier", help="Loop client dossier code (codeIbs), for every file.")
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Which file goes to which dossier: a CSV with file and dossier columns, or a TOML "
+    '[files] table of "path" = "DOSSIER" (paths relative to the manifest).',
 )
-@click.option("--dossier", required=True, help="Loop client dossier code (codeIbs).")
+@click.option(
+    "--dossier-from",
+    metavar="REGEX",
+    help="The dossier from each file name: the match's 'dossier' group, else its first group.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, MAX_JOBS),
+    default=1,
+    show_default=True,
+    help="Pushes at once (one journal, shared safely).",
+)
 @profile_option
 @click.option(
     "--wait/--no-wait", default=True, show_default=True, help="Follow the import until it ends."
@@ -297,7 +318,10 @@ def _github_summary(rows: list[dict[str, Any]]) -> None:
 @journal_option
 def push_command(
     files: tuple[Path, ...],
-    dossier: str,
+    dossier: str | None,
+    manifest: Path | None,
+    dossier_from: str | None,
+    jobs: int,
     profile: str | None,
     wait: bool,
     timeout: str | None,
@@ -312,47 +336,70 @@ def push_command(
     refresh_settings: bool,
     journal: Path | None,
 ) -> None:
-    """Validate, upload and import TRA files into Cegid Loop, exactly once, and wait.
+    """Validate, upload and import TRA files into Cegid Loop, exactly once, and wait; many
+    files into many dossiers with --manifest or --dossier-from, --jobs at once.
 
-    See docs/push.md. Exit status: 0 succeeded; 1 validation errors, a refused or failed
-    import, or a file already pushed; 2 usage or configuration; 3 still importing at the
-    deadline; 4 transport or authentication failure.
+    See docs/push.md. Exit status, the worst of the files': 0 succeeded; 1 validation
+    errors, a refused or failed import, or a file already pushed; 2 usage or configuration;
+    3 still importing at the deadline; 4 transport or authentication failure.
     """
     if date_format and not (source_format or mapping):
         fail("--date-format is for CSV files: add --from csv (or --mapping)")
+    try:
+        plan = batch.plan(files, dossier=dossier, manifest=manifest, dossier_from=dossier_from)
+    except ConfigError as exc:
+        fail(str(exc))
     chosen = _profile(profile, base_url=base_url, timeout=timeout, journal=journal)
-    settings = (
-        settings_for_validation(dossier, chosen, refresh=refresh_settings)
+    settings = {
+        code: settings_for_validation(code, chosen, refresh=refresh_settings)
         if dossier_check
         else None
-    )
+        for code in dict.fromkeys(job.dossier for job in plan)
+    }
     target, note = chosen.storage_choice(storage)
     if note:
         click.echo(f"tratool: {note}", err=True)
-    rows = []
-    with _open_journal(chosen.journal) as book:
-        for file in files:
-            row = _push_one(
-                file,
-                dossier,
+    _open_journal(chosen.journal).close()  # a journal that cannot be opened stops all, early
+
+    def push_job(job: batch.Job) -> dict[str, Any]:
+        # One journal connection per push (SQLite connections stay in their thread); the
+        # journal's reservation makes concurrent pushes of one file go to Loop once.
+        with SubmissionJournal(chosen.journal) as book:
+            return _push_one(
+                job.file,
+                job.dossier,
                 chosen,
                 book,
                 target=target,
-                settings=settings,
+                settings=settings[job.dossier],
                 wait=wait,
                 force=force,
                 source_format=source_format,
                 mapping=mapping,
                 fmt=fmt,
                 date_format=date_format,
+                quiet=jobs > 1,  # step-by-step lines of concurrent pushes would interleave
             )
-            rows.append(row)
-            if fmt != "json":
-                _print_row(row, chosen.name)
+
+    progress = Progress(len(plan))
+
+    def done(job: batch.Job, row: dict[str, Any]) -> None:
+        if fmt != "json":
+            _print_row(row, chosen.name)
+        progress.tick(row)
+
+    rows = batch.run(plan, push_job, workers=jobs, on_done=done)
+    progress.close()
+    if len(rows) > 1 and fmt != "json":
+        batch_summary(rows)
     if fmt == "json":
         click.echo(
             json.dumps(
-                {"ok": all(r["exit"] == 0 for r in rows), "results": rows},
+                {
+                    "ok": all(r["exit"] == 0 for r in rows),
+                    "summary": counts(rows),
+                    "results": rows,
+                },
                 indent=2,
                 ensure_ascii=False,
             )
