@@ -170,3 +170,14 @@ def test_a_journal_written_before_loop_storage_gains_its_columns(tmp_path: Path)
     with SubmissionJournal(path) as journal:
         [old] = journal.history()
     assert (old.storage, old.uri, old.blob_url) == ("azure", None, "https://a/b")
+
+
+def test_doctor_without_azure_checks_the_storage_loop_provides(
+    env: dict[str, str | None], sim: Simulator
+) -> None:
+    result = CliRunner().invoke(main, ["doctor"], env=env)
+    lines = result.stdout.splitlines()
+    assert "ok    storage credentials: none needed: the storage Loop provides" in lines
+    assert "ok    storage: Loop storage: getFileUrlDeposit answers a place" in lines
+    assert "GET /loop-api-publiques/getFileUrlDeposit" in routes(sim)
+    assert sim.deposits.files == {}  # doctor puts nothing there

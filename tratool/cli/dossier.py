@@ -35,6 +35,8 @@ def settings_for_validation(
     """The settings validate and push check a file against, after one line on stderr that
     says where they come from — or that there are none and the file is checked without
     them: a missing check is never silent."""
+    if not code.strip():
+        fail("--dossier needs a dossier code")
     try:
         chosen = (
             profile
@@ -73,6 +75,8 @@ def dossier_settings(
     Kept in the user cache directory for [dossier] cache_ttl (default 12h). Exit status: 0
     shown; 2 configuration; 4 Loop could not be read and nothing is cached.
     """
+    if not code.strip():
+        fail("a dossier code is needed")
     try:
         chosen = load_profile(profile, base_url=base_url, config_path=cli_settings().config)
     except ConfigError as exc:

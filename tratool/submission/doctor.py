@@ -100,13 +100,25 @@ def _credentials(profile: Profile) -> Iterator[Check]:
     for name in ("TRATOOL_LOOP_SUBSCRIPTION_KEY", "TRATOOL_LOOP_API_KEY"):
         present = bool(os.environ.get(name))
         yield Check(name, "ok" if present else "fail", "set" if present else "not set")
-    mode = profile.storage_target().mode
-    yield Check("storage credentials", "fail" if mode == "none" else "ok", mode)
+    target, _ = profile.storage_choice()
+    if target is None:
+        yield Check("storage credentials", "ok", "none needed: the storage Loop provides")
+        return
+    yield Check("storage credentials", "fail" if target.mode == "none" else "ok", target.mode)
 
 
 def _storage(profile: Profile) -> Check:
-    """Upload a small probe and read it back through its SAS URL, as Loop would."""
-    target = attrs.evolve(profile.storage_target(), retry_total=0)
+    """Upload a small probe and read it back through its SAS URL, as Loop would; for the
+    storage Loop provides, ask getFileUrlDeposit for a place (nothing is put there)."""
+    chosen, _ = profile.storage_choice()
+    if chosen is None:
+        client = LoopClient.from_env(attrs.evolve(profile.loop, max_attempts=1))
+        try:
+            client.file_deposit("doctor-probe.tra")
+        except LoopError as exc:
+            return Check("storage", "fail", f"Loop storage: getFileUrlDeposit: {exc}")
+        return Check("storage", "ok", "Loop storage: getFileUrlDeposit answers a place")
+    target = attrs.evolve(chosen, retry_total=0)
     if target.mode == "none":
         return Check("storage", "fail", "no credentials to try")
     with tempfile.TemporaryDirectory() as folder:
