@@ -110,7 +110,13 @@ generated_csv = st.builds(
     st.lists(st.lists(_CELLS, min_size=0, max_size=8), max_size=12),
     st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
 )
-csv_bytes = st.one_of(generated_csv, mutated(CSV_FIXTURE.read_bytes()), st.binary(max_size=500))
+FEC_FIXTURE = FIXTURES / "123456789FEC20241231.txt"
+csv_bytes = st.one_of(
+    generated_csv,
+    mutated(CSV_FIXTURE.read_bytes()),
+    mutated(FEC_FIXTURE.read_bytes()),
+    st.binary(max_size=500),
+)
 
 # TOML values of every type, for mapping files and tratool.toml tables.
 _TOML_VALUES = st.recursive(
@@ -194,7 +200,8 @@ def run_cli(
     outputs: Sequence[Path] = (),
 ) -> Result:
     """Run tratool; assert the promises that hold for any input."""
-    inputs = {p: _digest(p) for p in folder.rglob("*") if p.is_file() and p not in outputs}
+    # every file there before is an input, even one named as an output: never overwritten
+    inputs = {p: _digest(p) for p in folder.rglob("*") if p.is_file()}
     env = {
         "TRATOOL_JOURNAL": str(folder / "journal.sqlite"),
         "XDG_CACHE_HOME": str(folder / ".cache"),
@@ -233,19 +240,27 @@ def _json(path: Path) -> None:
     json.loads(path.read_text(encoding="utf-8"))
 
 
+def _text(path: Path) -> None:
+    path.read_text(encoding="utf-8")  # CSV and FEC exports are UTF-8 text
+
+
 # -- the properties ------------------------------------------------------------------------------
 @fuzz
-@given(data=tra_bytes, command=st.sampled_from(["validate", "show", "export"]))
-def test_tra_commands_on_hostile_files(data: bytes, command: str) -> None:
+@given(
+    data=tra_bytes,
+    command=st.sampled_from(["validate", "show", "export"]),
+    to=st.sampled_from(["json", "csv", "fec"]),
+)
+def test_tra_commands_on_hostile_files(data: bytes, command: str, to: str) -> None:
     with workspace() as folder:
         source = folder / "input.tra"
         source.write_bytes(data)
         if command == "export":
-            out = folder / "out.json"
-            result = run_cli(["export", str(source), "--to", "json", "-o", str(out)], folder,
+            out = folder / f"out.{to}"
+            result = run_cli(["export", str(source), "--to", to, "-o", str(out)], folder,
                              outputs=[out])  # fmt: skip
             if result.exit_code == 0:
-                _json(out)
+                (_json if to == "json" else _text)(out)
             else:
                 assert not out.exists()
             return
@@ -267,7 +282,8 @@ def test_validate_reads_hostile_bytes_from_stdin(data: bytes) -> None:
 @given(data=csv_bytes, mapping=st.none() | mapping_toml, extra=st.lists(
     st.sampled_from(["--transliterate", "--truncate-labels", "--force", "--journal", "VTE",
                      "--date-format", "JJ/MM/AAAA", "--date-format", "mm/dd", "--delimiter", ",",
-                     "--encoding", "cp1252", "--from", "csv"]), max_size=4))  # fmt: skip
+                     "--encoding", "cp1252", "--from", "csv", "--from", "fec"]),
+    max_size=4))  # fmt: skip
 def test_convert_on_hostile_csv_and_mappings(
     data: bytes, mapping: str | None, extra: list[str]
 ) -> None:
@@ -350,4 +366,47 @@ def test_generated_command_lines(command: str, data: st.DataObject, before: list
         argv = [w.format(**names) for w in [*before, command, *words]]
         if "--debug" in argv:
             argv.remove("--debug")  # --debug lets an internal error's traceback through
-        run_cli(argv, folder, stdin=TRA_FIXTURES[1].read_bytes(), outputs=[folder / "out.file"])
+        # what follows -o is the output, whatever it looks like (`-o --format` names a file)
+        named = [folder / argv[i + 1] for i, w in enumerate(argv[:-1]) if w == "-o"]
+        run_cli(argv, folder, stdin=TRA_FIXTURES[1].read_bytes(), outputs=named)
+
+
+# -- what the campaigns found, kept as plain cases ------------------------------------------------
+FOUND_TOML = [
+    ("[validate]\nseverity = []\n", ["validate", "{tra}"], "[validate] severity = []"),
+    ("[loop]\nroutes = []\n", ["config", "show"], "[loop] routes = []: expected dict"),
+    ("[push]\njournal = []\n", ["config", "show"], "[push] journal = []: expected a file path"),
+    ("[profiles]\ninte = []\n", ["config", "show", "--profile", "inte"], "must be tables"),
+]
+
+
+def test_what_the_fuzz_found_in_configuration_files() -> None:
+    for toml, args, said in FOUND_TOML:
+        with workspace() as folder:
+            (folder / "t.toml").write_text(toml, encoding="utf-8")
+            tra = folder / "v.tra"
+            tra.write_bytes(TRA_FIXTURES[0].read_bytes())
+            argv = ["--config", str(folder / "t.toml"), *(a.format(tra=tra) for a in args)]
+            result = run_cli(argv, folder)
+            assert result.exit_code == 2, toml
+            assert said in result.stderr, result.stderr
+
+
+def test_what_the_fuzz_found_elsewhere() -> None:
+    with workspace() as folder:
+        csv = folder / "v.csv"
+        csv.write_bytes(CSV_FIXTURE.read_bytes())
+        result = run_cli(["convert", str(csv), "-o", "o.tra", "--delimiter", ";;"], folder)
+        assert result.exit_code == 2
+        assert "delimiter ';;': give one character" in result.stderr
+        tra = folder / "v.tra"
+        tra.write_bytes(TRA_FIXTURES[0].read_bytes())
+        result = run_cli(["--config", str(tra), "history"], folder)  # a TRA file as --config
+        assert result.exit_code == 2
+        assert "not a TOML file (not UTF-8 text" in result.stderr
+        headless = folder / "headless.tra"  # the header destroyed, an ETE-width line after it
+        headless.write_bytes(b"\x80" + TRA_FIXTURES[1].read_bytes()[1:])
+        result = run_cli(["export", str(headless), "--to", "csv", "-o", "o.csv"], folder,
+                         outputs=[folder / "o.csv"])  # fmt: skip
+        assert result.exit_code == 1
+        assert not (folder / "o.csv").exists()

@@ -62,6 +62,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"invalid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:  # TOML is UTF-8; a TRA file given by mistake is not
+        raise ConfigError(str(path), f"not a TOML file (not UTF-8 text: {exc.reason})") from exc
 
 
 def load_config(path: Path) -> ConfigFile:

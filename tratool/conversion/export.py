@@ -106,7 +106,9 @@ def dump(reader: TraReader, out: IO[str], fmt: Format) -> int:
         return write_json(entries, out)
     # CSV columns depend on the header (STD or ETE); reading the first entry reads it.
     first = list(itertools.islice(entries, 1))
-    extended = reader.header is not None and reader.header.extended
+    # Without a readable header (an error the reader reports) lines are typed by their width,
+    # so any of them may carry the ETE part: every column then, rather than a crash.
+    extended = reader.header is None or reader.header.extended
     return write_csv(itertools.chain(first, entries), out, extended=extended)
 
 
