@@ -566,3 +566,35 @@ def test_paging_survives_a_server_cap_on_take() -> None:
         codes = [d["codeDossier"] for d in client.list_dossiers(sort="codeDossier")]
         assert codes == [f"C{i:02}" for i in range(12)]
         assert capped.requests.count(("GET", "dossier")) == 4  # 5 + 5 + 2, then the empty page
+
+
+@pytest.mark.parametrize(
+    ("method", "route"),
+    [
+        ("DELETE", "AgenceCabinet"),
+        ("POST", "AgenceCabinet"),
+        ("DELETE", "CollaborateurCabinet"),
+        ("GET", "engagement"),
+        ("PUT", "engagement"),
+        ("DELETE", "engagement"),
+        ("GET", "importTra"),
+        ("POST", "getImportStatus"),
+        ("PATCH", "dossierClient"),
+        ("GET", "collaborateurcabinet"),  # the case of the seed's spelling matters
+    ],
+)
+def test_the_simulator_answers_only_the_seed_verbs(sim: Simulator, method: str, route: str) -> None:
+    """A verb the seed's catalogue does not list gets the gateway's 404, whatever the route."""
+    from tratool.loop.transport import HttpTransport
+
+    headers = {"Ocp-Apim-Subscription-Key": SUB, "x-apikey": API}
+    answer = HttpTransport(5, 5).request(
+        method,
+        sim.url + route + "?codeDossier=cabinet",
+        headers,
+        b"[]" if method != "GET" else None,
+    )
+    assert (answer.status, answer.json()) == (
+        404,
+        {"statusCode": 404, "message": "Resource not found"},
+    )

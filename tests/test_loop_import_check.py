@@ -43,6 +43,21 @@ def test_a_line_wider_than_its_format_fails() -> None:
     assert import_errors(data)[0] == "Ligne 2 : 223 caractères, 222 au plus."
 
 
+def test_ete_width_follows_the_header_version() -> None:
+    """tra-format.md §12.2: 1280 up to version 009, 1407 from 010/011."""
+
+    def ete(version: bytes, width: int) -> bytes:
+        header = HEADER.replace(b"JRLSTD", b"JRLETE")
+        header = header[:33] + version + header[36:]
+        lines = [header, entry(b"D", b"1,00").ljust(width), entry(b"C", b"1,00")]
+        return b"\n".join(lines)
+
+    assert import_errors(ete(b"011", 1407)) == []
+    assert import_errors(ete(b"008", 1280)) == []
+    assert import_errors(ete(b"008", 1281)) == ["Ligne 2 : 1281 caractères, 1280 au plus."]
+    assert import_errors(ete(b"011", 1408)) == ["Ligne 2 : 1408 caractères, 1407 au plus."]
+
+
 def test_an_unreadable_amount_or_direction_fails() -> None:
     for bad in (entry(b"D", b"1O,00"), entry(b"?", b"1,00"), entry(b"D", "¹0,00".encode("cp1252"))):
         assert import_errors(b"\n".join([HEADER, bad])) == ["Ligne 2 : montant ou sens illisible."]

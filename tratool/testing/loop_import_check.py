@@ -14,8 +14,10 @@ from decimal import Decimal, InvalidOperation
 # 0-based slices of the standard part (tra-format.md §3: pos 1-based, inclusive).
 JOURNAL, DATE, LINE_TYPE = slice(0, 3), slice(3, 11), slice(30, 31)
 DIRECTION, AMOUNT, PIECE = slice(129, 130), slice(130, 150), slice(151, 159)
-FORMAT = slice(11, 14)  # of the header line
-WIDTHS = {b"STD": 222, b"ETE": 1280}  # the longest line each format allows
+FORMAT, VERSION = slice(11, 14), slice(33, 36)  # of the header line
+# The longest line each format allows (§3, §5, §12.2): ETE lines grow to 1407 from version 010.
+WIDTHS = {b"STD": 222, b"ETE": 1280}
+WIDE_ETE, WIDE_FROM_VERSION = 1407, b"010"
 BALANCED_TYPES = (b" ", b"X", b"H", b"-", b"E", b"L")  # general lines (§4); A/O/G… are not
 
 
@@ -27,14 +29,16 @@ def import_errors(data: bytes) -> list[str]:
     width = WIDTHS.get(lines[0][FORMAT])
     if width is None:
         return [f"Ligne 1 : format {lines[0][FORMAT]!r} inconnu."]
+    version = lines[0][VERSION]
+    if width == WIDTHS[b"ETE"] and version.isdigit() and version >= WIDE_FROM_VERSION:
+        width = WIDE_ETE
     errors: list[str] = []
     balances: dict[tuple[bytes, bytes, bytes], Decimal] = {}
     for number, raw in enumerate(lines[1:], start=2):
         if not raw.strip() or raw.startswith(b"***"):
             continue
-        if len(raw) > width:
+        if len(raw) > width:  # reported; its amount still counts in its pièce
             errors.append(f"Ligne {number} : {len(raw)} caractères, {width} au plus.")
-            continue
         line = raw.ljust(width)  # short lines: missing positions read as blanks (§1)
         if line[LINE_TYPE] not in BALANCED_TYPES:
             continue
