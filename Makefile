@@ -34,7 +34,14 @@ lint: $(BIN)/tratool
 	$(BIN)/ruff format --check tratool tests fixtures benchmarks
 	$(BIN)/mypy tratool tests
 
-test: lint node_modules/.bin/azurite-blob
+# Debian's Chromium and its driver, for the HTML report's browser test (CI runs as root on a
+# fresh machine; elsewhere install both packages once by hand).
+.PHONY: browser
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update && apt-get install -y chromium chromium-driver)
+
+test: lint node_modules/.bin/azurite-blob browser
 	$(BIN)/pytest
 
 # Not part of make test: measures throughput and memory beside pandas and polars.
@@ -62,4 +69,4 @@ dist: $(BIN)/tratool
 	@ls dist/*.whl
 
 clean:
-	rm -rf $(VENV) node_modules dist build .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules dist build .mypy_cache .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -28,7 +28,12 @@ class Finding:
 
     @property
     def cegid_message(self) -> str:
-        """Cegid's own words for this finding, the value filled in ("" when unknown)."""
+        """Cegid's own words for this finding, the value filled in ("" when unknown).
+
+        Notes (info) carry none: Cegid's messages name defects, and a note, such as "rule
+        skipped: not configured", is not one."""
+        if self.severity == "info":
+            return ""
         return RULES[self.rule].cegid_for(self.field, self.value)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from .. import render
 from ..findings import Report
 from .gitlab import gitlab
+from .html_report import html
 from .junit import junit
 from .sarif import sarif
 
@@ -23,7 +24,8 @@ RENDERERS: dict[str, Renderer] = {
     "sarif": sarif,
     "junit": junit,
     "gitlab": gitlab,
+    "html": html,
 }
 FORMAT_NAMES = tuple(RENDERERS)
 
-__all__ = ["FORMAT_NAMES", "RENDERERS", "Renderer", "gitlab", "junit", "sarif"]
+__all__ = ["FORMAT_NAMES", "RENDERERS", "Renderer", "gitlab", "html", "junit", "sarif"]
