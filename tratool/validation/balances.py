@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import attrs
 
 from ..tra import layout
-from ..tra.lines import LineDecoder, LineKind, Source, classify, open_source, scan_lines
+from ..tra.lines import DecodedLines, LineDecoder, LineKind, Source, classify, open_source
 from .line import day, entry_line
 
 
@@ -32,12 +32,10 @@ class PieceBalance:
 
 def _entries(source: Source, encoding: str) -> Iterable[tuple[int, str]]:
     _, stream, owned = open_source(source)
-    decoder = LineDecoder(encoding)
     try:
-        for raw in scan_lines(stream):
-            text, _ = decoder.decode(raw.number, raw.data)
-            if classify(raw.number, text) is LineKind.ENTRY:
-                yield raw.number, text
+        for line in DecodedLines(stream, LineDecoder(encoding)):
+            if classify(line.number, line.text) is LineKind.ENTRY:
+                yield line.number, line.text
     finally:
         if owned:
             stream.close()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
-# XML 1.0 allows TAB, LF and CR among the C0 controls, and no other; HTML shows none of them
-# faithfully. Both get a visible stand-in, so the offending byte stays visible and nothing is
-# dropped.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+from ...display import printable
+
+# XML 1.0 cannot hold most C0 controls: they are written as display.printable writes them
+# for a terminal (\x1b). In the HTML grid a control character must stay one cell wide, so
+# there it becomes its Unicode picture (␛) instead.
 _ANY_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
 
@@ -29,8 +30,7 @@ def visible(text: str) -> str:
 
 def xml_text(text: str) -> str:
     """Text safe inside an XML element or a quoted attribute; illegal controls made visible."""
-    cleaned = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return cleaned.translate(_MARKUP)
+    return printable(text).translate(_MARKUP)
 
 
 def html_text(text: str) -> str:
