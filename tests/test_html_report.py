@@ -23,9 +23,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
 from tests.report_fixture import (
-    AMOUNT_AT,
     DATE_AT,
     IMAGE_REFERENCE,
+    LABEL_AT,
     SCRIPT_LABEL,
     write_bad_file,
 )
@@ -99,10 +99,9 @@ def test_the_faulty_fields_are_highlighted_where_they_are(page: webdriver.Chrome
     where = geometry(page, mark)
     assert where["offset"] == pytest.approx(first - 1, abs=0.05)
     assert where["cells"] == pytest.approx(last - first + 1, abs=0.05)
-    # The pièce number (152-159) sits in the second 100-column row, at column 52 of it.
-    number = page.find_element(
-        By.CSS_SELECTOR, f'#f0-l{AMOUNT_AT[0]} mark[data-field="piece_number"]'
-    )
+    # The pièce number (152-159) sits in the second 100-column row, at column 52 of it: the
+    # unbalanced pièce VTE 101 is reported on its first line.
+    number = page.find_element(By.CSS_SELECTOR, f'#f0-l{line} mark[data-field="piece_number"]')
     assert number.text.strip() == "101"
     assert geometry(page, number)["offset"] == pytest.approx(151 - 100, abs=0.05)
     # The ruler above the row says which column is which.
@@ -114,7 +113,7 @@ def test_the_faulty_fields_are_highlighted_where_they_are(page: webdriver.Chrome
 def test_the_files_markup_is_shown_not_run(page: webdriver.Chrome) -> None:
     with pytest.raises(NoAlertPresentException):
         page.switch_to.alert.accept()
-    rows = page.find_elements(By.CSS_SELECTOR, "#f0-l3 .line")
+    rows = page.find_elements(By.CSS_SELECTOR, f"#f0-l{LABEL_AT[0]} .line")
     text = "".join(row.text for row in rows)
     assert SCRIPT_LABEL in text
     assert IMAGE_REFERENCE in text
