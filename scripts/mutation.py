@@ -89,7 +89,12 @@ AREAS = (
             "tests/test_survivors.py",
         ),
         # The rules and their engine; not how reports are drawn nor how settings are read.
-        ("tratool/validation/render.py", "tratool/validation/settings.py"),
+        (
+            "tratool/validation/render.py",
+            "tratool/validation/renderers/*",
+            "tratool/validation/configuration.py",
+            "tratool/validation/settings.py",
+        ),
     ),
     Area(
         "conversion values",

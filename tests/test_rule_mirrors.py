@@ -1111,3 +1111,73 @@ def test_s12_cae_records_and_the_tiers_they_bring(
     assert got == [(2, column) for column in columns]
     if x06 is not None:
         assert findings_of(lines, "TRA-X06") == x06
+
+
+# -- TRA-X07 / TRA-X09: analytic lines and sections ----------------------------------------------
+def split(**overrides: Any) -> tratool.Entry:
+    """An A line of CREDIT (70610000, credit 100,00) on section SECT1 of axis A1."""
+    fields: dict[str, Any] = {"amount": Decimal("100.00")}
+    return analytic("A", **{**fields, **overrides})
+
+
+CHART = {
+    "70610000": AccountInfo(nature="PRO", ventilable=frozenset({"A1"})),
+    "41100000": AccountInfo(nature="COC"),
+}
+
+
+@pytest.mark.parametrize(
+    ("lines", "config", "expected"),
+    [
+        (std(DEBIT, CREDIT, split()), {}, []),
+        (std(DEBIT, CREDIT, split(axis="")), {}, []),  # a blank axis is A1
+        (std(DEBIT, CREDIT, split(account="70620000")), {}, [(4, "account", "error")]),
+        (std(DEBIT, CREDIT, split(direction="D")), {}, [(4, "account", "error")]),
+        (std(split(direction="D"), DEBIT, CREDIT), {}, [(2, "line_type", "error")]),
+        (
+            std(DEBIT, CREDIT, split(amount=Decimal("60")), split(amount=Decimal("40"))),
+            {},
+            [],
+        ),
+        (
+            std(DEBIT, CREDIT, split(amount=Decimal("60")), split(amount=Decimal("39.99"))),
+            {},
+            [(3, "amount", "error")],  # one cent short
+        ),
+        (
+            std(DEBIT, CREDIT, split(amount=Decimal("60")), split(amount=Decimal("40.01"))),
+            {},
+            [(3, "amount", "error")],  # one cent over
+        ),
+        (
+            std(DEBIT, CREDIT, split(), split(axis="A2", amount=Decimal("90"))),
+            {},
+            [(3, "amount", "error")],  # each axis adds up on its own
+        ),
+        (std(DEBIT, CREDIT, split()), {"chart_of_accounts": CHART}, []),
+        (
+            std(DEBIT, CREDIT, split(axis="A2")),
+            {"chart_of_accounts": CHART},
+            [(4, "axis", "error")],
+        ),
+    ],
+)
+def test_x07_analytic_lines_split_their_general_line(
+    lines: list[str], config: dict[str, Any], expected: Expected
+) -> None:
+    assert findings_of(lines, "TRA-X07", ValidationConfig(**config)) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "sections", "expected"),
+    [
+        (std(DEBIT, CREDIT, split()), {"A1/SECT1": False}, []),
+        (std(DEBIT, CREDIT, split()), {"A1/SECT1": True}, [(4, "auxiliary", "warning")]),
+        (std(DEBIT, CREDIT, split()), {"A1/SECT2": False}, [(4, "auxiliary", "warning")]),
+        (std(DEBIT, CREDIT, split(axis="A2")), {"A1/SECT1": False}, [(4, "auxiliary", "warning")]),
+        (std(DEBIT, analytic("H")), {"A1/SECT1": True}, [(3, "auxiliary", "warning")]),
+        (std(DEBIT, analytic("H")), {"A1/SECT1": False}, []),
+    ],
+)
+def test_x09_sections(lines: list[str], sections: dict[str, bool], expected: Expected) -> None:
+    assert findings_of(lines, "TRA-X09", ValidationConfig(sections=sections)) == expected
