@@ -45,6 +45,7 @@ COPIED = ("tratool", "tests", "fixtures", "docs", "README.md")  # tests read the
 PROSE = (r'^\s+f?"[^"]* [^"]*"\)?,?$', r"^\s+hint=")
 # A timeout (an endless loop) or a crash is a test run that did not pass: the mutant is caught.
 KILLED = frozenset({"killed", "timeout", "caught by type check", "segfault"})
+UNCHECKED = "not checked"  # mutmut's word for a mutant a stopped run did not reach
 
 
 @attrs.frozen
@@ -223,10 +224,10 @@ def verdicts(area: Area) -> list[Mutant]:
 
 
 def _functions(text: str) -> dict[str, str]:
-    tree = ast.parse(text)
+    lines = text.splitlines()  # once: ast.get_source_segment splits the file at every call
     return {
-        node.name: ast.get_source_segment(text, node) or ""
-        for node in ast.walk(tree)
+        node.name: "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in ast.walk(ast.parse(text))
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in node.name
     }
 
@@ -291,16 +292,19 @@ class Score:
     survived: int
     equivalent: int
     seconds: float
+    unchecked: int = 0  # a run stopped before them: neither killed nor survived
 
     @property
     def percent(self) -> float:
-        counted = self.mutants - self.equivalent
+        counted = self.mutants - self.equivalent - self.unchecked
         return 100.0 * self.killed / counted if counted else 0.0  # no mutant: a wrong glob
 
 
 def score(area: Area, mutants: list[Mutant], known: list[Equivalent], seconds: float) -> Score:
     counts = Counter(
-        "equivalent"
+        "unchecked"
+        if m.status == UNCHECKED
+        else "equivalent"
         if m.status not in KILLED and is_equivalent(m, known)
         else "killed"
         if m.status in KILLED
@@ -314,18 +318,24 @@ def score(area: Area, mutants: list[Mutant], known: list[Equivalent], seconds: f
         counts["survived"],
         counts["equivalent"],
         seconds,
+        counts["unchecked"],
     )
 
 
 def survivors(mutants: list[Mutant], known: list[Equivalent]) -> list[Mutant]:
-    return [m for m in mutants if m.status not in KILLED and not is_equivalent(m, known)]
+    return [
+        m
+        for m in mutants
+        if m.status not in KILLED and m.status != UNCHECKED and not is_equivalent(m, known)
+    ]
 
 
 def table(scores: list[Score]) -> str:
-    rows = ["| area | mutants | killed | survived | equivalent | score | time |", "|---" * 7 + "|"]
+    head = "| area | mutants | killed | survived | equivalent | not checked | score | time |"
+    rows = [head, "|---" * 8 + "|"]
     rows += [
         f"| {s.area} | {s.mutants} | {s.killed} | {s.survived} | {s.equivalent} | "
-        f"{s.percent:.1f} % | {s.seconds:.0f} s |"
+        f"{s.unchecked} | {s.percent:.1f} % | {s.seconds:.0f} s |"
         for s in scores
     ]
     return "\n".join(rows)
@@ -348,7 +358,9 @@ def main(argv: list[str] | None = None) -> int:
         scores.append(score(area, mutants, known, seconds))
         lost[area.name] = survivors(mutants, known)
         same[area.name] = [
-            (m, e) for m in mutants if m.status not in KILLED and (e := is_equivalent(m, known))
+            (m, e)
+            for m in mutants
+            if m.status not in KILLED and m.status != UNCHECKED and (e := is_equivalent(m, known))
         ]
     for name, pairs in same.items():
         print(f"\n## {name}: {len(pairs)} equivalent mutant(s), not counted")
