@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -48,29 +49,25 @@ class Row:
     blob_url: str | None = None
 
 
+def facts(key: str) -> dict[str, Any]:
+    """What a push knows of its file before it asks the journal: file|dossier|endpoint."""
+    sha, dossier, endpoint = key.split("|")
+    return {
+        "key": key,
+        "sha256": sha.ljust(64, "0"),
+        "dossier": dossier,
+        "endpoint": endpoint,
+        "file": "f.tra",
+        "size": 10,
+    }
+
+
 def upload(journal: SubmissionJournal, key: str, *, forced: bool = False) -> int:
-    return journal.record_upload(
-        key=key,
-        sha256=key.partition("|")[0].ljust(64, "0"),
-        dossier=key.split("|")[1],
-        endpoint="importTra",
-        file="f.tra",
-        size=10,
-        blob_url=f"https://blob/{key}",
-        forced=forced,
-    )
+    return journal.record_upload(**facts(key), blob_url=f"https://blob/{key}", forced=forced)
 
 
 def reserve(journal: SubmissionJournal, key: str, *, forced: bool = False) -> int:
-    return journal.reserve(
-        key=key,
-        sha256=key.partition("|")[0].ljust(64, "0"),
-        dossier=key.split("|")[1],
-        endpoint="importTra",
-        file="f.tra",
-        size=10,
-        forced=forced,
-    )
+    return journal.reserve(**facts(key), forced=forced)
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ import tratool
 from tratool.tra import layout
 from tratool.validation import RULES, FiscalYear, JournalInfo, ValidationConfig, validate
 
+from .tra_lines import put
+
 D = dt.date
 
 
@@ -59,15 +61,6 @@ ETE = list(
     )
 )
 INFO_ONLY = {"TRA-X05", "TRA-X09", "TRA-F18", "TRA-F24", "TRA-D07"}
-
-
-def put(line: str, name: str, value: str, lay: layout.Layout = layout.ENTRY) -> str:
-    """Replace one field of a line by a raw value, justified as the layout says."""
-    f = lay.field(name)
-    text = value.ljust(f.width) if f.just is layout.Just.LEFT else value.rjust(f.width)
-    assert len(text) == f.width, (name, value)
-    padded = line.ljust(f.end)
-    return padded[: f.start] + text + padded[f.end :]
 
 
 def ete(line: str, name: str, value: str) -> str:
