@@ -6,10 +6,9 @@ from __future__ import annotations
 import http.client
 import select
 import socket
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+
+from tests.local_server import LocalServer, QuietHandler
 
 HOP_BY_HOP = {
     "connection",
@@ -23,43 +22,26 @@ HOP_BY_HOP = {
 }
 
 
-class ForwardProxy:
+class ForwardProxy(LocalServer):
     """``with ForwardProxy() as proxy: os.environ["HTTP_PROXY"] = proxy.url``."""
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, str]] = []  # (method, absolute URL or CONNECT authority)
         self.authorizations: list[str] = []  # Proxy-Authorization headers received
-        handler = type("Handler", (_Handler,), {"proxy": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,))
+        super().__init__(_Handler)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> ForwardProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        return self.origin
 
 
-class _Handler(BaseHTTPRequestHandler):
-    proxy: ForwardProxy
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+class _Handler(QuietHandler):
+    owner: ForwardProxy
 
     def _note(self) -> None:
-        self.proxy.seen.append((self.command, self.path))
+        self.owner.seen.append((self.command, self.path))
         if self.headers.get("Proxy-Authorization"):
-            self.proxy.authorizations.append(self.headers["Proxy-Authorization"])
+            self.owner.authorizations.append(self.headers["Proxy-Authorization"])
 
     def do_CONNECT(self) -> None:
         self._note()

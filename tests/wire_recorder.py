@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import collections
 import json
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import attrs
+
+from tests.local_server import LocalServer, QuietHandler
 
 
 @attrs.frozen
@@ -27,39 +27,22 @@ class Seen:
     body: Any
 
 
-class Recorder:
+class Recorder(LocalServer):
     """``with Recorder() as rec: … rec.seen`` — base URL ``rec.url`` (…/loop-api-publiques/)."""
 
     def __init__(self) -> None:
         self.seen: list[Seen] = []
         self.answers: collections.deque[tuple[int, Any]] = collections.deque()
         self.reply_headers: dict[str, str] = {}  # added to every answer
-        handler = type("Handler", (_Handler,), {"recorder": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,))
+        super().__init__(_Handler)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/loop-api-publiques/"
-
-    def __enter__(self) -> Recorder:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        return self.origin + "/loop-api-publiques/"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    recorder: Recorder
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+class _Handler(QuietHandler):
+    owner: Recorder
 
     def do_GET(self) -> None:
         self._record()
@@ -77,7 +60,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urllib.parse.urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        self.recorder.seen.append(
+        self.owner.seen.append(
             Seen(
                 method=self.command,
                 path=parts.path,
@@ -87,8 +70,8 @@ class _Handler(BaseHTTPRequestHandler):
                 body=json.loads(raw) if raw else None,
             )
         )
-        if self.recorder.answers:
-            status, answer = self.recorder.answers.popleft()
+        if self.owner.answers:
+            status, answer = self.owner.answers.popleft()
         elif self.command == "GET":
             status, answer = 200, []
         else:
@@ -97,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
-        for name, value in self.recorder.reply_headers.items():
+        for name, value in self.owner.reply_headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
