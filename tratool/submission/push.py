@@ -187,23 +187,7 @@ def push(
     # The journal remembers what the user pushed: for a converted CSV or FEC that is the
     # source, since the TRA made from it carries its conversion time and differs every run.
     original = Path(source) if source is not None else file
-    sha256, _, size = file_digests(original)
-    endpoint = client.settings.url("import_tra")
-    missing = client.missing_keys()
-    if missing:  # found now, not after a validation and an upload
-        raise LoopConfigError(
-            f"{' and '.join(missing)} not set: Loop refuses every request without it; "
-            "nothing was sent"
-        )
-    entry = journal.reserve(
-        key=import_key(sha256, dossier, endpoint),
-        sha256=sha256,
-        dossier=dossier,
-        endpoint=endpoint,
-        file=str(original),
-        size=size,
-        forced=force,
-    )
+    sha256, entry = _reserve(client, journal, original, dossier, force)
     try:
         report = validate(file, config or config_for(file))
         say(f"validated {file}: {report.errors} error(s), {report.warnings} warning(s)")
@@ -237,6 +221,30 @@ def push(
         # The import was requested and may well run to its end: say so, with its id.
         return attrs.evolve(result, outcome="interrupted", error=str(exc))
     return attrs.evolve(result, outcome=outcome_of(status), status=status)
+
+
+def _reserve(
+    client: LoopClient, journal: SubmissionJournal, original: Path, dossier: str, force: bool
+) -> tuple[str, int]:
+    """The file's SHA-256 and its journal reservation, once the client is known to have keys."""
+    missing = client.missing_keys()
+    if missing:  # found now, not after a validation and an upload
+        raise LoopConfigError(
+            f"{' and '.join(missing)} not set: Loop refuses every request without it; "
+            "nothing was sent"
+        )
+    sha256, _, size = file_digests(original)
+    endpoint = client.settings.url("import_tra")
+    entry = journal.reserve(
+        key=import_key(sha256, dossier, endpoint),
+        sha256=sha256,
+        dossier=dossier,
+        endpoint=endpoint,
+        file=str(original),
+        size=size,
+        forced=force,
+    )
+    return sha256, entry
 
 
 def _request_import(
