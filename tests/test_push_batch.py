@@ -3,6 +3,7 @@ the Loop simulator with injected faults, and Loop's own storage (no Azure accoun
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from collections import Counter
@@ -163,3 +164,27 @@ def test_bad_batch_options_are_usage_errors(sim: Simulator, tmp_path: Path) -> N
         tmp_path, sim, str(FIXTURES / "ventes-std.tra"), "--jobs", "0", "--dossier", "D"
     )
     assert code == 2
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_drawn_on_a_terminal_only() -> None:
+    from tratool.cli.batch_display import Progress
+
+    screen = Terminal()
+    progress = Progress(3, screen)
+    for outcome in ("succeeded", "invalid", "succeeded"):
+        progress.tick({"outcome": outcome})
+    progress.close()
+    assert screen.getvalue().split("\r")[1:] == [
+        "[1/3] 1 imported, 0 not done\x1b[K",
+        "[2/3] 1 imported, 1 not done\x1b[K",
+        "[3/3] 2 imported, 1 not done\x1b[K",
+        "\x1b[K",
+    ]
+    log = io.StringIO()  # a CI log: no carriage returns, no escapes
+    Progress(3, log).tick({"outcome": "succeeded"})
+    assert log.getvalue() == ""
