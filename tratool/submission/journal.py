@@ -72,15 +72,22 @@ CREATE INDEX IF NOT EXISTS submissions_request ON submissions (request_id);
 """
 
 
+JOURNAL_VARIABLE = "TRATOOL_JOURNAL"
+
+
+def journal_from_env(env: Mapping[str, str]) -> Path | None:
+    """The journal TRATOOL_JOURNAL names, if it names one: the one place that reads it."""
+    explicit = env.get(JOURNAL_VARIABLE)
+    return Path(explicit) if explicit else None
+
+
 def default_path(env: Mapping[str, str] | None = None) -> Path:
     """$TRATOOL_JOURNAL, else the user state directory (XDG) / tratool / journal.sqlite.
-
-    The one place that reads TRATOOL_JOURNAL (profiles ask here when no flag or file says).
-    """
+    Profiles ask here when no flag or file says."""
     env = os.environ if env is None else env
-    explicit = env.get("TRATOOL_JOURNAL")
-    if explicit:
-        return Path(explicit)
+    explicit = journal_from_env(env)
+    if explicit is not None:
+        return explicit
     base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "tratool" / "journal.sqlite"
 

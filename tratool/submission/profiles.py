@@ -22,7 +22,7 @@ from ..config import ConfigFile, find_config, format_duration, load_config, pars
 from ..errors import ConfigError
 from ..loop.settings import LoopSettings, settings_for
 from ..redaction import credential_problem
-from .journal import default_path
+from .journal import JOURNAL_VARIABLE, default_path, journal_from_env
 from .policy import PollPolicy
 from .settings_cache import DEFAULT_TTL
 
@@ -178,8 +178,8 @@ def _env_sources(env: Mapping[str, str], journal_in_file: bool) -> dict[str, str
     for variable in ("AZURE_STORAGE_ACCOUNT_URL", "AZURE_STORAGE_ACCOUNT"):
         if env.get(variable):
             found["storage.account_url"] = f"env {variable}"
-    if env.get("TRATOOL_JOURNAL") and not journal_in_file:
-        found["push.journal"] = "env TRATOOL_JOURNAL"
+    if journal_from_env(env) is not None and not journal_in_file:
+        found["push.journal"] = f"env {JOURNAL_VARIABLE}"
     return found
 
 
