@@ -18,15 +18,18 @@ import subprocess
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import FIXTURES
 from tests.instant_loop import fake_time, instant_loop
+from tests.report_fixture import write_bad_file
 from tratool.azure import StorageTarget
 from tratool.cli import main
 from tratool.errors import ConfigError, DuplicateSubmission, LoopAmbiguousError, LoopRejected
@@ -606,3 +609,29 @@ def test_cli_push_takes_the_date_format_of_a_csv(
     assert code == 0, err
     assert "imported:" in out
     assert len(sim.store.imports) == 1
+
+
+def test_cli_push_writes_the_validation_reports_with_validates_renderers(
+    tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
+) -> None:
+    bad = write_bad_file(tmp_path)
+    sarif_file = tmp_path / "push.sarif"
+    args = ["push", str(bad), str(tra), "--dossier", "MANON002", "--report", str(sarif_file)]
+    code, _, err = _cli(sim, emulator, tmp_path / "j.sqlite", *args, "--report-format", "sarif")
+    assert code == 1  # the bad file is refused, the good one imported
+    assert "TRA-F02" in err  # the validation step still explains the refusal
+    log = json.loads(sarif_file.read_text(encoding="utf-8"))
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0-rtm.5.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(log)
+    located = {
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+        for r in log["runs"][0]["results"]
+    }
+    assert ("TRA-F02", "file://" + bad.as_posix()) in located
+    junit_file = tmp_path / "push.xml"
+    args = ["push", str(bad), "--dossier", "MANON002", "--report", str(junit_file)]
+    code, _, _ = _cli(sim, emulator, tmp_path / "j.sqlite", *args, "--report-format", "junit")
+    assert code == 1
+    suites = ET.fromstring(junit_file.read_bytes()).findall("testsuite")
+    assert [s.attrib["name"] for s in suites] == [str(bad)]
+    assert suites[0].attrib["failures"] != "0"

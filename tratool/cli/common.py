@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
@@ -24,6 +24,7 @@ from typing import IO, Any, NoReturn, TypeVar
 import attrs
 import click
 
+from .._fsutil import atomic_output, same_file
 from .._version import __version__
 from ..display import printable
 from ..errors import ParseError
@@ -245,3 +246,14 @@ def main() -> None:
     input has errors, 2 usage or unreadable input, 3 deadline (push), 4 remote service,
     70 internal error.
     """
+
+
+def write_report_file(rendered: str, output: Path, inputs: Sequence[Path]) -> None:
+    """Write a validation report atomically to `output`, never over one of the inputs."""
+    if any(same_file(source, output) for source in inputs):
+        fail(f"{output}: is an input file; choose another output")
+    try:
+        with atomic_output(output, "w") as out:
+            out.write(rendered)
+    except OSError as exc:
+        fail(f"{output}: cannot write the report ({exc.strerror or exc})")

@@ -11,7 +11,6 @@ from typing import BinaryIO
 import attrs
 import click
 
-from .._fsutil import atomic_output, same_file
 from ..config import dump_toml, load_config
 from ..conversion import export
 from ..display import listing, printable
@@ -39,6 +38,7 @@ from .common import (
     settings,
     use_color,
     worst,
+    write_report_file,
 )
 from .dossier import settings_for_validation
 from .inputs import expand
@@ -181,13 +181,7 @@ def _emit_report(reports: list[Report], fmt: str, output: Path | None, inputs: l
         if quiet < 2:
             click.echo(rendered, nl=False, color=color or None)
         return
-    if any(same_file(source, output) for source in inputs):
-        fail(f"{output}: is an input file; choose another output")
-    try:
-        with atomic_output(output, "w") as out:
-            out.write(rendered)
-    except OSError as exc:
-        fail(f"{output}: cannot write the report ({exc.strerror or exc})")
+    write_report_file(rendered, output, inputs)
 
 
 def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:

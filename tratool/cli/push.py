@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,11 +47,21 @@ from ..submission.dossier_settings import DossierSettings, with_settings
 from ..submission.journal import SubmissionJournal
 from ..submission.profiles import SECRET_VARIABLES, STORAGE_MODES, Profile, load_profile
 from ..submission.push import PushResult, follow, outcome_of, push
-from ..validation import config_for, render
+from ..validation import Report, config_for
+from ..validation.renderers import FORMAT_NAMES, RENDERERS
 from ..workflow_commands import workflow_command
 from .batch_display import Progress, counts
 from .batch_display import summary as batch_summary
-from .common import EXIT_DEADLINE, EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main, worst
+from .common import (
+    EXIT_DEADLINE,
+    EXIT_ERRORS,
+    EXIT_TRANSPORT,
+    EXIT_USAGE,
+    fail,
+    main,
+    worst,
+    write_report_file,
+)
 from .common import settings as cli_settings
 from .dossier import settings_for_validation
 from .loop import loop_failure
@@ -138,6 +148,7 @@ def _push_one(
     fmt: str,
     date_format: str | None = None,
     quiet: bool = False,
+    keep_report: Callable[[Report], None] | None = None,
 ) -> dict[str, Any]:
     say = (lambda message: None) if quiet else _say(fmt)
     row: dict[str, Any] = {
@@ -188,6 +199,8 @@ def _push_one(
         return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_TRANSPORT}
     except TraError as exc:  # an unreadable CSV, a bad mapping…
         return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_USAGE}
+    if keep_report is not None:
+        keep_report(result.report)
     return _describe(result, row, fmt, profile.name)
 
 
@@ -195,9 +208,9 @@ def _describe(
     result: PushResult, row: dict[str, Any], fmt: str, profile: str | None
 ) -> dict[str, Any]:
     if result.report.findings and (fmt == "github" or os.environ.get("GITHUB_ACTIONS")):
-        click.echo(render.github([result.report]))
+        click.echo(RENDERERS["github"]([result.report]))
     if result.outcome == "invalid":
-        click.echo(render.text([result.report]), err=True, nl=False)
+        click.echo(RENDERERS["text"]([result.report]), err=True, nl=False)
     exit_code = {
         "succeeded": 0,
         "submitted": 0,
@@ -315,6 +328,19 @@ def _github_summary(rows: list[dict[str, Any]]) -> None:
     help="Validate against the dossier's settings in Loop (journals, accounts, sections).",
 )
 @click.option("--refresh-settings", is_flag=True, help="Read the dossier's settings again.")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the validation reports of the files to this file (see --report-format).",
+)
+@click.option(
+    "--report-format",
+    type=click.Choice(FORMAT_NAMES),
+    default="json",
+    show_default=True,
+    help="Format of --report: the formats of tratool validate (sarif, junit, gitlab, html…).",
+)
 @journal_option
 def push_command(
     files: tuple[Path, ...],
@@ -334,6 +360,8 @@ def push_command(
     storage: str | None,
     dossier_check: bool,
     refresh_settings: bool,
+    report_file: Path | None,
+    report_format: str,
     journal: Path | None,
 ) -> None:
     """Validate, upload and import TRA files into Cegid Loop, exactly once, and wait; many
@@ -361,6 +389,8 @@ def push_command(
         click.echo(f"tratool: {note}", err=True)
     _open_journal(chosen.journal).close()  # a journal that cannot be opened stops all, early
 
+    reports: dict[tuple[Path, str], Report] = {}  # the validation step's, by file and dossier
+
     def push_job(job: batch.Job) -> dict[str, Any]:
         # One journal connection per push (SQLite connections stay in their thread); the
         # journal's reservation makes concurrent pushes of one file go to Loop once.
@@ -379,6 +409,7 @@ def push_command(
                 fmt=fmt,
                 date_format=date_format,
                 quiet=jobs > 1,  # step-by-step lines of concurrent pushes would interleave
+                keep_report=lambda report: reports.__setitem__((job.file, job.dossier), report),
             )
 
     progress = Progress(len(plan))
@@ -390,6 +421,9 @@ def push_command(
 
     rows = batch.run(plan, push_job, workers=jobs, on_done=done)
     progress.close()
+    if report_file is not None:
+        validated = [reports[key] for key in ((j.file, j.dossier) for j in plan) if key in reports]
+        write_report_file(RENDERERS[report_format](validated), report_file, list(files))
     if len(rows) > 1 and fmt != "json":
         batch_summary(rows)
     if fmt == "json":
