@@ -143,6 +143,29 @@ def test_an_empty_list_gives_no_table() -> None:
     assert validation_tables(empty) == {}
 
 
+def test_odd_answers_are_read_for_what_they_say() -> None:
+    settings = DossierSettings(
+        dossier="X",
+        base_url="http://loop/",
+        fetched_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        journal=(
+            "not an object",
+            None,
+            {"code": "VT", "type": "8", "ferme": "false"},  # numbers and booleans as text
+            {"code": "AC", "type": True, "ferme": "true"},
+            {"libelle": "no code"},
+        ),
+        compte=({"numero": 41100000, "collectif": "false", "lettrable": 1, "ferme": None},),
+    )
+    tables = validation_tables(settings)
+    assert {k: (v.nature, v.closed) for k, v in tables["journals"].items()} == {
+        "VT": ("VTE", False),
+        "AC": ("", True),
+    }
+    account = tables["chart_of_accounts"]["41100000"]
+    assert (account.nature, account.lettrable, account.closed) == ("", True, False)
+
+
 def test_section_axis_may_be_an_object_or_a_code() -> None:
     settings = DossierSettings(
         dossier="X",

@@ -26,6 +26,27 @@ COLLECTIVE_PREFIXES = {"401": "COF", "411": "COC", "421": "COS"}
 RESOURCES = ("journal", "compte", "section", "etablissement")
 
 
+def _records(items: Any) -> tuple[dict[str, Any], ...]:
+    """The records of a list as Loop answered it; anything that is not an object is dropped
+    (it describes nothing the validator could use)."""
+    return tuple(dict(item) for item in items if isinstance(item, Mapping))
+
+
+def _flag(value: Any) -> bool:
+    """Cegid documents booleans; a "false" string must not read as true."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "x", "oui")
+    return value is True or (isinstance(value, int) and value == 1)
+
+
+def _number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
+
+
 @attrs.frozen(kw_only=True)
 class DossierSettings:
     """The four lists as Loop answered them, with when and from where they were read."""
@@ -33,10 +54,10 @@ class DossierSettings:
     dossier: str
     base_url: str
     fetched_at: dt.datetime  # UTC
-    journal: tuple[dict[str, Any], ...] = ()
-    compte: tuple[dict[str, Any], ...] = ()
-    section: tuple[dict[str, Any], ...] = ()
-    etablissement: tuple[dict[str, Any], ...] = ()
+    journal: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_records)
+    compte: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_records)
+    section: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_records)
+    etablissement: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_records)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,7 +70,7 @@ class DossierSettings:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> DossierSettings:
         """Back from `to_json`; raises KeyError, TypeError or ValueError when malformed."""
-        lists = {name: tuple(dict(r) for r in data.get(name, ())) for name in RESOURCES}
+        lists = {name: _records(data.get(name) or ()) for name in RESOURCES}
         fetched = dt.datetime.fromisoformat(str(data["fetched_at"]))
         if fetched.tzinfo is None:
             raise ValueError("fetched_at has no time zone")
@@ -99,11 +120,11 @@ def _journals(records: tuple[dict[str, Any], ...]) -> dict[str, JournalInfo]:
     for record in records:
         code = _text(record, "code")
         if code:
-            kind = record.get("type")
+            kind = _number(record.get("type"))
             journals[code] = JournalInfo(
                 label=_text(record, "libelle"),
-                closed=bool(record.get("ferme", False)),
-                nature=JOURNAL_NATURES.get(kind, "") if isinstance(kind, int) else "",
+                closed=_flag(record.get("ferme")),
+                nature=JOURNAL_NATURES.get(kind, "") if kind is not None else "",
             )
     return journals
 
@@ -115,17 +136,17 @@ def _accounts(records: tuple[dict[str, Any], ...], axes: frozenset[str]) -> dict
         if not number:
             continue
         nature = ""
-        if record.get("collectif"):
+        if _flag(record.get("collectif")):
             nature = next(
                 (n for prefix, n in COLLECTIVE_PREFIXES.items() if number.startswith(prefix)), "COD"
             )
         chart[number] = AccountInfo(
             nature=nature,
-            lettrable=bool(record.get("lettrable", False)),
+            lettrable=_flag(record.get("lettrable")),
             # Loop says whether an account is analytic, not on which axes: every axis the
             # dossier has sections on.
-            ventilable=axes if record.get("analytique") else frozenset(),
-            closed=bool(record.get("ferme", False)),
+            ventilable=axes if _flag(record.get("analytique")) else frozenset(),
+            closed=_flag(record.get("ferme")),
         )
     return chart
 
@@ -135,7 +156,7 @@ def validation_tables(settings: DossierSettings) -> dict[str, Any]:
     dossier without sections says nothing about them); establishments without a ``code``
     cannot be matched to the file's establishment column and give no table either."""
     sections = {
-        f"{_axis(s)}/{_text(s, 'code')}": bool(s.get("ferme", False))
+        f"{_axis(s)}/{_text(s, 'code')}": _flag(s.get("ferme"))
         for s in settings.section
         if _axis(s) and _text(s, "code")
     }
