@@ -15,6 +15,7 @@ from ..config import dump_toml, load_config
 from ..conversion import export
 from ..display import listing, printable
 from ..errors import ConfigError, UnreadableInput
+from ..i18n import LANGUAGES, choose_language
 from ..submission.dossier_settings import with_settings
 from ..tra import layout
 from ..tra.records import Header
@@ -165,14 +166,18 @@ def export_command(file: str, fmt: export.Format, output: Path | None, encoding:
         sys.exit(EXIT_ERRORS)
 
 
-def _emit_report(reports: list[Report], fmt: str, output: Path | None, inputs: list[Path]) -> None:
+def _emit_report(
+    reports: list[Report], fmt: str, output: Path | None, inputs: list[Path], lang: str = "en"
+) -> None:
     """Print the report, or write it atomically to `output` (never over an input file)."""
     quiet = settings().quiet
     color = output is None and use_color(sys.stdout)
     if fmt == "text" and quiet:
-        rendered = render.text(reports, color=color, severities=("error",), summary=False)
+        rendered = render.text(
+            reports, color=color, severities=("error",), summary=False, lang=lang
+        )
     elif fmt == "text":
-        rendered = render.text(reports, color=color)
+        rendered = render.text(reports, color=color, lang=lang)
     else:
         rendered = RENDERERS[fmt](reports)
     if rendered and not rendered.endswith("\n"):
@@ -236,6 +241,11 @@ def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @click.option("--refresh-settings", is_flag=True, help="With --dossier: read Loop again.")
 @click.option("--profile", help="With --dossier: a [profiles.NAME] of tratool.toml.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Language of the text report (default: TRATOOL_LANG, else the locale, else en).",
+)
 @encoding_option
 @output_options
 def validate_command(
@@ -252,6 +262,7 @@ def validate_command(
     dossier_code: str | None,
     refresh_settings: bool,
     profile: str | None,
+    lang: str | None,
     encoding: str,
 ) -> None:
     """Check TRA files against the rule catalogue (see docs/validation.md).
@@ -318,5 +329,9 @@ def validate_command(
         report.path = item.name
         reports.append(report)
         codes.append(EXIT_OK if report.passed(strict=strict) else EXIT_ERRORS)
-    _emit_report(reports, fmt, output, [i.path for i in inputs if i.path is not None])
+    try:
+        language = choose_language(lang)
+    except ConfigError as exc:
+        fail(str(exc))
+    _emit_report(reports, fmt, output, [i.path for i in inputs if i.path is not None], language)
     sys.exit(worst(codes))

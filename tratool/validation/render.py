@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..display import listing, printable
+from ..i18n import translator
 from ..tra.values import format_money
 from ..workflow_commands import Level, workflow_command
 from .findings import Finding, Report
@@ -44,8 +45,12 @@ def text(
     color: bool = False,
     severities: Sequence[str] = ALL_SEVERITIES,
     summary: bool = True,
+    lang: str = "en",
 ) -> str:
-    """The findings of these severities, each file's summary after them when `summary`."""
+    """The findings of these severities, each file's summary after them when `summary`;
+    the labels and the summary in `lang` (the findings' own messages are English for now)."""
+    _ = translator(lang)
+    levels = {"error": _("error"), "warning": _("warning"), "info": _("info")}
     out: list[str] = []
     for report in reports:
         path = printable(report.path)
@@ -55,19 +60,21 @@ def text(
             if f.rule == "TRA-D07" or f.severity not in severities:
                 continue  # the totals finding is the summary block below
             where = ":".join(str(p) for p in (path, f.line, f.column) if p is not None)
-            level = click.style(f.severity, fg=_STYLES[f.severity]) if color else f.severity
+            level = levels[f.severity]
+            level = click.style(level, fg=_STYLES[f.severity]) if color else level
             rule = click.style(f.rule, bold=True) if color else f.rule
             field = f" {f.field}" if f.field else ""
             out.append(f"{where}: {level} {rule}{field}: {printable(f.message)}")
             out.extend(_excerpt(f, color))
             if f.hint:
-                out.append(f"    hint: {printable(f.hint)}")
+                out.append("    " + _("hint: {hint}").format(hint=printable(f.hint)))
             if f.cegid_message:
                 out.append(f"    Cegid : « {printable(f.cegid_message)} »")
         if not summary:
             continue
         if report.dropped:
-            out.append(f"… {report.dropped} more finding(s) not shown (--max-findings)")
+            message = _("… {count} more finding(s) not shown (--max-findings)")
+            out.append(message.format(count=report.dropped))
         t = report.totals
         dates = (
             f"{t.first_date:%d/%m/%Y} → {t.last_date:%d/%m/%Y}"
@@ -75,16 +82,25 @@ def text(
             else "-"
         )
         journals = listing([f"{j} ({n})" for j, n in sorted(t.journals.items())]) or "-"
-        verdict = "ok" if report.ok else "FAILED"
+        verdict = _("ok") if report.ok else _("FAILED")
         if color:
             verdict = click.style(verdict, fg="green" if report.ok else "red", bold=True)
         # the totals finding (TRA-D07) is the two summary lines, not a listed info
         info = report.counts["info"] - sum(f.rule == "TRA-D07" for f in report.findings)
+        counts = _("{errors} error(s), {warnings} warning(s), {infos} info")
+        totals = _("lines {lines}, entries {entries}, pièces {pieces}, journals {journals}")
+        amounts = _("dates {dates}, debit {debit}, credit {credit}")
         out += [
-            f"  {verdict}: {report.errors} error(s), {report.warnings} warning(s), {info} info",
-            f"  lines {t.lines}, entries {t.entries}, pièces {t.pieces}, journals {journals}",
-            f"  dates {dates}, debit {format_money(t.debit, grouped=True)}, "
-            f"credit {format_money(t.credit, grouped=True)}",
+            f"  {verdict}: "
+            + counts.format(errors=report.errors, warnings=report.warnings, infos=info),
+            "  "
+            + totals.format(lines=t.lines, entries=t.entries, pieces=t.pieces, journals=journals),
+            "  "
+            + amounts.format(
+                dates=dates,
+                debit=format_money(t.debit, grouped=True),
+                credit=format_money(t.credit, grouped=True),
+            ),
             "",
         ]
     return "\n".join(out) + ("\n" if out and not summary else "")

@@ -1,0 +1,85 @@
+"""French and English: the catalogue is complete and the language is chosen as documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from click.testing import CliRunner
+
+from tests.report_fixture import write_bad_file
+from tratool.cli import main
+from tratool.errors import ConfigError
+from tratool.i18n import catalogue, choose_language
+
+PACKAGE = Path(__file__).resolve().parent.parent / "tratool"
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def marked_messages() -> set[str]:
+    """Every message marked _("…") in tratool, as Babel's extractor finds them."""
+    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")])
+    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+def test_every_marked_message_has_a_french_text_with_the_same_placeholders() -> None:
+    messages = marked_messages()
+    assert "{errors} error(s), {warnings} warning(s), {infos} info" in messages
+    french = catalogue("fr")
+    missing = sorted(m for m in messages if not french.get(m))
+    assert missing == []
+    differ = {
+        m: french[m]
+        for m in messages
+        if sorted(PLACEHOLDER.findall(m)) != sorted(PLACEHOLDER.findall(french[m]))
+    }
+    assert differ == {}
+    assert set(french) <= messages  # no stale text left in the catalogue
+
+
+@pytest.mark.parametrize(
+    ("explicit", "environ", "expected"),
+    [
+        (None, {}, "en"),
+        (None, {"LANG": "fr_FR.UTF-8"}, "fr"),
+        (None, {"LANG": "en_US.UTF-8", "LC_MESSAGES": "fr_BE"}, "fr"),
+        (None, {"LC_ALL": "C", "LANG": "fr_FR.UTF-8"}, "en"),
+        (None, {"LANG": "fr_FR.UTF-8", "TRATOOL_LANG": "en"}, "en"),
+        (None, {"LANG": "C.UTF-8", "TRATOOL_LANG": "FR"}, "fr"),
+        ("en", {"TRATOOL_LANG": "fr", "LANG": "fr_FR"}, "en"),
+    ],
+)
+def test_the_language_is_the_option_then_tratool_lang_then_the_locale(
+    explicit: str | None, environ: dict[str, str], expected: str
+) -> None:
+    assert choose_language(explicit, environ) == expected
+
+
+def test_an_unknown_language_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigError, match="TRATOOL_LANG"):
+        choose_language(None, {"TRATOOL_LANG": "de"})
+
+
+def test_validate_speaks_french_under_a_french_locale(tmp_path: Path) -> None:
+    path = write_bad_file(tmp_path)
+    env = {"LANG": "fr_FR.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "TRATOOL_LANG": ""}
+    result = CliRunner(env=env).invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    out = result.stdout
+    assert ":2:4: erreur TRA-F02 date:" in out
+    assert "    conseil : " in out
+    assert "  REFUSÉ: 3 erreur(s), 0 avertissement(s), 4 information(s)" in out
+    assert "  lignes 12, écritures 11, pièces 4, journaux BQ1 (2), VTE (9)" in out
+    # French amounts: a space between thousands, a decimal comma; dates JJ/MM/AAAA.
+    assert "  dates 04/03/2024 → 25/03/2024, débit 4 116,59, crédit 4 216,59" in out
+    english = CliRunner(env=env).invoke(main, ["validate", "--lang", "en", str(path)]).stdout
+    assert "  FAILED: 3 error(s), 0 warning(s), 4 info" in english
+
+
+def test_a_bad_tratool_lang_is_exit_2(tmp_path: Path) -> None:
+    path = write_bad_file(tmp_path)
+    result = CliRunner(env={"TRATOOL_LANG": "de"}).invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "TRATOOL_LANG" in result.stderr
