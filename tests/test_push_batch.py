@@ -22,7 +22,9 @@ from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
 DOSSIERS = tuple(f"DOS{n:02}" for n in range(10))
 QUICK = (
-    "[loop]\nbackoff_base = 0.01\nbackoff_cap = 0.05\n"
+    # Enough attempts that one push cannot run out while the injected 429s last (12 on the
+    # import POST, 5 on the deposit): 8 jobs may hand them all to the same push.
+    "[loop]\nbackoff_base = 0.01\nbackoff_cap = 0.05\nmax_attempts = 20\n"
     "[push]\npoll_first = 0.1\npoll_cap = 0.2\ntimeout = 60\n"
 )
 
