@@ -635,3 +635,18 @@ def test_cli_push_writes_the_validation_reports_with_validates_renderers(
     suites = ET.fromstring(junit_file.read_bytes()).findall("testsuite")
     assert [s.attrib["name"] for s in suites] == [str(bad)]
     assert suites[0].attrib["failures"] != "0"
+
+
+def test_cli_push_explains_a_refusal_in_french_under_a_french_locale(
+    sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
+) -> None:
+    bad = write_bad_file(tmp_path)
+    french = {"LANG": "fr_FR.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "TRATOOL_LANG": ""}
+    args = ("push", str(bad), "--dossier", "MANON002")
+    code, _, err = _cli(sim, emulator, tmp_path / "j.sqlite", *args, extra=french)
+    assert code == 1
+    assert ":2:4: erreur TRA-F02 date:" in err
+    assert "REFUSÉ: 3 erreur(s)" in err
+    code, _, err = _cli(sim, emulator, tmp_path / "j.sqlite", *args, extra={"TRATOOL_LANG": "x"})
+    assert code == 2
+    assert "TRATOOL_LANG" in err

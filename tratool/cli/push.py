@@ -40,6 +40,7 @@ from ..errors import (
     TraError,
     UnreadableInput,
 )
+from ..i18n import choose_language
 from ..loop import LoopClient
 from ..submission import batch
 from ..submission.batch import MAX_JOBS
@@ -47,7 +48,7 @@ from ..submission.dossier_settings import DossierSettings, with_settings
 from ..submission.journal import SubmissionJournal
 from ..submission.profiles import SECRET_VARIABLES, STORAGE_MODES, Profile, load_profile
 from ..submission.push import PushResult, follow, outcome_of, push
-from ..validation import Report, config_for
+from ..validation import Report, config_for, render
 from ..validation.renderers import FORMAT_NAMES, RENDERERS
 from ..workflow_commands import workflow_command
 from .batch_display import Progress, counts
@@ -204,13 +205,22 @@ def _push_one(
     return _describe(result, row, fmt, profile.name)
 
 
+def _language() -> str:
+    """The language of the validation text: TRATOOL_LANG, else the locale (see i18n).
+    push_command asks first, so that a wrong TRATOOL_LANG stops it before any push."""
+    try:
+        return choose_language()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
 def _describe(
     result: PushResult, row: dict[str, Any], fmt: str, profile: str | None
 ) -> dict[str, Any]:
     if result.report.findings and (fmt == "github" or os.environ.get("GITHUB_ACTIONS")):
         click.echo(RENDERERS["github"]([result.report]))
     if result.outcome == "invalid":
-        click.echo(RENDERERS["text"]([result.report]), err=True, nl=False)
+        click.echo(render.text([result.report], lang=_language()), err=True, nl=False)
     exit_code = {
         "succeeded": 0,
         "submitted": 0,
@@ -373,6 +383,7 @@ def push_command(
     """
     if date_format and not (source_format or mapping):
         fail("--date-format is for CSV files: add --from csv (or --mapping)")
+    _language()
     try:
         plan = batch.plan(files, dossier=dossier, manifest=manifest, dossier_from=dossier_from)
     except ConfigError as exc:
