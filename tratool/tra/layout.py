@@ -417,6 +417,10 @@ LINE_TYPE = ENTRY.field("line_type")
 ENTRY_FIELDS = {f.name: f for f in (*ETE_GENERAL.fields, *ENTRY.fields)}
 
 
+# The line type's slice, for the per-line paths (a slice object costs nothing to apply).
+LINE_TYPE_SLICE = slice(LINE_TYPE.start, LINE_TYPE.end)
+
+
 def cut(text: str, field: Field) -> str:
     """A field's characters in a line ("" past its end)."""
     return text[field.start : field.end]

@@ -11,7 +11,7 @@ import enum
 import os
 from collections import Counter
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, NamedTuple
 
 import attrs
 
@@ -37,9 +37,10 @@ def open_source(source: Source) -> tuple[str, IO[bytes], bool]:
     return str(getattr(source, "name", None) or "<stream>"), source, False
 
 
-@attrs.frozen
-class PhysicalLine:
-    """One physical line: its 1-based number, its bytes without the ending, and the ending."""
+class PhysicalLine(NamedTuple):
+    """One physical line: its 1-based number, its bytes without the ending, and the ending.
+    (Named tuples, not attrs classes, for the two per-line values: they are built a million
+    times on a large file, and a tuple is built in C.)"""
 
     number: int
     data: bytes
@@ -201,8 +202,7 @@ class LineProblem:
     fatal: bool
 
 
-@attrs.frozen
-class DecodedLine:
+class DecodedLine(NamedTuple):
     number: int
     text: str
     problems: tuple[LineProblem, ...]
@@ -241,8 +241,12 @@ class DecodedLines:
             self.size += len(raw.data) + len(raw.ending)
             self.endings[ENDINGS[raw.ending]] += 1
             text, problems = self.decoder.decode(raw.number, raw.data)
-            placed = tuple(self._place(raw.number, text, p) for p in problems)
-            yield DecodedLine(raw.number, text, placed)
+            if not problems:  # nearly every line: no tuple of problems to build
+                yield DecodedLine(raw.number, text, ())
+                continue
+            yield DecodedLine(
+                raw.number, text, tuple(self._place(raw.number, text, p) for p in problems)
+            )
             if any(p.fatal for p in problems):
                 self.stopped = True
                 return
@@ -283,7 +287,7 @@ def classify(number: int, text: str) -> LineKind:
         return LineKind.HEADER
     if number > 1 and text.startswith(layout.PARAMETER_PREFIXES):
         return LineKind.PARAMETER
-    if layout.cut(text, layout.LINE_TYPE) in layout.SPECIAL_LINE_TYPES:
+    if text[layout.LINE_TYPE_SLICE] in layout.SPECIAL_LINE_TYPES:
         return LineKind.SPECIAL
     return LineKind.ENTRY
 

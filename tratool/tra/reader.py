@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import ParseError, Severity
@@ -182,7 +182,7 @@ class TraReader:
         return record_type(**values, extra=text[lay.end :])
 
     def _entry(self, number: int, text: str) -> Record:
-        line_type = layout.cut(text, layout.LINE_TYPE).strip(" ")
+        line_type = text[layout.LINE_TYPE_SLICE].strip(" ")
         extended = self._extended if self._extended is not None else len(text) > layout.STD_WIDTH
         layouts = layout.entry_layouts(line_type, extended)
         self._check_width(number, text, line_type, extended)
@@ -217,14 +217,30 @@ class TraReader:
         padded = text.ljust(lay.end)
         values: dict[str, Any] = {}
         ok = True
-        for f in lay.fields:
-            chunk = padded[f.start : f.end]
+        for name, start, end, parse in _cuts(lay):
+            chunk = padded[start:end]
             try:
-                values[f.name] = PARSERS[f.kind](chunk)
+                values[name] = parse(chunk)
             except ValueError as exc:
                 ok = False
-                self._error(number, f.pos, str(exc), field=f.name, value=chunk)
+                self._error(number, start + 1, str(exc), field=name, value=chunk)
         return values if ok else None
+
+
+_Cut = tuple[str, int, int, Callable[[str], Any]]
+_CUTS: dict[str, tuple[Layout, tuple[_Cut, ...]]] = {}
+
+
+def _cuts(lay: Layout) -> tuple[_Cut, ...]:
+    """(name, start, end, parser) of each field: the layout's table, looked up once per layout
+    instead of once per field of every line (a third of the reader's time on a large file)."""
+    cached = _CUTS.get(lay.name)
+    if cached is None or cached[0] is not lay:
+        cached = _CUTS[lay.name] = (
+            lay,
+            tuple((f.name, f.start, f.end, PARSERS[f.kind]) for f in lay.fields),
+        )
+    return cached[1]
 
 
 def read_text(text: str, *, encoding: str = "cp1252") -> TraReader:

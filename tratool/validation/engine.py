@@ -103,7 +103,7 @@ class ValidationPass:
     def run(self, stream: IO[bytes]) -> Report:
         lines = DecodedLines(stream, self.decoder)
         for line in lines:
-            if any(p.fatal for p in line.problems):
+            if line.problems and any(p.fatal for p in line.problems):
                 self._decoding(line)
                 break  # a binary or UTF-16 file: one finding, nothing more is read
             self._line(lines, line)
@@ -113,7 +113,8 @@ class ValidationPass:
 
     def _line(self, lines: DecodedLines, line: DecodedLine) -> None:
         number, text = line.number, line.text
-        self._decoding(line)
+        if line.problems:
+            self._decoding(line)
         self._controls(number, text)
         kind = classify(number, text)
         if kind is LineKind.BLANK:
@@ -132,7 +133,7 @@ class ValidationPass:
             if kind is LineKind.PARAMETER:
                 self._parameter(number, text)
                 return
-            line_type = layout.cut(text, layout.LINE_TYPE).strip()
+            line_type = text[layout.LINE_TYPE_SLICE].strip()
             if kind is LineKind.SPECIAL:
                 self.structure.line_type(number, text, line_type)
             else:
