@@ -1181,3 +1181,51 @@ def test_x07_analytic_lines_split_their_general_line(
 )
 def test_x09_sections(lines: list[str], sections: dict[str, bool], expected: Expected) -> None:
     assert findings_of(lines, "TRA-X09", ValidationConfig(sections=sections)) == expected
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (jal(), []),
+        ("###" + jal()[3:], [(2, 1, "warning", "###JAL")]),  # read like ***, written ***
+        ("***ZZZ", [(2, 4, "warning", "ZZZ")]),  # an unknown code: ignored by Cegid
+    ],
+)
+def test_s08_record_prefix_and_code(record: str, expected: list[tuple[int, int, str, str]]) -> None:
+    report = run([BASE[0], record, *BASE[1:]])
+    got = [(f.line, f.column, f.severity, f.value) for f in report.findings if f.rule == "TRA-S08"]
+    assert got == expected
+
+
+LAYOUTS = (layout.ENTRY, layout.ETE_GENERAL, layout.ETE_ANALYTIC, layout.HEADER)
+
+
+def where(name: str) -> layout.Field:
+    return next(lay.field(name) for lay in LAYOUTS if name in {f.name for f in lay.fields})
+
+
+@pytest.mark.parametrize(
+    ("rule", "what", "build", "config", "expected"),
+    FIELD_CASES,
+    ids=[f"{c[0]}-{c[1]}" for c in FIELD_CASES],
+)
+def test_a_finding_points_at_its_field(
+    rule: str,
+    what: str,
+    build: Callable[[], list[str]],
+    config: dict[str, Any],
+    expected: Expected,
+) -> None:
+    """Every finding on a field gives that field's column (the layout table's) and the line
+    itself; a field rule's finding also the raw value of that field."""
+    lines = build()
+    for finding in run(lines, ValidationConfig(**config)).findings:
+        if finding.line is None or finding.field is None:
+            continue
+        spot = where(finding.field)
+        text = lines[finding.line - 1]
+        assert finding.column == spot.pos, (what, finding)
+        assert finding.source == text, (what, finding)
+        if finding.rule.startswith("TRA-F"):
+            raw = text.ljust(spot.end)[spot.start : spot.end]
+            assert finding.value == raw, (what, finding)
