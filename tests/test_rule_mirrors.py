@@ -1166,6 +1166,7 @@ def test_x07_analytic_lines_split_their_general_line(
     lines: list[str], config: dict[str, Any], expected: Expected
 ) -> None:
     assert findings_of(lines, "TRA-X07", ValidationConfig(**config)) == expected
+    assert_points(lines, ValidationConfig(**config), ("TRA-F", "TRA-X09"))
 
 
 @pytest.mark.parametrize(
@@ -1181,6 +1182,7 @@ def test_x07_analytic_lines_split_their_general_line(
 )
 def test_x09_sections(lines: list[str], sections: dict[str, bool], expected: Expected) -> None:
     assert findings_of(lines, "TRA-X09", ValidationConfig(sections=sections)) == expected
+    assert_points(lines, ValidationConfig(sections=sections), ("TRA-F", "TRA-X09"))
 
 
 @pytest.mark.parametrize(
@@ -1204,6 +1206,19 @@ def where(name: str) -> layout.Field:
     return next(lay.field(name) for lay in LAYOUTS if name in {f.name for f in lay.fields})
 
 
+def assert_points(lines: list[str], config: ValidationConfig, valued: tuple[str, ...]) -> None:
+    """Each finding on a field gives the field's column (the layout table's) and its line;
+    the findings of the `valued` rules also the field's raw value."""
+    for finding in run(lines, config).findings:
+        if finding.line is None or finding.field is None:
+            continue
+        spot = where(finding.field)
+        text = lines[finding.line - 1]
+        assert (finding.column, finding.source) == (spot.pos, text), finding
+        if finding.rule.startswith(valued):
+            assert finding.value == text.ljust(spot.end)[spot.start : spot.end], finding
+
+
 @pytest.mark.parametrize(
     ("rule", "what", "build", "config", "expected"),
     FIELD_CASES,
@@ -1216,16 +1231,4 @@ def test_a_finding_points_at_its_field(
     config: dict[str, Any],
     expected: Expected,
 ) -> None:
-    """Every finding on a field gives that field's column (the layout table's) and the line
-    itself; a field rule's finding also the raw value of that field."""
-    lines = build()
-    for finding in run(lines, ValidationConfig(**config)).findings:
-        if finding.line is None or finding.field is None:
-            continue
-        spot = where(finding.field)
-        text = lines[finding.line - 1]
-        assert finding.column == spot.pos, (what, finding)
-        assert finding.source == text, (what, finding)
-        if finding.rule.startswith("TRA-F"):
-            raw = text.ljust(spot.end)[spot.start : spot.end]
-            assert finding.value == raw, (what, finding)
+    assert_points(build(), ValidationConfig(**config), ("TRA-F",))
