@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import tratool
 from tests.conftest import FIXTURES
 from tratool.tra import layout, lines
-from tratool.tra.scan import FIELD_NAMES, _is_grid
+from tratool.tra.scan import FIELD_NAMES, is_grid
 
 CRLF_STRIDE = layout.STD_WIDTH + 2
 
@@ -85,8 +85,8 @@ def test_a_uniform_block_is_a_grid_and_every_odd_line_breaks_it() -> None:
     def block(*lines: bytes, ending: bytes = b"\r\n") -> bytes:
         return b"".join(line + ending for line in lines)
 
-    assert _is_grid(block(*rows), CRLF_STRIDE)
-    assert _is_grid(block(*rows, ending=b"\n"), CRLF_STRIDE - 1)
+    assert is_grid(block(*rows), CRLF_STRIDE)
+    assert is_grid(block(*rows, ending=b"\n"), CRLF_STRIDE - 1)
     split = rows[2][:100] + b"\n" + rows[2][101:]  # a line break inside a record
     odd_ones = [
         block(rows[0], split, rows[1]),
@@ -97,9 +97,9 @@ def test_a_uniform_block_is_a_grid_and_every_odd_line_breaks_it() -> None:
         block(rows[0], rows[1][:-1]),
     ]
     for odd in odd_ones:
-        assert not _is_grid(odd, odd.find(b"\n") + 1)
+        assert not is_grid(odd, odd.find(b"\n") + 1)
     lf_with_cr = block(rows[0], rows[1][:-1] + b"\r", ending=b"\n")  # read as CRLF by lines
-    assert not _is_grid(lf_with_cr, CRLF_STRIDE - 1)
+    assert not is_grid(lf_with_cr, CRLF_STRIDE - 1)
 
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.tra")), ids=lambda p: p.name)

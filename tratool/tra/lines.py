@@ -237,19 +237,39 @@ class DecodedLines:
             yield DecodedLine(line, "", (self._place(line, "", refused),))
             return
         for raw in split_lines(self._stream, head):
-            self.count = raw.number
-            self.size += len(raw.data) + len(raw.ending)
-            self.endings[ENDINGS[raw.ending]] += 1
-            text, problems = self.decoder.decode(raw.number, raw.data)
-            if not problems:  # nearly every line: no tuple of problems to build
-                yield DecodedLine(raw.number, text, ())
-                continue
-            yield DecodedLine(
-                raw.number, text, tuple(self._place(raw.number, text, p) for p in problems)
-            )
-            if any(p.fatal for p in problems):
-                self.stopped = True
+            line = self._decoded(raw)
+            yield line
+            if self.stopped:
                 return
+
+    def more(self, data: bytes) -> Iterator[DecodedLine]:
+        """The lines of `data`, which follow the lines read so far (whole lines, the last one
+        without a line break only at the end of the file), decoded and counted as iterating
+        does. The fast validator reads the blocks it cannot prove clean through this."""
+        *whole, tail = data.split(b"\n")
+        chunks = [w + b"\n" for w in whole] + ([tail] if tail else [])
+        for number, chunk in enumerate(chunks, start=self.count + 1):
+            yield self._decoded(_physical(number, chunk))
+
+    def counted(self, lines: int, size: int, ending: bytes) -> None:
+        """Count `lines` lines of `size` bytes in all, each ending in `ending`, that the caller
+        read in one block without decoding them one by one (pure ASCII, no problem to place)."""
+        self.count += lines
+        self.size += size
+        self.endings[ENDINGS[ending]] += lines
+
+    def _decoded(self, raw: PhysicalLine) -> DecodedLine:
+        self.count = raw.number
+        self.size += len(raw.data) + len(raw.ending)
+        self.endings[ENDINGS[raw.ending]] += 1
+        text, problems = self.decoder.decode(raw.number, raw.data)
+        if not problems:  # nearly every line: no tuple of problems to build
+            return DecodedLine(raw.number, text, ())
+        if any(p.fatal for p in problems):
+            self.stopped = True
+        return DecodedLine(
+            raw.number, text, tuple(self._place(raw.number, text, p) for p in problems)
+        )
 
     def _place(self, number: int, text: str, problem: DecodeProblem) -> LineProblem:
         found = field_at(text, problem.column, self.extended) if text else None

@@ -181,12 +181,12 @@ def _read(stream: IO[bytes], cut: _Cutter, size: int) -> Iterator[Iterable[Field
 def _block(block: bytes, cut: _Cutter) -> Iterable[FieldBytes]:
     """The rows of a block of lines after line 1 (its last line may lack a line break)."""
     stride = block.find(b"\n") + 1
-    if cut.extended is None and _is_grid(block, stride):
+    if cut.extended is None and is_grid(block, stride):
         return cut.grid(block, stride)
     return _one_by_one(block, cut)
 
 
-def _is_grid(block: bytes, stride: int) -> bool:
+def is_grid(block: bytes, stride: int) -> bool:
     """Whether every line of the block is a 222-column entry line with the same ending."""
     if stride not in (_WIDTH + 1, _WIDTH + 2) or len(block) % stride:
         return False

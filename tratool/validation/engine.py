@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -33,7 +34,7 @@ from .parameters import ParameterRules
 from .pieces import PieceRules
 from .structure import StructureRules
 
-_ENTRY_SLICES = [(f.name, f.start, f.end) for f in layout.ENTRY.fields]
+ENTRY_SLICES = [(f.name, f.start, f.end) for f in layout.ENTRY.fields]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ETE_LETTERING = [
     layout.ETE_GENERAL.field(n) for n in ("lettering_state", "lettering_code", "lettering_max_date")
@@ -56,8 +57,13 @@ def validate(
     *,
     encoding: str = "cp1252",
     max_findings: int = DEFAULT_MAX_FINDINGS,
+    engine: str = "fast",
 ) -> Report:
     """Check a TRA file against the rule catalogue; see docs/validation.md.
+
+    `engine` ``"fast"`` reads blocks of same-width lines as arrays and spares the rows it
+    proves clean the per-line rules (validation/columnar.py); ``"reference"`` is the plain
+    streaming pass, line by line. Both give the same report.
 
     Without `config`, the nearest ``tratool.toml`` / ``pyproject.toml`` ([tool.tratool]) above
     the file is used, or the defaults. Raises `UnreadableInput` when the file cannot be opened.
@@ -67,7 +73,7 @@ def validate(
     decoder = LineDecoder(encoding)  # fails on a misspelt encoding before opening anything
     path, stream, owned = open_source(source)
     try:
-        run = ValidationPass(path, config, decoder, max_findings)
+        run = _engine(engine)(path, config, decoder, max_findings)
         try:
             return run.run(stream)
         finally:
@@ -75,6 +81,16 @@ def validate(
     finally:
         if owned:
             stream.close()
+
+
+def _engine(name: str) -> type[ValidationPass]:
+    if name == "reference":
+        return ValidationPass
+    if name == "fast":
+        from .columnar import FastPass  # numpy is imported only when used
+
+        return FastPass
+    raise ValueError(f"unknown validation engine {name!r}: 'fast' or 'reference'")
 
 
 class ValidationPass:
@@ -102,11 +118,18 @@ class ValidationPass:
 
     def run(self, stream: IO[bytes]) -> Report:
         lines = DecodedLines(stream, self.decoder)
-        for line in lines:
+        self.consume(lines, lines)
+        return self.finish(lines)
+
+    def consume(self, lines: DecodedLines, decoded: Iterable[DecodedLine]) -> None:
+        """Check `decoded`, lines that `lines` read, until a fatal one."""
+        for line in decoded:
             if line.problems and any(p.fatal for p in line.problems):
                 self._decoding(line)
-                break  # a binary or UTF-16 file: one finding, nothing more is read
+                return  # a binary or UTF-16 file: one finding, nothing more is read
             self._line(lines, line)
+
+    def finish(self, lines: DecodedLines) -> Report:
         self.report.totals.lines = lines.count if lines.size else 0
         self._finish(lines)
         return self.report
@@ -187,7 +210,7 @@ class ValidationPass:
 
     def _entry(self, number: int, text: str, line_type: str, extended: bool, version: str) -> None:
         padded = text.ljust(layout.STD_WIDTH)
-        raw = {name: padded[start:end] for name, start, end in _ENTRY_SLICES}
+        raw = {name: padded[start:end] for name, start, end in ENTRY_SLICES}
         analytic = line_type in layout.ANALYTIC_LINE_TYPES
         self.structure.width(number, text, line_type, extended, version)
         self.structure.line_type(number, text, line_type)
@@ -201,6 +224,17 @@ class ValidationPass:
             if not analytic:
                 state, code, date = (wide[f.start : f.end] for f in _ETE_LETTERING)
                 lettering = (state.strip(), code.strip(), date)
+        self.cross_line(number, text, raw, lettering, opening)
+
+    def cross_line(
+        self,
+        number: int,
+        text: str,
+        raw: dict[str, str],
+        lettering: tuple[str, str, str] = ("", "", ""),
+        opening: str = "",
+    ) -> None:
+        """Feed one entry line to the families that look across lines, and count it."""
         line = entry_line(number, text, raw, lettering, opening)
         self.pieces.add(line)
         self.analytics.add(line)
