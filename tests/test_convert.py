@@ -23,6 +23,7 @@ from tratool.conversion.cells import detect_date_format, parse_amount
 from tratool.conversion.fec import COLUMNS
 from tratool.errors import ConfigError, ConversionError, ConversionRejected
 from tratool.validation import ValidationConfig
+from tratool.validation.findings import Report
 
 CSV = FIXTURES / "ventes-excel.csv"
 MAPPING = FIXTURES / "ventes-mapping.toml"
@@ -196,7 +197,9 @@ def test_validation_errors_write_nothing_unless_forced(tmp_path: Path) -> None:
     target = tmp_path / "out.tra"
     with pytest.raises(ConversionRejected) as caught:
         convert(source, target)
-    assert {f.rule for f in caught.value.report.findings if f.severity == "error"} >= {"TRA-X01"}
+    report = caught.value.report
+    assert isinstance(report, Report)
+    assert {f.rule for f in report.findings if f.severity == "error"} >= {"TRA-X01"}
     assert not target.exists()
     result = convert(source, target, force=True)
     assert result.report.errors >= 1

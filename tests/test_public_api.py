@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import io
 import json
@@ -97,3 +98,15 @@ def test_export_refuses_its_own_input_as_output(tmp_path: Path) -> None:
     with pytest.raises(tratool.UnreadableInput, match="is the input file"):
         tratool.export(source, source, to="json")
     assert source.read_bytes() == (FIXTURES / "ventes-std.tra").read_bytes()
+
+
+def test_errors_module_imports_nothing_of_tratool_but_redaction() -> None:
+    # errors.py sits under every layer: a type it named from above (even only for type
+    # checking) would draw an import circle through the layers.
+    source = Path(tratool.errors.__file__).read_text(encoding="utf-8")
+    imported = {
+        node.module or ""
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    }
+    assert imported == {"redaction"}

@@ -34,21 +34,64 @@ these where tratool calls the foreign code; none of them escapes the public func
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
 import attrs
 
 from .redaction import redact
 
-if TYPE_CHECKING:
-    from .conversion.build import RowProblem
-    from .submission.journal import Submission
-    from .validation.findings import Report
-
 # How bad a problem is, for the reader's `ParseError` (error / warning) and the validator's
 # findings (also info). One type for both, so a reader problem maps onto a finding as is.
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+# What three exceptions need of the values they carry, as shapes: errors.py sits under every
+# layer, so it names no type of theirs (importing them, even for type checking only, would draw
+# an import circle through the layers it is meant to sit under).
+class RowProblemLike(Protocol):
+    """A row a conversion cannot use (`tratool.conversion.build.RowProblem`)."""
+
+    @property
+    def row(self) -> int: ...
+    @property
+    def column(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+    def located(self, path: str) -> str: ...
+
+
+class ReportLike(Protocol):
+    """A validation report (`tratool.validation.findings.Report`)."""
+
+    path: str
+
+    @property
+    def errors(self) -> int: ...
+
+
+class SubmissionLike(Protocol):
+    """A row of the submission journal (`tratool.submission.journal.Submission`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def dossier(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def created_at(self) -> str: ...
+    @property
+    def request_id(self) -> str | None: ...
+    @property
+    def pid(self) -> int | None: ...
+    @property
+    def host(self) -> str | None: ...
 
 
 class TraError(Exception):
@@ -140,7 +183,7 @@ class ConfigError(TraError):
 class ConversionError(TraError):
     """Rows that cannot be converted; nothing was written."""
 
-    def __init__(self, path: str, problems: list[RowProblem]) -> None:
+    def __init__(self, path: str, problems: Sequence[RowProblemLike]) -> None:
         self.path, self.problems = path, problems
         shown = "\n  ".join(p.located(path) for p in problems[:50])
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
@@ -152,7 +195,7 @@ class ConversionError(TraError):
 class ConversionRejected(TraError):
     """The converted file has validation errors; nothing was written (use force=True)."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: ReportLike) -> None:
         self.report = report
         super().__init__(
             f"{report.path}: the converted file has {report.errors} validation "
@@ -241,7 +284,7 @@ class FilterError(TraError):
 class DuplicateSubmission(TraError):
     """The same file was already submitted to the same dossier (see `existing`)."""
 
-    def __init__(self, existing: Submission) -> None:
+    def __init__(self, existing: SubmissionLike) -> None:
         self.existing = existing
         if existing.state == "reserved":
             super().__init__(

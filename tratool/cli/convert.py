@@ -16,6 +16,7 @@ from ..conversion import ConversionResult, convert
 from ..display import printable
 from ..errors import ConversionError, ConversionRejected, TraError
 from ..validation import render
+from ..validation.findings import Report
 from .common import (
     EXIT_ERRORS,
     OutputPath,
@@ -113,10 +114,12 @@ def convert_command(
             diagnostic(str(exc), important=True)
             sys.exit(EXIT_ERRORS)
         except ConversionRejected as exc:
-            exc.report.path = str(output or "<stdout>")
-            listed = render.text([exc.report], severities=("error", "warning"), summary=False)
+            report = exc.report
+            assert isinstance(report, Report)  # errors.py names only its shape (ReportLike)
+            report.path = str(output or "<stdout>")
+            listed = render.text([report], severities=("error", "warning"), summary=False)
             diagnostic(listed.rstrip("\n"), important=True)
-            fail(f"{exc.report.path} not written: fix the source, or use --force", EXIT_ERRORS)
+            fail(f"{report.path} not written: fix the source, or use --force", EXIT_ERRORS)
         except TraError as exc:  # the mapping, an unreadable source, a bad option
             fail(str(exc))
         if output is None:
