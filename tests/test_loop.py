@@ -193,6 +193,15 @@ def test_post_is_retried_when_the_connection_was_refused(sleeps: Sleeps) -> None
     assert sleeps == [0.5, 1.0]  # exponential backoff between the three attempts
 
 
+def test_a_refused_connection_names_the_default_port() -> None:
+    """A URL without a port is reported with the one it was tried on, not 'None'."""
+    from tratool.errors import NotSent
+    from tratool.loop.transport import HttpTransport
+
+    with pytest.raises(NotSent, match=r"cannot connect to 127\.0\.0\.1:443: "):
+        HttpTransport(5, 5).request("GET", "https://127.0.0.1/", {})
+
+
 def test_get_honours_retry_after_and_backoff(
     client: LoopClient, sim: Simulator, sleeps: Sleeps
 ) -> None:

@@ -40,6 +40,11 @@ class Response:
         return json.loads(self.body.decode("utf-8"))
 
 
+def _port(parts: urllib.parse.SplitResult) -> int:
+    """The port a URL connects to, also when it names none (the scheme's default)."""
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
 class HttpTransport:
     """One connection per request; explicit connect and read timeouts; no hidden retries."""
 
@@ -61,9 +66,9 @@ class HttpTransport:
             try:
                 connection.connect()  # through a proxy, the CONNECT tunnel is set up here
             except (OSError, ssl.SSLError) as exc:
-                via = f" via proxy {proxy.hostname}:{proxy.port}" if proxy else ""
+                via = f" via proxy {proxy.hostname}:{_port(proxy)}" if proxy else ""
                 raise NotSent(
-                    f"cannot connect to {parts.hostname}:{parts.port}{via}: {exc}"
+                    f"cannot connect to {parts.hostname}:{_port(parts)}{via}: {exc}"
                 ) from None
             if connection.sock is not None:
                 connection.sock.settimeout(self.read_timeout)
