@@ -203,7 +203,8 @@ def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
     default="text",
     show_default=True,
     help="text for people, json for programs, github for GitHub Actions annotations, "
-    "sarif for code scanning, junit for CI test views, gitlab for Code Quality.",
+    "sarif for code scanning, junit for CI test views, gitlab for Code Quality, html for a "
+    "self-contained page.",
 )
 @click.option(
     "-o",
