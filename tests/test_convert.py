@@ -199,10 +199,13 @@ def test_validation_errors_write_nothing_unless_forced(tmp_path: Path) -> None:
         convert(source, target)
     report = caught.value.report
     assert isinstance(report, Report)
-    assert {f.rule for f in report.findings if f.severity == "error"} >= {"TRA-X01"}
+    # 120,00 debit against 100,00 credit: the pièce (line 2 onward) and the file are 20,00 off.
+    errors = {(f.rule, f.line) for f in report.findings if f.severity == "error"}
+    assert errors == {("TRA-X01", 2), ("TRA-X03", None)}
+    assert "debit exceeds by 20,00" in str([f.message for f in report.findings])
     assert not target.exists()
     result = convert(source, target, force=True)
-    assert result.report.errors >= 1
+    assert result.report.errors == 2
     assert target.exists()
 
 
