@@ -50,8 +50,8 @@ echo "== 1. convert the sales spreadsheet to TRA"
 echo
 # Two checks need settings Loop's public API does not give (fiscal years TRA-X05, company code
 # TRA-F24): each would only add an info line "check skipped", so they are left out here.
-echo "(ignoring TRA-X05,F24: they need dossier settings Loop's API does not list)"
 echo "== 2. validate it, also against dossier DEMO001's own settings in Loop"
+echo "(ignoring TRA-X05,F24: they need dossier settings Loop's API does not list)"
 "$TRATOOL" validate "$WORK/PG00001.TRA" --dossier DEMO001 --ignore TRA-X05,TRA-F24
 echo
 echo "== 3. push it into dossier DEMO001 (through Azurite) and wait for the import"
