@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -181,3 +182,24 @@ def test_doctor_without_azure_checks_the_storage_loop_provides(
     assert "ok    storage: Loop storage: getFileUrlDeposit answers a place" in lines
     assert "GET /loop-api-publiques/getFileUrlDeposit" in routes(sim)
     assert sim.deposits.files == {}  # doctor puts nothing there
+
+
+def test_push_reads_standard_input_given_as_dash(
+    env: dict[str, str | None], sim: Simulator, tmp_path: Path
+) -> None:
+    data = (FIXTURES / "ventes-std.tra").read_bytes()
+    result = CliRunner().invoke(
+        main,
+        ["push", "-", "--dossier", "MANON002", "--format", "json", "--timeout", "20s"],
+        env=env,
+        input=data,
+    )
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)["results"]
+    assert (row["outcome"], row["storage"]) == ("succeeded", "loop")
+    assert row["uri"].endswith("/stdin.tra")
+    # The journal knows the piped bytes by their digest, and the copy is gone afterwards.
+    with SubmissionJournal(tmp_path / "journal.sqlite") as journal:
+        [entry] = journal.history()
+    assert entry.sha256 == hashlib.sha256(data).hexdigest()
+    assert not Path(row["file"]).exists()

@@ -311,6 +311,18 @@ def test_cli_upload_json(emulator: azurite.Azurite, tra: Path) -> None:
     assert dt.timedelta(hours=29) < expires - dt.datetime.now(dt.UTC) < dt.timedelta(hours=31)
 
 
+def test_cli_upload_reads_standard_input_given_as_dash(
+    emulator: azurite.Azurite, tra: Path
+) -> None:
+    env = {"AZURE_STORAGE_CONNECTION_STRING": emulator.connection_string}
+    args = ["upload", "-", "--container", "cli-stdin", "--format", "json"]
+    result = CliRunner(env=env).invoke(main, args, input=tra.read_bytes())
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["blob_name"].endswith("/stdin.tra")
+    assert get(document["sas_url"])[1] == tra.read_bytes()
+
+
 def test_cli_upload_errors(tra: Path) -> None:
     runner = CliRunner(env={"AZURE_STORAGE_CONNECTION_STRING": ""})
     result = runner.invoke(main, ["upload", str(tra)])

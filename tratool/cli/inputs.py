@@ -94,3 +94,28 @@ def spooled(argument: str, *, suffix: str) -> Iterator[tuple[Path, str]]:
         with copy.open("wb") as out:
             shutil.copyfileobj(sys.stdin.buffer, out)
         yield copy, "<stdin>"
+
+
+STDIN_FILE_NAME = "stdin.tra"
+
+
+def stdin_as_file(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    """Click callback: ``-`` among a command's files becomes standard input copied to a file.
+
+    For the commands that need a file with a name (push keys its journal and names its blob
+    from it, upload names its blob): the copy lives in a temporary folder removed when the
+    command ends, whatever way it ends.
+    """
+    files = value if isinstance(value, tuple) else (value,)
+    dash = Path(STDIO)
+    if dash not in files:
+        return value
+    if files.count(dash) > 1:
+        raise click.BadParameter("'-' (standard input) can be given only once", param=param)
+    folder = Path(tempfile.mkdtemp(prefix="tratool-"))
+    ctx.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
+    copy = folder / STDIN_FILE_NAME
+    with copy.open("wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out)
+    replaced = tuple(copy if f == dash else f for f in files)
+    return replaced if isinstance(value, tuple) else replaced[0]

@@ -65,6 +65,7 @@ from .common import (
 )
 from .common import settings as cli_settings
 from .dossier import settings_for_validation
+from .inputs import stdin_as_file
 from .loop import loop_failure
 
 profile_option = click.option(
@@ -269,7 +270,12 @@ def _github_summary(rows: list[dict[str, Any]]) -> None:
 
 
 @main.command(name="push")
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files",
+    nargs=-1,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    callback=stdin_as_file,
+)
 @click.option("--dossier", help="Loop client dossier code (codeIbs), for every file.")
 @click.option(
     "--manifest",

@@ -17,6 +17,7 @@ from ..config import parse_duration
 from ..errors import StorageConfigError, StorageTransportError
 from ..redaction import RedactingFilter
 from .common import EXIT_TRANSPORT, fail, main
+from .inputs import stdin_as_file
 
 
 def _verbose_logging() -> None:
@@ -48,7 +49,11 @@ def _progress(size: int) -> Iterator[Progress | None]:
 
 
 @main.command(name="upload")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    callback=stdin_as_file,
+)
 @click.option("--container", help="Blob container (created if missing).  [default: tratool]")
 @click.option("--blob-name", help="Blob name (default: <prefix>/<sha256>/<file name>).")
 @click.option("--prefix", help="Prefix of content-addressed names.  [default: tra]")
