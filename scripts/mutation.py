@@ -268,7 +268,24 @@ def is_equivalent(mutant: Mutant, known: list[Equivalent]) -> Equivalent | None:
     listed = next((e for e in known if e.function == function and e.diff == mutant.diff), None)
     if listed is None and _sql_case_only(mutant.diff):
         return Equivalent(function, mutant.diff, SQL_CASE)
+    if listed is None and function.startswith(COLUMN_KEYS) and _key_case_only(mutant.diff):
+        return Equivalent(function, mutant.diff, COLUMN_CASE)
     return listed
+
+
+# Modules whose dict keys are SQL column names (the journal's INSERT is built from them).
+COLUMN_KEYS = ("tratool.submission.journal.",)
+COLUMN_CASE = "the key names an SQLite column, which SQLite reads in any case"
+_KEY = re.compile(r'"(\w+)":')
+
+
+def _key_case_only(diff: tuple[str, ...]) -> bool:
+    """One line where only a dict key changed case ("key": -> "KEY":)."""
+    if len(diff) != 2:
+        return False
+    before, after = diff[0][2:], diff[1][2:]
+    lowered = [_KEY.sub(lambda m: m.group(0).lower(), line) for line in (before, after)]
+    return before != after and lowered[0] == lowered[1]
 
 
 def _sql_case_only(diff: tuple[str, ...]) -> bool:

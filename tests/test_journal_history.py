@@ -200,6 +200,30 @@ def test_another_hosts_reservation_needs_force(journal: SubmissionJournal) -> No
     assert journal.get(new).forced
 
 
+def test_reserve_reads_the_newest_state(journal: SubmissionJournal) -> None:
+    first = reserve(journal, KEYS[0])
+    journal.set_state(first, "rejected")
+    second = reserve(journal, KEYS[0])  # Loop refused the last one: a new attempt may go
+    journal.set_state(second, "succeeded")
+    with pytest.raises(DuplicateSubmission) as refused:
+        reserve(journal, KEYS[0])
+    assert refused.value.existing.id == second
+
+
+def test_a_reservation_without_a_holder_is_abandoned(journal: SubmissionJournal) -> None:
+    """A journal written before reservations kept no pid: such a row holds nothing."""
+    row = reserve(journal, KEYS[0])
+    other = sqlite3.connect(journal.path)
+    try:
+        other.execute("UPDATE submissions SET pid = NULL WHERE id = ?", (row,))
+        other.commit()
+    finally:
+        other.close()
+    reserve(journal, KEYS[0])
+    old = journal.get(row)
+    assert (old.state, old.message) == ("abandoned", "a reservation without a holder")
+
+
 def test_release_forgets_or_keeps_the_upload(journal: SubmissionJournal) -> None:
     bare = reserve(journal, KEYS[0])
     journal.release(bare, "validation failed")
