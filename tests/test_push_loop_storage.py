@@ -203,3 +203,16 @@ def test_push_reads_standard_input_given_as_dash(
         [entry] = journal.history()
     assert entry.sha256 == hashlib.sha256(data).hexdigest()
     assert not Path(row["file"]).exists()
+
+
+def test_an_unusable_journal_stops_the_push_before_any_request(
+    env: dict[str, str | None], sim: Simulator, tmp_path: Path, tra: Path
+) -> None:
+    """A configuration problem is found before the dossier's settings are asked of Loop."""
+    broken = tmp_path / "not-a-journal.sqlite"
+    broken.write_bytes(b"these bytes are not an SQLite database" * 10)
+    result = run({**env, "TRATOOL_JOURNAL": str(broken)}, str(tra), "--dossier", "MANON002")
+    assert result.exit_code == 2, result.output
+    assert "not a tratool submission journal" in result.stderr
+    assert routes(sim) == []
+    assert broken.read_bytes() == b"these bytes are not an SQLite database" * 10

@@ -395,16 +395,18 @@ def push_command(
     except ConfigError as exc:
         fail(str(exc))
     chosen = _profile(profile, base_url=base_url, timeout=timeout, journal=journal)
+    # Configuration first (the storage, a journal that cannot be opened): it stops all, before
+    # any request to Loop.
+    target, note = chosen.storage_choice(storage)
+    _open_journal(chosen.journal).close()
     settings = {
         code: settings_for_validation(code, chosen, refresh=refresh_settings)
         if dossier_check
         else None
         for code in dict.fromkeys(job.dossier for job in plan)
     }
-    target, note = chosen.storage_choice(storage)
     if note:
         click.echo(f"tratool: {note}", err=True)
-    _open_journal(chosen.journal).close()  # a journal that cannot be opened stops all, early
 
     reports: dict[tuple[Path, str], Report] = {}  # the validation step's, by file and dossier
 
