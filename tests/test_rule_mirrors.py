@@ -61,6 +61,11 @@ def put_all(line: str, fields: dict[str, str]) -> str:
     return line
 
 
+def on_both(field: str, severity: str) -> Expected:
+    """The same finding on both entry lines of the base file."""
+    return [(2, field, severity), (3, field, severity)]
+
+
 def findings_of(lines: list[str], rule: str, config: ValidationConfig | None = None) -> Expected:
     report = run(lines, config)
     return [(f.line, f.field, f.severity) for f in report.findings if f.rule == rule]
@@ -85,13 +90,13 @@ SPECIAL_ENTRY_TYPES: list[Case] = [
 # (rule, what, lines, config, findings of that rule)
 FIELD_CASES: list[Case] = [
     # TRA-F01 journal: blank, case, known, closed, reserved
-    ("TRA-F01", "blank", both(journal=""), {}, [(2, "journal", "error"), (3, "journal", "error")]),
+    ("TRA-F01", "blank", both(journal=""), {}, on_both("journal", "error")),
     (
         "TRA-F01",
         "lower case",
         both(journal="vte"),
         {},
-        [(2, "journal", "error"), (3, "journal", "error")],
+        on_both("journal", "error"),
     ),
     ("TRA-F01", "known journal", both(journal="VTE"), {"journals": JOURNALS}, NONE),
     (
@@ -99,21 +104,21 @@ FIELD_CASES: list[Case] = [
         "unknown journal",
         both(journal="BQ1"),
         {"journals": JOURNALS},
-        [(2, "journal", "warning"), (3, "journal", "warning")],
+        on_both("journal", "warning"),
     ),
     (
         "TRA-F01",
         "closed journal",
         both(journal="ACH"),
         {"journals": JOURNALS},
-        [(2, "journal", "error"), (3, "journal", "error")],
+        on_both("journal", "error"),
     ),
     (
         "TRA-F01",
         "reserved AN",
         both(journal="AN"),
         {},
-        [(2, "journal", "warning"), (3, "journal", "warning")],
+        on_both("journal", "warning"),
     ),
     (
         "TRA-F01",
@@ -129,7 +134,7 @@ FIELD_CASES: list[Case] = [
         "last day before 1900",
         both(date="31121899"),
         {},
-        [(2, "date", "error"), (3, "date", "error")],
+        on_both("date", "error"),
     ),
     ("TRA-F02", "last day of 2099", both(date="31122099"), {}, NONE),
     (
@@ -137,7 +142,7 @@ FIELD_CASES: list[Case] = [
         "first day of 2100",
         both(date="01012100"),
         {},
-        [(2, "date", "error"), (3, "date", "error")],
+        on_both("date", "error"),
     ),
     ("TRA-F02", "29/02 of a leap year", both(date="29022024"), {}, NONE),
     (
@@ -145,33 +150,33 @@ FIELD_CASES: list[Case] = [
         "29/02 of a common year",
         both(date="29022023"),
         {},
-        [(2, "date", "error"), (3, "date", "error")],
+        on_both("date", "error"),
     ),
     ("TRA-F02", "30/04", both(date="30042024"), {}, NONE),
-    ("TRA-F02", "31/04", both(date="31042024"), {}, [(2, "date", "error"), (3, "date", "error")]),
-    ("TRA-F02", "day 0", both(date="00042024"), {}, [(2, "date", "error"), (3, "date", "error")]),
+    ("TRA-F02", "31/04", both(date="31042024"), {}, on_both("date", "error")),
+    ("TRA-F02", "day 0", both(date="00042024"), {}, on_both("date", "error")),
     (
         "TRA-F02",
         "month 13",
         both(date="01132024"),
         {},
-        [(2, "date", "error"), (3, "date", "error")],
+        on_both("date", "error"),
     ),
-    ("TRA-F02", "month 0", both(date="01002024"), {}, [(2, "date", "error"), (3, "date", "error")]),
-    ("TRA-F02", "blank", both(date=""), {}, [(2, "date", "error"), (3, "date", "error")]),
+    ("TRA-F02", "month 0", both(date="01002024"), {}, on_both("date", "error")),
+    ("TRA-F02", "blank", both(date=""), {}, on_both("date", "error")),
     (
         "TRA-F02",
         "01011900 means no date",
         both(date="01011900"),
         {},
-        [(2, "date", "error"), (3, "date", "error")],
+        on_both("date", "error"),
     ),
     (
         "TRA-F02",
         "seven digits",
         both(date="1032024"),
         {},
-        [(2, "date", "error"), (3, "date", "error")],
+        on_both("date", "error"),
     ),
     # TRA-F03 piece type
     ("TRA-F03", "OD", both(piece_type="OD"), {}, NONE),
@@ -180,14 +185,14 @@ FIELD_CASES: list[Case] = [
         "unknown",
         both(piece_type="ZZ"),
         {},
-        [(2, "piece_type", "error"), (3, "piece_type", "error")],
+        on_both("piece_type", "error"),
     ),
     (
         "TRA-F03",
         "blank",
         both(piece_type=""),
         {},
-        [(2, "piece_type", "error"), (3, "piece_type", "error")],
+        on_both("piece_type", "error"),
     ),
     # TRA-F04 account: length limit both sides, digits, three leading digits, chart
     (
@@ -308,36 +313,36 @@ FIELD_CASES: list[Case] = [
         "three decimals",
         both(amount="100,000"),
         {},
-        [(2, "amount", "error"), (3, "amount", "error")],
+        on_both("amount", "error"),
     ),
     (
         "TRA-F11",
         "thousands blank",
         both(amount="1 000,00"),
         {},
-        [(2, "amount", "error"), (3, "amount", "error")],
+        on_both("amount", "error"),
     ),
     (
         "TRA-F11",
         "thousands point",
         both(amount="1.000,00"),
         {},
-        [(2, "amount", "error"), (3, "amount", "error")],
+        on_both("amount", "error"),
     ),
     (
         "TRA-F11",
         "not a number",
         both(amount="12a"),
         {},
-        [(2, "amount", "error"), (3, "amount", "error")],
+        on_both("amount", "error"),
     ),
-    ("TRA-F11", "blank", both(amount=""), {}, [(2, "amount", "error"), (3, "amount", "error")]),
+    ("TRA-F11", "blank", both(amount=""), {}, on_both("amount", "error")),
     (
         "TRA-F11",
         "zero",
         both(amount="0,00"),
         {},
-        [(2, "amount", "warning"), (3, "amount", "warning")],
+        on_both("amount", "warning"),
     ),
     ("TRA-F11", "one cent", both(amount="0,01"), {}, NONE),
     (
@@ -345,7 +350,7 @@ FIELD_CASES: list[Case] = [
         "negative",
         both(amount="-100,00"),
         {},
-        [(2, "amount", "error"), (3, "amount", "error")],
+        on_both("amount", "error"),
     ),
     ("TRA-F11", "negative allowed", both(amount="-100,00"), {"allow_negative_amounts": True}, NONE),
     (
@@ -353,14 +358,14 @@ FIELD_CASES: list[Case] = [
         "decimal point",
         both(amount="100.00"),
         {},
-        [(2, "amount", "warning"), (3, "amount", "warning")],
+        on_both("amount", "warning"),
     ),
     (
         "TRA-F11",
         "decimal point refused",
         both(amount="100.00"),
         {"accept_decimal_point": False},
-        [(2, "amount", "error"), (3, "amount", "error")],
+        on_both("amount", "error"),
     ),
     # TRA-F12 entry type
     ("TRA-F12", "N", both(entry_type="N"), {}, NONE),
@@ -372,14 +377,14 @@ FIELD_CASES: list[Case] = [
         "blank",
         both(piece_number=""),
         {},
-        [(2, "piece_number", "warning"), (3, "piece_number", "warning")],
+        on_both("piece_number", "warning"),
     ),
     (
         "TRA-F13",
         "zero",
         both(piece_number="0"),
         {},
-        [(2, "piece_number", "warning"), (3, "piece_number", "warning")],
+        on_both("piece_number", "warning"),
     ),
     ("TRA-F13", "one", both(piece_number="1"), {}, NONE),
     (
@@ -387,7 +392,7 @@ FIELD_CASES: list[Case] = [
         "letters",
         both(piece_number="12A"),
         {},
-        [(2, "piece_number", "error"), (3, "piece_number", "error")],
+        on_both("piece_number", "error"),
     ),
     # TRA-F15 exchange rate, with the currencies configured
     (
@@ -402,7 +407,7 @@ FIELD_CASES: list[Case] = [
         "foreign currency, no rate",
         both(currency="USD", exchange_rate=""),
         {"currencies": EUR_USD},
-        [(2, "exchange_rate", "warning"), (3, "exchange_rate", "warning")],
+        on_both("exchange_rate", "warning"),
     ),
     (
         "TRA-F15",
@@ -416,7 +421,7 @@ FIELD_CASES: list[Case] = [
         "a rate that is no number",
         both(currency="USD", exchange_rate="1,0x"),
         {"currencies": EUR_USD},
-        [(2, "exchange_rate", "warning"), (3, "exchange_rate", "warning")],
+        on_both("exchange_rate", "warning"),
     ),
     # TRA-F16 amount code
     ("TRA-F16", "E--", at(3, amount_code="E--"), {}, NONE),
@@ -432,14 +437,14 @@ FIELD_CASES: list[Case] = [
         "amount2 named, blank",
         both(amount_code="ED-"),
         {},
-        [(2, "amount2", "error"), (3, "amount2", "error")],
+        on_both("amount2", "error"),
     ),
     (
         "TRA-F17",
         "amount3 named, blank",
         both(amount_code="E-F"),
         {},
-        [(2, "amount3", "error"), (3, "amount3", "error")],
+        on_both("amount3", "error"),
     ),
     ("TRA-F17", "amount2 not a number", at(3, amount2="1x"), {}, [(3, "amount2", "error")]),
     # TRA-F18 establishments
@@ -449,7 +454,7 @@ FIELD_CASES: list[Case] = [
         "unknown",
         both(establishment="002"),
         {"establishments": frozenset({"001"})},
-        [(2, "establishment", "warning"), (3, "establishment", "warning")],
+        on_both("establishment", "warning"),
     ),
     # TRA-F19 axis on a general line
     ("TRA-F19", "axis on a general line", at(3, axis="A1"), {}, [(3, "axis", "warning")]),
