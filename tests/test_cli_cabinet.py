@@ -51,6 +51,20 @@ def test_dossier_show_and_update(sim: Simulator) -> None:
     assert "no dossier 'NOPE'" in err
 
 
+def test_a_code_with_a_control_character_is_a_usage_error(sim: Simulator, tmp_path: Path) -> None:
+    """It cannot be written in a Loop filter: exit 2 and nothing sent, not an internal error."""
+    for args in (
+        ["dossier", "show", "X\x1b[31m"],
+        ["dossier", "delete", "X\nY", "--yes"],
+        ["dossier", "create", write_json(tmp_path / "d.json", [{"codeDossier": "X\tY"}])],
+    ):
+        code, _, err = run(sim.url, *args)
+        assert code == 2, (args, err)
+        assert "control characters cannot be sent in a filter" in err
+        assert "internal error" not in err
+    assert sim.requests == []
+
+
 def test_dossier_create_refuses_an_existing_code(sim: Simulator, tmp_path: Path) -> None:
     body = write_json(tmp_path / "d.json", [{"codeDossier": "NEW1"}, {"codeDossier": "MANON002"}])
     code, _, err = run(sim.url, "dossier", "create", body)

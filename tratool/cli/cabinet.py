@@ -17,7 +17,7 @@ from typing import Any, TextIO
 import attrs
 import click
 
-from ..errors import LoopError
+from ..errors import FilterError, LoopError
 from ..loop import BatchResult, LoopClient
 from ..loop.client import RESOURCE_KEYS
 from .common import EXIT_ERRORS, fail, main
@@ -106,6 +106,8 @@ def _one(client: LoopClient, resource: Resource, code: str) -> dict[str, Any]:
     """The record named `code` (a fresh GET: its objectId and current revisionId)."""
     try:
         found = client.find(resource.name, code)
+    except FilterError as exc:  # a code that cannot be written in a Loop filter
+        fail(str(exc))
     except LoopError as exc:
         loop_failure(exc)
     if found is None:
@@ -222,6 +224,8 @@ def _refuse_existing(client: LoopClient, resource: Resource, items: list[dict[st
                 fail(f"an item has no {resource.key}: nothing created", EXIT_ERRORS)
             if client.find(resource.name, code) is not None:
                 fail(f"{resource.name} {code!r} exists already: nothing created", EXIT_ERRORS)
+    except FilterError as exc:
+        fail(f"{exc}: nothing created")
     except LoopError as exc:
         loop_failure(exc)
 
