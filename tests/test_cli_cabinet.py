@@ -57,6 +57,7 @@ def test_a_code_with_a_control_character_is_a_usage_error(sim: Simulator, tmp_pa
         ["dossier", "show", "X\x1b[31m"],
         ["dossier", "delete", "X\nY", "--yes"],
         ["dossier", "create", write_json(tmp_path / "d.json", [{"codeDossier": "X\tY"}])],
+        ["dossier", "list", "--where", "codeDossier=a\x1bb"],
     ):
         code, _, err = run(sim.url, *args)
         assert code == 2, (args, err)

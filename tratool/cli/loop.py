@@ -55,6 +55,7 @@ def filter_from(where: tuple[str, ...], raw: str | None) -> filters.Filter | str
             fail(f"--where {condition!r}: expected FIELD=VALUE")
         try:
             part = filters.eq(field.strip(), value)
+            str(part)  # the value is quoted when written: one that cannot be sent fails here
         except FilterError as exc:
             fail(f"--where {condition!r}: {exc}")
         built = part if built is None else built & part
