@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from ..config import find_config, load_config
 from ..display import listing
@@ -57,7 +57,7 @@ def validate(
     *,
     encoding: str = "cp1252",
     max_findings: int = DEFAULT_MAX_FINDINGS,
-    engine: str = "fast",
+    engine: Literal["fast", "reference"] = "fast",
 ) -> Report:
     """Check a TRA file against the rule catalogue; see docs/validation.md.
 
