@@ -245,6 +245,15 @@ def test_when_loop_is_down_a_stale_copy_is_used_and_said(tmp_path: Path) -> None
     assert nothing.note.startswith("dossier OTHER: settings could not be read from Loop (")
 
 
+def test_a_dossier_loop_refuses_is_a_refusal_not_an_outage(
+    client: LoopClient, tmp_path: Path
+) -> None:
+    refused = obtain(client, "OTHER", SettingsCache(tmp_path))
+    assert (refused.source, refused.settings) == ("refused", None)
+    assert refused.note.startswith("dossier OTHER: Loop refused to give its settings (GET ")
+    assert "HTTP 400: Le dossier OTHER n'existe pas sur le domaine." in refused.note
+
+
 def test_without_keys_loop_is_not_asked(client: LoopClient, sim: Simulator) -> None:
     result = obtain(client, "MANON002", None, keys=False)
     assert (result.source, result.settings, sim.wire) == ("none", None, [])
@@ -324,14 +333,29 @@ def test_validate_without_keys_says_it_in_one_line(env: dict[str, str], tmp_path
     )
 
 
-def test_validate_when_loop_refuses_says_it_in_one_line(
+def test_validate_against_a_dossier_loop_does_not_know_stops_with_exit_2(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    code, _, stderr = validate_json(env, str(lacking_file(tmp_path)), "--dossier", "NOPE")
-    assert code == 0
+    # Loop answered: there is no such dossier. Validating "without its settings" would pass a
+    # file whose target does not exist, so the run stops instead.
+    result = CliRunner().invoke(
+        main, ["validate", str(lacking_file(tmp_path)), "--dossier", "NOPE"], env=env
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("tratool: dossier NOPE: Loop refused to give its settings (")
+    assert "Le dossier NOPE n'existe pas sur le domaine." in result.stderr
+    assert result.stderr.endswith("check the dossier code ('tratool dossier list')\n")
+
+
+def test_validate_when_loop_cannot_be_reached_says_it_in_one_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    unreachable = {**env, "TRATOOL_LOOP_BASE_URL": "http://127.0.0.1:9"}  # discard port: refused
+    code, _, stderr = validate_json(unreachable, str(lacking_file(tmp_path)), "--dossier", "X1")
+    assert code == 0  # the journal, account and section are not known to be missing
     assert stderr.count("\n") == 1
-    assert stderr.startswith("tratool: dossier NOPE: settings could not be read from Loop (")
-    assert "Le dossier NOPE n'existe pas sur le domaine." in stderr
+    assert stderr.startswith("tratool: dossier X1: settings could not be read from Loop (")
     assert stderr.endswith("): validated without them\n")
 
 
@@ -378,7 +402,7 @@ def test_dossier_settings_command_prints_the_validate_tables(env: dict[str, str]
 
 def test_dossier_settings_command_fails_clearly(env: dict[str, str]) -> None:
     result = CliRunner().invoke(main, ["dossier", "settings", "NOPE"], env=env)
-    assert result.exit_code == 4
+    assert result.exit_code == 2  # Loop answered: no such dossier (not a transport failure)
     assert result.stdout == ""
     assert "Le dossier NOPE n'existe pas sur le domaine." in result.stderr
 

@@ -33,8 +33,10 @@ def settings_for_validation(
     code: str, profile: Profile | str | None, *, refresh: bool = False
 ) -> DossierSettings | None:
     """The settings validate and push check a file against, after one line on stderr that
-    says where they come from — or that there are none and the file is checked without
-    them: a missing check is never silent."""
+    says where they come from — or that there are none (no keys, Loop unreachable) and the
+    file is checked without them: a missing check is never silent. When Loop answers and
+    refuses (most often: no such dossier), the command stops with exit 2 before anything is
+    uploaded."""
     if not code.strip():
         fail("--dossier needs a dossier code")
     try:
@@ -46,6 +48,8 @@ def settings_for_validation(
     except ConfigError as exc:
         fail(str(exc))
     obtained = obtain_settings(chosen, code, refresh=refresh)
+    if obtained.source == "refused":
+        fail(f"{obtained.note}: check the dossier code ('tratool dossier list')")
     if obtained.settings is None:
         click.echo(f"tratool: {obtained.note}: validated without them", err=True)
     else:
@@ -73,7 +77,8 @@ def dossier_settings(
     establishments), as the [validate] tables they give the validator.
 
     Kept in the user cache directory for [dossier] cache_ttl (default 12h). Exit status: 0
-    shown; 2 configuration; 4 Loop could not be read and nothing is cached.
+    shown; 2 configuration, or Loop refuses (no such dossier); 4 Loop could not be read and
+    nothing is cached.
     """
     if not code.strip():
         fail("a dossier code is needed")
@@ -82,6 +87,8 @@ def dossier_settings(
     except ConfigError as exc:
         fail(str(exc))
     obtained = obtain_settings(chosen, code, refresh=refresh)
+    if obtained.source == "refused":
+        fail(f"{obtained.note}: check the dossier code ('tratool dossier list')")
     click.echo(obtained.note, err=True)
     if obtained.settings is None:
         raise SystemExit(EXIT_TRANSPORT)

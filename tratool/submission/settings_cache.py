@@ -21,13 +21,13 @@ from typing import Literal
 import attrs
 
 from .._fsutil import atomic_output
-from ..errors import LoopError
+from ..errors import LoopError, LoopRejected
 from ..loop import LoopClient
 from ..redaction import redact
 from .dossier_settings import DossierSettings, fetch
 
 DEFAULT_TTL = dt.timedelta(hours=12)
-Source = Literal["loop", "cache", "stale cache", "none"]
+Source = Literal["loop", "cache", "stale cache", "none", "refused"]
 
 
 def default_folder(env: Mapping[str, str] | None = None) -> Path:
@@ -117,6 +117,13 @@ def obtain(
         )
     try:
         settings = fetch(client, dossier, now)
+    except LoopRejected as exc:
+        # Loop answered and said no (most often: no such dossier). Not an outage to ride out
+        # with a cached copy: the check cannot be made, and the caller must stop.
+        reason = redact(str(exc)).splitlines()[0]
+        return Obtained(
+            None, "refused", f"dossier {dossier}: Loop refused to give its settings ({reason})"
+        )
     except LoopError as exc:
         reason = redact(str(exc)).splitlines()[0]
         if cached is not None:
