@@ -216,3 +216,13 @@ def test_an_unusable_journal_stops_the_push_before_any_request(
     assert "not a tratool submission journal" in result.stderr
     assert routes(sim) == []
     assert broken.read_bytes() == b"these bytes are not an SQLite database" * 10
+
+
+def test_push_to_a_dossier_loop_does_not_know_stops_before_anything_is_sent(
+    env: dict[str, str | None], sim: Simulator, tra: Path
+) -> None:
+    result = run(env, str(tra), "--dossier", "NOPE")
+    assert result.exit_code == 2
+    assert "dossier NOPE: Loop refused to give its settings (" in result.stderr
+    # Only the settings request was made: no deposit URL asked, nothing imported.
+    assert all("getFileUrlDeposit" not in r and "importTra" not in r for r in routes(sim))
