@@ -32,7 +32,7 @@ TRIGGERS: dict[str, list[str]] = {
     "account": ["", "6061", "41100000", "4O1", "60610000000000000"],
     "line_type": ["", "X", "E", "L", "-", "A", "H", "O", "Z"],
     "auxiliary": ["", "cdupont", "C'DUP", "CDUPONTLONGNAME", "ATELIER"],
-    "reference": ["", "FA-1"],
+    "reference": ["", "FA-1", "tab\there"],  # TRA-D06 (no field rule reads a tab)
     "label": ["", '"quoted"', "DETRUITE LE 01/01", "Libellé"],
     "payment_method": ["", "CHQ", "ZZZ"],
     "due_date": ["", "31042024", "01012024"],
@@ -45,7 +45,7 @@ TRIGGERS: dict[str, list[str]] = {
     "amount_code": ["", "E--", "EDD", "ED-", "E-D", "Z"],
     "amount2": ["", "3,00", "x", "-1"],
     "amount3": ["", "0", "2.5"],
-    "establishment": ["", "001", "999"],
+    "establishment": ["", "001", "999", "0\x7f1"],
     "axis": ["", "A", "A1", "A7"],
     "due_number": ["", "1", "x"],
 }
