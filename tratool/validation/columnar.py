@@ -33,10 +33,10 @@ from ..tra.diagnose import entry_width
 from ..tra.lines import FIRST_BLOCK, DecodedLine, DecodedLines, LineDecoder, not_text
 from ..tra.scan import is_grid
 from .configuration import ValidationConfig
-from .engine import ENTRY_SLICES, ValidationPass
 from .entries import EntryRules
 from .fields import SINGLE_FIELD_CHECKS, Check
 from .findings import Report, Sink
+from .streaming import ENTRY_SLICES, ValidationPass
 from .structure import StructureRules
 
 FIRST_READ = 64 << 10  # read by the reference path: the header and the first lines
