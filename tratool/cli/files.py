@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -42,7 +43,7 @@ from .common import (
     write_report_file,
 )
 from .dossier import settings_for_validation
-from .inputs import expand
+from .inputs import Input, expand
 
 
 @main.command()
@@ -275,6 +276,10 @@ def validate_command(
     --strict), 2 usage error, unreadable input or invalid configuration; with several files,
     the worst of them.
     """
+    try:  # an unknown language is a usage error before any work
+        language = choose_language(lang)
+    except ConfigError as exc:
+        fail(str(exc))
     dossier_settings = (
         settings_for_validation(dossier_code, profile, refresh=refresh_settings)
         if dossier_code
@@ -310,9 +315,26 @@ def validate_command(
         return
     if not files:
         fail("no file to validate (usage: tratool validate FILE|FOLDER|- ...)")
-    codes: list[int] = []
-    reports = []
     inputs = expand(files, exclude)
+    reports, codes = _validate_each(
+        inputs, effective, encoding=encoding, max_findings=max_findings, strict=strict
+    )
+    _emit_report(reports, fmt, output, [i.path for i in inputs if i.path is not None], language)
+    sys.exit(worst(codes))
+
+
+def _validate_each(
+    inputs: list[Input],
+    effective: Callable[[Path | None], ValidationConfig],
+    *,
+    encoding: str,
+    max_findings: int,
+    strict: bool,
+) -> tuple[list[Report], list[int]]:
+    """The report of each readable input, and every input's exit code (an unreadable one is
+    reported on stderr and counted as a usage error; the others are still checked)."""
+    codes: list[int] = []
+    reports: list[Report] = []
     for item in inputs:
         try:
             if item.problem is not None:
@@ -330,9 +352,4 @@ def validate_command(
         report.path = item.name
         reports.append(report)
         codes.append(EXIT_OK if report.passed(strict=strict) else EXIT_ERRORS)
-    try:
-        language = choose_language(lang)
-    except ConfigError as exc:
-        fail(str(exc))
-    _emit_report(reports, fmt, output, [i.path for i in inputs if i.path is not None], language)
-    sys.exit(worst(codes))
+    return reports, codes

@@ -443,20 +443,18 @@ def push_command(
     if report_file is not None:
         validated = [reports[key] for key in ((j.file, j.dossier) for j in plan) if key in reports]
         write_report_file(RENDERERS[report_format](validated), report_file, list(files))
+    _print_outcomes(rows, fmt)
+    sys.exit(worst([r["exit"] for r in rows]))
+
+
+def _print_outcomes(rows: list[dict[str, Any]], fmt: str) -> None:
+    """What a push run says at its end: the batch table, the JSON document, the GitHub
+    annotations and step summary (each file's own lines were printed as it finished)."""
     if len(rows) > 1 and fmt != "json":
         batch_summary(rows)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "ok": all(r["exit"] == 0 for r in rows),
-                    "summary": counts(rows),
-                    "results": rows,
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        document = {"ok": all(r["exit"] == 0 for r in rows), "summary": counts(rows)}
+        click.echo(json.dumps({**document, "results": rows}, indent=2, ensure_ascii=False))
     if fmt == "github" or os.environ.get("GITHUB_ACTIONS"):
         for row in rows:
             if row["exit"]:
@@ -465,7 +463,6 @@ def push_command(
                 message += f"; resume with: {row['resume']}" if row.get("resume") else ""
                 click.echo(workflow_command("error", message, title="tratool push"))
     _github_summary(rows)  # only where GitHub Actions provides GITHUB_STEP_SUMMARY
-    sys.exit(worst([r["exit"] for r in rows]))
 
 
 def _print_row(row: dict[str, Any], profile: str | None) -> None:

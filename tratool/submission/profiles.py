@@ -244,14 +244,7 @@ def load_profile(
     storage = _merged(config, name, "storage")
     push = _merged(config, name, "push")
     dossier = _merged(config, name, "dossier")
-    for table, allowed, data in (
-        ("storage", _STORAGE_KEYS, storage),
-        ("push", _PUSH_KEYS, push),
-        ("dossier", _DOSSIER_KEYS, dossier),
-    ):
-        unknown = sorted(set(data) - allowed)
-        if unknown:
-            raise ConfigError(source, f"unknown key(s) in [{table}]: {', '.join(unknown)}")
+    _reject_unknown_keys(source, storage=storage, push=push, dossier=dossier)
     sources = _file_sources(source, name, loop_data, storage, push, dossier)
     sources.update(_env_sources(env, path is not None and "journal" in push))
     if base_url:
@@ -268,15 +261,8 @@ def load_profile(
     expiry = DEFAULT_EXPIRY
     if "sas_expiry" in push:
         expiry = dt.timedelta(seconds=_seconds(push["sas_expiry"], "sas_expiry", source))
-    default = PollPolicy()
-    poll = PollPolicy(
-        first=_seconds(push.get("poll_first", default.first), "poll_first", source),
-        cap=_seconds(push.get("poll_cap", default.cap), "poll_cap", source),
-        timeout=_seconds(push.get("timeout", default.timeout), "timeout", source),
-    )
-    if not isinstance(push.get("journal", ""), str):
-        raise ConfigError(source, f"[push] journal = {push['journal']!r}: expected a file path")
-    where = journal or (Path(push["journal"]) if "journal" in push else None)
+    poll = _poll_policy(push, source)
+    where = journal or _configured_journal(push, source)
     return Profile(
         name=name,
         source=source,
@@ -295,3 +281,28 @@ def load_profile(
             )
         ),
     )
+
+
+def _reject_unknown_keys(source: str, **tables: dict[str, Any]) -> None:
+    allowed = {"storage": _STORAGE_KEYS, "push": _PUSH_KEYS, "dossier": _DOSSIER_KEYS}
+    for table, data in tables.items():
+        unknown = sorted(set(data) - allowed[table])
+        if unknown:
+            raise ConfigError(source, f"unknown key(s) in [{table}]: {', '.join(unknown)}")
+
+
+def _poll_policy(push: dict[str, Any], source: str) -> PollPolicy:
+    default = PollPolicy()
+    return PollPolicy(
+        first=_seconds(push.get("poll_first", default.first), "poll_first", source),
+        cap=_seconds(push.get("poll_cap", default.cap), "poll_cap", source),
+        timeout=_seconds(push.get("timeout", default.timeout), "timeout", source),
+    )
+
+
+def _configured_journal(push: dict[str, Any], source: str) -> Path | None:
+    if "journal" not in push:
+        return None
+    if not isinstance(push["journal"], str):
+        raise ConfigError(source, f"[push] journal = {push['journal']!r}: expected a file path")
+    return Path(push["journal"])
