@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -285,10 +286,13 @@ def test_cli_upload_prints_the_sas_url(emulator: azurite.Azurite, tra: Path) -> 
     env = {"AZURE_STORAGE_CONNECTION_STRING": emulator.connection_string}
     result = CliRunner(env=env).invoke(main, ["upload", str(tra), "--container", "cli-text"])
     assert result.exit_code == 0, result.output
-    lines = dict(line.split(None, 1) for line in result.stdout.splitlines() if line.strip())
-    sas_url = result.stdout.strip().splitlines()[-1].split()[-1]
-    assert get(sas_url)[1] == tra.read_bytes()
-    assert "uploaded" in lines or "sha256" in result.stdout
+    data = tra.read_bytes()
+    first, *rest = result.stdout.splitlines()
+    assert first.startswith("uploaded   tra/")
+    assert first.endswith(f" ({len(data)} bytes)")
+    lines = dict(line.split(None, 1) for line in rest)
+    assert lines["sha256"] == hashlib.sha256(data).hexdigest()
+    assert get(lines["SAS"].removeprefix("URL").strip())[1] == data
 
 
 def test_cli_upload_json(emulator: azurite.Azurite, tra: Path) -> None:
