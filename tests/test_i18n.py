@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,16 +14,20 @@ from click.testing import CliRunner
 from tests.report_fixture import write_bad_file
 from tratool.cli import main
 from tratool.errors import ConfigError
-from tratool.i18n import catalogue, choose_language
+from tratool.i18n import N_, Text, catalogue, choose_language
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tratool"
-PLACEHOLDER = re.compile(r"\{(\w*)\}")
+PLACEHOLDER = re.compile(r"\{(\w*(?:![rsa])?(?::[^{}]*)?)\}")  # {name}, {name!r}, {n:>3}
 
 
 def marked_messages() -> set[str]:
     """Every message marked _("…") in tratool, as Babel's extractor finds them."""
     found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")])
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+def test_a_placeholder_is_its_name_with_its_conversion() -> None:
+    assert PLACEHOLDER.findall("journal {code!r} on {day} ({n:>3})") == ["code!r", "day", "n:>3"]
 
 
 def test_every_marked_message_has_a_french_text_with_the_same_placeholders() -> None:
@@ -83,3 +89,34 @@ def test_a_bad_tratool_lang_is_exit_2(tmp_path: Path) -> None:
     result = CliRunner(env={"TRATOOL_LANG": "de"}).invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
     assert "TRATOOL_LANG" in result.stderr
+
+
+def test_a_text_is_english_until_it_is_rendered_in_french() -> None:
+    text = N_("hint: {hint}", hint="x")
+    assert str(text) == "hint: x"
+    assert text.render("en") == "hint: x"
+    assert text.render("fr") == "conseil : x"
+    assert text == Text("hint: {hint}", (("hint", "x"),))
+    assert hash(text) == hash(N_("hint: {hint}", hint="x"))  # a finding's message is hashable
+
+
+def test_amounts_and_dates_are_written_the_way_each_language_writes_them() -> None:
+    # Not in the catalogue: the template stays as it is, the arguments follow the language.
+    text = N_(
+        "{amount} on {day}, {count} times, code {code!r}",
+        amount=Decimal("-12345.5"),
+        day=dt.date(2024, 3, 1),
+        count=1234,
+        code="V E",
+    )
+    assert str(text) == "-12345,50 on 01/03/2024, 1234 times, code 'V E'"
+    # French: a decimal comma and a no-break space between thousands; JJ/MM/AAAA.
+    assert text.render("fr") == "-12\u00a0345,50 on 01/03/2024, 1234 times, code 'V E'"
+    assert N_("{a}", a=Decimal("0.5")).render("fr") == "0,50"
+    assert N_("{a}", a=Decimal("1234567")).render("fr") == "1\u00a0234\u00a0567,00"
+
+
+def test_a_text_inside_a_text_is_rendered_in_the_same_language() -> None:
+    outer = N_("{count} {inner}", count=2, inner=N_("hint: {hint}", hint="y"))
+    assert str(outer) == "2 hint: y"
+    assert outer.render("fr") == "2 conseil : y"

@@ -180,7 +180,7 @@ def _emit_report(
     elif fmt == "text":
         rendered = render.text(reports, color=color, lang=lang)
     else:
-        rendered = RENDERERS[fmt](reports)
+        rendered = RENDERERS[fmt](reports, lang=lang)
     if rendered and not rendered.endswith("\n"):
         rendered += "\n"
     if output is None:

@@ -219,7 +219,7 @@ def _describe(
     result: PushResult, row: dict[str, Any], fmt: str, profile: str | None
 ) -> dict[str, Any]:
     if result.report.findings and (fmt == "github" or os.environ.get("GITHUB_ACTIONS")):
-        click.echo(RENDERERS["github"]([result.report]))
+        click.echo(RENDERERS["github"]([result.report], lang=_language()))
     if result.outcome == "invalid":
         click.echo(render.text([result.report], lang=_language()), err=True, nl=False)
     exit_code = {
@@ -442,7 +442,8 @@ def push_command(
     progress.close()
     if report_file is not None:
         validated = [reports[key] for key in ((j.file, j.dossier) for j in plan) if key in reports]
-        write_report_file(RENDERERS[report_format](validated), report_file, list(files))
+        rendered = RENDERERS[report_format](validated, lang=_language())
+        write_report_file(rendered, report_file, list(files))
     _print_outcomes(rows, fmt)
     sys.exit(worst([r["exit"] for r in rows]))
 

@@ -7,6 +7,7 @@ from collections import Counter
 import attrs
 
 from ..errors import Severity
+from ..i18n import Text, said
 from ..tra.summary import Totals
 from .configuration import ValidationConfig
 from .rules import RULES
@@ -14,17 +15,34 @@ from .rules import RULES
 
 @attrs.frozen(kw_only=True)
 class Finding:
-    """One problem: which rule, how bad, where exactly, what the value was, how to fix it."""
+    """One problem: which rule, how bad, where exactly, what the value was, how to fix it.
+
+    The message and the hint are kept as `Text` (template and arguments) so that each
+    renderer says them in its reader's language; `message` and `hint` are the English."""
 
     rule: str
     severity: Severity
     line: int | None  # None for findings about the whole file
     column: int | None
     field: str | None
-    message: str
+    message_text: Text
     value: str | None = None
-    hint: str | None = None
+    hint_text: Text | None = None
     source: str | None = attrs.field(default=None, repr=False, eq=False)  # the line's text
+
+    @property
+    def message(self) -> str:
+        return str(self.message_text)
+
+    @property
+    def hint(self) -> str | None:
+        return said(self.hint_text, "en")
+
+    def message_in(self, language: str) -> str:
+        return self.message_text.render(language)
+
+    def hint_in(self, language: str) -> str | None:
+        return said(self.hint_text, language)
 
     @property
     def cegid_message(self) -> str:
@@ -82,13 +100,13 @@ class Sink:
         self,
         rule: str,
         *,
-        message: str,
+        message: Text | str,
         line: int | None = None,
         column: int | None = None,
         field: str | None = None,
         source: str | None = None,
         value: str | None = None,
-        hint: str | None = None,
+        hint: Text | str | None = None,
         severity: Severity | None = None,
     ) -> None:
         """File a finding of `rule`. `line` is None for a finding about the whole file;
@@ -112,9 +130,9 @@ class Sink:
                 line=line,
                 column=column,
                 field=field,
-                message=message,
+                message_text=message if isinstance(message, Text) else Text(message),
                 value=value,
-                hint=hint,
+                hint_text=hint if isinstance(hint, Text | None) else Text(hint),
                 source=source,
             )
         )

@@ -48,7 +48,7 @@ def text(
     lang: str = "en",
 ) -> str:
     """The findings of these severities, each file's summary after them when `summary`;
-    the labels and the summary in `lang` (the findings' own messages are English for now)."""
+    everything in `lang`."""
     _ = translator(lang)
     levels = {"error": _("error"), "warning": _("warning"), "info": _("info")}
     out: list[str] = []
@@ -64,10 +64,11 @@ def text(
             level = click.style(level, fg=_STYLES[f.severity]) if color else level
             rule = click.style(f.rule, bold=True) if color else f.rule
             field = f" {f.field}" if f.field else ""
-            out.append(f"{where}: {level} {rule}{field}: {printable(f.message)}")
+            out.append(f"{where}: {level} {rule}{field}: {printable(f.message_in(lang))}")
             out.extend(_excerpt(f, color))
-            if f.hint:
-                out.append("    " + _("hint: {hint}").format(hint=printable(f.hint)))
+            hint = f.hint_in(lang)
+            if hint:
+                out.append("    " + _("hint: {hint}").format(hint=printable(hint)))
             if f.cegid_message:
                 out.append(f"    Cegid : « {printable(f.cegid_message)} »")
         if not summary:
@@ -144,7 +145,9 @@ def as_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def to_json(reports: Sequence[Report]) -> str:
+def to_json(reports: Sequence[Report], *, lang: str = "en") -> str:
+    """The reports for programs. Messages and hints stay English whatever `lang` says, so
+    that a program matching on them works the same under every locale."""
     document = {
         "version": JSON_SCHEMA_VERSION,
         "ok": all(r.ok for r in reports),
@@ -153,13 +156,14 @@ def to_json(reports: Sequence[Report]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def github(reports: Sequence[Report]) -> str:
-    """GitHub Actions workflow commands: findings show inline on pull requests."""
+def github(reports: Sequence[Report], *, lang: str = "en") -> str:
+    """GitHub Actions workflow commands: findings show inline on pull requests, in `lang`."""
     command: dict[str, Level] = {"error": "error", "warning": "warning", "info": "notice"}
     out = []
     for report in reports:
         for f in report.findings:
-            message = f.message + (f" — {f.hint}" if f.hint else "")
+            hint = f.hint_in(lang)
+            message = f.message_in(lang) + (f" — {hint}" if hint else "")
             out.append(
                 workflow_command(
                     command[f.severity],

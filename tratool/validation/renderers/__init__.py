@@ -6,7 +6,8 @@ and ``markup.py`` is the one place that escapes file content for XML and HTML.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from .. import render
 from ..findings import Report
@@ -15,7 +16,13 @@ from .html_report import html
 from .junit import junit
 from .sarif import sarif
 
-Renderer = Callable[[Sequence[Report]], str]
+
+class Renderer(Protocol):
+    """Reports in one format; `lang` is the language of the words meant for people (the
+    findings' messages and hints). JSON keeps its English messages for programs."""
+
+    def __call__(self, reports: Sequence[Report], /, *, lang: str = "en") -> str: ...
+
 
 RENDERERS: dict[str, Renderer] = {
     "text": render.text,

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from ...i18n import translator
 from ..findings import Finding, Report
 
 # Errors block the upload (GitLab "critical"); warnings are "minor"; notes are "info".
@@ -30,10 +31,11 @@ def fingerprint(identity: str, rank: int) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _issue(report: Report, finding: Finding, digest: str) -> dict[str, Any]:
-    description = f"{finding.rule}: {finding.message}"
-    if finding.hint:
-        description += f" (hint: {finding.hint})"
+def _issue(report: Report, finding: Finding, digest: str, lang: str) -> dict[str, Any]:
+    description = f"{finding.rule}: {finding.message_in(lang)}"
+    hint = finding.hint_in(lang)
+    if hint:
+        description += " (" + translator(lang)("hint: {hint}").format(hint=hint) + ")"
     return {
         "type": "issue",
         "description": description,
@@ -45,8 +47,9 @@ def _issue(report: Report, finding: Finding, digest: str) -> dict[str, Any]:
     }
 
 
-def gitlab(reports: Sequence[Report]) -> str:
-    """A JSON array of Code Quality issues, one per finding (the totals note left out)."""
+def gitlab(reports: Sequence[Report], *, lang: str = "en") -> str:
+    """A JSON array of Code Quality issues, one per finding (the totals note left out), the
+    descriptions in `lang`. The fingerprints do not depend on the language."""
     issues = []
     for report in reports:
         seen: Counter[str] = Counter()
@@ -55,5 +58,5 @@ def gitlab(reports: Sequence[Report]) -> str:
                 continue
             identity = _identity(report.path, finding)
             seen[identity] += 1
-            issues.append(_issue(report, finding, fingerprint(identity, seen[identity])))
+            issues.append(_issue(report, finding, fingerprint(identity, seen[identity]), lang))
     return json.dumps(issues, ensure_ascii=False, indent=2)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..._version import __version__
 from ...errors import SEVERITIES, TraError
+from ...i18n import translator
 from ...tra.values import format_money
 from ..balances import PieceBalance, piece_balances
 from ..findings import Finding, Report
@@ -90,7 +91,7 @@ def _balances(rows: Sequence[PieceBalance] | None) -> str:
     return f'<p>{note}</p><table class="pieces">{head}{body}</table>'
 
 
-def _item(finding: Finding, anchor: str | None) -> str:
+def _item(finding: Finding, anchor: str | None, lang: str) -> str:
     where = []
     if finding.line is not None:
         label = f"line {finding.line}"
@@ -103,10 +104,12 @@ def _item(finding: Finding, anchor: str | None) -> str:
         f'<span class="badge {finding.severity}">{finding.severity}</span> ',
         f'<span class="rule">{finding.rule}</span> ',
         f"{', '.join(where)}: " if where else "",
-        esc(finding.message),
+        esc(finding.message_in(lang)),
     ]
-    if finding.hint:
-        parts.append(f'<div class="hint">hint: {esc(finding.hint)}</div>')
+    hint = finding.hint_in(lang)
+    if hint:
+        label = translator(lang)("hint: {hint}").format(hint=esc(hint))
+        parts.append(f'<div class="hint">{label}</div>')
     if finding.cegid_message:
         parts.append(f'<div class="cegid">Cegid : « {esc(finding.cegid_message)} »</div>')
     return (
@@ -114,7 +117,7 @@ def _item(finding: Finding, anchor: str | None) -> str:
     )
 
 
-def _by_rule(prefix: str, findings: Sequence[Finding]) -> str:
+def _by_rule(prefix: str, findings: Sequence[Finding], lang: str) -> str:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         groups[f.rule].append(f)
@@ -123,7 +126,8 @@ def _by_rule(prefix: str, findings: Sequence[Finding]) -> str:
     for rule_id in order:
         rule = RULES[rule_id]
         items = "".join(
-            _item(f, f"{prefix}-l{f.line}" if f.line is not None else None) for f in groups[rule_id]
+            _item(f, f"{prefix}-l{f.line}" if f.line is not None else None, lang)
+            for f in groups[rule_id]
         )
         out.append(
             f'<section class="group"><h4>{rule_id} {esc(rule.title)} '
@@ -200,7 +204,7 @@ def _grid(number: int, findings: Sequence[Finding]) -> str:
     return "".join(blocks)
 
 
-def _by_line(prefix: str, findings: Sequence[Finding]) -> str:
+def _by_line(prefix: str, findings: Sequence[Finding], lang: str) -> str:
     lines: dict[int | None, list[Finding]] = defaultdict(list)
     for f in findings:
         lines[f.line].append(f)
@@ -210,14 +214,14 @@ def _by_line(prefix: str, findings: Sequence[Finding]) -> str:
         title = "Whole file" if number is None else f"Line {number}"
         anchor = f' id="{prefix}-l{number}"' if number is not None else ""
         grid = _grid(number, group) if number is not None else ""
-        items = "".join(_item(f, None) for f in group)
+        items = "".join(_item(f, None, lang) for f in group)
         out.append(
             f'<section class="group"{anchor}><h4>{title}</h4>{grid}<ul>{items}</ul></section>'
         )
     return "".join(out)
 
 
-def _file(index: int, report: Report, balances: Sequence[PieceBalance] | None) -> str:
+def _file(index: int, report: Report, balances: Sequence[PieceBalance] | None, lang: str) -> str:
     prefix = f"f{index}"
     findings = [f for f in report.findings if f.rule != "TRA-D07"]
     dropped = f"<p>{report.dropped} more finding(s) not listed (--max-findings).</p>"
@@ -225,8 +229,8 @@ def _file(index: int, report: Report, balances: Sequence[PieceBalance] | None) -
         f'<article class="file"><h2>{esc(report.path)}</h2>'
         f"<h3>Summary</h3>{_summary(report)}"
         f"<h3>Balance by pièce</h3>{_balances(balances)}"
-        f"<h3>Findings by rule</h3>{_by_rule(prefix, findings) or '<p>None.</p>'}"
-        f"<h3>Findings by line</h3>{_by_line(prefix, findings) or '<p>None.</p>'}"
+        f"<h3>Findings by rule</h3>{_by_rule(prefix, findings, lang) or '<p>None.</p>'}"
+        f"<h3>Findings by line</h3>{_by_line(prefix, findings, lang) or '<p>None.</p>'}"
         f"{dropped if report.dropped else ''}</article>"
     )
 
@@ -248,12 +252,15 @@ def _filter(reports: Sequence[Report]) -> str:
 
 
 def html_report(
-    reports: Sequence[Report], balances: Mapping[str, Sequence[PieceBalance] | None]
+    reports: Sequence[Report],
+    balances: Mapping[str, Sequence[PieceBalance] | None],
+    lang: str = "en",
 ) -> str:
-    """The page for these reports; `balances` maps a report's path to its pièces."""
-    files = "".join(_file(i, r, balances.get(r.path)) for i, r in enumerate(reports))
+    """The page for these reports; `balances` maps a report's path to its pièces; the
+    findings' messages and hints in `lang`."""
+    files = "".join(_file(i, r, balances.get(r.path), lang) for i, r in enumerate(reports))
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>tratool validation report</title><style>{html_assets.CSS}</style></head>"
@@ -274,6 +281,6 @@ def _read_balances(report: Report) -> Sequence[PieceBalance] | None:
         return None
 
 
-def html(reports: Sequence[Report]) -> str:
+def html(reports: Sequence[Report], *, lang: str = "en") -> str:
     """The HTML report, the per-pièce balances read from each file."""
-    return html_report(reports, {r.path: _read_balances(r) for r in reports})
+    return html_report(reports, {r.path: _read_balances(r) for r in reports}, lang)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from ...i18n import translator
 from ..findings import Finding, Report
 from ..rules import RULES
 from .markup import xml_text
@@ -20,17 +21,18 @@ def _where(report: Report, finding: Finding) -> str:
     return ":".join(parts)
 
 
-def _describe(report: Report, finding: Finding) -> str:
+def _describe(report: Report, finding: Finding, lang: str) -> str:
     field = f" {finding.field}" if finding.field else ""
-    text = f"{_where(report, finding)}: {finding.severity}{field}: {finding.message}"
-    if finding.hint:
-        text += f" (hint: {finding.hint})"
+    text = f"{_where(report, finding)}: {finding.severity}{field}: {finding.message_in(lang)}"
+    hint = finding.hint_in(lang)
+    if hint:
+        text += " (" + translator(lang)("hint: {hint}").format(hint=hint) + ")"
     if finding.cegid_message:
         text += f" Cegid : « {finding.cegid_message} »"
     return text
 
 
-def _case(report: Report, rule_id: str, findings: list[Finding]) -> list[str]:
+def _case(report: Report, rule_id: str, findings: list[Finding], lang: str) -> list[str]:
     rule = RULES[rule_id]
     name = xml_text(f"{rule_id} {rule.title}")
     head = f'    <testcase classname="{xml_text(report.path)}" name="{name}">'
@@ -40,17 +42,17 @@ def _case(report: Report, rule_id: str, findings: list[Finding]) -> list[str]:
         return [head[:-1] + "/>"]
     out = [head]
     if errors:
-        body = "\n".join(xml_text(_describe(report, f)) for f in errors)
-        message = xml_text(f"{len(errors)} error(s): {errors[0].message}")
+        body = "\n".join(xml_text(_describe(report, f, lang)) for f in errors)
+        message = xml_text(f"{len(errors)} error(s): {errors[0].message_in(lang)}")
         out.append(f'      <failure message="{message}" type="{rule_id}">{body}</failure>')
     if others:
-        body = "\n".join(xml_text(_describe(report, f)) for f in others)
+        body = "\n".join(xml_text(_describe(report, f, lang)) for f in others)
         out.append(f"      <system-out>{body}</system-out>")
     out.append("    </testcase>")
     return out
 
 
-def _suite(report: Report) -> tuple[list[str], int, int]:
+def _suite(report: Report, lang: str) -> tuple[list[str], int, int]:
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         if finding.rule != "TRA-D07":
@@ -68,17 +70,18 @@ def _suite(report: Report) -> tuple[list[str], int, int]:
         f'failures="{failed}" errors="0" skipped="0">'
     ]
     for rule_id in cases:
-        out.extend(_case(report, rule_id, by_rule[rule_id]))
+        out.extend(_case(report, rule_id, by_rule[rule_id], lang))
     out += [f"    <system-out>{xml_text(totals)}</system-out>", "  </testsuite>"]
     return out, len(cases), failed
 
 
-def junit(reports: Sequence[Report]) -> str:
-    """A <testsuites> document: one suite per file, one case per file and rule."""
+def junit(reports: Sequence[Report], *, lang: str = "en") -> str:
+    """A <testsuites> document: one suite per file, one case per file and rule; the
+    findings' messages in `lang`."""
     suites: list[str] = []
     tests = failures = 0
     for report in reports:
-        lines, count, failed = _suite(report)
+        lines, count, failed = _suite(report, lang)
         suites.extend(lines)
         tests, failures = tests + count, failures + failed
     head = (

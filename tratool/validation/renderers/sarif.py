@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..._version import __version__
+from ...i18n import translator
 from ..findings import Finding, Report
 from ..rules import RULES, Rule
 from .location import field_columns
@@ -66,8 +67,11 @@ def _region(finding: Finding) -> dict[str, int] | None:
     return region
 
 
-def _result(report: Report, finding: Finding) -> dict[str, Any]:
-    text = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
+def _result(report: Report, finding: Finding, lang: str) -> dict[str, Any]:
+    hint = finding.hint_in(lang)
+    text = finding.message_in(lang)
+    if hint:
+        text += " (" + translator(lang)("hint: {hint}").format(hint=hint) + ")"
     physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(report.path)}}
     region = _region(finding)
     if region is not None:
@@ -86,8 +90,9 @@ def _result(report: Report, finding: Finding) -> dict[str, Any]:
     return result
 
 
-def sarif(reports: Sequence[Report]) -> str:
-    """One SARIF log for all the files, every rule described, one result per finding."""
+def sarif(reports: Sequence[Report], *, lang: str = "en") -> str:
+    """One SARIF log for all the files, every rule described, one result per finding (its
+    message in `lang`)."""
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -98,7 +103,9 @@ def sarif(reports: Sequence[Report]) -> str:
         },
         # TRA is single-byte: a column counts characters, which are also bytes.
         "columnKind": "unicodeCodePoints",
-        "results": [_result(r, f) for r in reports for f in r.findings if f.rule != "TRA-D07"],
+        "results": [
+            _result(r, f, lang) for r in reports for f in r.findings if f.rule != "TRA-D07"
+        ],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2)
