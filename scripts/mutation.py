@@ -45,6 +45,7 @@ COPIED = ("tratool", "tests", "fixtures", "docs", "README.md")  # tests read the
 PROSE = (r'^\s+f?"[^"]* [^"]*"\)?,?$', r"^\s+hint=")
 # A timeout (an endless loop) or a crash is a test run that did not pass: the mutant is caught.
 KILLED = frozenset({"killed", "timeout", "caught by type check", "segfault"})
+TIMEOUT_MULTIPLIER = 4.0
 UNCHECKED = "not checked"  # mutmut's word for a mutant a stopped run did not reach
 
 
@@ -54,26 +55,63 @@ class Area:
     mutate: tuple[str, ...]  # globs of the files to mutate
     tests: tuple[str, ...]  # the test files that exercise them
     skip: tuple[str, ...] = ()  # globs of files under `mutate` that are not this area's job
+    part: str = ""  # an area mutated in parts, each with its own tests, is scored as one
 
+
+# The format core is mutated module by module, each part with the tests that exercise it
+# (fast unit tests first; the rule tests only for the width diagnostic that serves TRA-S09): a
+# mutant of a function every test calls (the writer's render_lines builds the input of most
+# tests) then runs a few hundred fast tests, not the whole area's.
+_TRA_UNITS = (
+    "tests/test_reader.py",
+    "tests/test_writer.py",
+    "tests/test_layout.py",
+    "tests/test_vectors.py",
+    "tests/test_money.py",
+    "tests/test_survivors.py",
+    "tests/test_mutants_tra*.py",
+)
+_TRA_FILES = (
+    "tests/test_fixtures.py",
+    "tests/test_spec_fixtures.py",
+    "tests/test_properties.py",
+)
 
 AREAS = (
     Area(
         "format core",
-        ("tratool/tra/*.py",),
         (
-            "tests/test_reader.py",
-            "tests/test_writer.py",
-            "tests/test_layout.py",
-            "tests/test_vectors.py",
-            "tests/test_properties.py",
-            "tests/test_bulk.py",
-            "tests/test_money.py",
-            "tests/test_hostile_input.py",
-            "tests/test_spec_fixtures.py",
-            "tests/test_fixtures.py",
-            "tests/test_rule_mirrors.py",  # the width diagnostic (diagnose.py) serves TRA-S09
-            "tests/test_survivors.py",
+            "tratool/tra/values.py",
+            "tratool/tra/records.py",
+            "tratool/tra/layout.py",
+            "tratool/tra/reader.py",
         ),
+        (*_TRA_UNITS, *_TRA_FILES, "tests/test_bulk.py", "tests/test_hostile_input.py"),
+        part="values, records, layout, reader",
+    ),
+    Area(
+        "format core",
+        ("tratool/tra/writer.py", "tratool/tra/charset.py"),
+        (*_TRA_UNITS, *_TRA_FILES),
+        part="writer, charset",
+    ),
+    Area(
+        "format core",
+        ("tratool/tra/lines.py", "tratool/tra/scan.py"),
+        (*_TRA_UNITS, "tests/test_bulk.py", "tests/test_hostile_input.py"),
+        part="lines, scan",
+    ),
+    Area(
+        "format core",
+        ("tratool/tra/diagnose.py",),
+        (*_TRA_UNITS, "tests/test_rule_mirrors.py"),
+        part="diagnose",
+    ),
+    Area(
+        "format core",
+        ("tratool/tra/summary.py",),
+        (*_TRA_UNITS, "tests/test_spec_fixtures.py"),
+        part="summary",
     ),
     Area(
         "validation",
@@ -134,17 +172,22 @@ def slug(area: Area) -> str:
     return area.name.replace(" ", "-")
 
 
+def folder(area: Area) -> Path:
+    part = re.sub(r"\W+", "-", area.part).strip("-")
+    return WORK / slug(area) / part if part else WORK / slug(area)
+
+
 def prepare(area: Area) -> Path:
     """A copy of the project whose pyproject.toml holds this area's [tool.mutmut] table."""
-    where = WORK / slug(area)
+    where = folder(area)
     where.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, where / name, dirs_exist_ok=True, ignore=_ignored)
         else:
             shutil.copy2(ROOT / name, where / name)
-    tests = [t for t in area.tests if (ROOT / t).exists()]
-    table = {
+    tests = sorted({str(p.relative_to(ROOT)) for t in area.tests for p in ROOT.glob(t)})
+    table: dict[str, list[str] | float] = {
         "source_paths": ["tratool"],
         "only_mutate": list(area.mutate),
         "do_not_mutate": list(area.skip),
@@ -152,6 +195,10 @@ def prepare(area: Area) -> Path:
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-x", "-q"],
         "also_copy": [name for name in COPIED if name not in ("tratool", "tests")],
         "do_not_mutate_patterns": list(PROSE),
+        # A mutant's CPU limit is 2 x multiplier x (its tests' time + 1 s), its wall limit half
+        # of that; mutmut's default multiplier (15) let a hanging mutant of a function every
+        # test calls hold a worker for many minutes. Past the limit the mutant is a timeout.
+        "timeout_multiplier": TIMEOUT_MULTIPLIER,
     }
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (where / "pyproject.toml").write_text(text + "\n" + _toml("tool.mutmut", table), "utf-8")
@@ -162,7 +209,7 @@ def _ignored(folder: str, names: list[str]) -> set[str]:
     return {n for n in names if n in ("__pycache__", ".hypothesis")}
 
 
-def _toml(table: str, values: dict[str, list[str]]) -> str:
+def _toml(table: str, values: dict[str, list[str] | float]) -> str:
     lines = [f"[{table}]"] + [f"{k} = {json.dumps(v)}" for k, v in values.items()]
     return "\n".join(lines) + "\n"
 
@@ -206,7 +253,7 @@ def verdicts(area: Area) -> list[Mutant]:
     from mutmut.stats import status_by_exit_code
 
     found = []
-    mutants = WORK / slug(area) / "mutants"
+    mutants = folder(area) / "mutants"
     for meta in sorted(mutants.rglob("*.py.meta")):
         source_name = str(meta.relative_to(mutants).with_suffix(""))
         if not any(fnmatch.fnmatch(source_name, glob) for glob in area.mutate) or any(
@@ -233,8 +280,12 @@ def _functions(text: str) -> dict[str, str]:
     }
 
 
+_NUMBERED = re.compile(r"__mutmut_\w+\(")
+
+
 def _changed(original: str, mutant: str) -> tuple[str, ...]:
-    before, after = original.splitlines()[1:], mutant.splitlines()[1:]  # without the def line
+    # The def lines differ by the mutant's number; without it, a changed default shows.
+    before, after = (_NUMBERED.sub("(", f).splitlines() for f in (original, mutant))
     return tuple(
         f"{line[0]} {line[1:].strip()}"
         for line in difflib.unified_diff(before, after, lineterm="", n=0)
@@ -330,13 +381,30 @@ def score(area: Area, mutants: list[Mutant], known: list[Equivalent], seconds: f
         for m in mutants
     )
     return Score(
-        area.name,
+        label(area),
         len(mutants),
         counts["killed"],
         counts["survived"],
         counts["equivalent"],
         seconds,
         counts["unchecked"],
+    )
+
+
+def label(area: Area) -> str:
+    return f"{area.name} ({area.part})" if area.part else area.name
+
+
+def totals(name: str, parts: list[Score]) -> Score:
+    """An area's score from the scores of its parts."""
+    return Score(
+        name,
+        sum(s.mutants for s in parts),
+        sum(s.killed for s in parts),
+        sum(s.survived for s in parts),
+        sum(s.equivalent for s in parts),
+        sum(s.seconds for s in parts),
+        sum(s.unchecked for s in parts),
     )
 
 
@@ -362,24 +430,33 @@ def table(scores: list[Score]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--area", action="append", choices=[slug(a) for a in AREAS])
+    parser.add_argument("--part", action="append", help="only the parts naming this module")
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--target", type=float, default=90.0)
     parser.add_argument("--report-only", action="store_true", help="read the last verdicts")
     parser.add_argument("--json", type=Path, help="also write the figures and survivors here")
     args = parser.parse_args(argv)
-    chosen = [a for a in AREAS if not args.area or slug(a) in args.area]
+    chosen = [
+        a
+        for a in AREAS
+        if (not args.area or slug(a) in args.area)
+        and (not args.part or any(name in a.part for name in args.part))
+    ]
     known = equivalents()
-    scores, lost, same = [], {}, {}
+    parts: dict[str, list[Score]] = {}
+    lost: dict[str, list[Mutant]] = {}
+    same: dict[str, list[tuple[Mutant, Equivalent]]] = {}
     for area in chosen:
         seconds = 0.0 if args.report_only else run(area, args.max_children)
         mutants = verdicts(area)
-        scores.append(score(area, mutants, known, seconds))
-        lost[area.name] = survivors(mutants, known)
-        same[area.name] = [
+        parts.setdefault(area.name, []).append(score(area, mutants, known, seconds))
+        lost.setdefault(area.name, []).extend(survivors(mutants, known))
+        same.setdefault(area.name, []).extend(
             (m, e)
             for m in mutants
             if m.status not in KILLED and m.status != UNCHECKED and (e := is_equivalent(m, known))
-        ]
+        )
+    scores = [totals(name, found) for name, found in parts.items()]
     for name, pairs in same.items():
         print(f"\n## {name}: {len(pairs)} equivalent mutant(s), not counted")
         for m, why in pairs:
@@ -392,6 +469,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{m.key} ({m.status})")
             for line in m.diff:
                 print(f"    {line}")
+    by_part = [s for found in parts.values() if len(found) > 1 for s in found]
+    if by_part:
+        print("\n" + table(by_part))
     print("\n" + table(scores))
     if args.json:
         figures = [attrs.asdict(s) | {"percent": round(s.percent, 1)} for s in scores]
