@@ -46,6 +46,9 @@ PROSE = (r'^\s+f?"[^"]* [^"]*"\)?,?$', r"^\s+hint=")
 # A timeout (an endless loop) or a crash is a test run that did not pass: the mutant is caught.
 KILLED = frozenset({"killed", "timeout", "caught by type check", "segfault"})
 TIMEOUT_MULTIPLIER = 4.0
+TIMEOUT_CONSTANT = 3.0  # seconds: pytest's start in each mutant's process, on a loaded machine
+# Properties stop at their first failing example (no shrinking): tests/conftest.py's profile.
+FAST_PROPERTIES = ("--hypothesis-profile=mutation",)
 UNCHECKED = "not checked"  # mutmut's word for a mutant a stopped run did not reach
 
 
@@ -56,6 +59,7 @@ class Area:
     tests: tuple[str, ...]  # the test files that exercise them
     skip: tuple[str, ...] = ()  # globs of files under `mutate` that are not this area's job
     part: str = ""  # an area mutated in parts, each with its own tests, is scored as one
+    pytest_args: tuple[str, ...] = ()  # added to every test run of this area
 
 
 # The format core is mutated module by module, each part with the tests that exercise it
@@ -88,30 +92,35 @@ AREAS = (
         ),
         (*_TRA_UNITS, *_TRA_FILES, "tests/test_bulk.py", "tests/test_hostile_input.py"),
         part="values, records, layout, reader",
+        pytest_args=FAST_PROPERTIES,
     ),
     Area(
         "format core",
         ("tratool/tra/writer.py", "tratool/tra/charset.py"),
         (*_TRA_UNITS, *_TRA_FILES),
         part="writer, charset",
+        pytest_args=FAST_PROPERTIES,
     ),
     Area(
         "format core",
         ("tratool/tra/lines.py", "tratool/tra/scan.py"),
         (*_TRA_UNITS, "tests/test_bulk.py", "tests/test_hostile_input.py"),
         part="lines, scan",
+        pytest_args=FAST_PROPERTIES,
     ),
     Area(
         "format core",
         ("tratool/tra/diagnose.py",),
         (*_TRA_UNITS, "tests/test_rule_mirrors.py"),
         part="diagnose",
+        pytest_args=FAST_PROPERTIES,
     ),
     Area(
         "format core",
         ("tratool/tra/summary.py",),
         (*_TRA_UNITS, "tests/test_spec_fixtures.py"),
         part="summary",
+        pytest_args=FAST_PROPERTIES,
     ),
     Area(
         "validation",
@@ -192,13 +201,14 @@ def prepare(area: Area) -> Path:
         "only_mutate": list(area.mutate),
         "do_not_mutate": list(area.skip),
         "pytest_add_cli_args_test_selection": tests,
-        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-x", "-q"],
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-x", "-q", *area.pytest_args],
         "also_copy": [name for name in COPIED if name not in ("tratool", "tests")],
         "do_not_mutate_patterns": list(PROSE),
-        # A mutant's CPU limit is 2 x multiplier x (its tests' time + 1 s), its wall limit half
+        # A mutant's CPU limit is 2 x multiplier x (its tests' time + constant), its wall limit half
         # of that; mutmut's default multiplier (15) let a hanging mutant of a function every
         # test calls hold a worker for many minutes. Past the limit the mutant is a timeout.
         "timeout_multiplier": TIMEOUT_MULTIPLIER,
+        "timeout_constant": TIMEOUT_CONSTANT,
     }
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (where / "pyproject.toml").write_text(text + "\n" + _toml("tool.mutmut", table), "utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from azure.storage.blob import BlobServiceClient, ContainerSasPermissions, generate_container_sas
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 import tratool
 from tratool.testing import azurite
@@ -28,6 +28,15 @@ settings.register_profile(
     "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=60, deadline=None)
+# make mutation (scripts/mutation.py): a failing example is enough to kill a mutant; shrinking
+# it would only hold the worker until the mutant's timeout.
+settings.register_profile(
+    "mutation",
+    max_examples=60,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    database=None,
+)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
