@@ -1,0 +1,86 @@
+"""tratool.scan against fields written here from tra-format.md (§3 for 1-222, §5.1 and §5.2
+for the ETE part), not against the shared splitter and classifier its other tests use: the
+first line of a file, the last line without a line break, short lines, ETE fields."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+import tratool
+from tests.conftest import VECTORS
+
+TIERS, EXPENSE, ANALYTIC, VAT = (line.encode("ascii") for line in VECTORS["TV-E2"])
+STD_HEADER = b"***S5CLIJRLSTD   0101190001011900007"
+
+
+def rows(data: bytes, fields: list[str], **options: int) -> list[tuple[bytes, ...]]:
+    return list(tratool.scan(io.BytesIO(data), fields, **options))
+
+
+def test_a_headerless_first_line_is_an_entry_without_its_line_break() -> None:
+    short = VAT[:100]  # stops inside the label (84:35)
+    for ending in (b"\r\n", b"\n"):
+        assert rows(short + ending + TIERS + ending, ["journal", "label", "amount"]) == [
+            (b"HA ", b"Facture Dupont ma".ljust(35), b" " * 20),
+            (b"HA ", b"Facture Dupont mars".ljust(35), b"1200,00".rjust(20)),
+        ]
+
+
+def test_a_first_line_with_a_utf8_mark_or_no_line_break() -> None:
+    assert rows(b"\xef\xbb\xbf" + VAT[:20], ["journal", "date"]) == [(b"HA ", b"15032024")]
+    assert rows(VAT[:20], ["journal", "date"]) == [(b"HA ", b"15032024")]
+    assert rows(b"\xef\xbb\xbf" + STD_HEADER + b"\r\n" + VAT, ["journal"]) == [(b"HA ",)]
+    assert rows(b"", ["journal"]) == []
+    assert rows(b"\r\n", ["journal"]) == []
+
+
+def test_a_cr_alone_at_the_end_of_a_last_line_stays_in_it() -> None:
+    # Only CRLF is a line ending: a CR without LF is a character of the line (§9).
+    assert rows(VAT[:20] + b"\r", ["date", "piece_type"]) == [(b"15032024", b"FF")]
+    assert rows(VAT[:12] + b"\r", ["piece_type"]) == [(b"F\r",)]
+
+
+@pytest.mark.parametrize("buffer_size", [1, 300, 4 << 20])
+def test_the_last_line_without_a_line_break(buffer_size: int) -> None:
+    data = STD_HEADER + b"\r\n" + VAT + b"\r\n" + EXPENSE[:60]
+    assert rows(data, ["account", "label"], buffer_size=buffer_size) == [
+        (b"44566000".ljust(17), b"Facture Dupont mars".ljust(35)),
+        (b"60610000".ljust(17), b"".ljust(35)),
+    ]
+    for last in (b"   ", b"***CGN4011", VAT[:30] + b"G"):
+        assert rows(data[: -len(EXPENSE[:60])] + last, ["account"], buffer_size=buffer_size) == [
+            (b"44566000".ljust(17),)
+        ]
+
+
+def test_short_lines_in_a_block_are_padded_on_the_right() -> None:
+    data = STD_HEADER + b"\r\n" + VAT + b"\r\n" + TIERS[:147] + b"\r\n" + VAT + b"\n"
+    assert rows(data, ["direction", "amount", "piece_number"]) == [
+        (b"D", b"200,00".rjust(20), b"42".rjust(8)),
+        (b"C", b" " * 13 + b"1200   ", b" " * 8),  # 131-147 of 131-150
+        (b"D", b"200,00".rjust(20), b"42".rjust(8)),
+    ]
+
+
+def test_ete_fields_come_from_the_table_of_the_line_type() -> None:
+    general = TIERS + b"REF-EXT".ljust(35) + b" " * 763 + b"TL "  # lettering_state at 1021
+    analytic = ANALYTIC + b" " * 791 + b"   12"  # analytic_line_number at 1014 (§12.3)
+    data = STD_HEADER.replace(b"STD", b"ETE") + b"\r\n" + general + b"\r\n" + analytic + b"\r\n"
+    asked = ["external_reference", "journal", "lettering_state", "analytic_line_number"]
+    assert rows(data, asked) == [
+        (b"REF-EXT".ljust(35), b"HA ", b"TL ", b""),
+        (b" " * 35, b"HA ", b"", b"   12"),
+    ]
+    assert rows(data, ["sub_section_axis1"]) == [(b"",), (b" " * 17,)]  # A lines only (§5.2)
+
+
+def test_ete_fields_of_a_short_line_are_blanks() -> None:
+    data = STD_HEADER + b"\r\n" + VAT[:40] + b"\r\n"
+    assert rows(data, ["created_on", "account"]) == [(b" " * 8, b"44566000".ljust(17))]
+
+
+def test_an_unknown_ete_or_standard_name_is_refused() -> None:
+    with pytest.raises(KeyError, match="no entry field 'lettering'"):
+        tratool.scan(io.BytesIO(b""), ["created_on", "lettering"])
