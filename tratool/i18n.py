@@ -124,3 +124,12 @@ def shown(value: Argument, language: str) -> str:
 def said(text: Text | None, language: str) -> str | None:
     """`text` in `language`, or None when there is nothing to say."""
     return None if text is None else text.render(language)
+
+
+class TextValueError(ValueError):
+    """A ValueError whose message is a `Text`: ``str()`` is the English, `text` says it in
+    any language (a value parser's reason, quoted by the finding that reports the value)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text

@@ -13,6 +13,7 @@ import enum
 import attrs
 
 from ..errors import Severity
+from ..i18n import N_, Text
 from . import layout
 
 # A line shorter than this has not even its whole amount (131-150): fields are lost.
@@ -49,8 +50,8 @@ class WidthProblem:
     width: int
     column: int
     field: str | None
-    message: str
-    hint: str
+    message: Text
+    hint: Text
 
 
 def entry_width(
@@ -67,14 +68,22 @@ def entry_width(
     if width <= longest:
         return None
     what = (
-        f"a STD line ends at column {longest}"
+        N_("a STD line ends at column {column}", column=longest)
         if not extended
-        else f"this ETE line ends at column {longest} (header version {version.strip() or '?'})"
+        else N_(
+            "this ETE line ends at column {column} (header version {version})",
+            column=longest,
+            version=version.strip() or "?",
+        )
     )
-    message = f"the line is {width} characters long; {what}"
+    message = N_("the line is {width} characters long; {what}", width=width, what=what)
     if not text[longest:].strip(" "):
-        return WidthProblem(Loss.BLANKS, width, longest + 1, None, message, "only blanks follow")
-    hint = f"Cegid ignores the characters after column {longest}; tratool keeps them as they are"
+        blanks = N_("only blanks follow")
+        return WidthProblem(Loss.BLANKS, width, longest + 1, None, message, blanks)
+    hint = N_(
+        "Cegid ignores the characters after column {column}; tratool keeps them as they are",
+        column=longest,
+    )
     return WidthProblem(Loss.IGNORED, width, longest + 1, None, message, hint)
 
 
@@ -82,32 +91,48 @@ def _short(width: int, extended: bool) -> WidthProblem:
     column = width + 1
     missing = layout.ENTRY.at(column)
     name = missing.name if missing else None
-    expected = f"{'at least ' if extended else ''}{layout.STD_WIDTH}"
-    message = f"the line is {width} characters long; an entry line has {expected}"
+    message = (
+        N_(
+            "the line is {width} characters long; an entry line has at least {expected}",
+            width=width,
+            expected=layout.STD_WIDTH,
+        )
+        if extended
+        else N_(
+            "the line is {width} characters long; an entry line has {expected}",
+            width=width,
+            expected=layout.STD_WIDTH,
+        )
+    )
     if width < SHORTEST_READABLE:
-        hint = "the line stops before its amount is complete: it was cut or a field is missing"
+        hint = N_("the line stops before its amount is complete: it was cut or a field is missing")
         return WidthProblem(Loss.CUT, width, column, name, message, hint)
     last = layout.ENTRY.at(width)
     if last is not None and last.just is layout.Just.RIGHT and last.end > width:
-        hint = (
-            f"it stops inside the right-justified {last.name} ({last.pos}-{last.end}), whose "
-            "value always reaches the field's last column: the line was cut"
+        hint = N_(
+            "it stops inside the right-justified {field} ({first}-{last}), whose value always "
+            "reaches the field's last column: the line was cut",
+            field=last.name,
+            first=last.pos,
+            last=last.end,
         )
         return WidthProblem(Loss.CUT, width, last.pos, last.name, message, hint)
-    hint = (
-        f"columns {column}-{layout.STD_WIDTH} are read as blanks, as Cegid does: trailing blanks "
-        "were probably stripped, and nothing is lost"
+    hint = N_(
+        "columns {first}-{last} are read as blanks, as Cegid does: trailing blanks were "
+        "probably stripped, and nothing is lost",
+        first=column,
+        last=layout.STD_WIDTH,
     )
     return WidthProblem(Loss.STRIPPED, width, column, name, message, hint)
 
 
-def not_a_header(text: str) -> tuple[str, str]:
+def not_a_header(text: str) -> tuple[Text, Text]:
     """(message, hint) for a line 1 that is not a TRA header."""
     if text.startswith("!"):
-        message = "line 1 starts with '!': a legacy CCIMPEX file without TRA header"
+        message = N_("line 1 starts with '!': a legacy CCIMPEX file without TRA header")
     else:
-        message = f"line 1 is not a TRA header (it starts {text[:14]!r})"
-    hint = (
+        message = N_("line 1 is not a TRA header (it starts {start!r})", start=text[:14])
+    hint = N_(
         "start the file with a header such as ***S5CLIJRLETE…: without it Cegid takes line 1 "
         "as a title and its entry is lost"
     )

@@ -16,6 +16,7 @@ from typing import IO, NamedTuple
 import attrs
 
 from ..errors import UnreadableInput
+from ..i18n import N_, Text
 from . import layout
 from .charset import encodable
 
@@ -76,8 +77,8 @@ class DecodeProblem:
     """An encoding problem on one line. `fatal` means nothing after it can be read."""
 
     column: int
-    message: str
-    hint: str
+    message: Text
+    hint: Text
     value: str | None = None
     fatal: bool = False
 
@@ -93,14 +94,17 @@ class LineDecoder:
         problems: list[DecodeProblem] = []
         if number == 1:
             if data.startswith(UTF16_BOMS):
-                return "", [DecodeProblem(1, "the file is UTF-16 encoded", _ANSI, fatal=True)]
+                utf16 = N_("the file is UTF-16 encoded")
+                return "", [DecodeProblem(1, utf16, _ANSI, fatal=True)]
             if data.startswith(UTF8_BOM):
                 problems.append(
                     DecodeProblem(
                         1,
-                        "the file starts with a UTF-8 byte order mark",
-                        "save the file as ANSI (Windows-1252) without BOM; Cegid would not "
-                        "recognise the header",
+                        N_("the file starts with a UTF-8 byte order mark"),
+                        N_(
+                            "save the file as ANSI (Windows-1252) without BOM; Cegid would not "
+                            "recognise the header"
+                        ),
                     )
                 )
                 data = data[len(UTF8_BOM) :]
@@ -116,10 +120,16 @@ class LineDecoder:
                 problems.append(
                     DecodeProblem(
                         offset + 1,
-                        f"the line looks UTF-8 encoded: {char!r} takes {len(char.encode())} "
-                        f"bytes, which shifts every later field by {len(data) - len(utf8)} "
-                        "column(s) in total",
-                        "save the file as ANSI (Windows-1252), or read it with --encoding utf-8",
+                        N_(
+                            "the line looks UTF-8 encoded: {char!r} takes {size} bytes, which "
+                            "shifts every later field by {shift} column(s) in total",
+                            char=char,
+                            size=len(char.encode()),
+                            shift=len(data) - len(utf8),
+                        ),
+                        N_(
+                            "save the file as ANSI (Windows-1252), or read it with --encoding utf-8"
+                        ),
                         value=char,
                     )
                 )
@@ -127,18 +137,25 @@ class LineDecoder:
         try:
             return data.decode(self.encoding), problems
         except UnicodeDecodeError as exc:
+            byte = f"0x{data[exc.start]:02X}"
             problems.append(
                 DecodeProblem(
                     exc.start + 1,
-                    f"byte 0x{data[exc.start]:02X} is not a character in {self.encoding}",
-                    "the file is not in the expected encoding; pass the right one with "
-                    "--encoding, or re-save it as ANSI",
+                    N_(
+                        "byte {byte} is not a character in {encoding}",
+                        byte=byte,
+                        encoding=self.encoding,
+                    ),
+                    N_(
+                        "the file is not in the expected encoding; pass the right one with "
+                        "--encoding, or re-save it as ANSI"
+                    ),
                 )
             )
             return data.decode(self.encoding, errors="replace"), problems
 
 
-_ANSI = "save it as ANSI (Windows-1252)"
+_ANSI = N_("save it as ANSI (Windows-1252)")
 
 
 def _as_utf8(data: bytes) -> str | None:
@@ -170,10 +187,14 @@ def not_text(head: bytes, encoding: str) -> DecodeProblem | None:
     if nul >= 0:
         return DecodeProblem(
             nul - (head.rfind(b"\n", 0, nul) + 1) + 1,
-            "NUL byte: this is not a text file (a binary file, or UTF-16 without a byte order "
-            "mark); nothing after it is read",
-            "check that this is the TRA file you meant; a UTF-16 file must be saved as ANSI "
-            "(Windows-1252)",
+            N_(
+                "NUL byte: this is not a text file (a binary file, or UTF-16 without a byte "
+                "order mark); nothing after it is read"
+            ),
+            N_(
+                "check that this is the TRA file you meant; a UTF-16 file must be saved as ANSI "
+                "(Windows-1252)"
+            ),
             fatal=True,
         )
     decoded = head.decode(encoding, errors="replace")
@@ -181,9 +202,14 @@ def not_text(head: bytes, encoding: str) -> DecodeProblem | None:
     if bad > _NOT_TEXT_SHARE * len(decoded):
         return DecodeProblem(
             1,
-            f"{bad} of the first {len(decoded)} characters are control characters or bytes "
-            f"{encoding} cannot decode: this is not a text file; nothing of it is read",
-            "check that this is the file you meant, and its encoding (--encoding)",
+            N_(
+                "{bad} of the first {count} characters are control characters or bytes "
+                "{encoding} cannot decode: this is not a text file; nothing of it is read",
+                bad=bad,
+                count=len(decoded),
+                encoding=encoding,
+            ),
+            N_("check that this is the file you meant, and its encoding (--encoding)"),
             fatal=True,
         )
     return None
@@ -196,8 +222,8 @@ class LineProblem:
     line: int
     column: int
     field: str | None
-    message: str
-    hint: str
+    message: Text
+    hint: Text
     value: str | None
     fatal: bool
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import ParseError, Severity
+from ..i18n import Text
 from . import layout
 from .diagnose import entry_width, not_a_header
 from .layout import Layout
@@ -124,25 +125,26 @@ class TraReader:
         self,
         line: int,
         column: int | None,
-        message: str,
+        message: str | Text,
         *,
         field: str | None = None,
         value: str | None = None,
-        hint: str | None = None,
+        hint: str | Text | None = None,
         severity: Severity = "error",
     ) -> None:
+        """Keep a problem of the file; its words are English (a `Text` is made a string)."""
         self.error_count += 1
         if len(self.errors) >= self.max_errors:
             return  # keep memory flat on a file where every line is wrong
         self.errors.append(
             ParseError(
-                message=message,
+                message=str(message),
                 path=self.path,
                 line=line,
                 column=column,
                 field=field,
                 value=value,
-                hint=hint,
+                hint=None if hint is None else str(hint),
                 severity=severity,
             )
         )

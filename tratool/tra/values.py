@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..i18n import N_, TextValueError
 from .layout import Field, Just, Kind
 
 NO_DATE = "01011900"
@@ -40,12 +41,15 @@ def parse_date(text: str) -> dt.date | None:
     if text in EMPTY_DATES:
         return None
     if len(text) != 8 or not is_ascii_number(text):
-        raise ValueError(f"{text!r} is not a date in JJMMAAAA form")
+        raise TextValueError(N_("{text!r} is not a date in JJMMAAAA form", text=text))
     day, month, year = int(text[:2]), int(text[2:4]), int(text[4:])
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"{text!r} is not a calendar date ({day:02}/{month:02}/{year})") from None
+        written = f"{day:02}/{month:02}/{year}"
+        raise TextValueError(
+            N_("{text!r} is not a calendar date ({written})", text=text, written=written)
+        ) from None
 
 
 def format_date(value: dt.date | None) -> str:
@@ -58,13 +62,13 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     if not text or text.strip("0") == "":
         return None
     if len(text) != 12 or not is_ascii_number(text):
-        raise ValueError(f"{text!r} is not a timestamp in JJMMAAAAHHMM form")
+        raise TextValueError(N_("{text!r} is not a timestamp in JJMMAAAAHHMM form", text=text))
     try:
         return dt.datetime(
             int(text[4:8]), int(text[2:4]), int(text[:2]), int(text[8:10]), int(text[10:12])
         )
     except ValueError:
-        raise ValueError(f"{text!r} is not a valid date and time") from None
+        raise TextValueError(N_("{text!r} is not a valid date and time", text=text)) from None
 
 
 def format_timestamp(value: dt.datetime | None) -> str:

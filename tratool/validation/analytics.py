@@ -6,6 +6,7 @@ from __future__ import annotations
 import attrs
 
 from ..errors import Severity
+from ..i18n import N_, Text
 from ..tra import layout
 from .configuration import ValidationConfig
 from .findings import RuleSet, Sink
@@ -61,10 +62,14 @@ class AnalyticRules(RuleSet):
                 line=self._first[0],
                 column=layout.ENTRY_FIELDS["amount"].pos,
                 field="amount",
-                message=f"the analytic-only lines of pièce {journal} {number} do not balance "
-                f"({money(self._analytic_only)})",
+                message=N_(
+                    "the analytic-only lines of pièce {journal} {number} do not balance ({amount})",
+                    journal=journal,
+                    number=number,
+                    amount=money(self._analytic_only),
+                ),
                 source=self._first[1],
-                hint="Cegid would add a line on the waiting section",
+                hint=N_("Cegid would add a line on the waiting section"),
             )
         self._analytic_only = 0
 
@@ -76,9 +81,9 @@ class AnalyticRules(RuleSet):
                 line=number,
                 column=layout.ENTRY_FIELDS["line_type"].pos,
                 field="line_type",
-                message="an analytic line that follows no general line of its pièce",
+                message=N_("an analytic line that follows no general line of its pièce"),
                 source=text,
-                hint="Cegid hangs it on the last general line it saw",
+                hint=N_("Cegid hangs it on the last general line it saw"),
             )
             return
         account, direction = raw["account"].strip(), raw["direction"]
@@ -88,9 +93,15 @@ class AnalyticRules(RuleSet):
                 line=number,
                 column=layout.ENTRY_FIELDS["account"].pos,
                 field="account",
-                message=f"analytic line on {account} "
-                f"{direction} does not match its general line {general.line} "
-                f"({general.account} {general.direction})",
+                message=N_(
+                    "analytic line on {account} {direction} does not match its general line "
+                    "{line} ({general_account} {general_direction})",
+                    account=account,
+                    direction=direction,
+                    line=general.line,
+                    general_account=general.account,
+                    general_direction=general.direction,
+                ),
                 source=text,
             )
         axis = raw["axis"].strip() or "A1"
@@ -102,10 +113,14 @@ class AnalyticRules(RuleSet):
                 line=number,
                 column=layout.ENTRY_FIELDS["axis"].pos,
                 field="axis",
-                message=f"account {account} is not ventilable on axis {axis}"
-                f"{self.config.origin('chart_of_accounts', account)}",
+                message=N_(
+                    "account {account} is not ventilable on axis {axis}{origin}",
+                    account=account,
+                    axis=axis,
+                    origin=self.config.origin("chart_of_accounts", account),
+                ),
                 source=text,
-                hint="Cegid would drop the analytic split",
+                hint=N_("Cegid would drop the analytic split"),
             )
 
     def _close_general(self) -> None:
@@ -119,11 +134,16 @@ class AnalyticRules(RuleSet):
                     line=general.line,
                     column=layout.ENTRY_FIELDS["amount"].pos,
                     field="amount",
-                    message=f"the analytic lines on "
-                    f"{axis} sum to {money(total)}, the general line is "
-                    f"{money(general.amount)}",
+                    message=N_(
+                        "the analytic lines on {axis} sum to {total}, the general line is {amount}",
+                        axis=axis,
+                        total=money(total),
+                        amount=money(general.amount),
+                    ),
                     source=general.text,
-                    hint="Cegid would post the gap on the waiting section, or absorb it silently",
+                    hint=N_(
+                        "Cegid would post the gap on the waiting section, or absorb it silently"
+                    ),
                 )
 
     def _journal_axis(self, number: int, text: str, journal: str, axis: str) -> None:
@@ -134,8 +154,12 @@ class AnalyticRules(RuleSet):
                 line=number,
                 column=layout.ENTRY_FIELDS["axis"].pos,
                 field="axis",
-                message=f"analytic-only line on axis {axis!r}; "
-                f"journal {journal} works on {info.axis}",
+                message=N_(
+                    "analytic-only line on axis {axis!r}; journal {journal} works on {expected}",
+                    axis=axis,
+                    journal=journal,
+                    expected=info.axis,
+                ),
                 source=text,
             )
 
@@ -146,18 +170,20 @@ class AnalyticRules(RuleSet):
         key = f"{raw['axis'].strip() or 'A1'}/{raw['auxiliary'].strip()}"
         origin = self.config.origin("sections", key)
         severity: Severity | None = None
-        hint: str | None = None
+        hint: Text | None = None
         if key not in sections and origin:
             if key in self._missing:
                 return  # the dossier lacks it: said once, at its first line
             self._missing.add(key)
             # The dossier's own sections, read from Loop: it is certainly missing.
-            message, severity = f"section {key} does not exist{origin}", "error"
-            hint = "create it in Loop first, or fix the code (reported at its first line only)"
+            message = N_("section {key} does not exist{origin}", key=key, origin=origin)
+            severity = "error"
+            hint = N_("create it in Loop first, or fix the code (reported at its first line only)")
         elif key not in sections:
-            message = f"section {key} is not a known section of the dossier"
+            message = N_("section {key} is not a known section of the dossier", key=key)
         elif sections[key]:
-            message, hint = f"section {key} is closed{origin}", "a closed section stops the import"
+            message = N_("section {key} is closed{origin}", key=key, origin=origin)
+            hint = N_("a closed section stops the import")
         else:
             return
         self.report(

@@ -17,6 +17,7 @@ import attrs
 
 from ..config import ConfigFile
 from ..errors import SEVERITIES, ConfigError, Severity
+from ..i18n import N_, Text
 from .currencies import DEFAULT_DECIMALS, iso_4217
 from .rules import check_rule_patterns
 
@@ -129,7 +130,7 @@ class ValidationConfig:
             local_keys=frozenset(local),
         )
 
-    def origin(self, table: str, key: str | None = None) -> str:
+    def origin(self, table: str, key: str | None = None) -> Text | str:
         """The words " in dossier CODE" when the dossier's settings speak for `table` (and for
         its entry `key`, unless tratool.toml set it), else "": findings say where facts come
         from."""
@@ -137,7 +138,7 @@ class ValidationConfig:
             return ""
         if key is not None and f"{table}:{key}" in self.local_keys:
             return ""
-        return f" in dossier {self.dossier}"
+        return N_(" in dossier {dossier}", dossier=self.dossier)
 
     def decimals(self, currency: str) -> int:
         """How many decimals an amount in this currency may have."""

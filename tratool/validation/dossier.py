@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from ..errors import Severity
+from ..i18n import N_, Text
 from ..tra import layout
 from ..tra.values import parse_date
 from .configuration import COLLECTIVE_NATURES, FiscalYear, ValidationConfig
@@ -14,6 +15,7 @@ from .findings import RuleSet, Sink
 from .line import EntryLine, money
 
 GENERAL_TIERS_NATURE = {"COC": "CLI", "COF": "FOU", "COS": "SAL"}
+Issue = tuple[Severity, Text, Text]  # severity, message, hint
 
 _LINE_TYPE = layout.LINE_TYPE.pos
 _AUXILIARY = layout.ENTRY_FIELDS["auxiliary"].pos
@@ -31,8 +33,8 @@ class DossierRules(RuleSet):
         self._file_years = fiscal_years  # filled by ***EXO records, before the entries
         self._file_tiers = tiers  # filled by ***CAE records
         self._lettering: defaultdict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-        self._date_cache: dict[str, tuple[Severity, str, str] | None] = {}
-        self._collective_cache: dict[tuple[str, bool, str], tuple[Severity, str, str] | None] = {}
+        self._date_cache: dict[str, Issue | None] = {}
+        self._collective_cache: dict[tuple[str, bool, str], Issue | None] = {}
 
     def add(self, line: EntryLine) -> None:
         if line.general:
@@ -63,9 +65,7 @@ class DossierRules(RuleSet):
                 value=raw["account"],
             )
 
-    def _collective_issue(
-        self, account: str, is_tiers: bool, auxiliary: str
-    ) -> tuple[Severity, str, str] | None:
+    def _collective_issue(self, account: str, is_tiers: bool, auxiliary: str) -> Issue | None:
         chart = self.config.chart_of_accounts
         if chart is not None:
             nature = chart[account].nature if account in chart else None
@@ -78,31 +78,48 @@ class DossierRules(RuleSet):
         if is_tiers and not account.startswith("4"):
             return (
                 "error",
-                f"auxiliary {auxiliary!r} on account {account}, outside class 4",
-                "no French chart makes it collective: Cegid drops the auxiliary",
+                N_(
+                    "auxiliary {auxiliary!r} on account {account}, outside class 4",
+                    auxiliary=auxiliary,
+                    account=account,
+                ),
+                N_("no French chart makes it collective: Cegid drops the auxiliary"),
             )
         if is_tiers and not collective:
             if chart is not None:
                 return (
                     "error",
-                    f"account {account} is not collective"
-                    f"{self.config.origin('chart_of_accounts', account) or ' in the chart'}, yet "
-                    f"carries auxiliary {auxiliary!r}",
-                    "Cegid would drop the auxiliary",
+                    N_(
+                        "account {account} is not collective{origin}, yet carries auxiliary "
+                        "{auxiliary!r}",
+                        account=account,
+                        origin=self.config.origin("chart_of_accounts", account)
+                        or N_(" in the chart"),
+                        auxiliary=auxiliary,
+                    ),
+                    N_("Cegid would drop the auxiliary"),
                 )
             return (
                 "warning",
-                f"account {account} matches no collective prefix "
-                f"({', '.join(self.config.collective_prefixes)}), yet carries auxiliary "
-                f"{auxiliary!r}",
-                "declare the prefix in collective_prefixes, or give the chart of accounts",
+                N_(
+                    "account {account} matches no collective prefix ({prefixes}), yet carries "
+                    "auxiliary {auxiliary!r}",
+                    account=account,
+                    prefixes=", ".join(self.config.collective_prefixes),
+                    auxiliary=auxiliary,
+                ),
+                N_("declare the prefix in collective_prefixes, or give the chart of accounts"),
             )
         if not is_tiers and collective:
             return (
                 "error",
-                f"collective account {account} without an auxiliary",
-                f"Cegid would substitute its waiting tiers: put X in column {_LINE_TYPE} and "
-                f"the tiers code at column {_AUXILIARY}",
+                N_("collective account {account} without an auxiliary", account=account),
+                N_(
+                    "Cegid would substitute its waiting tiers: put X in column {line_type} and "
+                    "the tiers code at column {auxiliary}",
+                    line_type=_LINE_TYPE,
+                    auxiliary=_AUXILIARY,
+                ),
             )
         tiers = self.config.tiers
         known = (
@@ -114,8 +131,14 @@ class DossierRules(RuleSet):
         if is_tiers and known and expected and known not in (expected, "DIV"):
             return (
                 "error",
-                f"tiers {auxiliary} is {known}, but account {account} is {nature}",
-                "Cegid would treat the tiers as missing or replace the collective",
+                N_(
+                    "tiers {auxiliary} is {known}, but account {account} is {nature}",
+                    auxiliary=auxiliary,
+                    known=known,
+                    account=account,
+                    nature=str(nature),
+                ),
+                N_("Cegid would treat the tiers as missing or replace the collective"),
             )
         return None
 
@@ -148,8 +171,11 @@ class DossierRules(RuleSet):
                 line=number,
                 column=layout.ENTRY_FIELDS["lettering_code"].pos,
                 field="lettering_code",
-                message=f"lettering on account {account}, which is not lettrable"
-                f"{self.config.origin('chart_of_accounts', account)}",
+                message=N_(
+                    "lettering on account {account}, which is not lettrable{origin}",
+                    account=account,
+                    origin=self.config.origin("chart_of_accounts", account),
+                ),
                 source=text,
             )
         if not date.strip() or date.strip() == "01011900":
@@ -158,9 +184,9 @@ class DossierRules(RuleSet):
                 line=number,
                 column=layout.ENTRY_FIELDS["lettering_code"].pos,
                 field="lettering_code",
-                message=f"lettering code {code!r} without a lettering date",
+                message=N_("lettering code {code!r} without a lettering date", code=code),
                 source=text,
-                hint="the FEC requires both",
+                hint=N_("the FEC requires both"),
             )
 
     def _fiscal_year(self, number: int, text: str, date: str) -> None:
@@ -192,14 +218,20 @@ class DossierRules(RuleSet):
                     line=line,
                     column=layout.ENTRY_FIELDS["lettering_code"].pos,
                     field="lettering_code",
-                    message=f"total lettering {code!r} "
-                    f"on {account} {auxiliary} does not balance ({money(balance)})",
+                    message=N_(
+                        "total lettering {code!r} on {account} {auxiliary} does not balance "
+                        "({amount})",
+                        code=code,
+                        account=account,
+                        auxiliary=auxiliary,
+                        amount=money(balance),
+                    ),
                 )
 
 
 def _year_issue(
     raw: str, years: list[FiscalYear] | tuple[FiscalYear, ...], closed_until: dt.date | None
-) -> tuple[Severity, str, str] | None:
+) -> Issue | None:
     try:
         date = parse_date(raw)
     except ValueError:
@@ -210,25 +242,34 @@ def _year_issue(
     if year is None:
         return (
             "error",
-            f"{date:%d/%m/%Y} is outside every fiscal year of the dossier",
-            "a date outside every exercise stops the whole import",
+            N_("{date} is outside every fiscal year of the dossier", date=date),
+            N_("a date outside every exercise stops the whole import"),
         )
     if year.state in ("CLO", "CDE"):
         return (
             "error",
-            f"{date:%d/%m/%Y} is in the closed exercise {year.start:%d/%m/%Y}-{year.end:%d/%m/%Y}",
-            "Cegid refuses entries in a closed exercise",
+            N_(
+                "{date} is in the closed exercise {start}-{end}",
+                date=date,
+                start=year.start,
+                end=year.end,
+            ),
+            N_("Cegid refuses entries in a closed exercise"),
         )
     if year.state == "NON":
         return (
             "warning",
-            f"{date:%d/%m/%Y} is in an exercise not yet opened",
-            "open the exercise in Loop first",
+            N_("{date} is in an exercise not yet opened", date=date),
+            N_("open the exercise in Loop first"),
         )
     if closed_until is not None and date <= closed_until:
         return (
             "error",
-            f"{date:%d/%m/%Y} is in the period closed until {closed_until:%d/%m/%Y}",
-            "Cegid refuses entries in a closed period",
+            N_(
+                "{date} is in the period closed until {closed_until}",
+                date=date,
+                closed_until=closed_until,
+            ),
+            N_("Cegid refuses entries in a closed period"),
         )
     return None

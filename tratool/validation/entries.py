@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_, Text
 from ..tra import layout
 from .configuration import ValidationConfig
 from .fields import (
@@ -44,7 +45,7 @@ class EntryRules:
         self.config = config
         self.sink = sink
         self._cache: dict[tuple[str, str], tuple[Issue, ...]] = {}
-        self._once: set[tuple[str, str]] = set()  # (rule, message) of issues reported once
+        self._once: set[tuple[str, Text]] = set()  # (rule, message) of issues reported once
 
     def check(self, number: int, text: str, raw: dict[str, str]) -> None:
         foreign = self.check_digits(number, text, layout.ENTRY)
@@ -84,10 +85,14 @@ class EntryRules:
                 line=number,
                 column=f.pos + offset,
                 field=f.name,
-                message=f"{f.name} {raw.strip()!r} holds {raw[offset]!r}, which is not one of "
-                "the digits 0-9",
+                message=N_(
+                    "{field} {raw!r} holds {char!r}, which is not one of the digits 0-9",
+                    field=f.name,
+                    raw=raw.strip(),
+                    char=raw[offset],
+                ),
                 value=raw,
-                hint="Cegid reads ASCII digits only: it would read a zero or refuse the line",
+                hint=N_("Cegid reads ASCII digits only: it would read a zero or refuse the line"),
                 source=text,
             )
         return frozenset(reported)
@@ -131,9 +136,15 @@ class EntryRules:
                     raw["line_type"],
                     Issue(
                         "TRA-F05",
-                        f"auxiliary {auxiliary!r} on a line whose type is not X",
-                        f"put X in column {layout.LINE_TYPE.pos}: otherwise Cegid silently "
-                        "ignores the auxiliary",
+                        N_(
+                            "auxiliary {auxiliary!r} on a line whose type is not X",
+                            auxiliary=auxiliary,
+                        ),
+                        N_(
+                            "put X in column {column}: otherwise Cegid silently ignores the "
+                            "auxiliary",
+                            column=layout.LINE_TYPE.pos,
+                        ),
                     ),
                 )
             elif line_type in TIERS_LINE_TYPES:
@@ -146,8 +157,8 @@ class EntryRules:
                 raw["reference"],
                 Issue(
                     "TRA-F07",
-                    "a tiers line without a reference",
-                    "the reference serves lettering and duplicate checks",
+                    N_("a tiers line without a reference"),
+                    N_("the reference serves lettering and duplicate checks"),
                 ),
             )
 
@@ -176,8 +187,12 @@ class EntryRules:
                     raw[name],
                     Issue(
                         "TRA-F17",
-                        f"amount code {code!r} names {name}, which is blank",
-                        "Cegid would book 0",
+                        N_(
+                            "amount code {code!r} names {name}, which is blank",
+                            code=code,
+                            name=name,
+                        ),
+                        N_("Cegid would book 0"),
                     ),
                 )
 
@@ -190,7 +205,7 @@ class EntryRules:
                 text,
                 "exchange_rate",
                 raw["exchange_rate"],
-                Issue("TRA-F15", f"exchange rate {rate!r} is not a number"),
+                Issue("TRA-F15", N_("exchange rate {rate!r} is not a number", rate=rate)),
             )
         elif not rate and currency != self.config.dossier_currency:
             self._emit(
@@ -200,8 +215,8 @@ class EntryRules:
                 raw["exchange_rate"],
                 Issue(
                     "TRA-F15",
-                    f"no exchange rate for currency {currency}",
-                    "Cegid would take its own rate table's, which may differ from the document",
+                    N_("no exchange rate for currency {currency}", currency=currency),
+                    N_("Cegid would take its own rate table's, which may differ from the document"),
                 ),
             )
 
@@ -215,8 +230,8 @@ class EntryRules:
                 raw["auxiliary"],
                 Issue(
                     "TRA-F05",
-                    "an X line without an auxiliary",
-                    "Cegid would substitute its waiting tiers",
+                    N_("an X line without an auxiliary"),
+                    N_("Cegid would substitute its waiting tiers"),
                 ),
             )
             return
@@ -228,8 +243,8 @@ class EntryRules:
                 raw["auxiliary"],
                 Issue(
                     "TRA-F05",
-                    f"auxiliary {auxiliary!r} has lower case or a quote",
-                    "Cegid silently upper-cases it and turns ' into 0",
+                    N_("auxiliary {auxiliary!r} has lower case or a quote", auxiliary=auxiliary),
+                    N_("Cegid silently upper-cases it and turns ' into 0"),
                 ),
             )
         length = self.config.auxiliary_length
@@ -241,8 +256,12 @@ class EntryRules:
                 raw["auxiliary"],
                 Issue(
                     "TRA-F05",
-                    f"auxiliary {auxiliary!r} is longer than {length} characters",
-                    "Cegid would truncate it",
+                    N_(
+                        "auxiliary {auxiliary!r} is longer than {length} characters",
+                        auxiliary=auxiliary,
+                        length=length,
+                    ),
+                    N_("Cegid would truncate it"),
                 ),
             )
         if self.config.tiers is not None and auxiliary not in self.config.tiers:
@@ -252,7 +271,9 @@ class EntryRules:
                 "auxiliary",
                 raw["auxiliary"],
                 Issue(
-                    "TRA-F05", f"auxiliary {auxiliary!r} is not a known tiers", severity="warning"
+                    "TRA-F05",
+                    N_("auxiliary {auxiliary!r} is not a known tiers", auxiliary=auxiliary),
+                    severity="warning",
                 ),
             )
 
@@ -268,7 +289,7 @@ class EntryRules:
                     text,
                     "axis",
                     raw["axis"],
-                    Issue("TRA-F19", "axis 'A' is read as A1", "write A1", "warning"),
+                    Issue("TRA-F19", N_("axis 'A' is read as A1"), N_("write A1"), "warning"),
                 )
             elif axis not in AXES:
                 emit(
@@ -278,8 +299,8 @@ class EntryRules:
                     raw["axis"],
                     Issue(
                         "TRA-F19",
-                        f"analytic axis {axis or 'blank'!r} is not A1 to A5",
-                        "Cegid would silently use A1",
+                        N_("analytic axis {axis!r} is not A1 to A5", axis=axis or N_("blank")),
+                        N_("Cegid would silently use A1"),
                     ),
                 )
             if not section:
@@ -288,7 +309,10 @@ class EntryRules:
                     text,
                     "auxiliary",
                     raw["auxiliary"],
-                    Issue("TRA-F19", f"an analytic ({line_type}) line without a section"),
+                    Issue(
+                        "TRA-F19",
+                        N_("an analytic ({line_type}) line without a section", line_type=line_type),
+                    ),
                 )
         elif axis:
             emit(
@@ -298,8 +322,8 @@ class EntryRules:
                 raw["axis"],
                 Issue(
                     "TRA-F19",
-                    f"axis {axis!r} on a general line",
-                    "only A, H and O lines use it",
+                    N_("axis {axis!r} on a general line", axis=axis),
+                    N_("only A, H and O lines use it"),
                     "warning",
                 ),
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..i18n import N_
 from ..tra import layout
 from .configuration import ValidationConfig
 from .fields import Issue, date_issue
@@ -76,7 +77,7 @@ class ExtendedRules:
         f = lay.field("opening_kind")
         opening = padded[f.start : f.end].strip()
         if opening not in OPENING_KINDS:
-            issue = Issue("TRA-F21", f"opening kind {opening!r} is not N, H or OAN")
+            issue = Issue("TRA-F21", N_("opening kind {kind!r} is not N, H or OAN", kind=opening))
             self._emit(number, text, f, padded, issue)
 
     def _required(self, number: int, text: str, padded: str) -> None:
@@ -86,8 +87,8 @@ class ExtendedRules:
             if not padded[f.start : f.end].strip():
                 issue = Issue(
                     "TRA-F25",
-                    f"{f.name} is blank; Cegid's specification marks it required",
-                    "Cegid's file checker refuses the line",
+                    N_("{field} is blank; Cegid's specification marks it required", field=f.name),
+                    N_("Cegid's file checker refuses the line"),
                 )
                 self._emit(number, text, f, padded, issue)
 
@@ -108,7 +109,7 @@ class ExtendedRules:
                 continue
             issue = date_issue("TRA-F23", padded[f.start : f.end], f.name)
             if issue is not None:
-                hint = "Cegid would silently use 01/01/1900"
+                hint = N_("Cegid would silently use 01/01/1900")
                 self._emit(number, text, f, padded, Issue(issue.rule, issue.message, hint))
 
     def _company(self, number: int, text: str, padded: str, lay: layout.Layout) -> None:
@@ -117,7 +118,12 @@ class ExtendedRules:
         expected = self.config.company_code
         if company and expected is not None and company != expected:
             issue = Issue(
-                "TRA-F24", f"company code {company!r} differs from the dossier's {expected!r}"
+                "TRA-F24",
+                N_(
+                    "company code {company!r} differs from the dossier's {expected!r}",
+                    company=company,
+                    expected=expected,
+                ),
             )
             self._emit(number, text, f, padded, issue)
 
@@ -131,13 +137,20 @@ class ExtendedRules:
             self.sink.emit(
                 rule,
                 field=fields[-1].name,
-                message=f"{count} general ETE line(s) stop before column {fields[-1].end}, so "
-                "they lack required fields: "
-                + ", ".join(f"{f.name} ({f.pos})" for f in missing)
-                + f" (first: line {self.first_short[rule]}; shortest: "
-                f"{self.shortest[rule]} columns)",
-                hint="Cegid's file checker refuses such lines; write the ETE lines up to "
-                "these fields",
+                message=N_(
+                    "{count} general ETE line(s) stop before column {column}, so they lack "
+                    "required fields: {fields} (first: line {first}; shortest: {shortest} "
+                    "columns)",
+                    count=count,
+                    column=fields[-1].end,
+                    fields=", ".join(f"{f.name} ({f.pos})" for f in missing),
+                    first=self.first_short[rule],
+                    shortest=self.shortest[rule],
+                ),
+                hint=N_(
+                    "Cegid's file checker refuses such lines; write the ETE lines up to these "
+                    "fields"
+                ),
             )
 
 
@@ -145,18 +158,24 @@ def _lettering_issue(state: str, code: str) -> tuple[Issue, layout.Field] | None
     """TRA-F22: the lettering state is one of RI/AL/PL/TL and agrees with the code's case;
     the issue comes with the field it is reported at."""
     if not state:
-        message = "the lettering state is blank" + (f" (lettering code {code!r})" if code else "")
-        hint = (
+        message = (
+            N_("the lettering state is blank (lettering code {code!r})", code=code)
+            if code
+            else N_("the lettering state is blank")
+        )
+        hint = N_(
             "Cegid's checker reports « Statut du mouvement incorrect ou manquant »; write RI "
             "for a line that is not lettrable, AL for one to be lettered"
         )
         return Issue("TRA-F22", message, hint), _STATE
     if state not in LETTERING_STATES:
-        return Issue("TRA-F22", f"lettering state {state!r} is not RI, AL, PL or TL"), _STATE
+        message = N_("lettering state {state!r} is not RI, AL, PL or TL", state=state)
+        return Issue("TRA-F22", message), _STATE
     if state in ("PL", "TL") and not code:
-        return Issue("TRA-F22", f"lettering state {state} without a lettering code"), _STATE
+        message = N_("lettering state {state} without a lettering code", state=state)
+        return Issue("TRA-F22", message), _STATE
     if code and state in ("PL", "TL") and (state == "TL") != (code == code.upper()):
-        hint = "an upper-case code means total lettering (TL), lower or mixed case partial (PL)"
-        message = f"lettering code {code!r} does not match state {state}"
+        hint = N_("an upper-case code means total lettering (TL), lower or mixed case partial (PL)")
+        message = N_("lettering code {code!r} does not match state {state}", code=code, state=state)
         return Issue("TRA-F22", message, hint), _CODE
     return None

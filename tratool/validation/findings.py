@@ -100,13 +100,13 @@ class Sink:
         self,
         rule: str,
         *,
-        message: Text | str,
+        message: Text,
         line: int | None = None,
         column: int | None = None,
         field: str | None = None,
         source: str | None = None,
         value: str | None = None,
-        hint: Text | str | None = None,
+        hint: Text | None = None,
         severity: Severity | None = None,
     ) -> None:
         """File a finding of `rule`. `line` is None for a finding about the whole file;
@@ -130,9 +130,9 @@ class Sink:
                 line=line,
                 column=column,
                 field=field,
-                message_text=message if isinstance(message, Text) else Text(message),
+                message_text=message,
                 value=value,
-                hint_text=hint if isinstance(hint, Text | None) else Text(hint),
+                hint_text=hint,
                 source=source,
             )
         )

@@ -9,7 +9,7 @@ import attrs
 
 from ..tra import layout
 from ..tra.records import amount_roles
-from ..tra.values import format_money, is_ascii_number
+from ..tra.values import is_ascii_number
 
 _ANALYTIC = layout.ANALYTIC_LINE_TYPES
 
@@ -35,9 +35,10 @@ def day(raw: str) -> str:
     return repr(text)
 
 
-def money(value: int) -> str:
-    """Hundredths as a finding's message shows them: 1234,50."""
-    return format_money(Decimal(value).scaleb(-2))
+def money(value: int) -> Decimal:
+    """Hundredths as the amount a finding's message shows (`i18n.shown` writes it: 1234,50,
+    and 1 234,50 in French)."""
+    return Decimal(value).scaleb(-2)
 
 
 @attrs.frozen

@@ -3,6 +3,7 @@ facts they bring (fiscal years from ***EXO, tiers from ***CAE) for the cross-lin
 
 from __future__ import annotations
 
+from ..i18n import N_, Text, TextValueError
 from ..tra import layout
 from ..tra.values import is_ascii_number, parse_date
 from .configuration import FiscalYear, ValidationConfig
@@ -31,10 +32,10 @@ class ParameterRules(RuleSet):
                 "TRA-S08",
                 line=number,
                 column=layout.PREFIX.pos,
-                message=f"parameter record with prefix {prefix!r}",
+                message=N_("parameter record with prefix {prefix!r}", prefix=prefix),
                 source=text,
                 value=text[: layout.RECORD_CODE.end],
-                hint="Cegid reads ### and ¥¥¥ like ***; tratool writes ***",
+                hint=N_("Cegid reads ### and ¥¥¥ like ***; tratool writes ***"),
             )
         name = layout.record_code(text)
         if name not in layout.KNOWN_PARAMETER_CODES:
@@ -42,10 +43,10 @@ class ParameterRules(RuleSet):
                 "TRA-S08",
                 line=number,
                 column=layout.RECORD_CODE.pos,
-                message=f"unknown record code {code!r}",
+                message=N_("unknown record code {code!r}", code=code),
                 source=text,
                 value=code,
-                hint="Cegid silently ignores the record and its content",
+                hint=N_("Cegid silently ignores the record and its content"),
             )
             return
         if content == "JRL" and name in DOSSIER_RECORDS and not self._dossier_record_reported:
@@ -54,16 +55,16 @@ class ParameterRules(RuleSet):
                 "TRA-S13",
                 line=number,
                 column=layout.RECORD_CODE.pos,
-                message=f"a JRL file carries a dossier-level ***{name} record",
+                message=N_("a JRL file carries a dossier-level ***{name} record", name=name),
                 source=text,
                 value=code,
-                hint="a journal import needs none; their effect in Loop is unknown",
+                hint=N_("a journal import needs none; their effect in Loop is unknown"),
             )
         check = getattr(self, f"_record_{name.lower()}", None)
         if check is not None:
             check(number, text.ljust(1100))
 
-    def _bad(self, number: int, field: layout.Field, message: str, text: str) -> None:
+    def _bad(self, number: int, field: layout.Field, message: Text, text: str) -> None:
         self.report(
             "TRA-S12",
             line=number,
@@ -76,11 +77,11 @@ class ParameterRules(RuleSet):
     def _record_ps2(self, number: int, text: str) -> None:
         lengths = layout.LENGTHS.field
         checks = [
-            (lengths("general_account_length"), "general account length", 6),
-            (lengths("auxiliary_length"), "auxiliary length", 6),
+            (lengths("general_account_length"), N_("general account length"), 6),
+            (lengths("auxiliary_length"), N_("auxiliary length"), 6),
         ]
         checks += [
-            (lengths(f"axis{axis}_length"), f"axis {axis} section length", 3)
+            (lengths(f"axis{axis}_length"), N_("axis {axis} section length", axis=axis), 3)
             for axis in range(1, 6)
         ]
         for field, what, minimum in checks:
@@ -88,69 +89,80 @@ class ParameterRules(RuleSet):
             if not raw:
                 continue
             if not is_ascii_number(raw) or not minimum <= int(raw) <= 17:
-                self._bad(number, field, f"PS2 {what} {raw!r} is not {minimum} to 17", text)
-        for field, expected, what in (
-            (lengths("general_account_length"), self.config.general_account_length, "general"),
-            (lengths("auxiliary_length"), self.config.auxiliary_length, "auxiliary"),
+                message = N_(
+                    "PS2 {what} {raw!r} is not {minimum} to 17", what=what, raw=raw, minimum=minimum
+                )
+                self._bad(number, field, message, text)
+        for field, expected, general in (
+            (lengths("general_account_length"), self.config.general_account_length, True),
+            (lengths("auxiliary_length"), self.config.auxiliary_length, False),
         ):
             raw = layout.cut(text, field).strip()
             if expected is not None and is_ascii_number(raw) and int(raw) != expected:
-                self._bad(
-                    number,
-                    field,
-                    f"PS2 {what} length {raw} differs from the "
-                    f"dossier's {expected}: the import would abort",
-                    text,
+                message = (
+                    N_(
+                        "PS2 general length {raw} differs from the dossier's {expected}: the "
+                        "import would abort",
+                        raw=raw,
+                        expected=expected,
+                    )
+                    if general
+                    else N_(
+                        "PS2 auxiliary length {raw} differs from the dossier's {expected}: the "
+                        "import would abort",
+                        raw=raw,
+                        expected=expected,
+                    )
                 )
+                self._bad(number, field, message, text)
 
     def _record_ps5(self, number: int, text: str) -> None:
         currency_field = layout.CURRENCY.field("keeping_currency")
         euro_field = layout.CURRENCY.field("keeps_euro")
         currency, euro = layout.cut(text, currency_field).strip(), layout.cut(text, euro_field)
         if currency not in ("EUR", "FRF"):
-            self._bad(
-                number, currency_field, f"PS5 keeping currency {currency!r} is not EUR or FRF", text
-            )
+            message = N_("PS5 keeping currency {currency!r} is not EUR or FRF", currency=currency)
+            self._bad(number, currency_field, message, text)
         elif (currency == "EUR") != (euro == "X") and euro.strip():
-            self._bad(
-                number, euro_field, f"PS5 euro flag {euro!r} contradicts currency {currency}", text
+            message = N_(
+                "PS5 euro flag {euro!r} contradicts currency {currency}",
+                euro=euro,
+                currency=currency,
             )
+            self._bad(number, euro_field, message, text)
 
     def _record_exo(self, number: int, text: str) -> None:
         fields = {f.name: text[f.start : f.end] for f in layout.EXERCISE.fields}
         code, state = fields["code"].strip(), fields["state"].strip()
         if not (is_ascii_number(code) and 1 <= int(code) <= 999):
-            self._bad(
-                number, layout.EXERCISE.field("code"), f"EXO code {code!r} is not 001 to 999", text
-            )
+            message = N_("EXO code {code!r} is not 001 to 999", code=code)
+            self._bad(number, layout.EXERCISE.field("code"), message, text)
         elif code in self._exercise_codes:
-            self._bad(number, layout.EXERCISE.field("code"), f"EXO code {code} appears twice", text)
+            message = N_("EXO code {code} appears twice", code=code)
+            self._bad(number, layout.EXERCISE.field("code"), message, text)
         self._exercise_codes.add(code)
         try:
             start, end = parse_date(fields["start"]), parse_date(fields["end"])
-        except ValueError as exc:
-            self._bad(number, layout.EXERCISE.field("start"), f"EXO {exc}", text)
+        except TextValueError as exc:
+            message = N_("EXO {reason}", reason=exc.text)
+            self._bad(number, layout.EXERCISE.field("start"), message, text)
             return
         if start is None or end is None or start.day != 1 or end.day < 28 or end <= start:
-            self._bad(
-                number,
-                layout.EXERCISE.field("start"),
-                f"EXO dates {fields['start']}-{fields['end']} are not the "
-                "first and last day of an exercise",
-                text,
+            message = N_(
+                "EXO dates {start}-{end} are not the first and last day of an exercise",
+                start=fields["start"],
+                end=fields["end"],
             )
+            self._bad(number, layout.EXERCISE.field("start"), message, text)
             return
         if state not in EXERCISE_STATES:
-            self._bad(
-                number,
-                layout.EXERCISE.field("state"),
-                f"EXO state {state!r} is not OUV, CDE, CPR, CLO or NON",
-                text,
-            )
+            message = N_("EXO state {state!r} is not OUV, CDE, CPR, CLO or NON", state=state)
+            self._bad(number, layout.EXERCISE.field("state"), message, text)
             return
         self._open_exercises += state == "OUV"
         if state == "OUV" and self._open_exercises == 3:
-            self._bad(number, layout.EXERCISE.field("state"), "more than two open exercises", text)
+            message = N_("more than two open exercises")
+            self._bad(number, layout.EXERCISE.field("state"), message, text)
         self.fiscal_years.append(FiscalYear(start, end, state))
 
     def _record_jal(self, number: int, text: str) -> None:
@@ -160,25 +172,24 @@ class ParameterRules(RuleSet):
             self._bad(
                 number,
                 layout.JOURNAL.field("nature"),
-                f"JAL nature {nature!r} is not a journal nature",
+                N_("JAL nature {nature!r} is not a journal nature", nature=nature),
                 text,
             )
         elif nature in ("BQE", "CAI") and not fields["counterpart_account"]:
             self._bad(
                 number,
                 layout.JOURNAL.field("counterpart_account"),
-                f"JAL {nature} journal without its account",
+                N_("JAL {nature} journal without its account", nature=nature),
                 text,
             )
         elif nature == "ODA" and not fields["axis"]:
-            self._bad(
-                number, layout.JOURNAL.field("axis"), "JAL ODA journal without its axis", text
-            )
+            message = N_("JAL ODA journal without its axis")
+            self._bad(number, layout.JOURNAL.field("axis"), message, text)
         if mode not in ("", "-", "BOR", "LIB"):
             self._bad(
                 number,
                 layout.JOURNAL.field("entry_mode"),
-                f"JAL entry mode {mode!r} is not -, BOR or LIB",
+                N_("JAL entry mode {mode!r} is not -, BOR or LIB", mode=mode),
                 text,
             )
 
@@ -188,7 +199,10 @@ class ParameterRules(RuleSet):
             self._bad(
                 number,
                 layout.GENERAL_ACCOUNT.field("nature"),
-                f"CGN nature {fields['nature'].strip()!r} is not an account nature",
+                N_(
+                    "CGN nature {nature!r} is not an account nature",
+                    nature=fields["nature"].strip(),
+                ),
                 text,
             )
         flags = fields["lettrable"] + fields["pointable"] + fields["ventilable_axes"]
@@ -196,7 +210,7 @@ class ParameterRules(RuleSet):
             self._bad(
                 number,
                 layout.GENERAL_ACCOUNT.field("lettrable"),
-                f"CGN flags {flags!r} are not X or -",
+                N_("CGN flags {flags!r} are not X or -", flags=flags),
                 text,
             )
 
@@ -206,7 +220,7 @@ class ParameterRules(RuleSet):
             self._bad(
                 number,
                 layout.TIERS.field("nature"),
-                f"CAE nature {fields['nature']!r} is not a tiers nature",
+                N_("CAE nature {nature!r} is not a tiers nature", nature=fields["nature"]),
                 text,
             )
         self.tiers[fields["code"]] = (fields["nature"], fields["collective_account"])

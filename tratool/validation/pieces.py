@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import attrs
 
+from ..i18n import N_
 from ..tra import layout
 from ..tra.values import parse_date
 from .configuration import ValidationConfig
@@ -108,11 +109,18 @@ class PieceRules(RuleSet):
                 line=line.number,
                 column=layout.ENTRY_FIELDS["date"].pos,
                 field="date",
-                message=f"pièce {journal} {piece_number} "
-                f"changes date from {day(previous.key[1])} to {day(date)} here",
+                message=N_(
+                    "pièce {journal} {number} changes date from {before} to {after} here",
+                    journal=journal,
+                    number=piece_number,
+                    before=day(previous.key[1]),
+                    after=day(date),
+                ),
                 source=line.text,
-                hint="all lines of a pièce share one date; Cegid would make two "
-                "unbalanced pièces of it",
+                hint=N_(
+                    "all lines of a pièce share one date; Cegid would make two unbalanced "
+                    "pièces of it"
+                ),
                 value=date,
             )
         return piece
@@ -151,10 +159,16 @@ class PieceRules(RuleSet):
             self.report(
                 "TRA-D03",
                 line=line.number,
-                message=f"this line repeats an earlier line of pièce {journal} {piece_number}",
+                message=N_(
+                    "this line repeats an earlier line of pièce {journal} {number}",
+                    journal=journal,
+                    number=piece_number,
+                ),
                 source=line.text,
-                hint="Cegid imports both unless "
-                "« Contrôler les doublons » is on, which the API cannot set",
+                hint=N_(
+                    "Cegid imports both unless « Contrôler les doublons » is on, which the API "
+                    "cannot set"
+                ),
             )
         piece.lines.add(line_hash)
         piece.content += hash((journal, date, raw["piece_type"], line_hash))
@@ -168,12 +182,18 @@ class PieceRules(RuleSet):
                     line=number,
                     column=column,
                     field=name,
-                    message=f"{name} {raw[name].strip()!r} "
-                    f"differs from {first.strip()!r} on the pièce's first line "
-                    f"{piece.line}",
+                    message=N_(
+                        "{field} {value!r} differs from {first!r} on the pièce's first line {line}",
+                        field=name,
+                        value=raw[name].strip(),
+                        first=first.strip(),
+                        line=piece.line,
+                    ),
                     source=text,
-                    hint="in pièce journals Cegid silently starts a "
-                    "new pièce here; both halves end up on the waiting account"
+                    hint=N_(
+                        "in pièce journals Cegid silently starts a new pièce here; both halves "
+                        "end up on the waiting account"
+                    )
                     if name == "piece_type"
                     else None,
                     value=raw[name],
@@ -184,8 +204,11 @@ class PieceRules(RuleSet):
                 line=number,
                 column=layout.ENTRY_FIELDS["establishment"].pos,
                 field="establishment",
-                message=f"establishment {raw['establishment'].strip()!r} "
-                f"differs from line {piece.line}'s",
+                message=N_(
+                    "establishment {code!r} differs from line {line}'s",
+                    code=raw["establishment"].strip(),
+                    line=piece.line,
+                ),
                 source=text,
                 severity="warning",
                 value=raw["establishment"],
@@ -212,10 +235,14 @@ class PieceRules(RuleSet):
                 line=folio[1],
                 column=layout.ENTRY_FIELDS["journal"].pos,
                 field="journal",
-                message=f"the {folio[0][0].strip()} folio of "
-                f"{day(folio[0][1])} does not balance ({money(folio[2])})",
+                message=N_(
+                    "the {journal} folio of {date} does not balance ({amount})",
+                    journal=folio[0][0].strip(),
+                    date=day(folio[0][1]),
+                    amount=money(folio[2]),
+                ),
                 source=folio[3],
-                hint="Cegid inserts a waiting-account line « GENEREE PAR COMSX »",
+                hint=N_("Cegid inserts a waiting-account line « GENEREE PAR COMSX »"),
             )
 
     def _folio_entry_type(self, number: int, text: str, journal: str, entry_type: str) -> None:
@@ -226,8 +253,12 @@ class PieceRules(RuleSet):
                 line=number,
                 column=layout.ENTRY_FIELDS["entry_type"].pos,
                 field="entry_type",
-                message=f"journal {journal} is "
-                f"{info.mode}, which takes normal entries only, not {entry_type!r}",
+                message=N_(
+                    "journal {journal} is {mode}, which takes normal entries only, not {type!r}",
+                    journal=journal,
+                    mode=info.mode,
+                    type=entry_type,
+                ),
                 source=text,
             )
 
@@ -240,9 +271,14 @@ class PieceRules(RuleSet):
                 line=piece.line,
                 column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
-                message=f"pièce {journal} {number} of {day(date)} continues here after other lines",
+                message=N_(
+                    "pièce {journal} {number} of {date} continues here after other lines",
+                    journal=journal,
+                    number=number,
+                    date=day(date),
+                ),
                 source=piece.text,
-                hint="keep the lines of a pièce together",
+                hint=N_("keep the lines of a pièce together"),
                 severity="warning",
             )
         pending = self._pending.get(piece.key)
@@ -258,8 +294,12 @@ class PieceRules(RuleSet):
                 line=piece.line,
                 column=layout.ENTRY_FIELDS["amount"].pos,
                 field="amount",
-                message=f"pièce {journal} {number} does "
-                f"not balance in its foreign currency ({money(piece.foreign)})",
+                message=N_(
+                    "pièce {journal} {number} does not balance in its foreign currency ({amount})",
+                    journal=journal,
+                    number=number,
+                    amount=money(piece.foreign),
+                ),
                 source=piece.text,
             )
         first = self._contents.setdefault(hash(piece.content), piece.line)  # 64-bit
@@ -269,9 +309,14 @@ class PieceRules(RuleSet):
                 line=piece.line,
                 column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
-                message=f"pièce {journal} {number} repeats the pièce at line {first} line for line",
+                message=N_(
+                    "pièce {journal} {number} repeats the pièce at line {first} line for line",
+                    journal=journal,
+                    number=number,
+                    first=first,
+                ),
                 source=piece.text,
-                hint="the same entries would be imported twice",
+                hint=N_("the same entries would be imported twice"),
             )
         self._numbering(piece)
 
@@ -289,8 +334,13 @@ class PieceRules(RuleSet):
                 line=piece.line,
                 column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
-                message=f"piece number {number} of "
-                f"journal {journal} is used on {day(seen)} and on {day(date)}",
+                message=N_(
+                    "piece number {number} of journal {journal} is used on {first} and on {date}",
+                    number=number,
+                    journal=journal,
+                    first=day(seen),
+                    date=day(date),
+                ),
                 source=piece.text,
                 severity="warning",
             )
@@ -307,7 +357,12 @@ class PieceRules(RuleSet):
                 line=piece.line,
                 column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
-                message=f"piece number {number} of journal {journal} comes after {last_number}",
+                message=N_(
+                    "piece number {number} of journal {journal} comes after {last}",
+                    number=number,
+                    journal=journal,
+                    last=last_number,
+                ),
                 source=piece.text,
             )
         elif number > last_number + 1:
@@ -316,9 +371,14 @@ class PieceRules(RuleSet):
                 line=piece.line,
                 column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
-                message=f"pieces {last_number + 1}-{number - 1} of journal {journal} are missing",
+                message=N_(
+                    "pieces {first}-{last} of journal {journal} are missing",
+                    first=last_number + 1,
+                    last=number - 1,
+                    journal=journal,
+                ),
                 source=piece.text,
-                hint="the FEC requires continuous numbering",
+                hint=N_("the FEC requires continuous numbering"),
             )
 
     def close(self) -> None:
@@ -331,22 +391,42 @@ class PieceRules(RuleSet):
             self.piece = None
         self._flush_folio()
         for (journal, date, number), pending in self._pending.items():
-            side = "debit" if pending.balance > 0 else "credit"
+            message = (
+                N_(
+                    "pièce {journal} {number} of {date} does not balance: debit exceeds by "
+                    "{amount}",
+                    journal=journal,
+                    number=number,
+                    date=day(date),
+                    amount=money(pending.balance),
+                )
+                if pending.balance > 0
+                else N_(
+                    "pièce {journal} {number} of {date} does not balance: credit exceeds by "
+                    "{amount}",
+                    journal=journal,
+                    number=number,
+                    date=day(date),
+                    amount=money(-pending.balance),
+                )
+            )
             self.report(
                 "TRA-X01",
                 line=pending.line,
                 column=layout.ENTRY_FIELDS["piece_number"].pos,
                 field="piece_number",
-                message=f"pièce {journal} {number} of "
-                f"{day(date)} does not balance: {side} exceeds by {money(abs(pending.balance))}",
+                message=message,
                 source=pending.text,
-                hint="Cegid would silently post the difference on the waiting account",
+                hint=N_("Cegid would silently post the difference on the waiting account"),
             )
         if self.debit != self.credit:
             self.report(
                 "TRA-X03",
-                message=f"the file does not balance: debit "
-                f"{money(self.debit)}, credit {money(self.credit)}",
+                message=N_(
+                    "the file does not balance: debit {debit}, credit {credit}",
+                    debit=money(self.debit),
+                    credit=money(self.credit),
+                ),
             )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from ..display import listing
+from ..i18n import N_
 from ..tra import layout
 from ..tra.lines import (
     DecodedLine,
@@ -91,8 +92,8 @@ class ValidationPass:
             self.sink.emit(
                 "TRA-S11",
                 line=number,
-                message="blank line",
-                hint="Cegid skips it; it often reveals a broken export",
+                message=N_("blank line"),
+                hint=N_("Cegid skips it; it often reveals a broken export"),
             )
         elif kind is LineKind.HEADER:
             self._header(text)
@@ -134,10 +135,12 @@ class ValidationPass:
             line=number,
             column=control.start() + 1,
             field=found.name if found else None,
-            message=f"control character {control.group()!r} inside the record",
+            message=N_("control character {char!r} inside the record", char=control.group()),
             value=control.group(),
-            hint="tabs and other control characters "
-            "break displays and exports; a TAB often replaced a run of blanks",
+            hint=N_(
+                "tabs and other control characters break displays and exports; a TAB often "
+                "replaced a run of blanks"
+            ),
             source=text,
         )
 
@@ -216,31 +219,38 @@ class ValidationPass:
         if totals.entries == 0:
             sink.emit(
                 "TRA-S01",
-                message="the file holds no entry line",
-                hint="nothing to import: Loop would fail only after upload and polling",
+                message=N_("the file holds no entry line"),
+                hint=N_("nothing to import: Loop would fail only after upload and polling"),
             )
         lf, crlf = lines.endings.get("LF", 0), lines.endings.get("CRLF", 0)
         if lf:
             sink.emit(
                 "TRA-D02",
-                message=f"{lf} line(s) end in LF alone" + (f", {crlf} in CRLF" if crlf else ""),
-                hint="Cegid writes CRLF; its file checker assumes it",
+                message=N_("{lf} line(s) end in LF alone, {crlf} in CRLF", lf=lf, crlf=crlf)
+                if crlf
+                else N_("{lf} line(s) end in LF alone", lf=lf),
+                hint=N_("Cegid writes CRLF; its file checker assumes it"),
             )
         path = self.report.path
         pseudo = path.startswith("<") and path.endswith(">")  # <stdin>, <stream>: no file name
         if not pseudo and not path.lower().endswith(".tra"):
             sink.emit(
                 "TRA-D04",
-                message=f"the file name {Path(path).name!r} does not end in .tra",
-                hint="Cegid's checker refuses other extensions",
+                message=N_("the file name {name!r} does not end in .tra", name=Path(path).name),
+                hint=N_("Cegid's checker refuses other extensions"),
             )
         if totals.entries > config.max_movements or lines.size > config.max_bytes:
             sink.emit(
                 "TRA-D05",
-                message=f"{totals.entries} entry lines, {lines.size} "
-                f"bytes: above Loop's recommendation ({config.max_movements} lines, "
-                f"{config.max_bytes} bytes)",
-                hint="split the file",
+                message=N_(
+                    "{entries} entry lines, {size} bytes: above Loop's recommendation "
+                    "({max_lines} lines, {max_bytes} bytes)",
+                    entries=totals.entries,
+                    size=lines.size,
+                    max_lines=config.max_movements,
+                    max_bytes=config.max_bytes,
+                ),
+                hint=N_("split the file"),
             )
 
     def _skipped_rules(self) -> None:
@@ -248,7 +258,7 @@ class ValidationPass:
         for rule, needs, present in (
             (
                 "TRA-X05",
-                "fiscal_years (or ***EXO records)",
+                N_("fiscal_years (or ***EXO records)"),
                 config.fiscal_years or self.parameters.fiscal_years,
             ),
             ("TRA-X09", "sections", config.sections is not None),
@@ -257,23 +267,29 @@ class ValidationPass:
         ):
             if not present:
                 # the rule id already heads the finding: the message says what and why only
-                self.sink.emit(
-                    rule, message=f"check skipped: no {needs} configured", severity="info"
-                )
+                message = N_("check skipped: no {needs} configured", needs=needs)
+                self.sink.emit(rule, message=message, severity="info")
 
     def _totals(self) -> None:
         """TRA-D07: the totals of the file, as one info finding."""
         totals = self.report.totals
         dates = (
-            f", {totals.first_date:%d/%m/%Y} → {totals.last_date:%d/%m/%Y}"
+            N_(", {first} → {last}", first=totals.first_date, last=totals.last_date)
             if totals.first_date and totals.last_date
             else ""
         )
         journals = listing([f"{j} {n}" for j, n in sorted(totals.journals.items())])
         self.sink.emit(
             "TRA-D07",
-            message=f"{totals.entries} entries in {totals.pieces} "
-            f"pièces ({journals or 'no journal'}){dates}; debit "
-            f"{money(self.pieces.debit)}, credit {money(self.pieces.credit)}",
+            message=N_(
+                "{entries} entries in {pieces} pièces ({journals}){dates}; debit {debit}, "
+                "credit {credit}",
+                entries=totals.entries,
+                pieces=totals.pieces,
+                journals=journals or N_("no journal"),
+                dates=dates,
+                debit=money(self.pieces.debit),
+                credit=money(self.pieces.credit),
+            ),
             severity="info",
         )

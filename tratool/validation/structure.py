@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..errors import Severity
+from ..i18n import N_, Text, TextValueError
 from ..tra import layout
 from ..tra.diagnose import entry_width, not_a_header
 from ..tra.values import EMPTY_DATES, parse_date, parse_timestamp
@@ -43,11 +44,11 @@ class StructureRules(RuleSet):
         self,
         rule: str,
         name: str,
-        message: str,
+        message: Text,
         text: str,
         raw: dict[str, str],
         *,
-        hint: str | None = None,
+        hint: Text | None = None,
         severity: Severity | None = None,
     ) -> None:
         pos = layout.HEADER.field(name).pos
@@ -66,68 +67,90 @@ class StructureRules(RuleSet):
     def _product(self, text: str, raw: dict[str, str]) -> None:
         product, expected = raw["product"].strip(), self.config.expected_product
         if product != expected:
-            message = f"product {product!r} is not the expected {expected!r}"
+            message = N_(
+                "product {product!r} is not the expected {expected!r}",
+                product=product,
+                expected=expected,
+            )
             self._header_finding("TRA-S02", "product", message, text, raw, severity="warning")
 
     def _origin(self, text: str, raw: dict[str, str]) -> None:
         origin, expected = raw["origin"].strip(), self.config.expected_origin
         if origin not in ORIGINS:
-            message = f"origin {origin or 'blank'!r} is not CLI or EXP"
-            self._header_finding(
-                "TRA-S03", "origin", message, text, raw, hint="Cegid rejects the file"
-            )
+            message = N_("origin {origin!r} is not CLI or EXP", origin=origin or N_("blank"))
+            hint = N_("Cegid rejects the file")
+            self._header_finding("TRA-S03", "origin", message, text, raw, hint=hint)
         elif origin != expected:
             self._header_finding(
                 "TRA-S03",
                 "origin",
-                f"origin {origin!r} differs from the expected {expected!r}",
+                N_(
+                    "origin {origin!r} differs from the expected {expected!r}",
+                    origin=origin,
+                    expected=expected,
+                ),
                 text,
                 raw,
-                hint="the Loop guide asks for CLI",
+                hint=N_("the Loop guide asks for CLI"),
                 severity="warning",
             )
 
     def _content(self, text: str, raw: dict[str, str]) -> None:
         content, expected = raw["content"].strip(), self.config.expected_content
         if content not in CONTENTS:
-            message = f"content {content or 'blank'!r} is not JRL, DOS, BAL or SYN"
+            message = N_(
+                "content {content!r} is not JRL, DOS, BAL or SYN", content=content or N_("blank")
+            )
             self._header_finding("TRA-S04", "content", message, text, raw)
         elif content == "JAL" and expected == "JRL":
-            message = "content 'JAL' is read as JRL"
+            message = N_("content 'JAL' is read as JRL")
+            hint = N_("write JRL")
             self._header_finding(
-                "TRA-S04", "content", message, text, raw, hint="write JRL", severity="warning"
+                "TRA-S04", "content", message, text, raw, hint=hint, severity="warning"
             )
         elif content != expected:
-            hint = "a journal import needs a JRL file; DOS, BAL and SYN select other imports"
-            message = f"content {content!r} is not {expected!r}"
+            hint = N_("a journal import needs a JRL file; DOS, BAL and SYN select other imports")
+            message = N_(
+                "content {content!r} is not {expected!r}", content=content, expected=expected
+            )
             self._header_finding("TRA-S04", "content", message, text, raw, hint=hint)
 
     def _format(self, text: str, raw: dict[str, str]) -> None:
         fmt, expected = raw["format"].strip(), self.config.expected_format
         message = None
         if fmt not in FORMATS:
-            message = f"format {fmt or 'blank'!r} is not STD or ETE"
+            message = N_("format {format!r} is not STD or ETE", format=fmt or N_("blank"))
         elif expected and fmt != expected:
-            message = f"format {fmt!r} is not the expected {expected!r}"
+            message = N_(
+                "format {format!r} is not the expected {expected!r}", format=fmt, expected=expected
+            )
         elif raw["content"].strip() == "BAL" and fmt != "STD":
-            message = "a BAL file must be STD"
+            message = N_("a BAL file must be STD")
         if message is not None:
-            hint = "use ETE" if fmt == "EXT" else None
+            hint = N_("use ETE") if fmt == "EXT" else None
             self._header_finding("TRA-S05", "format", message, text, raw, hint=hint)
 
     def _version(self, text: str, raw: dict[str, str]) -> None:
         version = raw["version"].strip()
         if len(version) != 3 or not version.isascii() or not version.isdigit():
-            message = f"version {version or 'blank'!r} is not 3 ASCII digits"
-            hint = "write 007 (the Loop guide's version)"
+            message = N_(
+                "version {version!r} is not 3 ASCII digits", version=version or N_("blank")
+            )
+            hint = N_("write 007 (the Loop guide's version)")
             self._header_finding("TRA-S06", "version", message, text, raw, hint=hint)
         elif version <= "004":
-            message = f"version {version} makes Cegid skip every line whose first amount is 0"
+            message = N_(
+                "version {version} makes Cegid skip every line whose first amount is 0",
+                version=version,
+            )
             self._header_finding("TRA-S06", "version", message, text, raw, severity="warning")
         elif version > LATEST_VERSION:
-            message = (
-                f"version {version} is newer than {LATEST_VERSION}, the latest Cegid "
-                f"specification: fields beyond column {layout.ETE_GENERAL.end} are unknown"
+            message = N_(
+                "version {version} is newer than {latest}, the latest Cegid specification: "
+                "fields beyond column {column} are unknown",
+                version=version,
+                latest=LATEST_VERSION,
+                column=layout.ETE_GENERAL.end,
             )
             self._header_finding("TRA-S06", "version", message, text, raw, severity="info")
 
@@ -137,12 +160,12 @@ class StructureRules(RuleSet):
             if value and value not in EMPTY_DATES:
                 try:
                     parse_date(value)
-                except ValueError as exc:
-                    self._header_finding("TRA-S07", name, str(exc), text, raw)
+                except TextValueError as exc:
+                    self._header_finding("TRA-S07", name, exc.text, text, raw)
         try:
             parse_timestamp(raw["generated_at"])
-        except ValueError as exc:
-            self._header_finding("TRA-S07", "generated_at", str(exc), text, raw)
+        except TextValueError as exc:
+            self._header_finding("TRA-S07", "generated_at", exc.text, text, raw)
 
     # -- entry lines ------------------------------------------------------------------------
     def width(self, number: int, text: str, line_type: str, extended: bool, version: str) -> None:
@@ -168,10 +191,10 @@ class StructureRules(RuleSet):
                 line=number,
                 column=31,
                 field="line_type",
-                message="line type '-' is read as a plain general line",
+                message=N_("line type '-' is read as a plain general line"),
                 source=text,
                 value=line_type,
-                hint="tratool writes a blank",
+                hint=N_("tratool writes a blank"),
                 severity="info",
             )
         elif line_type in ("E", "L"):
@@ -180,20 +203,27 @@ class StructureRules(RuleSet):
                 line=number,
                 column=31,
                 field="line_type",
-                message=f"line type {line_type!r} is read like X but is undocumented",
+                message=N_(
+                    "line type {line_type!r} is read like X but is undocumented",
+                    line_type=line_type,
+                ),
                 source=text,
                 value=line_type,
-                hint="write X",
+                hint=N_("write X"),
                 severity="warning",
             )
         elif line_type in layout.SPECIAL_LINE_TYPES:
-            kinds = {"G": "an attachment (GED)", "P": "a payment approval (BAP)", "B": "a budget"}
+            kinds = {
+                "G": N_("line type 'G' is an attachment (GED) line, not a journal entry"),
+                "P": N_("line type 'P' is a payment approval (BAP) line, not a journal entry"),
+                "B": N_("line type 'B' is a budget line, not a journal entry"),
+            }
             self.report(
                 "TRA-S10",
                 line=number,
                 column=31,
                 field="line_type",
-                message=f"line type {line_type!r} is {kinds[line_type]} line, not a journal entry",
+                message=kinds[line_type],
                 source=text,
                 value=line_type,
                 severity="warning",
@@ -204,8 +234,8 @@ class StructureRules(RuleSet):
                 line=number,
                 column=31,
                 field="line_type",
-                message=f"line type {line_type!r} is unknown",
+                message=N_("line type {line_type!r} is unknown", line_type=line_type),
                 source=text,
                 value=line_type,
-                hint="Cegid silently ignores the auxiliary or section of such a line",
+                hint=N_("Cegid silently ignores the auxiliary or section of such a line"),
             )
