@@ -9,11 +9,22 @@ import pytest
 from tests.conftest import VECTORS
 from tratool.tra.diagnose import Loss, WidthProblem, entry_width, not_a_header
 
+English = tuple[Loss, int, int, str | None, str, str]
+
+
+def english(problem: WidthProblem | None) -> English | None:
+    """The problem with its message and hint in English, as a tuple to compare."""
+    if problem is None:
+        return None
+    message, hint = str(problem.message), str(problem.hint)
+    return (problem.loss, problem.width, problem.column, problem.field, message, hint)
+
+
 VAT = VECTORS["TV-E2"][3]  # a STD line of 222 characters (tra-format.md §10)
 
 
 def test_a_std_line_shorter_than_its_amount_is_cut() -> None:
-    assert entry_width(VAT[:100], "", False, "007") == WidthProblem(
+    assert english(entry_width(VAT[:100], "", False, "007")) == (
         Loss.CUT,
         100,
         101,
@@ -32,11 +43,11 @@ def test_an_ete_line_shorter_than_its_amount_needs_at_least_222() -> None:
         150,
         "amount",  # 131-150
     )
-    assert problem.message == "the line is 149 characters long; an entry line has at least 222"
+    assert str(problem.message) == "the line is 149 characters long; an entry line has at least 222"
 
 
 def test_a_line_ending_inside_due_number_was_cut() -> None:
-    assert entry_width(VAT[:221], "", False, "007") == WidthProblem(
+    assert english(entry_width(VAT[:221], "", False, "007")) == (
         Loss.CUT,
         221,
         221,
@@ -48,7 +59,7 @@ def test_a_line_ending_inside_due_number_was_cut() -> None:
 
 
 def test_a_line_ending_after_establishment_was_stripped() -> None:
-    assert entry_width(VAT[:218], "", True, "007") == WidthProblem(
+    assert english(entry_width(VAT[:218], "", True, "007")) == (
         Loss.STRIPPED,
         218,
         219,
@@ -68,7 +79,7 @@ def test_a_std_line_of_exactly_222_and_150_characters() -> None:
 
 @pytest.mark.parametrize("extra", ["X", "\t", "X  ", "  X"])
 def test_characters_after_a_std_line_are_ignored(extra: str) -> None:
-    assert entry_width(VAT + extra, "", False, "007") == WidthProblem(
+    assert english(entry_width(VAT + extra, "", False, "007")) == (
         Loss.IGNORED,
         222 + len(extra),
         223,
@@ -79,7 +90,7 @@ def test_characters_after_a_std_line_are_ignored(extra: str) -> None:
 
 
 def test_blanks_after_a_std_line_are_only_blanks() -> None:
-    assert entry_width(VAT + "   ", "", False, "007") == WidthProblem(
+    assert english(entry_width(VAT + "   ", "", False, "007")) == (
         Loss.BLANKS,
         225,
         223,
@@ -94,14 +105,14 @@ def test_an_ete_line_longer_than_its_version_allows() -> None:
     problem = entry_width(general, "", True, "009")
     assert problem is not None
     assert (problem.loss, problem.width, problem.column) == (Loss.IGNORED, 1281, 1281)
-    assert problem.message == (
+    assert str(problem.message) == (
         "the line is 1281 characters long; this ETE line ends at column 1280 (header version 009)"
     )
     assert entry_width(general, "", True, "009", limit=1281) is None
 
 
 def test_a_legacy_ccimpex_line_1() -> None:
-    assert not_a_header("!CCIMPEX") == (
+    assert tuple(map(str, not_a_header("!CCIMPEX"))) == (
         "line 1 starts with '!': a legacy CCIMPEX file without TRA header",
         "start the file with a header such as ***S5CLIJRLETE…: without it Cegid takes line 1 "
         "as a title and its entry is lost",
@@ -110,6 +121,6 @@ def test_a_legacy_ccimpex_line_1() -> None:
 
 def test_a_line_1_that_is_no_header_is_quoted_on_14_characters() -> None:
     message, _ = not_a_header("VTE01012013FC41110001")
-    assert message == "line 1 is not a TRA header (it starts 'VTE01012013FC4')"
+    assert str(message) == "line 1 is not a TRA header (it starts 'VTE01012013FC4')"
     message, _ = not_a_header("X!")
-    assert message == "line 1 is not a TRA header (it starts 'X!')"
+    assert str(message) == "line 1 is not a TRA header (it starts 'X!')"

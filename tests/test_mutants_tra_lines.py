@@ -56,7 +56,7 @@ def test_a_utf16_mark_on_line_1_is_fatal_and_elsewhere_is_bytes() -> None:
     text, problems = decoder.decode(1, b"\xff\xfe*\x00")
     assert text == ""
     assert [(p.column, p.fatal) for p in problems] == [(1, True)]
-    assert problems[0].message == "the file is UTF-16 encoded"
+    assert str(problems[0].message) == "the file is UTF-16 encoded"
     text, problems = decoder.decode(2, b"\xff\xfeAB")
     assert text == "ÿþAB"
     assert problems == []
@@ -66,7 +66,7 @@ def test_a_utf8_mark_on_line_1_is_reported_and_dropped() -> None:
     text, problems = LineDecoder().decode(1, b"\xef\xbb\xbf***S5")
     assert text == "***S5"
     assert [(p.column, p.fatal, p.value) for p in problems] == [(1, False, None)]
-    assert problems[0].message == "the file starts with a UTF-8 byte order mark"
+    assert str(problems[0].message) == "the file starts with a UTF-8 byte order mark"
     text, problems = LineDecoder().decode(2, b"\xef\xbb\xbfX")
     assert text == "ï»¿X"  # the same bytes inside a file are three cp1252 characters
     assert problems == []
@@ -77,7 +77,7 @@ def test_a_line_saved_as_utf8_is_read_by_characters_once_reported() -> None:
     text, problems = LineDecoder().decode(3, data)
     assert text == "VTE Libellé n° 1"
     assert [(p.column, p.value, p.fatal) for p in problems] == [(11, "é", False)]
-    assert problems[0].message == (
+    assert str(problems[0].message) == (
         "the line looks UTF-8 encoded: 'é' takes 2 bytes, which shifts every later field by "
         "2 column(s) in total"
     )
@@ -91,7 +91,7 @@ def test_cp1252_text_that_is_valid_utf8_by_accident_stays_cp1252() -> None:
 def test_an_undefined_byte_is_located() -> None:
     text, problems = LineDecoder().decode(2, b"AB\x81C")
     assert text == "AB\ufffdC"
-    assert [(p.column, p.message) for p in problems] == [
+    assert [(p.column, str(p.message)) for p in problems] == [
         (3, "byte 0x81 is not a character in cp1252")
     ]
 
@@ -116,7 +116,7 @@ def test_a_nul_byte_is_located_on_its_line() -> None:
     problem = not_text(b"abc\nxy\x00z", "cp1252")
     assert problem is not None
     assert (problem.column, problem.fatal) == (3, True)
-    assert problem.message.startswith("NUL byte: this is not a text file")
+    assert str(problem.message).startswith("NUL byte: this is not a text file")
     problem = not_text(b"\x00", "cp1252")
     assert problem is not None
     assert problem.column == 1
@@ -127,7 +127,7 @@ def test_more_than_a_tenth_of_control_characters_is_not_text() -> None:
     problem = not_text(b"\x01" * 11 + b"a" * 89, "cp1252")
     assert problem is not None
     assert (problem.column, problem.fatal) == (1, True)
-    assert problem.message.startswith("11 of the first 100 characters are control characters")
+    assert str(problem.message).startswith("11 of the first 100 characters are control characters")
     assert not_text(b"\x81" * 11 + b"a" * 89, "cp1252") is not None  # undecodable bytes
     assert not_text(b"\t\r\n\x0c\x1a" * 20, "cp1252") is None  # controls a text file holds
     assert not_text(b"", "cp1252") is None
