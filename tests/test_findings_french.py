@@ -387,3 +387,13 @@ def test_every_format_for_people_says_the_findings_in_french(fmt: str, tmp_path:
     assert "is not D or C" not in french
     assert "is not D or C" in english
     assert "le sens" not in english
+
+
+def test_junit_names_the_severity_and_counts_the_errors_in_french(tmp_path: Path) -> None:
+    report = tratool.validate(bad_file(tmp_path))
+    french = RENDERERS["junit"]([report], lang="fr")
+    assert '<failure message="1 erreur(s) : le sens &#39;X&#39; n&#39;est ni D ni C"' in french
+    assert f"{report.path}:4:130: erreur direction: le sens" in french
+    assert f"{report.path}:5:119: avertissement payment_method: le mode de paiement" in french
+    english = RENDERERS["junit"]([report], lang="en")
+    assert '<failure message="1 error(s): direction &#39;X&#39; is not D or C"' in english

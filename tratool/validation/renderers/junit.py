@@ -22,11 +22,14 @@ def _where(report: Report, finding: Finding) -> str:
 
 
 def _describe(report: Report, finding: Finding, lang: str) -> str:
+    _ = translator(lang)
+    levels = {"error": _("error"), "warning": _("warning"), "info": _("info")}
     field = f" {finding.field}" if finding.field else ""
-    text = f"{_where(report, finding)}: {finding.severity}{field}: {finding.message_in(lang)}"
+    level = levels[finding.severity]
+    text = f"{_where(report, finding)}: {level}{field}: {finding.message_in(lang)}"
     hint = finding.hint_in(lang)
     if hint:
-        text += " (" + translator(lang)("hint: {hint}").format(hint=hint) + ")"
+        text += " (" + _("hint: {hint}").format(hint=hint) + ")"
     if finding.cegid_message:
         text += f" Cegid : « {finding.cegid_message} »"
     return text
@@ -43,7 +46,9 @@ def _case(report: Report, rule_id: str, findings: list[Finding], lang: str) -> l
     out = [head]
     if errors:
         body = "\n".join(xml_text(_describe(report, f, lang)) for f in errors)
-        message = xml_text(f"{len(errors)} error(s): {errors[0].message_in(lang)}")
+        _ = translator(lang)
+        first = _("{count} error(s): {message}")
+        message = xml_text(first.format(count=len(errors), message=errors[0].message_in(lang)))
         out.append(f'      <failure message="{message}" type="{rule_id}">{body}</failure>')
     if others:
         body = "\n".join(xml_text(_describe(report, f, lang)) for f in others)
