@@ -9,6 +9,7 @@ states every finding of the one rule it is about as (line, field, severity)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -1237,3 +1238,184 @@ def test_a_finding_points_at_its_field(
     expected: Expected,
 ) -> None:
     assert_points(build(), ValidationConfig(**config), ("TRA-F",))
+
+
+# -- TRA-F26: numeric fields hold the ASCII digits 0-9 only ---------------------------------------
+# Columns and widths of the numeric fields, from tra-format.md (§3 the entry line, the header,
+# the ETE part of general and analytic lines, the ***EXO record).
+ENTRY_NUMBERS = {
+    "date": (4, 8),
+    "due_date": (122, 8),
+    "amount": (131, 20),
+    "piece_number": (152, 8),
+    "exchange_rate": (163, 10),
+    "amount2": (176, 20),
+    "amount3": (196, 20),
+    "due_number": (221, 2),
+}
+SUPERSCRIPT_ONE = "\u00b9"  # cp1252 B9: str.isdigit() says yes, Cegid says no
+
+
+def at_column(line: str, column: int, text: str) -> str:
+    """`text` written over a line from a 1-based column (the line padded with blanks)."""
+    padded = line.ljust(column - 1 + len(text))
+    return padded[: column - 1] + text + padded[column - 1 + len(text) :]
+
+
+def f26(lines: list[str], encoding: str = "cp1252") -> list[tuple[int | None, int | None, str]]:
+    data = "".join(line + "\r\n" for line in lines).encode(encoding)
+    report = tratool.validate(io.BytesIO(data), ValidationConfig(), encoding=encoding)
+    return [(f.line, f.column, f.field or "") for f in report.findings if f.rule == "TRA-F26"]
+
+
+@pytest.mark.parametrize("name", sorted(ENTRY_NUMBERS))
+@pytest.mark.parametrize("edge", ["first", "last"])
+def test_f26_at_the_first_and_the_last_column_of_each_entry_field(name: str, edge: str) -> None:
+    column, width = ENTRY_NUMBERS[name]
+    spot = column if edge == "first" else column + width - 1
+    lines = [BASE[0], BASE[1], at_column(BASE[2], spot, SUPERSCRIPT_ONE)]
+    assert f26(lines) == [(3, spot, name)]
+    assert f26(list(BASE)) == []
+
+
+@pytest.mark.parametrize(("name", "neighbour"), [("date", 3), ("date", 12), ("due_date", 121)])
+def test_f26_is_silent_one_column_outside_a_numeric_field(name: str, neighbour: int) -> None:
+    """Column 3 is the journal, 12 the pièce type, 121 the payment method: text fields."""
+    lines = [BASE[0], at_column(BASE[1], neighbour, SUPERSCRIPT_ONE), BASE[2]]
+    assert f26(lines) == []
+
+
+def test_f26_reports_a_field_once_at_its_first_foreign_digit() -> None:
+    lines = [BASE[0], at_column(BASE[1], 6, "\u00b2\u00b3"), BASE[2]]  # day ok, ²³ month
+    assert f26(lines) == [(2, 6, "date")]
+    both_fields = at_column(at_column(BASE[1], 9, SUPERSCRIPT_ONE), 159, SUPERSCRIPT_ONE)
+    assert f26([BASE[0], both_fields, BASE[2]]) == [(2, 9, "date"), (2, 159, "piece_number")]
+
+
+@pytest.mark.parametrize(
+    ("character", "reported"),
+    [
+        ("\u00b9", True),  # superscript one
+        ("\u00bd", True),  # one half: numeric to Python, not a digit
+        ("\u0664", True),  # Arabic-Indic four
+        ("\uff11", True),  # full-width one
+        ("\u00e9", False),  # é: not a number at all (the date rule reports it)
+        ("\u20ac", False),  # €
+    ],
+)
+def test_f26_only_for_what_python_counts_as_a_number(character: str, reported: bool) -> None:
+    lines = [BASE[0], at_column(BASE[1], 5, character), BASE[2]]
+    assert f26(lines, "utf-8") == ([(2, 5, "date")] if reported else [])
+
+
+def test_f26_ignores_foreign_digits_in_text_fields() -> None:
+    """The label (84-118) and reference (49-83) are text: ¹ there is just a character."""
+    line = at_column(at_column(BASE[1], 84, "N\u00b0 1\u00b9"), 49, "\u00b2")
+    assert f26([BASE[0], line, BASE[2]]) == []
+
+
+@pytest.mark.parametrize("line_type", ["", "X", "E", "L", "A", "H", "O"])
+def test_f26_applies_to_every_line_type(line_type: str) -> None:
+    kind = entry(line_type=line_type) if line_type in ("", "X", "E", "L") else analytic(line_type)
+    lines = std(DEBIT, CREDIT, kind)
+    lines[3] = at_column(lines[3], 11, SUPERSCRIPT_ONE)  # the last digit of the date
+    assert f26(lines) == [(4, 11, "date")]
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "other_rule"),
+    [
+        ("date", 4, "TRA-F02"),
+        ("due_date", 122, "TRA-F09"),
+        ("amount", 145, "TRA-F11"),
+        ("exchange_rate", 163, "TRA-F15"),
+    ],
+)
+def test_a_field_f26_reports_is_not_reported_again_by_its_own_rule(
+    name: str, column: int, other_rule: str
+) -> None:
+    """The same column with an ASCII letter gets the field's own rule; with ¹ only F26."""
+    foreign = [BASE[0], at_column(BASE[1], column, SUPERSCRIPT_ONE), BASE[2]]
+    letter = [BASE[0], at_column(BASE[1], column, "Z"), BASE[2]]
+    assert f26(foreign) == [(2, column, name)]
+    assert [(n, f) for n, f, _ in findings_of(foreign, other_rule) if n == 2] == []
+    assert f26(letter) == []
+    assert [(n, f) for n, f, _ in findings_of(letter, other_rule) if n == 2] == [(2, name)]
+
+
+# The header's numeric fields (tra-format.md §2): dates, version, timestamp, sub-version.
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [
+        ("switchover_date", 18),
+        ("closing_date", 26),
+        ("closing_date", 33),
+        ("version", 34),
+        ("generated_at", 42),
+        ("generated_at", 53),
+        ("purge_date", 137),
+        ("sub_version", 145),
+    ],
+)
+def test_f26_in_the_header(name: str, column: int) -> None:
+    header = at_column(BASE[0].ljust(147), column, SUPERSCRIPT_ONE)
+    assert f26([header, *BASE[1:]]) == [(1, column, name)]
+
+
+@pytest.mark.parametrize("column", [7, 17, 54, 89])
+def test_f26_silent_in_the_header_text_fields(column: int) -> None:
+    """Origin (6-8), closing exercise (15-17), user (54-88), company name (89-123)."""
+    header = at_column(BASE[0].ljust(147), column, SUPERSCRIPT_ONE)
+    assert f26([header, *BASE[1:]]) == []
+
+
+@pytest.mark.parametrize(
+    ("record_line", "column", "found"),
+    [
+        (exo(), 10, [(2, 10, "start")]),
+        (exo(), 25, [(2, 25, "end")]),
+        (exo(), 9, []),  # the exercise code (7-9) is a code, not a number
+        (exo(), 26, []),  # the state (26-28)
+        (jal(), 45, []),  # ***JAL has no numeric field: nature 45-47
+    ],
+)
+def test_f26_in_parameter_records(record_line: str, column: int, found: list[Any]) -> None:
+    lines = [BASE[0], at_column(record_line, column, SUPERSCRIPT_ONE), *BASE[1:]]
+    assert f26(lines) == found
+
+
+# A version-011 general line is 1407 wide; an analytic one ends with its guid (1196-1231).
+ETE_GENERAL_END, ETE_ANALYTIC_END = 1407, 1231
+
+
+@pytest.mark.parametrize(
+    ("column", "general", "analytic_field"),
+    [
+        (258, "external_reference_date", "external_reference_date"),
+        (447, "reconciliation_date", None),  # analytic lines: sub-section of axis 1 (431-447)
+        (938, "covered_amount", "percentage"),
+        (1014, None, "analytic_line_number"),  # general lines: the lettering code
+        (1400, "validated_on", None),
+        (223, None, None),  # the external reference is text on both
+    ],
+)
+def test_f26_in_the_ete_part_by_line_kind(
+    column: int, general: str | None, analytic_field: str | None
+) -> None:
+    lines = ete(DEBIT, CREDIT, split())
+    lines[2] = at_column(lines[2].ljust(ETE_GENERAL_END), column, SUPERSCRIPT_ONE)
+    lines[3] = at_column(lines[3].ljust(ETE_ANALYTIC_END), column, SUPERSCRIPT_ONE)
+    expected = [(3, column, general)] if general else []
+    expected += [(4, column, analytic_field)] if analytic_field else []
+    assert f26(lines) == expected
+
+
+def test_an_ete_date_f26_reports_is_not_reported_again_as_a_date() -> None:
+    """ETE dates (here the reconciliation date, 447-454) get TRA-F23 when they are no date."""
+    lines = ete(DEBIT, CREDIT)
+    clean = lines[2].ljust(ETE_GENERAL_END)
+    foreign = [*lines[:2], at_column(clean, 447, "0" + SUPERSCRIPT_ONE + "012024")]
+    letter = [*lines[:2], at_column(clean, 447, "0Z012024")]
+    assert f26(foreign) == [(3, 448, "reconciliation_date")]
+    assert [f for n, f, _ in findings_of(foreign, "TRA-F23") if n == 3] == []
+    assert [f for n, f, _ in findings_of(letter, "TRA-F23") if n == 3] == ["reconciliation_date"]
