@@ -9,9 +9,14 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
+from tratool.tra import layout
+from tratool.validation import ValidationConfig, validate
 from tratool.validation.balances import PieceBalance, piece_balances
 
-from .tra_lines import entry, put, std, tiers
+from .test_rule_mirrors import BASE
+from .tra_lines import entry, ete, put, std, tiers
 
 
 # -- the pièce balances of the HTML report (validation/balances.py) -----------------------------
@@ -62,3 +67,241 @@ def test_piece_balances_read_the_keeping_amount_the_amount_code_names() -> None:
     assert piece_balances(io.BytesIO(data)) == [
         PieceBalance("VTE", "04/03/2024", "101", 2, 3350, 1200)
     ]
+
+
+# -- whole findings: rule, severity, place, value, message, hint and the line shown -------------
+LINE = "<the line>"  # the finding shows the offending line's own text
+Whole = tuple[str, str, int | None, int | None, str | None, str | None, str, str | None, str | None]
+
+
+def whole(lines: list[str], config: ValidationConfig | None = None, *rules: str) -> list[Whole]:
+    """Every attribute of the findings of `rules` (prefixes), the source shown as LINE when it
+    is the text of the finding's line."""
+    data = "".join(line + "\r\n" for line in lines).encode("cp1252")
+    report = validate(io.BytesIO(data), config or ValidationConfig())
+    return [
+        (
+            f.rule,
+            f.severity,
+            f.line,
+            f.column,
+            f.field,
+            f.value,
+            f.message,
+            f.hint,
+            LINE if f.line is not None and f.source == lines[f.line - 1] else f.source,
+        )
+        for f in report.findings
+        if f.rule.startswith(rules)
+    ]
+
+
+def ete_line(line: str, **fields: str) -> str:
+    """An ETE general line, 1407 wide (tra-format.md §12), with raw ETE fields."""
+    line = line.ljust(1407)
+    for name, value in fields.items():
+        line = put(line, name, value, layout.ETE_GENERAL)
+    return line
+
+
+ETE_CLEAN = {"created_on": "04032024", "opening_kind": "N", "vat_on_receipts": "-"}
+LETTERING_BLANK_HINT = (
+    "Cegid's checker reports « Statut du mouvement incorrect ou manquant »; write RI for a line "
+    "that is not lettrable, AL for one to be lettered"
+)
+CASE_HINT = "an upper-case code means total lettering (TL), lower or mixed case partial (PL)"
+REQUIRED_HINT = "Cegid's file checker refuses the line"
+ETE_DATE_HINT = "Cegid would silently use 01/01/1900"
+
+
+def test_the_ete_rules_whole_findings() -> None:
+    """TRA-F21 to F25 (validation-rules.md): opening kind at 302, lettering state at 1021 and
+    code at 1014, other dates (447, 463), company code at 274, required fields 266 and 386."""
+    header, debit, credit = ete(tiers(direction="D"), entry(direction="C"))
+    ok = {**ETE_CLEAN, "lettering_state": "RI"}
+    lines = [
+        header,
+        ete_line(debit, **{**ok, "lettering_state": "", "lettering_code": "AB"}),
+        ete_line(credit, **{**ok, "lettering_state": ""}),
+        ete_line(debit, **{**ok, "lettering_state": "PL"}),
+        ete_line(credit, **{**ok, "lettering_state": "ZZ"}),
+        ete_line(debit, **{**ok, "lettering_state": "TL", "lettering_code": "ab"}),
+        ete_line(credit, **{**ok, "lettering_state": "PL", "lettering_code": "AB"}),
+        ete_line(debit, **{**ok, "reconciliation_date": "31042024", "company_code": "002"}),
+        ete_line(credit, **{**ok, "opening_kind": "X", "company_code": ""}),
+        ete_line(
+            credit, **{**ok, "created_on": "", "vat_on_receipts": "", "value_date": "0A012024"}
+        ),
+        ete_line(credit, **{**ok, "lettering_state": "TL", "lettering_code": "AB"}),
+        ete_line(credit, **{**ok, "lettering_state": "PL", "lettering_code": "aB"}),
+    ]
+    blank_state = "the lettering state is blank"
+    assert whole(lines, ValidationConfig(company_code="001"), "TRA-F2") == [
+        ("TRA-F22", "warning", 2, 1021, "lettering_state", "   ",
+         f"{blank_state} (lettering code 'AB')", LETTERING_BLANK_HINT, LINE),
+        ("TRA-F22", "warning", 3, 1021, "lettering_state", "   ", blank_state,
+         LETTERING_BLANK_HINT, LINE),
+        ("TRA-F22", "warning", 4, 1021, "lettering_state", "PL ",
+         "lettering state PL without a lettering code", None, LINE),
+        ("TRA-F22", "warning", 5, 1021, "lettering_state", "ZZ ",
+         "lettering state 'ZZ' is not RI, AL, PL or TL", None, LINE),
+        ("TRA-F22", "warning", 6, 1014, "lettering_code", "ab   ",
+         "lettering code 'ab' does not match state TL", CASE_HINT, LINE),
+        ("TRA-F22", "warning", 7, 1014, "lettering_code", "AB   ",
+         "lettering code 'AB' does not match state PL", CASE_HINT, LINE),
+        ("TRA-F24", "warning", 8, 274, "company_code", "002",
+         "company code '002' differs from the dossier's '001'", None, LINE),
+        ("TRA-F23", "warning", 8, 447, "reconciliation_date", "31042024",
+         "reconciliation_date '31042024' is not a calendar date: 04/2024 has 30 days",
+         ETE_DATE_HINT, LINE),
+        ("TRA-F21", "warning", 9, 302, "opening_kind", "  X",
+         "opening kind 'X' is not N, H or OAN", None, LINE),
+        ("TRA-F25", "warning", 10, 266, "created_on", "        ",
+         "created_on is blank; Cegid's specification marks it required", REQUIRED_HINT, LINE),
+        ("TRA-F25", "warning", 10, 386, "vat_on_receipts", " ",
+         "vat_on_receipts is blank; Cegid's specification marks it required", REQUIRED_HINT,
+         LINE),
+        ("TRA-F23", "warning", 10, 463, "value_date", "0A012024",
+         "value_date '0A012024' is not a date in JJMMAAAA form", ETE_DATE_HINT, LINE),
+    ]  # fmt: skip
+
+
+def header_with(**fields: str) -> str:
+    """The base file's header (147 wide, tra-format.md §2) with raw header fields."""
+    line = BASE[0].ljust(147)
+    for name, value in fields.items():
+        line = put(line, name, value, layout.HEADER)
+    return line
+
+
+CONTENT_HINT = "a journal import needs a JRL file; DOS, BAL and SYN select other imports"
+HEADERS: list[tuple[dict[str, str], list[Whole]]] = [
+    ({"product": "S3"}, [
+        ("TRA-S02", "warning", 1, 4, "product", "S3",
+         "product 'S3' is not the expected 'S5'", None, LINE)]),
+    ({"origin": ""}, [
+        ("TRA-S03", "error", 1, 6, "origin", "   ",
+         "origin 'blank' is not CLI or EXP", "Cegid rejects the file", LINE)]),
+    ({"origin": "EXP"}, [
+        ("TRA-S03", "warning", 1, 6, "origin", "EXP",
+         "origin 'EXP' differs from the expected 'CLI'", "the Loop guide asks for CLI", LINE)]),
+    ({"content": ""}, [
+        ("TRA-S04", "error", 1, 9, "content", "   ",
+         "content 'blank' is not JRL, DOS, BAL or SYN", None, LINE)]),
+    ({"content": "JAL"}, [
+        ("TRA-S04", "warning", 1, 9, "content", "JAL",
+         "content 'JAL' is read as JRL", "write JRL", LINE)]),
+    ({"content": "DOS"}, [
+        ("TRA-S04", "error", 1, 9, "content", "DOS",
+         "content 'DOS' is not 'JRL'", CONTENT_HINT, LINE)]),
+    ({"format": "EXT"}, [
+        ("TRA-S05", "error", 1, 12, "format", "EXT",
+         "format 'EXT' is not STD or ETE", "use ETE", LINE)]),
+    ({"format": ""}, [
+        ("TRA-S05", "error", 1, 12, "format", "   ",
+         "format 'blank' is not STD or ETE", None, LINE)]),
+    ({"content": "BAL", "format": "ETE"}, [
+        ("TRA-S04", "error", 1, 9, "content", "BAL",
+         "content 'BAL' is not 'JRL'", CONTENT_HINT, LINE),
+        ("TRA-S05", "error", 1, 12, "format", "ETE", "a BAL file must be STD", None, LINE)]),
+    ({"version": "07"}, [
+        ("TRA-S06", "error", 1, 34, "version", "07 ",
+         "version '07' is not 3 ASCII digits", "write 007 (the Loop guide's version)", LINE)]),
+    ({"version": "004"}, [
+        ("TRA-S06", "warning", 1, 34, "version", "004",
+         "version 004 makes Cegid skip every line whose first amount is 0", None, LINE)]),
+    ({"version": "005"}, []),
+    ({"version": "011"}, []),
+    ({"version": "012"}, [
+        ("TRA-S06", "info", 1, 34, "version", "012",
+         "version 012 is newer than 011, the latest Cegid specification: fields beyond "
+         "column 1407 are unknown", None, LINE)]),
+    ({"switchover_date": "31022024", "closing_date": "01011900", "purge_date": "",
+      "generated_at": "202413010000"}, [
+        ("TRA-S07", "warning", 1, 18, "switchover_date", "31022024",
+         "'31022024' is not a calendar date (31/02/2024)", None, LINE),
+        ("TRA-S07", "warning", 1, 42, "generated_at", "202413010000",
+         "'202413010000' is not a valid date and time", None, LINE)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fields", "expected"), HEADERS)
+def test_the_header_rules_whole_findings(fields: dict[str, str], expected: list[Whole]) -> None:
+    """TRA-S02 … S07 at the header's columns (tra-format.md §2: product 4, origin 6,
+    content 9, format 12, switch-over date 18, version 34, generation time 42)."""
+    assert whole([header_with(**fields), *BASE[1:]], None, "TRA-S0") == expected
+
+
+NO_HEADER_HINT = (
+    "start the file with a header such as ***S5CLIJRLETE…: without it Cegid takes line 1 as a "
+    "title and its entry is lost"
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "start"),
+    [(BASE[1], "VTE04032024FC4"), ("hello world, not a TRA file", "hello world, n")],
+)
+def test_a_first_line_that_is_no_header_is_shown_by_its_first_14_characters(
+    first: str, start: str
+) -> None:
+    assert whole([first, *BASE[1:]], None, "TRA-S02") == [
+        ("TRA-S02", "error", 1, 1, None, start,
+         f"line 1 is not a TRA header (it starts {start!r})", NO_HEADER_HINT, LINE),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line_type", "expected"),
+    [
+        ("-", ("info", "line type '-' is read as a plain general line", "tratool writes a blank")),
+        ("E", ("warning", "line type 'E' is read like X but is undocumented", "write X")),
+        ("L", ("warning", "line type 'L' is read like X but is undocumented", "write X")),
+        ("G", ("warning", "line type 'G' is an attachment (GED) line, not a journal entry", None)),
+        ("P", ("warning", "line type 'P' is a payment approval (BAP) line, not a journal entry",
+               None)),
+        ("B", ("warning", "line type 'B' is a budget line, not a journal entry", None)),
+        ("Z", ("error", "line type 'Z' is unknown",
+               "Cegid silently ignores the auxiliary or section of such a line")),
+    ],
+)  # fmt: skip
+def test_the_line_type_rule_whole_findings(
+    line_type: str, expected: tuple[str, str, str | None]
+) -> None:
+    """TRA-S10 (validation-rules.md): info for -, warnings for E, L, G, P, B, else an error."""
+    severity, message, hint = expected
+    lines = [BASE[0], BASE[1], put(BASE[2], "line_type", line_type)]
+    assert whole(lines, None, "TRA-S10") == [
+        ("TRA-S10", severity, 3, 31, "line_type", line_type, message, hint, LINE)
+    ]
+
+
+def test_encoding_and_control_findings_show_their_line() -> None:
+    """TRA-D01 at the undefined byte 0x81 (label, column 86) and at a UTF-8 é (label, column
+    90), TRA-D06 at a TAB (label, column 91), TRA-S11 for the blank line."""
+    raw = [line.encode("cp1252") for line in BASE]
+    undefined = raw[1][:85] + b"\x81" + raw[1][86:]
+    utf8 = raw[2][:89] + "é".encode() + raw[2][90:]
+    tab = raw[2][:90] + b"\t" + raw[2][91:]
+    data = b"\r\n".join([raw[0], undefined, utf8, tab, b"", raw[2]]) + b"\r\n"
+    report = validate(io.BytesIO(data), ValidationConfig())
+    got = [
+        (f.rule, f.severity, f.line, f.column, f.field, f.value, f.message, f.hint, f.source)
+        for f in report.findings
+        if f.rule in ("TRA-D01", "TRA-D06", "TRA-S11")
+    ]
+    assert got == [
+        ("TRA-D01", "error", 2, 86, "label", None, "byte 0x81 is not a character in cp1252",
+         "the file is not in the expected encoding; pass the right one with --encoding, or "
+         "re-save it as ANSI", undefined.decode("cp1252", errors="replace")),
+        ("TRA-D01", "error", 3, 90, "label", "é",
+         "the line looks UTF-8 encoded: 'é' takes 2 bytes, which shifts every later field by "
+         "1 column(s) in total",
+         "save the file as ANSI (Windows-1252), or read it with --encoding utf-8",
+         utf8.decode("utf-8")),
+        ("TRA-D06", "warning", 4, 91, "label", "\t", "control character '\\t' inside the record",
+         "tabs and other control characters break displays and exports; a TAB often replaced "
+         "a run of blanks", tab.decode("cp1252")),
+        ("TRA-S11", "warning", 5, None, None, None, "blank line",
+         "Cegid skips it; it often reveals a broken export", None),
+    ]  # fmt: skip
