@@ -8,11 +8,13 @@ import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import tratool
 from tratool.tra import layout
-from tratool.validation import ValidationConfig, validate
+from tratool.validation import AccountInfo, JournalInfo, ValidationConfig, validate
 from tratool.validation.balances import PieceBalance, piece_balances
 
 from .test_rule_mirrors import BASE
@@ -304,4 +306,173 @@ def test_encoding_and_control_findings_show_their_line() -> None:
          "a run of blanks", tab.decode("cp1252")),
         ("TRA-S11", "warning", 5, None, None, None, "blank line",
          "Cegid skips it; it often reveals a broken export", None),
+    ]  # fmt: skip
+
+
+def test_the_parameter_record_rules_whole_findings() -> None:
+    """TRA-S08, S12 and S13 (validation-rules.md) at the columns of tra-format.md §8: PS2
+    lengths 7, 10, 13, 16, 19; PS5 currency 7 and euro flag 11; EXO code 7, start 10, state
+    26; JAL nature 45, account 54, axis 71, entry mode 74; CGN nature 59, flags 62; CAE nature
+    59. S12 shows the record without its trailing blanks."""
+    records = [
+        "***PS28     2  18 A  ",  # auxiliary blank: the axes after it are still checked
+        "***PS25  10 ",
+        "***PS5USD2X",
+        "***PS5EUR2-",
+        "***EXO000" + "01012024" + "31122024" + "OUV",
+        "***EXO002" + "32012024" + "31122024" + "OUV",
+        "***EXO003" + "02012024" + "31122024" + "OUV",
+        "***EXO004" + "01012024" + "31122024" + "XYZ",
+        "***EXO004" + "01012023" + "31122023" + "OUV",
+        "***EXO005" + "01012022" + "31122022" + "OUV",
+        "***EXO006" + "01012021" + "31122021" + "OUV",
+        "***JALVTE".ljust(44) + "ZZZ".ljust(29) + "XYZ",
+        "***JALVTE".ljust(44) + "BQE".ljust(29) + "-  ",
+        "***JALVTE".ljust(44) + "ODA".ljust(29) + "-  ",
+        "***CGN70610000".ljust(58) + "ZZZY-",
+        "***CAECDUPONT".ljust(58) + "ZZZ 41100000   ",
+        "###JALVTE",
+        "***ZZZ",
+    ]
+    lines = [BASE[0], *records, *BASE[1:]]
+    config = ValidationConfig(general_account_length=8, auxiliary_length=8)
+    ps2 = "***PS28     2  18 A"
+    not_known = "Cegid silently ignores the record and its content"
+    aborts = "differs from the dossier's 8: the import would abort"
+    assert whole(lines, config, "TRA-S08", "TRA-S12", "TRA-S13") == [
+        ("TRA-S13", "info", 2, 4, None, "PS2", "a JRL file carries a dossier-level ***PS2 record",
+         "a journal import needs none; their effect in Loop is unknown", LINE),
+        ("TRA-S12", "error", 2, 13, None, "2 ", "PS2 axis 1 section length '2' is not 3 to 17",
+         None, ps2),
+        ("TRA-S12", "error", 2, 16, None, "18", "PS2 axis 2 section length '18' is not 3 to 17",
+         None, ps2),
+        ("TRA-S12", "error", 2, 19, None, "A ", "PS2 axis 3 section length 'A' is not 3 to 17",
+         None, ps2),
+        ("TRA-S12", "error", 3, 7, None, "5 ", "PS2 general account length '5' is not 6 to 17",
+         None, "***PS25  10"),
+        ("TRA-S12", "error", 3, 7, None, "5 ", f"PS2 general length 5 {aborts}", None,
+         "***PS25  10"),
+        ("TRA-S12", "error", 3, 10, None, "10", f"PS2 auxiliary length 10 {aborts}", None,
+         "***PS25  10"),
+        ("TRA-S12", "error", 4, 7, None, "USD", "PS5 keeping currency 'USD' is not EUR or FRF",
+         None, LINE),
+        ("TRA-S12", "error", 5, 11, None, "-", "PS5 euro flag '-' contradicts currency EUR",
+         None, LINE),
+        ("TRA-S12", "error", 6, 7, None, "000", "EXO code '000' is not 001 to 999", None, LINE),
+        ("TRA-S12", "error", 7, 10, None, "32012024",
+         "EXO '32012024' is not a calendar date (32/01/2024)", None, LINE),
+        ("TRA-S12", "error", 8, 10, None, "02012024",
+         "EXO dates 02012024-31122024 are not the first and last day of an exercise", None,
+         LINE),
+        ("TRA-S12", "error", 9, 26, None, "XYZ",
+         "EXO state 'XYZ' is not OUV, CDE, CPR, CLO or NON", None, LINE),
+        ("TRA-S12", "error", 10, 7, None, "004", "EXO code 004 appears twice", None, LINE),
+        ("TRA-S12", "error", 11, 26, None, "OUV", "more than two open exercises", None, LINE),
+        ("TRA-S12", "error", 13, 45, None, "ZZZ", "JAL nature 'ZZZ' is not a journal nature",
+         None, LINE),
+        ("TRA-S12", "error", 13, 74, None, "XYZ", "JAL entry mode 'XYZ' is not -, BOR or LIB",
+         None, LINE),
+        ("TRA-S12", "error", 14, 54, None, " " * 17, "JAL BQE journal without its account",
+         None, records[12].rstrip()),
+        ("TRA-S12", "error", 15, 71, None, "   ", "JAL ODA journal without its axis", None,
+         records[13].rstrip()),
+        ("TRA-S12", "error", 16, 59, None, "ZZZ", "CGN nature 'ZZZ' is not an account nature",
+         None, LINE),
+        ("TRA-S12", "error", 16, 62, None, "Y", "CGN flags 'Y-     ' are not X or -", None, LINE),
+        ("TRA-S12", "error", 17, 59, None, "ZZZ", "CAE nature 'ZZZ' is not a tiers nature", None,
+         records[15].rstrip()),
+        ("TRA-S08", "warning", 18, 1, None, "###JAL", "parameter record with prefix '###'",
+         "Cegid reads ### and ¥¥¥ like ***; tratool writes ***", LINE),
+        ("TRA-S12", "error", 18, 45, None, "   ", "JAL nature '' is not a journal nature", None,
+         LINE),
+        ("TRA-S08", "warning", 19, 4, None, "ZZZ", "unknown record code 'ZZZ'", not_known, LINE),
+    ]  # fmt: skip
+
+
+CHART = {
+    "70610000": AccountInfo(nature="PRO", ventilable=frozenset({"A1"})),
+    "41100000": AccountInfo(nature="COC"),
+}
+
+
+def section_line(**overrides: Any) -> tratool.Entry:
+    """An A line under the credit line: 70610000, credit, section SECT1 on A1, 100,00."""
+    fields: dict[str, Any] = {
+        "line_type": "A",
+        "direction": "C",
+        "auxiliary": "SECT1",
+        "axis": "A1",
+        "amount": Decimal("100.00"),
+    }
+    return entry(**{**fields, **overrides})
+
+
+def test_the_analytic_rules_whole_findings() -> None:
+    """TRA-X07 … X09 (validation-rules.md): line type 31, account 14, amount 131, axis 219,
+    section 32. Pièce 101's A lines split 100,00: 60 on a blank axis (read as A1) and 30 on
+    A1 sum to 90; 40 on A2, an axis 70610000 is not ventilable on. Pièce 102 holds only O
+    lines, 7,00 debit against 2,00 credit."""
+    lines = std(
+        section_line(amount=Decimal("5")),  # before any general line of its pièce
+        tiers(direction="D"),
+        entry(direction="C"),
+        section_line(amount=Decimal("60.00"), axis=""),
+        section_line(amount=Decimal("30.00"), account="70620000"),
+        section_line(amount=Decimal("40.00"), axis="A2"),
+        section_line(piece_number=102, line_type="O", axis="A2", direction="D", amount=Decimal(7)),
+        section_line(piece_number=102, line_type="O", auxiliary="SECT9", amount=Decimal(2)),
+    )
+    config = ValidationConfig(
+        chart_of_accounts=CHART,
+        journals={"VTE": JournalInfo(axis="A1")},
+        sections={"A1/SECT1": False, "A2/SECT1": True},
+    )
+    gap = "Cegid would post the gap on the waiting section, or absorb it silently"
+    closed = "a closed section stops the import"
+    assert whole(lines, config, "TRA-X07", "TRA-X08", "TRA-X09") == [
+        ("TRA-X07", "error", 2, 31, "line_type", None,
+         "an analytic line that follows no general line of its pièce",
+         "Cegid hangs it on the last general line it saw", LINE),
+        ("TRA-X07", "error", 4, 131, "amount", None,
+         "the analytic lines on A1 sum to 90,00, the general line is 100,00", gap, LINE),
+        ("TRA-X07", "error", 4, 131, "amount", None,
+         "the analytic lines on A2 sum to 40,00, the general line is 100,00", gap, LINE),
+        ("TRA-X07", "error", 6, 14, "account", None,
+         "analytic line on 70620000 C does not match its general line 4 (70610000 C)", None,
+         LINE),
+        ("TRA-X09", "warning", 7, 32, "auxiliary", "SECT1".ljust(17),
+         "section A2/SECT1 is closed", closed, LINE),
+        ("TRA-X07", "error", 7, 219, "axis", None,
+         "account 70610000 is not ventilable on axis A2", "Cegid would drop the analytic split",
+         LINE),
+        ("TRA-X09", "warning", 8, 32, "auxiliary", "SECT1".ljust(17),
+         "section A2/SECT1 is closed", closed, LINE),
+        ("TRA-X08", "error", 8, 131, "amount", None,
+         "the analytic-only lines of pièce VTE 102 do not balance (5,00)",
+         "Cegid would add a line on the waiting section", LINE),
+        ("TRA-X08", "error", 8, 219, "axis", None,
+         "analytic-only line on axis 'A2'; journal VTE works on A1", None, LINE),
+        ("TRA-X09", "warning", 9, 32, "auxiliary", "SECT9".ljust(17),
+         "section A1/SECT9 is not a known section of the dossier", None, LINE),
+    ]  # fmt: skip
+
+
+def test_sections_the_dossier_lacks_are_errors_said_once() -> None:
+    lines = std(
+        tiers(direction="D"),
+        entry(direction="C"),
+        section_line(auxiliary="SECTX"),
+        section_line(auxiliary="SECTX", amount=Decimal("0")),
+        section_line(auxiliary="SECT2"),
+    )
+    config = ValidationConfig(
+        sections={"A1/SECT2": True}, dossier="MANON002", dossier_tables=frozenset({"sections"})
+    )
+    assert whole(lines, config, "TRA-X09") == [
+        ("TRA-X09", "error", 4, 32, "auxiliary", "SECTX".ljust(17),
+         "section A1/SECTX does not exist in dossier MANON002",
+         "create it in Loop first, or fix the code (reported at its first line only)", LINE),
+        ("TRA-X09", "warning", 6, 32, "auxiliary", "SECT2".ljust(17),
+         "section A1/SECT2 is closed in dossier MANON002", "a closed section stops the import",
+         LINE),
     ]  # fmt: skip
