@@ -476,3 +476,147 @@ def test_sections_the_dossier_lacks_are_errors_said_once() -> None:
          "section A1/SECT2 is closed in dossier MANON002", "a closed section stops the import",
          LINE),
     ]  # fmt: skip
+
+
+PIECE_RULES = ("TRA-X01", "TRA-X02", "TRA-X03", "TRA-X04", "TRA-X11", "TRA-X12", "TRA-D03")
+WAITING = "Cegid would silently post the difference on the waiting account"
+NEW_PIECE = (
+    "in pièce journals Cegid silently starts a new pièce here; both halves end up on the "
+    "waiting account"
+)
+ONE_DATE = "all lines of a pièce share one date; Cegid would make two unbalanced pièces of it"
+TOGETHER = "keep the lines of a pièce together"
+CONTINUOUS = "the FEC requires continuous numbering"
+TWICE = "the same entries would be imported twice"
+FOLIO = "Cegid inserts a waiting-account line « GENEREE PAR COMSX »"
+
+
+def test_a_piece_that_changes_inside_whole_findings() -> None:
+    """TRA-X04 (pièce type 12, currency 160, establishment 216, date 4, continued pièce at its
+    number 152), TRA-X01 by side, TRA-X03 with both totals: debit 100,00 against 40 + 60 +
+    10 + 10 of credit, the last 10,00 under 05/03/2024."""
+    lines = std(
+        tiers(direction="D"),
+        entry(direction="C", amount=Decimal("40")),
+        entry(direction="C", amount=Decimal("60")),
+        entry(direction="C", amount=Decimal("10")),
+        entry(direction="C", amount=Decimal("10")),
+    )
+    lines[3] = put(
+        put(put(lines[3], "piece_type", "FF"), "currency", "USD"), "establishment", "002"
+    )
+    lines[4] = put(lines[4], "date", "05032024")
+    assert whole(lines, None, *PIECE_RULES) == [
+        ("TRA-X04", "error", 4, 12, "piece_type", "FF",
+         "piece_type 'FF' differs from 'FC' on the pièce's first line 2", NEW_PIECE, LINE),
+        ("TRA-X04", "error", 4, 160, "currency", "USD",
+         "currency 'USD' differs from 'EUR' on the pièce's first line 2", None, LINE),
+        ("TRA-X04", "warning", 4, 216, "establishment", "002",
+         "establishment '002' differs from line 2's", None, LINE),
+        ("TRA-X04", "error", 5, 4, "date", "05032024",
+         "pièce VTE 101 changes date from 04/03/2024 to 05/03/2024 here", ONE_DATE, LINE),
+        ("TRA-X01", "error", 5, 152, "piece_number", None,
+         "pièce VTE 101 of 05/03/2024 does not balance: credit exceeds by 10,00", WAITING, LINE),
+        ("TRA-X04", "error", 6, 4, "date", "04032024",
+         "pièce VTE 101 changes date from 05/03/2024 to 04/03/2024 here", ONE_DATE, LINE),
+        ("TRA-X04", "warning", 6, 152, "piece_number", None,
+         "pièce VTE 101 of 04/03/2024 continues here after other lines", TOGETHER, LINE),
+        ("TRA-X01", "error", 6, 152, "piece_number", None,
+         "pièce VTE 101 of 04/03/2024 does not balance: credit exceeds by 10,00", WAITING, LINE),
+        ("TRA-X03", "error", None, None, None, None,
+         "the file does not balance: debit 100,00, credit 120,00", None, None),
+    ]  # fmt: skip
+
+
+def test_repeated_lines_and_a_piece_that_comes_back_whole_findings() -> None:
+    """Line 5 repeats line 4 (TRA-D03); pièce 101 comes back at line 8 after 102 (TRA-X04,
+    TRA-X11); pièce 102 is used again on 05/03/2024 (TRA-X02)."""
+    march_5 = dt.date(2024, 3, 5)
+    lines = std(
+        tiers(direction="D"),
+        entry(direction="C"),
+        entry(direction="C", amount=Decimal("0")),
+        entry(direction="C", amount=Decimal("0")),
+        entry(piece_number=102, direction="D", amount=Decimal("5")),
+        entry(piece_number=102, direction="C", amount=Decimal("5")),
+        entry(piece_number=101, direction="D", amount=Decimal("3")),
+        entry(piece_number=101, direction="C", amount=Decimal("3")),
+        entry(piece_number=102, direction="D", amount=Decimal("5"), date=march_5),
+        entry(piece_number=102, direction="C", amount=Decimal("5"), date=march_5),
+    )
+    assert whole(lines, None, *PIECE_RULES) == [
+        ("TRA-D03", "warning", 5, None, None, None,
+         "this line repeats an earlier line of pièce VTE 101",
+         "Cegid imports both unless « Contrôler les doublons » is on, which the API cannot set",
+         LINE),
+        ("TRA-X04", "warning", 8, 152, "piece_number", None,
+         "pièce VTE 101 of 04/03/2024 continues here after other lines", TOGETHER, LINE),
+        ("TRA-X11", "warning", 8, 152, "piece_number", None,
+         "piece number 101 of journal VTE comes after 102", None, LINE),
+        ("TRA-X02", "warning", 10, 152, "piece_number", None,
+         "piece number 102 of journal VTE is used on 04/03/2024 and on 05/03/2024", None, LINE),
+    ]  # fmt: skip
+
+
+def test_piece_numbering_whole_findings() -> None:
+    """Pièces 101, 105, 103 of 04/03 (each 1,00 debit and credit: 105 and 103 repeat 101
+    line for line), 107 of 06/03, 105 again on 07/03."""
+    pairs = [(101, 4), (105, 4), (103, 4), (107, 6), (105, 7)]
+    lines = std(
+        *(
+            entry(piece_number=number, direction=side, amount=Decimal(1), date=dt.date(2024, 3, d))
+            for number, d in pairs
+            for side in "DC"
+        )
+    )
+    assert whole(lines, None, *PIECE_RULES) == [
+        ("TRA-D03", "warning", 4, 152, "piece_number", None,
+         "pièce VTE 105 repeats the pièce at line 2 line for line", TWICE, LINE),
+        ("TRA-X11", "warning", 4, 152, "piece_number", None,
+         "pieces 102-104 of journal VTE are missing", CONTINUOUS, LINE),
+        ("TRA-D03", "warning", 6, 152, "piece_number", None,
+         "pièce VTE 103 repeats the pièce at line 2 line for line", TWICE, LINE),
+        ("TRA-X11", "warning", 6, 152, "piece_number", None,
+         "piece number 103 of journal VTE comes after 105", None, LINE),
+        ("TRA-X11", "warning", 8, 152, "piece_number", None,
+         "pieces 104-106 of journal VTE are missing", CONTINUOUS, LINE),
+        ("TRA-X02", "warning", 10, 152, "piece_number", None,
+         "piece number 105 of journal VTE is used on 04/03/2024 and on 07/03/2024", None, LINE),
+    ]  # fmt: skip
+
+
+def test_folios_and_the_foreign_balance_whole_findings() -> None:
+    """Journal BQ1 kept by bordereau (mode BOR): a folio per date that must balance (TRA-X02
+    at column 1), normal entries only (TRA-X12 at 151). Pièce VTE 201 in USD, amount code
+    ED-: 30,00 against 31,00 in amount2 (TRA-X01 at the amount, 131), 20,00 against 25,00."""
+    lines = std(
+        entry(journal="BQ1", direction="D", amount=Decimal("10")),
+        entry(journal="BQ1", direction="C", amount=Decimal("4"), entry_type="S"),
+        entry(journal="BQ1", piece_number=102, direction="D", amount=Decimal("1"),
+              date=dt.date(2024, 3, 5)),
+        entry(piece_number=201, direction="D", amount=Decimal("20")),
+        entry(piece_number=201, direction="C", amount=Decimal("25")),
+    )  # fmt: skip
+    for row, foreign in ((4, "30,00"), (5, "31,00")):
+        lines[row] = put(
+            put(put(lines[row], "amount_code", "ED-"), "amount2", foreign), "currency", "USD"
+        )
+    config = ValidationConfig(journals={"BQ1": JournalInfo(mode="BOR"), "VTE": JournalInfo()})
+    assert whole(lines, config, *PIECE_RULES) == [
+        ("TRA-X02", "error", 2, 1, "journal", None,
+         "the BQ1 folio of 04/03/2024 does not balance (6,00)", FOLIO, LINE),
+        ("TRA-X01", "error", 2, 152, "piece_number", None,
+         "pièce BQ1 101 of 04/03/2024 does not balance: debit exceeds by 6,00", WAITING, LINE),
+        ("TRA-X12", "warning", 3, 151, "entry_type", None,
+         "journal BQ1 is BOR, which takes normal entries only, not 'S'", None, LINE),
+        ("TRA-X02", "error", 4, 1, "journal", None,
+         "the BQ1 folio of 05/03/2024 does not balance (1,00)", FOLIO, LINE),
+        ("TRA-X01", "error", 4, 152, "piece_number", None,
+         "pièce BQ1 102 of 05/03/2024 does not balance: debit exceeds by 1,00", WAITING, LINE),
+        ("TRA-X01", "error", 5, 131, "amount", None,
+         "pièce VTE 201 does not balance in its foreign currency (-1,00)", None, LINE),
+        ("TRA-X01", "error", 5, 152, "piece_number", None,
+         "pièce VTE 201 of 04/03/2024 does not balance: credit exceeds by 5,00", WAITING, LINE),
+        ("TRA-X03", "error", None, None, None, None,
+         "the file does not balance: debit 31,00, credit 29,00", None, None),
+    ]  # fmt: skip
