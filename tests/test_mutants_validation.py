@@ -14,7 +14,14 @@ import pytest
 
 import tratool
 from tratool.tra import layout
-from tratool.validation import AccountInfo, JournalInfo, ValidationConfig, validate
+from tratool.validation import (
+    AccountInfo,
+    FiscalYear,
+    JournalInfo,
+    TiersInfo,
+    ValidationConfig,
+    validate,
+)
 from tratool.validation.balances import PieceBalance, piece_balances
 
 from .test_rule_mirrors import BASE
@@ -620,3 +627,146 @@ def test_folios_and_the_foreign_balance_whole_findings() -> None:
         ("TRA-X03", "error", None, None, None, None,
          "the file does not balance: debit 31,00, credit 29,00", None, None),
     ]  # fmt: skip
+
+
+def from_dossier(chart: dict[str, AccountInfo]) -> ValidationConfig:
+    """A chart of accounts read from dossier MANON002's settings in Loop."""
+    return ValidationConfig(
+        chart_of_accounts=chart, dossier="MANON002", dossier_tables=frozenset({"chart_of_accounts"})
+    )
+
+
+DOSSIER_CHART = {
+    "70610000": AccountInfo(nature="PRO"),
+    "41100000": AccountInfo(nature="COC"),
+    "40100000": AccountInfo(nature="COF"),
+    "46800000": AccountInfo(nature="DIV"),
+    "62000000": AccountInfo(nature="CHA", lettrable=False),
+    "41000000": AccountInfo(nature="COC", lettrable=True),
+}
+MISMATCH = "Cegid would treat the tiers as missing or replace the collective"
+
+
+def test_collective_accounts_by_prefix_whole_findings() -> None:
+    """TRA-X06 at the account (14) without a chart: the default prefixes 401, 411, 421, 467."""
+    lines = std(
+        tiers(account="51200000", direction="D"),
+        tiers(account="40800000", direction="D", amount=Decimal("0")),
+        entry(account="41100000", direction="C"),
+    )
+    assert whole(lines, None, "TRA-X06") == [
+        ("TRA-X06", "error", 2, 14, "account", "51200000".ljust(17),
+         "auxiliary 'CDUPONT' on account 51200000, outside class 4",
+         "no French chart makes it collective: Cegid drops the auxiliary", LINE),
+        ("TRA-X06", "warning", 3, 14, "account", "40800000".ljust(17),
+         "account 40800000 matches no collective prefix (401, 411, 421, 467), yet carries "
+         "auxiliary 'CDUPONT'",
+         "declare the prefix in collective_prefixes, or give the chart of accounts", LINE),
+        ("TRA-X06", "error", 4, 14, "account", "41100000".ljust(17),
+         "collective account 41100000 without an auxiliary",
+         "Cegid would substitute its waiting tiers: put X in column 31 and the tiers code at "
+         "column 32", LINE),
+    ]  # fmt: skip
+
+
+def test_collective_accounts_by_chart_whole_findings() -> None:
+    lines = std(
+        tiers(account="46800000", direction="D"),
+        tiers(account="40100000", direction="D", amount=Decimal("0")),
+        tiers(account="41100000", auxiliary="FMARTIN", direction="C"),
+    )
+    known = {"CDUPONT": TiersInfo(nature="CLI"), "FMARTIN": TiersInfo(nature="FOU")}
+    config = ValidationConfig(chart_of_accounts=DOSSIER_CHART, tiers=known)
+    assert whole(lines, config, "TRA-X06") == [
+        ("TRA-X06", "error", 2, 14, "account", "46800000".ljust(17),
+         "account 46800000 is not collective in the chart, yet carries auxiliary 'CDUPONT'",
+         "Cegid would drop the auxiliary", LINE),
+        ("TRA-X06", "error", 3, 14, "account", "40100000".ljust(17),
+         "tiers CDUPONT is CLI, but account 40100000 is COF", MISMATCH, LINE),
+        ("TRA-X06", "error", 4, 14, "account", "41100000".ljust(17),
+         "tiers FMARTIN is FOU, but account 41100000 is COC", MISMATCH, LINE),
+    ]  # fmt: skip
+    from_loop = from_dossier(DOSSIER_CHART)
+    assert whole(lines, from_loop, "TRA-X06") == [
+        ("TRA-X06", "error", 2, 14, "account", "46800000".ljust(17),
+         "account 46800000 is not collective in dossier MANON002, yet carries auxiliary "
+         "'CDUPONT'", "Cegid would drop the auxiliary", LINE),
+    ]  # fmt: skip
+
+
+def test_fiscal_years_whole_findings() -> None:
+    """TRA-X05 at the date (4): 2023 closed, 2024 open to 30/06 and not opened after, the
+    period closed until 04/03/2024; pièces 1 to 5 of 31/12/2022, 01/06/2023, 04/03/2024,
+    05/03/2024, 01/07/2024."""
+    years = (
+        FiscalYear(dt.date(2023, 1, 1), dt.date(2023, 12, 31), "CLO"),
+        FiscalYear(dt.date(2024, 1, 1), dt.date(2024, 6, 30), "OUV"),
+        FiscalYear(dt.date(2024, 7, 1), dt.date(2024, 12, 31), "NON"),
+    )
+    days = [(2022, 12, 31), (2023, 6, 1), (2024, 3, 4), (2024, 3, 5), (2024, 7, 1)]
+    lines = std(
+        *(
+            entry(date=dt.date(*day), piece_number=number, direction=side)
+            for number, day in enumerate(days, 1)
+            for side in "DC"
+        )
+    )
+    config = ValidationConfig(fiscal_years=years, closed_until=dt.date(2024, 3, 4))
+    outside = (
+        "31/12/2022 is outside every fiscal year of the dossier",
+        "a date outside every exercise stops the whole import",
+    )
+    closed = (
+        "01/06/2023 is in the closed exercise 01/01/2023-31/12/2023",
+        "Cegid refuses entries in a closed exercise",
+    )
+    period = (
+        "04/03/2024 is in the period closed until 04/03/2024",
+        "Cegid refuses entries in a closed period",
+    )
+    not_open = ("01/07/2024 is in an exercise not yet opened", "open the exercise in Loop first")
+    assert whole(lines, config, "TRA-X05") == [
+        ("TRA-X05", "error", 2, 4, "date", "31122022", *outside, LINE),
+        ("TRA-X05", "error", 3, 4, "date", "31122022", *outside, LINE),
+        ("TRA-X05", "error", 4, 4, "date", "01062023", *closed, LINE),
+        ("TRA-X05", "error", 5, 4, "date", "01062023", *closed, LINE),
+        ("TRA-X05", "error", 6, 4, "date", "04032024", *period, LINE),
+        ("TRA-X05", "error", 7, 4, "date", "04032024", *period, LINE),
+        ("TRA-X05", "warning", 10, 4, "date", "01072024", *not_open, LINE),
+        ("TRA-X05", "warning", 11, 4, "date", "01072024", *not_open, LINE),
+    ]
+
+
+def test_lettering_rules_whole_findings() -> None:
+    """TRA-X10 at the lettering code (1014): total lettering AB on 41000000 (100,00 debit)
+    and on 62000000 (60,00 credit) balances on neither; 62000000 and 70610000 are not
+    lettrable; a partial code 'ab' dated 01011900 has no date."""
+    header, *general = ete(
+        tiers(account="41000000", direction="D"),
+        entry(account="62000000", direction="C", amount=Decimal("60")),
+        entry(account="70610000", direction="C", amount=Decimal("40")),
+    )
+    total = {**ETE_CLEAN, "lettering_state": "TL", "lettering_code": "AB"}
+    lines = [
+        header,
+        ete_line(general[0], **total, lettering_max_date="04032024"),
+        ete_line(general[1], **total, lettering_max_date="04032024"),
+        ete_line(general[2], **{**total, "lettering_state": "PL", "lettering_code": "ab"},
+                 lettering_max_date="01011900"),
+    ]  # fmt: skip
+    for config, origin in (
+        (ValidationConfig(chart_of_accounts=DOSSIER_CHART), ""),
+        (from_dossier(DOSSIER_CHART), " in dossier MANON002"),
+    ):
+        assert whole(lines, config, "TRA-X10") == [
+            ("TRA-X10", "warning", 2, 1014, "lettering_code", None,
+             "total lettering 'AB' on 41000000 CDUPONT does not balance (100,00)", None, None),
+            ("TRA-X10", "warning", 3, 1014, "lettering_code", None,
+             f"lettering on account 62000000, which is not lettrable{origin}", None, LINE),
+            ("TRA-X10", "warning", 3, 1014, "lettering_code", None,
+             "total lettering 'AB' on 62000000  does not balance (-60,00)", None, None),
+            ("TRA-X10", "warning", 4, 1014, "lettering_code", None,
+             f"lettering on account 70610000, which is not lettrable{origin}", None, LINE),
+            ("TRA-X10", "warning", 4, 1014, "lettering_code", None,
+             "lettering code 'ab' without a lettering date", "the FEC requires both", LINE),
+        ]  # fmt: skip
