@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import tratool
+from tratool.errors import ConfigError
 from tratool.tra import layout
 from tratool.validation import (
     AccountInfo,
@@ -23,6 +24,7 @@ from tratool.validation import (
     validate,
 )
 from tratool.validation.balances import PieceBalance, piece_balances
+from tratool.validation.rules import RULES, check_rule_patterns
 
 from .test_rule_mirrors import BASE
 from .tra_lines import entry, ete, put, std, tiers
@@ -770,3 +772,63 @@ def test_lettering_rules_whole_findings() -> None:
             ("TRA-X10", "warning", 4, 1014, "lettering_code", None,
              "lettering code 'ab' without a lettering date", "the FEC requires both", LINE),
         ]  # fmt: skip
+
+
+# -- the rule catalogue: Cegid's words, suggestions for typos, the report's verdicts -------------
+@pytest.mark.parametrize(
+    ("rule", "field", "value", "words"),
+    [
+        ("TRA-F14", "currency", "XYZ", "Erreur : la devise XYZ est inconnue."),
+        ("TRA-F14", "currency", None, "Erreur : la devise X est inconnue."),
+        ("TRA-F18", "establishment", "", "Etablissement X est manquant"),
+        ("TRA-F18", "establishment", " 002 ", "Etablissement 002 est manquant"),
+        ("TRA-S05", "format", "EXT", "Format du fichier incorrect"),
+        ("TRA-S05", "format", "   ", "Format du fichier manquant."),
+        ("TRA-S05", "format", None, "Format du fichier incorrect"),
+        ("TRA-F19", "auxiliary", "", "Section analytique manquante"),
+        ("TRA-F19", "axis", "A6", "Axe analytique manquant."),
+        ("TRA-F19", None, None, "Axe analytique manquant."),
+        (
+            "TRA-S07",
+            "closing_date",
+            "x",
+            "Format de la date d'arrete periodique incorrect.(pos 26)",
+        ),
+        ("TRA-S07", "generated_at", "x", ""),
+    ],
+)
+def test_cegids_words_for_a_finding(
+    rule: str, field: str | None, value: str | None, words: str
+) -> None:
+    """Cegid's messages as validation-rules.md quotes them, the value filled in (X when
+    there is none), the "missing" form for a blank value."""
+    assert RULES[rule].cegid_for(field, value) == words
+
+
+@pytest.mark.parametrize(
+    ("typo", "suggestion"),
+    [
+        ("x01", "; did you mean TRA-X01?"),
+        ("TRAX11", "; did you mean TRA-X11?"),
+        ("tra-d6", "; did you mean TRA-D06?"),
+        ("TRA-XO1", "; did you mean TRA-X01?"),
+        ("ZZZZZZZZZZ", " (see docs/validation.md for the IDs)"),
+    ],
+)
+def test_a_misspelt_rule_id_is_refused_with_the_closest_id(typo: str, suggestion: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        check_rule_patterns([typo], "[validate] select", source="tratool.toml")
+    assert str(raised.value).endswith(f"[validate] select: unknown rule {typo!r}{suggestion}")
+
+
+def test_passed_and_the_rule_counts_of_a_report() -> None:
+    """BASE with an empty label (TRA-F06, a warning) on both lines: it passes, not strictly."""
+    lines = [BASE[0], *(put(line, "label", "") for line in BASE[1:])]
+    data = "".join(line + "\r\n" for line in lines).encode("cp1252")
+    report = validate(io.BytesIO(data), ValidationConfig())
+    assert report.passed()
+    assert not report.passed(strict=True)
+    assert report.rules()["TRA-F06"] == 2
+    assert report.rules()["TRA-F01"] == 0
+    clean = "".join(line + "\r\n" for line in BASE).encode("cp1252")
+    assert validate(io.BytesIO(clean), ValidationConfig()).passed(strict=True)
