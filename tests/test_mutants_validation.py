@@ -25,6 +25,7 @@ from tratool.validation import (
 )
 from tratool.validation.balances import PieceBalance, piece_balances
 from tratool.validation.rules import RULES, check_rule_patterns
+from tratool.validation.traces import SpillDatabase
 
 from .test_rule_mirrors import BASE
 from .tra_lines import entry, ete, put, std, tiers
@@ -832,3 +833,44 @@ def test_passed_and_the_rule_counts_of_a_report() -> None:
     assert report.rules()["TRA-F01"] == 0
     clean = "".join(line + "\r\n" for line in BASE).encode("cp1252")
     assert validate(io.BytesIO(clean), ValidationConfig()).passed(strict=True)
+
+
+# -- the pièce rules' bounded memory (validation/traces.py) --------------------------------------
+def test_keys_spilled_in_one_batch_share_a_bitmap_byte_and_are_all_found() -> None:
+    """Keys 0, 1 and 2 fall in the bitmap's first byte; all three reach the disk together."""
+    spill = SpillDatabase()
+    try:
+        trace = spill.trace(3)
+        assert [trace.setdefault(key, f"v{key}") for key in (0, 1, 2)] == ["v0", "v1", "v2"]
+        assert trace._recent == {}  # the third key moved the batch to disk
+        assert [trace.setdefault(key, "new") for key in (0, 1, 2, 3)] == ["v0", "v1", "v2", "new"]
+        assert len(trace) == 4
+    finally:
+        spill.close()
+
+
+def test_two_traces_spill_to_their_own_tables(caplog: pytest.LogCaptureFixture) -> None:
+    spill = SpillDatabase()
+    try:
+        first, second = spill.trace(1), spill.trace(1)
+        assert (first.setdefault(7, 1), second.setdefault(7, 2)) == (1, 2)
+        assert (first._recent, second._recent) == ({}, {})  # both on disk
+        assert (first.setdefault(7, 3), second.setdefault(7, 4)) == (1, 2)
+    finally:
+        spill.close()
+    assert caplog.records == []
+
+
+def test_a_failing_temporary_database_keeps_the_traces_in_memory(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    spill = SpillDatabase()
+    spill.db.close()  # any SQLite error: no temporary directory, a full disk
+    trace = spill.trace(1)
+    assert trace.setdefault(5, "a") == "a"
+    assert [r.getMessage() for r in caplog.records] == [
+        "validation traces stay in memory: temporary database failed: "
+        "Cannot operate on a closed database."
+    ]
+    assert [trace.setdefault(key, "b") for key in (5, 6, 6)] == ["a", "b", "b"]
+    assert len(trace) == 2
