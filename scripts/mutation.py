@@ -122,6 +122,10 @@ AREAS = (
         part="summary",
         pytest_args=FAST_PROPERTIES,
     ),
+    # The validation rules run one small file per test: a mutant re-runs the fast rule tests
+    # only (no Loop servers, no fuzzing), so even one of a function every test reaches takes
+    # seconds. The fast pass proves blocks of grid rows clean; rule tests' files are too small to
+    # make a grid, so its own part runs the differential tests against the reference pass.
     Area(
         "validation",
         ("tratool/validation/*.py",),
@@ -129,11 +133,10 @@ AREAS = (
             "tests/test_validate.py",
             "tests/test_validate_rules.py",
             "tests/test_rule_mirrors.py",
+            "tests/test_mutants_validation*.py",
             "tests/test_traces.py",
             "tests/test_cegid_messages.py",
             "tests/test_rule_selection.py",
-            "tests/test_dossier_settings.py",
-            "tests/test_hostile_input.py",
             "tests/test_spec_fixtures.py",
             "tests/test_survivors.py",
         ),
@@ -143,7 +146,21 @@ AREAS = (
             "tratool/validation/renderers/*",
             "tratool/validation/configuration.py",
             "tratool/validation/settings.py",
+            "tratool/validation/columnar.py",
         ),
+        part="rules",
+        pytest_args=FAST_PROPERTIES,
+    ),
+    Area(
+        "validation",
+        ("tratool/validation/columnar.py",),
+        (
+            "tests/test_engines_differential.py",
+            "tests/test_validate.py",
+            "tests/test_mutants_validation*.py",
+        ),
+        part="fast pass",
+        pytest_args=FAST_PROPERTIES,
     ),
     Area(
         "conversion values",

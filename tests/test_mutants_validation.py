@@ -35,7 +35,8 @@ from .tra_lines import entry, ete, put, std, tiers
 def _balance_lines() -> list[str]:
     """VTE 101: debit 100,00 (X line) against 60,00 + 40,00 of credit, and an A line of 60,00
     that does not count; ACH 7 of 31/02/2024 (impossible, kept as written): a lone debit of
-    10,00, between the two lines of VTE 101; a line with direction Z counts on neither side."""
+    10,00, between the two lines of VTE 101; a line with direction Z counts on neither side;
+    VTE 102 after them: a lone credit of 1,00."""
     lines = std(
         tiers(direction="D"),
         entry(direction="C", amount=Decimal("60.00")),
@@ -43,6 +44,7 @@ def _balance_lines() -> list[str]:
         entry(direction="C", amount=Decimal("40.00")),
         entry(line_type="A", auxiliary="SECT1", axis="A1", direction="C", amount=Decimal("60")),
         entry(direction="D", amount=Decimal("5.00")),
+        entry(piece_number=102, direction="C", amount=Decimal("1.00")),
     )
     lines[3] = put(lines[3], "date", "31022024")
     lines[6] = put(lines[6], "direction", "Z")
@@ -51,21 +53,24 @@ def _balance_lines() -> list[str]:
 
 VTE_101 = PieceBalance("VTE", "04/03/2024", "101", 3, 10000, 10000)
 ACH_7 = PieceBalance("ACH", "31/02/2024", "7", 5, 1000, 0)
+VTE_102 = PieceBalance("VTE", "04/03/2024", "102", 9, 0, 100)
 
 
 def test_piece_balances_in_order_of_first_appearance() -> None:
     data = "".join(line + "\r\n" for line in _balance_lines()).encode("cp1252")
-    assert piece_balances(io.BytesIO(data)) == [VTE_101, ACH_7]
+    assert piece_balances(io.BytesIO(data)) == [VTE_101, ACH_7, VTE_102]
     assert (VTE_101.difference, ACH_7.difference) == (0, 1000)
     assert PieceBalance("X", "", "1", 1, 500, 2000).difference == -1500
 
 
 def test_piece_balances_of_a_path_in_another_encoding(tmp_path: Path) -> None:
-    lines = _balance_lines()
+    """Lines cut after their last character (the axis and due number are blank) read the
+    same: the fields are where tra-format.md puts them, from column 1."""
+    lines = [line.rstrip() for line in _balance_lines()]
     lines[2] = put(lines[2], "label", "Facture état")
     path = tmp_path / "x.tra"
     path.write_bytes("".join(line + "\r\n" for line in lines).encode("utf-8"))
-    assert piece_balances(path, encoding="utf-8") == [VTE_101, ACH_7]
+    assert piece_balances(path, encoding="utf-8") == [VTE_101, ACH_7, VTE_102]
 
 
 def test_piece_balances_read_the_keeping_amount_the_amount_code_names() -> None:
