@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,8 @@ from tratool.validation.balances import PieceBalance, piece_balances
 from tratool.validation.rules import RULES, check_rule_patterns
 from tratool.validation.traces import SpillDatabase
 
-from .test_rule_mirrors import BASE
-from .tra_lines import entry, ete, put, std, tiers
+from .test_rule_mirrors import BASE, FIELD_CASES
+from .tra_lines import entry, ete, put, run, std, tiers
 
 
 # -- the pièce balances of the HTML report (validation/balances.py) -----------------------------
@@ -816,6 +817,8 @@ def test_cegids_words_for_a_finding(
     [
         ("x01", "; did you mean TRA-X01?"),
         ("TRAX11", "; did you mean TRA-X11?"),
+        ("TRAS1", "; did you mean TRA-S01?"),  # TRA without its dash, S1 for S01
+        ("s1", "; did you mean TRA-S01?"),
         ("tra-d6", "; did you mean TRA-D06?"),
         ("TRA-XO1", "; did you mean TRA-X01?"),
         ("ZZZZZZZZZZ", " (see docs/validation.md for the IDs)"),
@@ -879,3 +882,291 @@ def test_a_failing_temporary_database_keeps_the_traces_in_memory(
     ]
     assert [trace.setdefault(key, "b") for key in (5, 6, 6)] == ["a", "b", "b"]
     assert len(trace) == 2
+
+
+# The words of each field rule case of test_rule_mirrors.py: (message, hint) of its rule.
+FIELD_WORDS: dict[str, list[tuple[str, str | None]]] = {
+    "TRA-F01-blank": [("the journal code is blank", None)],
+    "TRA-F01-lower case": [("journal 'vte' is not upper-case letters and digits", None)],
+    "TRA-F01-unknown journal": [
+        (
+            "journal 'BQ1' is not a known journal of the dossier",
+            "Cegid creates it, or rejects the line",
+        )
+    ],
+    "TRA-F01-closed journal": [
+        ("journal 'ACH' is closed", "a closed journal stops the whole import")
+    ],
+    "TRA-F01-reserved AN": [
+        ("journal 'AN' is reported as reserved by Loop", "use another journal code")
+    ],
+    "TRA-F02-last day before 1900": [
+        ("entry date '31121899' is not a date between 1900 and 2099", None)
+    ],
+    "TRA-F02-first day of 2100": [
+        ("entry date '01012100' is not a date between 1900 and 2099", None)
+    ],
+    "TRA-F02-29/02 of a common year": [
+        (
+            "entry date '29022023' is not a calendar date: 02/2023 has 28 days",
+            "Cegid would silently use 28/02/2023",
+        )
+    ],
+    "TRA-F02-31/04": [
+        (
+            "entry date '31042024' is not a calendar date: 04/2024 has 30 days",
+            "Cegid would silently use 30/04/2024",
+        )
+    ],
+    "TRA-F02-day 0": [
+        (
+            "entry date '00042024' is not a calendar date: 04/2024 has 30 days",
+            "Cegid would silently use 01/04/2024",
+        )
+    ],
+    "TRA-F02-month 13": [("entry date '01132024' is not a date between 1900 and 2099", None)],
+    "TRA-F02-month 0": [("entry date '01002024' is not a date between 1900 and 2099", None)],
+    "TRA-F02-blank": [
+        ("the entry date is missing", "Cegid would post it on 01/01/1900, outside every exercise")
+    ],
+    "TRA-F02-01011900 means no date": [
+        (
+            "entry date '01011900' means 'no date'",
+            "Cegid would post it on 01/01/1900, outside every exercise",
+        )
+    ],
+    "TRA-F02-seven digits": [("entry date '1032024' is not a date in JJMMAAAA form", None)],
+    "TRA-F03-unknown": [
+        (
+            "piece type 'ZZ' is not one of AC, AF, FC, FF, OC, OD, OF, RC, RF",
+            "Cegid would silently replace it by OD",
+        )
+    ],
+    "TRA-F03-blank": [
+        (
+            "piece type blank is not one of AC, AF, FC, FF, OC, OD, OF, RC, RF",
+            "Cegid would silently replace it by OD",
+        )
+    ],
+    "TRA-F04-one past the length": [
+        (
+            "account '706100000' has 9 characters; the dossier's accounts have 8",
+            "Cegid would truncate it, possibly onto another account",
+        )
+    ],
+    "TRA-F04-blank": [("the general account is blank", None)],
+    "TRA-F04-letters": [
+        ("account '7061000A' is not all digits", "Cegid reports alphanumeric general accounts")
+    ],
+    "TRA-F04-two digits": [
+        ("account '70' has fewer than 3 digits", "the FEC requires at least the 3-digit class")
+    ],
+    "TRA-F04-not in the chart": [
+        (
+            "account '70620000' is not in the chart of accounts",
+            "Cegid would create it or replace it by the waiting account",
+        )
+    ],
+    "TRA-F05-auxiliary on a blank line type": [
+        (
+            "auxiliary 'CDUPONT' on a line whose type is not X",
+            "put X in column 31: otherwise Cegid silently ignores the auxiliary",
+        )
+    ],
+    "TRA-F05-X without auxiliary": [
+        ("an X line without an auxiliary", "Cegid would substitute its waiting tiers")
+    ],
+    "TRA-F05-a quote": [
+        (
+            'auxiliary "CDU\'PONT" has lower case or a quote',
+            "Cegid silently upper-cases it and turns ' into 0",
+        )
+    ],
+    "TRA-F05-unknown tiers": [("auxiliary 'CMARTIN' is not a known tiers", None)],
+    "TRA-F06-empty": [("the label is empty", "the FEC requires a label")],
+    "TRA-F06-deleted entry": [
+        (
+            "label 'DETRUITE LE 01/03/2024' starts with 'DETRUITE LE '",
+            "Cegid treats such an entry as deleted",
+        )
+    ],
+    "TRA-F06-deleted entry, lower case": [
+        (
+            "label 'detruite le 01/03/2024' starts with 'DETRUITE LE '",
+            "Cegid treats such an entry as deleted",
+        )
+    ],
+    "TRA-F06-a double quote": [
+        ("label 'Facture \"Dupont\"' contains a double quote", "Cegid strips double quotes")
+    ],
+    "TRA-F07-X line without reference": [
+        ("a tiers line without a reference", "the reference serves lettering and duplicate checks")
+    ],
+    "TRA-F08-unknown": [
+        (
+            "payment method 'ZZZ' is not a known code",
+            "Cegid maps it through a correspondence table or takes the dossier default",
+        )
+    ],
+    "TRA-F09-31/04": [
+        (
+            "due date '31042024' is not a calendar date: 04/2024 has 30 days",
+            "Cegid would silently use 01/01/1900, then the entry date",
+        )
+    ],
+    "TRA-F09-year 2100": [
+        (
+            "due date '01012100' is not a date between 1900 and 2099",
+            "Cegid would silently use 01/01/1900, then the entry date",
+        )
+    ],
+    "TRA-F09-not digits": [
+        (
+            "due date '3O042024' is not a date in JJMMAAAA form",
+            "Cegid would silently use 01/01/1900, then the entry date",
+        )
+    ],
+    "TRA-F10-lower case d": [
+        (
+            "direction 'd' is not D or C",
+            "Cegid would post a zero amount and balance the pièce on the waiting account",
+        )
+    ],
+    "TRA-F10-blank": [
+        (
+            "direction blank is not D or C",
+            "Cegid would post a zero amount and balance the pièce on the waiting account",
+        )
+    ],
+    "TRA-F10-other letter": [
+        (
+            "direction 'X' is not D or C",
+            "Cegid would post a zero amount and balance the pièce on the waiting account",
+        )
+    ],
+    "TRA-F11-three decimals": [("amount '100,000' has 3 decimals; the currency has 2", None)],
+    "TRA-F11-thousands blank": [
+        ("amount '1 000,00' has a thousands separator", "write 1234,56, with no separator")
+    ],
+    "TRA-F11-thousands point": [
+        ("amount '1.000,00' has a thousands separator", "write 1234,56, with no separator")
+    ],
+    "TRA-F11-not a number": [("amount '12a' is not a decimal number", "write e.g. 1200,50")],
+    "TRA-F11-blank": [("the amount is missing", None)],
+    "TRA-F11-zero": [
+        ("the amount is zero", "Cegid silently drops a line whose three amounts are 0")
+    ],
+    "TRA-F11-negative": [
+        (
+            "amount '-100,00' is negative",
+            "write a positive amount with the opposite direction: a negative amount switches on "
+            "« montants négatifs autorisés » dossier-wide",
+        )
+    ],
+    "TRA-F11-decimal point": [
+        ("amount '100.00' uses a decimal point", "Cegid writes a decimal comma")
+    ],
+    "TRA-F11-decimal point refused": [
+        ("amount '100.00' uses a decimal point", "Cegid writes a decimal comma")
+    ],
+    "TRA-F12-special S": [
+        (
+            "entry type 'S' is not a normal entry (N)",
+            "S simulation, U situation, P prévision, R révision… are not posted as normal entries",
+        )
+    ],
+    "TRA-F12-special U": [
+        (
+            "entry type 'U' is not a normal entry (N)",
+            "S simulation, U situation, P prévision, R révision… are not posted as normal entries",
+        )
+    ],
+    "TRA-F12-special R": [
+        (
+            "entry type 'R' is not a normal entry (N)",
+            "S simulation, U situation, P prévision, R révision… are not posted as normal entries",
+        )
+    ],
+    "TRA-F12-special P": [
+        (
+            "entry type 'P' is not a normal entry (N)",
+            "S simulation, U situation, P prévision, R révision… are not posted as normal entries",
+        )
+    ],
+    "TRA-F12-special C": [
+        (
+            "entry type 'C' is not a normal entry (N)",
+            "S simulation, U situation, P prévision, R révision… are not posted as normal entries",
+        )
+    ],
+    "TRA-F12-special I": [
+        (
+            "entry type 'I' is not a normal entry (N)",
+            "S simulation, U situation, P prévision, R révision… are not posted as normal entries",
+        )
+    ],
+    "TRA-F12-unknown": [("entry type 'Z' is unknown", "Cegid would silently use N")],
+    "TRA-F13-blank": [
+        (
+            "the piece number is blank or 0",
+            "Cegid numbers the pièce itself; its grouping cannot be checked",
+        )
+    ],
+    "TRA-F13-zero": [
+        (
+            "the piece number is blank or 0",
+            "Cegid numbers the pièce itself; its grouping cannot be checked",
+        )
+    ],
+    "TRA-F13-letters": [("piece number '12A' is not a whole number", None)],
+    "TRA-F15-foreign currency, no rate": [
+        (
+            "no exchange rate for currency USD",
+            "Cegid would take its own rate table's, which may differ from the document",
+        )
+    ],
+    "TRA-F15-a rate that is no number": [("exchange rate '1,0x' is not a number", None)],
+    "TRA-F16-blank": [("amount code 'blank' is read as E--", None)],
+    "TRA-F16----": [("amount code '---' is read as E--", None)],
+    "TRA-F16-dash first": [("amount code '-E-' is not 3 of E, D, F, - with a letter first", None)],
+    "TRA-F16-unknown letter": [
+        ("amount code 'EX-' is not 3 of E, D, F, - with a letter first", None)
+    ],
+    "TRA-F16-two characters": [
+        ("amount code 'ED' is not 3 of E, D, F, - with a letter first", None)
+    ],
+    "TRA-F17-amount2 named, blank": [
+        ("amount code 'ED-' names amount2, which is blank", "Cegid would book 0")
+    ],
+    "TRA-F17-amount3 named, blank": [
+        ("amount code 'E-F' names amount3, which is blank", "Cegid would book 0")
+    ],
+    "TRA-F17-amount2 not a number": [("amount '1x' is not a decimal number", "write e.g. 1200,50")],
+    "TRA-F18-unknown": [
+        (
+            "establishment '002' is not a known establishment",
+            "Cegid creates it, or fails when the establishment check is on",
+        )
+    ],
+    "TRA-F19-axis on a general line": [
+        ("axis 'A1' on a general line", "only A, H and O lines use it")
+    ],
+    "TRA-F20-a letter": [("due number '1A' is not a whole number", None)],
+}
+
+
+@pytest.mark.parametrize(
+    ("rule", "what", "build", "config"),
+    [case[:4] for case in FIELD_CASES],
+    ids=[f"{case[0]}-{case[1]}" for case in FIELD_CASES],
+)
+def test_the_words_of_each_field_rule_case(
+    rule: str, what: str, build: Callable[[], list[str]], config: dict[str, Any]
+) -> None:
+    """Each message names the value and what is wrong with it; each hint what Cegid does."""
+    report = run(build(), ValidationConfig(**config))
+    words: list[tuple[str, str | None]] = []
+    for finding in report.findings:
+        if finding.rule == rule and (finding.message, finding.hint) not in words:
+            words.append((finding.message, finding.hint))
+    assert words == FIELD_WORDS.get(f"{rule}-{what}", [])
