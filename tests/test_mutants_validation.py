@@ -20,6 +20,7 @@ from tratool.validation import (
     AccountInfo,
     FiscalYear,
     JournalInfo,
+    Report,
     TiersInfo,
     ValidationConfig,
     validate,
@@ -1170,3 +1171,101 @@ def test_the_words_of_each_field_rule_case(
         if finding.rule == rule and (finding.message, finding.hint) not in words:
             words.append((finding.message, finding.hint))
     assert words == FIELD_WORDS.get(f"{rule}-{what}", [])
+
+
+# -- what only the whole file shows (TRA-S01, D02, D04, D05, D07, the skipped checks) -----------
+FileWhole = tuple[str, str, str, str | None]
+SKIPPED: list[FileWhole] = [
+    ("TRA-X05", "info", "check skipped: no fiscal_years (or ***EXO records) configured", None),
+    ("TRA-X09", "info", "check skipped: no sections configured", None),
+    ("TRA-F18", "info", "check skipped: no establishments configured", None),
+    ("TRA-F24", "info", "check skipped: no company_code configured", None),
+]
+CRLF_HINT = "Cegid writes CRLF; its file checker assumes it"
+
+
+def file_findings(
+    data: bytes, name: str, config: ValidationConfig, max_findings: int = 10_000
+) -> tuple[list[FileWhole], Report]:
+    stream = io.BytesIO(data)
+    stream.name = name
+    report = validate(stream, config, max_findings=max_findings)
+    found: list[FileWhole] = [
+        (f.rule, str(f.severity), f.message, f.hint)
+        for f in report.findings
+        if (f.line, f.column, f.field, f.value, f.source) == (None, None, None, None, None)
+    ]
+    return found, report
+
+
+def two_journals(ending: str = "\r\n") -> bytes:
+    """VTE 101 of 04/03/2024 and ACH 101 of 01/02/2024, 100,00 each side; lines 2 and 4 end
+    in LF alone, the others in CRLF (1043 bytes; 1040 all in LF)."""
+    february = dt.date(2024, 2, 1)
+    header, *rest = std(
+        entry(direction="D"),
+        entry(direction="C"),
+        entry(journal="ACH", date=february, direction="D"),
+        entry(journal="ACH", date=february, direction="C"),
+    )
+    endings = ["\r\n", "\n", "\r\n", "\n", "\r\n"] if ending == "mixed" else [ending] * 5
+    return "".join(line + end for line, end in zip([header, *rest], endings, strict=True)).encode()
+
+
+TOTALS = (
+    "TRA-D07",
+    "info",
+    "4 entries in 2 pièces (ACH 2, VTE 2), 01/02/2024 → 04/03/2024; debit 200,00, credit 200,00",
+    None,
+)
+
+
+def test_the_whole_file_findings_come_last_in_their_order() -> None:
+    found, report = file_findings(
+        two_journals("mixed"), "export.txt", ValidationConfig(max_movements=3)
+    )
+    assert found == [
+        ("TRA-D02", "warning", "2 line(s) end in LF alone, 3 in CRLF", CRLF_HINT),
+        ("TRA-D04", "warning", "the file name 'export.txt' does not end in .tra",
+         "Cegid's checker refuses other extensions"),
+        ("TRA-D05", "warning",
+         "4 entry lines, 1043 bytes: above Loop's recommendation (3 lines, 133000000 bytes)",
+         "split the file"),
+        *SKIPPED,
+        TOTALS,
+    ]  # fmt: skip
+    assert report.findings[-len(found) :] == [f for f in report.findings if f.line is None]
+
+
+def test_the_size_limit_in_bytes_and_a_file_all_in_lf() -> None:
+    found, _ = file_findings(two_journals("\n"), "<stdin>", ValidationConfig(max_bytes=1039))
+    assert found == [
+        ("TRA-D02", "warning", "5 line(s) end in LF alone", CRLF_HINT),
+        ("TRA-D05", "warning",
+         "4 entry lines, 1040 bytes: above Loop's recommendation (1000000 lines, 1039 bytes)",
+         "split the file"),
+        *SKIPPED,
+        TOTALS,
+    ]  # fmt: skip
+    at_the_limit, _ = file_findings(two_journals("\n"), "x.tra", ValidationConfig(max_bytes=1040))
+    assert [f[0] for f in at_the_limit] == ["TRA-D02", *(s[0] for s in SKIPPED), "TRA-D07"]
+    four, _ = file_findings(two_journals(), "x.tra", ValidationConfig(max_movements=4))
+    assert [f[0] for f in four] == [*(s[0] for s in SKIPPED), "TRA-D07"]
+
+
+def test_a_file_without_entries() -> None:
+    config = ValidationConfig(sections={}, establishments=frozenset(), company_code="001")
+    found, _ = file_findings((BASE[0] + "\r\n").encode(), "x.TRA", config)
+    assert found == [
+        ("TRA-S01", "error", "the file holds no entry line",
+         "nothing to import: Loop would fail only after upload and polling"),
+        SKIPPED[0],
+        ("TRA-D07", "info", "0 entries in 0 pièces (no journal); debit 0,00, credit 0,00", None),
+    ]  # fmt: skip
+
+
+def test_findings_past_the_cap_are_counted_not_kept() -> None:
+    found, report = file_findings(two_journals("mixed"), "x.tra", ValidationConfig(), 2)
+    assert found == [("TRA-D02", "warning", "2 line(s) end in LF alone, 3 in CRLF", CRLF_HINT),
+                     SKIPPED[0]]  # fmt: skip
+    assert (report.counts["warning"], report.counts["info"], report.dropped) == (1, 5, 4)
