@@ -26,6 +26,7 @@ from tratool.validation import (
     validate,
 )
 from tratool.validation.balances import PieceBalance, piece_balances
+from tratool.validation.line import cents, day, money
 from tratool.validation.rules import RULES, check_rule_patterns
 from tratool.validation.traces import SpillDatabase
 
@@ -1269,3 +1270,42 @@ def test_findings_past_the_cap_are_counted_not_kept() -> None:
     assert found == [("TRA-D02", "warning", "2 line(s) end in LF alone, 3 in CRLF", CRLF_HINT),
                      SKIPPED[0]]  # fmt: skip
     assert (report.counts["warning"], report.counts["info"], report.dropped) == (1, 5, 4)
+
+
+# -- one entry line as the cross-line rules see it (validation/line.py) --------------------------
+@pytest.mark.parametrize(
+    ("raw", "hundredths"),
+    [
+        ("       100,00", 10000),
+        ("-12,00", -1200),
+        ("+5", 500),
+        ("1.5", 150),
+        ("0,07", 7),
+        ("12,345", 1234),  # TRA-F11 reports the third decimal; the balance reads two
+        ("", 0),
+        ("   ", 0),
+        ("12a", 0),
+        ("1,2,3", 0),
+        ("1,x", 0),
+        ("\u00b9", 0),  # a superscript one is no digit to Cegid (TRA-F26)
+    ],
+)
+def test_an_amount_field_in_hundredths(raw: str, hundredths: int) -> None:
+    assert cents(raw) == hundredths
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [("31042024", "31/04/2024"), ("04032024 ", "04/03/2024"), ("0403202", "'0403202'"),
+     ("        ", "''"), ("0403202A", "'0403202A'")],
+)  # fmt: skip
+def test_a_date_field_as_people_read_it(raw: str, shown: str) -> None:
+    assert day(raw) == shown
+
+
+@pytest.mark.parametrize(
+    ("hundredths", "amount"),
+    [(123450, "1234.50"), (-5, "-0.05"), (0, "0.00"), (100, "1.00")],
+)
+def test_hundredths_as_the_amount_a_finding_shows(hundredths: int, amount: str) -> None:
+    assert str(money(hundredths)) == amount
