@@ -1309,3 +1309,33 @@ def test_a_date_field_as_people_read_it(raw: str, shown: str) -> None:
 )
 def test_hundredths_as_the_amount_a_finding_shows(hundredths: int, amount: str) -> None:
     assert str(money(hundredths)) == amount
+
+
+@pytest.mark.parametrize("line_type", ["A", "H", "O"])
+def test_the_axis_rule_on_section_lines_whole_findings(line_type: str) -> None:
+    """TRA-F19 at the axis (219) and the section (32) of each analytic line type."""
+    lines = std(
+        tiers(direction="D"),
+        entry(direction="C"),
+        section_line(line_type=line_type, axis=""),
+        section_line(line_type=line_type, axis="A"),
+        section_line(line_type=line_type, axis="A6", auxiliary=""),
+    )
+    not_an_axis = "Cegid would silently use A1"
+    assert whole(lines, None, "TRA-F19", "TRA-F05") == [
+        ("TRA-F19", "error", 4, 219, "axis", "  ", "analytic axis 'blank' is not A1 to A5",
+         not_an_axis, LINE),
+        ("TRA-F19", "warning", 5, 219, "axis", "A ", "axis 'A' is read as A1", "write A1", LINE),
+        ("TRA-F19", "error", 6, 32, "auxiliary", " " * 17,
+         f"an analytic ({line_type}) line without a section", None, LINE),
+        ("TRA-F19", "error", 6, 219, "axis", "A6", "analytic axis 'A6' is not A1 to A5",
+         not_an_axis, LINE),
+    ]  # fmt: skip
+
+
+def test_an_auxiliary_longer_than_the_dossiers_whole_finding() -> None:
+    lines = std(tiers(direction="D", auxiliary="CDUPONT12"), entry(direction="C"))
+    assert whole(lines, ValidationConfig(auxiliary_length=8), "TRA-F05") == [
+        ("TRA-F05", "error", 2, 32, "auxiliary", "CDUPONT12".ljust(17),
+         "auxiliary 'CDUPONT12' is longer than 8 characters", "Cegid would truncate it", LINE),
+    ]  # fmt: skip
