@@ -1339,3 +1339,18 @@ def test_an_auxiliary_longer_than_the_dossiers_whole_finding() -> None:
         ("TRA-F05", "error", 2, 32, "auxiliary", "CDUPONT12".ljust(17),
          "auxiliary 'CDUPONT12' is longer than 8 characters", "Cegid would truncate it", LINE),
     ]  # fmt: skip
+
+
+def test_the_width_rule_whole_findings() -> None:
+    """TRA-S09: a STD line cut at 200 stops inside amount3 (196-215); one of 225 has three
+    characters past column 222."""
+    lines = [BASE[0], BASE[1][:200], BASE[2] + "XYZ"]
+    assert whole(lines, None, "TRA-S09") == [
+        ("TRA-S09", "error", 2, 196, "amount3", None,
+         "the line is 200 characters long; an entry line has 222",
+         "it stops inside the right-justified amount3 (196-215), whose value always reaches the "
+         "field's last column: the line was cut", LINE),
+        ("TRA-S09", "warning", 3, 223, None, None,
+         "the line is 225 characters long; a STD line ends at column 222",
+         "Cegid ignores the characters after column 222; tratool keeps them as they are", LINE),
+    ]  # fmt: skip
