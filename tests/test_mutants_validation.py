@@ -26,6 +26,7 @@ from tratool.validation import (
     validate,
 )
 from tratool.validation.balances import PieceBalance, piece_balances
+from tratool.validation.engine import config_for
 from tratool.validation.line import cents, day, money
 from tratool.validation.rules import RULES, check_rule_patterns
 from tratool.validation.traces import SpillDatabase
@@ -1354,3 +1355,28 @@ def test_the_width_rule_whole_findings() -> None:
          "the line is 225 characters long; a STD line ends at column 222",
          "Cegid ignores the characters after column 222; tratool keeps them as they are", LINE),
     ]  # fmt: skip
+
+
+# -- the front door (validation/engine.py) -------------------------------------------------------
+def test_a_file_is_validated_with_the_nearest_config_file(tmp_path: Path) -> None:
+    """An account of 9 characters where tratool.toml, two folders up, says 8 (TRA-F04)."""
+    (tmp_path / "tratool.toml").write_text("[validate]\ngeneral_account_length = 8\n", "utf-8")
+    folder = tmp_path / "2024" / "mars"
+    folder.mkdir(parents=True)
+    lines = [BASE[0], BASE[1], put(BASE[2], "account", "706100000")]
+    path = folder / "x.tra"
+    path.write_bytes("".join(line + "\r\n" for line in lines).encode("cp1252"))
+    assert config_for(path).general_account_length == 8
+    assert config_for(None) == ValidationConfig()
+    for engine in ("fast", "reference"):
+        found = [(f.rule, f.line) for f in validate(path, engine=engine).findings if f.line]
+        assert found == [("TRA-F04", 3)], engine
+    with path.open("rb") as stream:  # a stream has no folder: the defaults
+        assert [f.rule for f in validate(stream).findings if f.line] == []
+
+
+def test_an_unknown_engine_is_refused_by_name() -> None:
+    with pytest.raises(
+        ValueError, match=r"^unknown validation engine 'slow': 'fast' or 'reference'$"
+    ):
+        validate(io.BytesIO(b""), engine="slow")  # type: ignore[arg-type]
