@@ -1380,3 +1380,40 @@ def test_an_unknown_engine_is_refused_by_name() -> None:
         ValueError, match=r"^unknown validation engine 'slow': 'fast' or 'reference'$"
     ):
         validate(io.BytesIO(b""), engine="slow")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "named"),
+    [
+        ("04032024", "31042024", "04/03/2024"),
+        ("31042024", "04032024", "04/03/2024"),  # the pièce takes the first real date
+        ("31042024", "32042024", "31/04/2024"),
+        ("", "04032024", "04/03/2024"),
+    ],
+)
+def test_an_impossible_date_does_not_split_its_piece(first: str, second: str, named: str) -> None:
+    """TRA-F02 reports the impossible date; the pièce stays one (no TRA-X04), unbalanced by
+    the 40,00 its two lines miss, under its real date when it has one."""
+    header, debit, credit = std(entry(direction="D"), entry(direction="C", amount=Decimal("60")))
+    lines = [header, put(debit, "date", first), put(credit, "date", second)]
+    assert whole(lines, None, *PIECE_RULES) == [
+        ("TRA-X01", "error", 2, 152, "piece_number", None,
+         f"pièce VTE 101 of {named} does not balance: debit exceeds by 40,00", WAITING, LINE),
+        ("TRA-X03", "error", None, None, None, None,
+         "the file does not balance: debit 100,00, credit 60,00", None, None),
+    ]  # fmt: skip
+
+
+def test_an_impossible_date_on_another_piece_number_is_another_piece() -> None:
+    lines = std(
+        entry(direction="D"),
+        entry(direction="C", amount=Decimal("60")),
+        entry(piece_number=102, direction="C", amount=Decimal("40")),
+    )
+    lines[3] = put(lines[3], "date", "31042024")
+    assert whole(lines, None, *PIECE_RULES) == [
+        ("TRA-X01", "error", 2, 152, "piece_number", None,
+         "pièce VTE 101 of 04/03/2024 does not balance: debit exceeds by 40,00", WAITING, LINE),
+        ("TRA-X01", "error", 4, 152, "piece_number", None,
+         "pièce VTE 102 of 31/04/2024 does not balance: credit exceeds by 40,00", WAITING, LINE),
+    ]  # fmt: skip
