@@ -104,14 +104,14 @@ def _item(finding: Finding, anchor: str | None, lang: str) -> str:
         f'<span class="badge {finding.severity}">{finding.severity}</span> ',
         f'<span class="rule">{finding.rule}</span> ',
         f"{', '.join(where)}: " if where else "",
-        esc(finding.message_in(lang)),
+        f'<span lang="{lang}">{esc(finding.message_in(lang))}</span>',
     ]
     hint = finding.hint_in(lang)
     if hint:
         label = translator(lang)("hint: {hint}").format(hint=esc(hint))
-        parts.append(f'<div class="hint">{label}</div>')
+        parts.append(f'<div class="hint" lang="{lang}">{label}</div>')
     if finding.cegid_message:
-        parts.append(f'<div class="cegid">Cegid : « {esc(finding.cegid_message)} »</div>')
+        parts.append(f'<div class="cegid" lang="fr">Cegid : « {esc(finding.cegid_message)} »</div>')
     return (
         f'<li data-severity="{finding.severity}" data-rule="{finding.rule}">{"".join(parts)}</li>'
     )
@@ -257,10 +257,10 @@ def html_report(
     lang: str = "en",
 ) -> str:
     """The page for these reports; `balances` maps a report's path to its pièces; the
-    findings' messages and hints in `lang`."""
+    findings' messages and hints in `lang`, marked with it (the page's frame is English)."""
     files = "".join(_file(i, r, balances.get(r.path), lang) for i, r in enumerate(reports))
     return (
-        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>tratool validation report</title><style>{html_assets.CSS}</style></head>"
