@@ -13,16 +13,22 @@ sequences, bytes Windows-1252 leaves undefined.
 from __future__ import annotations
 
 import io
+import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+import numpy as np
 
 from ..errors import ParseError, Severity
 from ..i18n import Text
-from . import layout
+from . import layout, lazy
 from .diagnose import entry_width, not_a_header
 from .layout import Layout
+from .lazy import LazyEntry
 from .lines import (
+    FIRST_BLOCK,
+    DecodedLine,
     DecodedLines,
     LineDecoder,
     LineKind,
@@ -30,6 +36,7 @@ from .lines import (
     classify,
     open_source,
 )
+from .proof import TypedProof
 from .records import (
     PARAMETER_TYPES,
     AnalyticExtension,
@@ -40,7 +47,11 @@ from .records import (
     RawLine,
     Record,
 )
+from .scan import is_text_grid
 from .values import PARSERS
+
+FIRST_READ = 64 << 10  # read line by line: the header and the first lines
+BLOCK_LINES = 16_384  # then blocks of this many lines, small enough to stay in the CPU cache
 
 
 def read(source: Source, *, encoding: str = "cp1252", max_errors: int = 1000) -> TraReader:
@@ -70,6 +81,10 @@ class TraReader:
         self._extended: bool | None = None
         self.path, self._stream, self._owns_stream = open_source(source)
         self._lines = DecodedLines(self._stream, decoder)
+        self._proof = TypedProof()
+        # Bytes read line by line before reading in blocks, and a block's lines: attributes
+        # so that a test can put block boundaries anywhere.
+        self.first_read, self.block_lines = FIRST_READ, BLOCK_LINES
 
     # -- context manager -------------------------------------------------------------------
     def __enter__(self) -> TraReader:
@@ -99,27 +114,84 @@ class TraReader:
 
     # -- reading ---------------------------------------------------------------------------
     def __iter__(self) -> Iterator[tuple[int, Record]]:
-        lines = self._lines
         try:
-            for line in lines:
-                self.lines = lines.count
-                self.line_endings = lines.endings
-                for problem in line.problems:
-                    self._error(
-                        line.number,
-                        problem.column,
-                        problem.message,
-                        field=problem.field,
-                        value=problem.value,
-                        hint=problem.hint,
-                    )
-                    if problem.fatal:
-                        return
-                record = self._classify(line.number, line.text)
-                if record is not None:
-                    yield line.number, record
+            # At least the first look's bytes: the stream is then where the lines end.
+            first_read = max(self.first_read, FIRST_BLOCK)
+            yield from self._one_by_one(self._lines, until=first_read)
+            if not self._lines.stopped and self._lines.size >= first_read:
+                yield from self._blocks()
         finally:
             self.close()
+
+    def _one_by_one(
+        self, decoded: Iterable[DecodedLine], until: int | None = None
+    ) -> Iterator[tuple[int, Record]]:
+        """Type lines one at a time; stop after a fatal problem, or once `until` bytes are read
+        (the stream is then at the end of the last line yielded)."""
+        lines = self._lines
+        for line in decoded:
+            self.lines = lines.count
+            self.line_endings = lines.endings
+            for problem in line.problems:
+                self._error(
+                    line.number,
+                    problem.column,
+                    problem.message,
+                    field=problem.field,
+                    value=problem.value,
+                    hint=problem.hint,
+                )
+                if problem.fatal:
+                    return
+            record = self._classify(line.number, line.text)
+            if record is not None:
+                yield line.number, record
+            if until is not None and lines.size >= until:
+                return
+
+    def _blocks(self) -> Iterator[tuple[int, Record]]:
+        """The rest of the file in blocks of whole lines."""
+        rest = b""
+        size = max(self.block_lines, 1) * (layout.STD_WIDTH + 2)
+        while not self._lines.stopped:
+            chunk = self._stream.read(size)
+            block = rest + chunk
+            cut = block.rfind(b"\n") + 1 if chunk else len(block)
+            block, rest = block[:cut], block[cut:]
+            if block:
+                yield from self._block(block)
+            if not chunk:
+                return
+
+    def _block(self, block: bytes) -> Iterator[tuple[int, Record]]:
+        """A grid of standard entry lines in ASCII is typed lazily, each row whose typed
+        fields all parse as a `LazyEntry`; anything else goes line by line."""
+        stride = block.find(b"\n") + 1
+        if self._extended or not is_text_grid(block, stride):
+            yield from self._one_by_one(self._lines.more(block))
+            return
+        rows, first = len(block) // stride, self._lines.count + 1
+        self._lines.counted(rows, len(block), block[layout.STD_WIDTH : stride])
+        grid = np.frombuffer(block, dtype=np.uint8).reshape(rows, stride)[:, : layout.STD_WIDTH]
+        parsed = self._proof.parsed_rows(grid)
+        texts = block.decode("ascii").split(block[layout.STD_WIDTH : stride].decode("ascii"))
+        del texts[rows:]  # the empty text after the last line break
+        yield from self._rows(first, texts, parsed.tolist())
+
+    def _rows(
+        self, first: int, texts: list[str], parsed: list[bool]
+    ) -> Iterator[tuple[int, Record]]:
+        """A grid block's rows: a `LazyEntry` for each row whose typed fields parse, the
+        eager reading, with its diagnostics, for the others."""
+        new, lazy_type, set_line = lazy.new_object, LazyEntry, lazy.set_line
+        for number, text, clean in zip(itertools.count(first), texts, parsed, strict=False):
+            self.lines = number
+            if clean:
+                entry = new(lazy_type)
+                set_line(entry, text)
+                yield number, entry
+            else:
+                yield number, self._entry(number, text)
 
     def _error(
         self,
