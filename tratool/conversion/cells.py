@@ -9,12 +9,16 @@ values — never a guess between day-first and month-first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)  # 0-9 only, not ²
+# Digits with up to two decimals: what nearly every cell holds, read at once (no sign, no
+# thousands separator, no three-digit fraction that could be ambiguous).
+_PLAIN = re.compile(r"\d+(?:[.,]\d{1,2})?", re.ASCII)
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -22,6 +26,8 @@ def parse_amount(text: str) -> Decimal | None:
     raw = text.strip()
     if not raw:
         return None
+    if _PLAIN.fullmatch(raw):
+        return Decimal(raw.replace(",", "."))
     value = raw
     negative = False
     if value.startswith("(") and value.endswith(")"):
@@ -100,6 +106,7 @@ def date_format(spec: str) -> str:
     return result
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats few dates
 def parse_date(text: str, fmt: str) -> dt.date | None:
     raw = text.strip()
     if not raw:

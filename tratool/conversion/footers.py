@@ -12,6 +12,7 @@ an entry, it would surface as a date or account error far from its cause. A row 
 from __future__ import annotations
 
 import enum
+import functools
 
 from .mapping import Mapping, normalise
 from .tabular import SourceRow
@@ -30,14 +31,17 @@ def _cell(row: SourceRow, mapping: Mapping, field: str) -> str:
     return row.values.get(column, "").strip() if column else ""
 
 
+@functools.lru_cache(maxsize=4096)  # dates and accounts repeat down a file
 def _is_total_word(text: str) -> bool:
     return normalise(text).startswith(TOTAL_WORDS)
 
 
 def classify(row: SourceRow, mapping: Mapping) -> RowKind:
     keys = [_cell(row, mapping, "date"), _cell(row, mapping, "account")]
-    if any(_is_total_word(c) for c in row.values.values() if c.strip()) and all(
-        not k or _is_total_word(k) for k in keys
+    # The keys first: on an entry row they already rule a total out, and the cells are
+    # then not looked at.
+    if all(not k or _is_total_word(k) for k in keys) and any(
+        _is_total_word(c) for c in row.values.values() if c.strip()
     ):
         return RowKind.TOTAL
     date, account = keys

@@ -178,7 +178,11 @@ def is_empty(value: Value) -> bool:
 
 def render(field: Field, value: Value) -> str:
     """The field's characters for a value, padded to its width. Raises ValueError if too long."""
-    text = FORMATTERS[field.kind](value)
+    return fit(field, FORMATTERS[field.kind](value))
+
+
+def fit(field: Field, text: str) -> str:
+    """A formatted value padded to the field's width. Raises ValueError if too long."""
     if len(text) > field.width:
         raise ValueError(
             f"{text!r} is {len(text)} characters long; {field.name} holds {field.width}"

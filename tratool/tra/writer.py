@@ -11,8 +11,9 @@ every problem of every record is reported at once.
 
 from __future__ import annotations
 
+import operator
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
@@ -22,18 +23,19 @@ from .._fsutil import atomic_output, same_file
 from ..errors import TraError, WriteError, WriteProblem
 from . import layout
 from .charset import Change, encodable, transliterate
-from .layout import Layout
+from .layout import Field, Layout
 from .records import (
     PARAMETER_TYPES,
     AnalyticExtension,
     Entry,
+    Extension,
     GeneralExtension,
     Header,
     ParameterRecord,
     RawLine,
     Record,
 )
-from .values import is_empty, render
+from .values import FORMATTERS, fit, is_empty
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -64,6 +66,7 @@ class _Renderer:
         self.extended = True
         self.problems: list[WriteProblem] = []
         self.changes: list[Change] = []
+        self._rendered: dict[tuple[object, ...], str] = {}  # see _extension
 
     def line(self, number: int, record: Record) -> str:
         if isinstance(record, Header):
@@ -71,7 +74,8 @@ class _Renderer:
             # The version-010 flags are written only when used, so older headers keep 147.
             upto = None
             if not record.trailer:
-                upto = max(_last_used(record, layout.HEADER), layout.HEADER_V008_FIELDS)
+                used = _last_used(_values(layout.HEADER)(record))
+                upto = max(used, layout.HEADER_V008_FIELDS)
             text = layout.HEADER_MARKER + self._fields(number, record, layout.HEADER, upto=upto)
             return self._check(number, text + record.trailer, layout.HEADER)
         if isinstance(record, Entry):
@@ -101,17 +105,35 @@ class _Renderer:
                     f"not a {type(ext).__name__}",
                 )
             else:
-                upto = None if entry.extra else _last_used(ext, lay)
-                text += self._fields(number, ext, lay, upto=upto)
+                text += self._extension(number, ext, lay, whole=bool(entry.extra))
         ete = layout.ete_layout(entry.line_type) if self.extended else None
         return self._check(number, text + entry.extra, layout.ENTRY, ete)
+
+    def _extension(self, number: int, ext: Extension, lay: Layout, whole: bool) -> str:
+        """The ETE part of an entry, up to its last used field (`whole`: all of it).
+
+        Remembered by its values, which repeat from line to line (most fields blank, a few
+        codes, the entry's date): typed values and their text, so that 1,0 and 1,00 or
+        None and "None" are told apart."""
+        values = _values(lay)(ext)
+        upto = None if whole else _last_used(values)
+        key = (lay.name, upto, tuple(map(type, values)), tuple(map(str, values)))
+        text = self._rendered.get(key)
+        if text is None:
+            before = (len(self.problems), len(self.changes))
+            text = self._fields(number, ext, lay, upto=upto)
+            if (len(self.problems), len(self.changes)) == before:  # nothing line-specific
+                if len(self._rendered) >= _RENDERED_KEPT:
+                    self._rendered.clear()
+                self._rendered[key] = text
+        return text
 
     def _fields(self, number: int, record: Any, lay: Layout, upto: int | None = None) -> str:
         """The layout's fields rendered side by side (the first `upto` of them if given)."""
         parts = []
-        for f in lay.fields[:upto]:
+        for f, format_value in _formats(lay)[:upto]:
             value = getattr(record, f.name)
-            if isinstance(value, str) and self.transliterate and not value.isascii():
+            if self.transliterate and isinstance(value, str) and not value.isascii():
                 replaced = transliterate(value, self.encoding)
                 if replaced != value:
                     self.changes.append(Change(number, f.name, value, replaced))
@@ -120,7 +142,7 @@ class _Renderer:
                 parts.append(" " * f.width)  # Cegid leaves the due date blank on A/O lines
                 continue
             try:
-                parts.append(render(f, value))
+                parts.append(fit(f, format_value(value)))
             except (ValueError, TypeError) as exc:
                 self._problem(number, f.name, f.pos, str(exc))
                 parts.append(" " * f.width)
@@ -128,6 +150,8 @@ class _Renderer:
 
     def _check(self, number: int, text: str, lay: Layout | None, ete: Layout | None = None) -> str:
         """Refuse characters the target encoding cannot hold and control characters."""
+        if text.isascii() and text.isprintable():
+            return text  # nearly every line: no character to look at one by one
         for index, char in enumerate(text):
             if char >= " " and (char.isascii() or encodable(char, self.encoding)):
                 continue
@@ -166,13 +190,36 @@ def _used(ext: GeneralExtension | AnalyticExtension) -> bool:
     return any(not is_empty(v) for v in attrs.astuple(ext, recurse=False))
 
 
-def _last_used(record: object, lay: Layout) -> int:
-    """How many fields of the layout to write: up to and including the last non-empty one."""
-    count = 0
-    for index, f in enumerate(lay.fields, start=1):
-        if not is_empty(getattr(record, f.name)):
-            count = index
-    return count
+def _last_used(values: tuple[Any, ...]) -> int:
+    """How many of a layout's fields to write: up to and including the last non-empty one."""
+    for count in range(len(values), 0, -1):
+        if not is_empty(values[count - 1]):
+            return count
+    return 0
+
+
+_RENDERED_KEPT = 4096  # ETE parts remembered, for flat memory
+_Formats = tuple[tuple[Field, Callable[[Any], str]], ...]
+_FORMATS: dict[str, tuple[Layout, _Formats, Callable[[object], tuple[Any, ...]]]] = {}
+
+
+def _plan(lay: Layout) -> tuple[Layout, _Formats, Callable[[object], tuple[Any, ...]]]:
+    """Each field with its formatter, and a getter of all the layout's values: looked up once
+    per layout instead of once per field of every line."""
+    plan = _FORMATS.get(lay.name)
+    if plan is None or plan[0] is not lay:
+        formats = tuple((f, FORMATTERS[f.kind]) for f in lay.fields)
+        getter = operator.attrgetter(*lay.names)
+        plan = _FORMATS[lay.name] = (lay, formats, lambda record: tuple(getter(record)))
+    return plan
+
+
+def _formats(lay: Layout) -> _Formats:
+    return _plan(lay)[1]
+
+
+def _values(lay: Layout) -> Callable[[object], tuple[Any, ...]]:
+    return _plan(lay)[2]
 
 
 def render_lines(
