@@ -5,6 +5,7 @@ kinds and the field at a column, each against facts written here (tra-format.md 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,7 @@ def test_a_utf16_mark_on_line_1_is_fatal_and_elsewhere_is_bytes() -> None:
     assert text == ""
     assert [(p.column, p.fatal) for p in problems] == [(1, True)]
     assert str(problems[0].message) == "the file is UTF-16 encoded"
+    assert str(problems[0].hint) == "save it as ANSI (Windows-1252)"
     text, problems = decoder.decode(2, b"\xff\xfeAB")
     assert text == "ÿþAB"
     assert problems == []
@@ -154,14 +156,54 @@ def test_decoded_lines_stop_after_a_fatal_problem() -> None:
 
 
 def test_a_file_that_is_not_text_is_one_problem_on_the_line_of_its_nul() -> None:
-    lines = DecodedLines(io.BytesIO(b"a\nb\nxy\x00" + b"z" * 50), LineDecoder())
+    lines = DecodedLines(io.BytesIO(b"a\nb\nxy\x00z\nz\x00\nz" + b"z" * 50), LineDecoder())
     decoded = list(lines)
-    assert len(decoded) == 1
-    assert decoded[0].number == 3
+    assert [(d.number, d.text) for d in decoded] == [(3, "")]
     assert [(p.line, p.column, p.field, p.fatal) for p in decoded[0].problems] == [
         (3, 3, None, True)
     ]
-    assert (lines.count, lines.size, lines.stopped) == (1, 57, True)
+    assert (lines.count, lines.size, lines.stopped) == (1, 63, True)
+
+
+@pytest.mark.parametrize(
+    ("head", "line"),
+    [
+        (b"\n\x00", 2),  # the line break before the NUL is counted from the first byte
+        (b"\x00\n\n", 1),
+        (b"\n" + b"\x01" * 50, 1),  # no NUL: too many control characters, said on line 1
+    ],
+)
+def test_the_line_of_a_file_that_is_not_text(head: bytes, line: int) -> None:
+    [decoded] = list(DecodedLines(io.BytesIO(head), LineDecoder()))
+    assert decoded.number == line
+    assert [p.line for p in decoded.problems] == [line]
+
+
+def test_no_line_read_is_no_line_counted() -> None:
+    lines = DecodedLines(io.BytesIO(b""), LineDecoder())
+    assert list(lines) == []
+    assert (lines.count, lines.size, dict(lines.endings)) == (0, 0, {})
+
+
+class ReadOnly:
+    """A binary stream with read, readline and iteration but no read1 (e.g. a socket file)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._data.read(size)
+
+    def readline(self) -> bytes:
+        return self._data.readline()
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._data)
+
+
+def test_a_stream_without_read1_is_read() -> None:
+    lines = DecodedLines(ReadOnly(b"ab\r\ncd"), LineDecoder())  # type: ignore[arg-type]
+    assert [d.text for d in lines] == ["ab", "cd"]
 
 
 def test_more_decodes_lines_after_those_read_and_counted_adds_clean_ones() -> None:

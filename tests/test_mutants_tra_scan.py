@@ -5,6 +5,8 @@ first line of a file, the last line without a line break, short lines, ETE field
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +86,26 @@ def test_ete_fields_of_a_short_line_are_blanks() -> None:
 def test_an_unknown_ete_or_standard_name_is_refused() -> None:
     with pytest.raises(KeyError, match="no entry field 'lettering'"):
         tratool.scan(io.BytesIO(b""), ["created_on", "lettering"])
+
+
+def test_fields_out_of_file_order_on_lines_cut_one_by_one() -> None:
+    data = VAT[:150] + b"\r\n" + TIERS + b"\n"  # a short line: no grid
+    assert rows(data, ["amount", "journal"]) == [
+        (b"200,00".rjust(20), b"HA "),
+        (b"1200,00".rjust(20), b"HA "),
+    ]
+
+
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts the process's files")
+def test_a_file_scan_opens_is_closed_once_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.tra"
+    path.write_bytes(STD_HEADER + b"\r\n" + VAT + b"\r\n")
+    before = open_files()
+    scanned = tratool.scan(path, ["journal"])
+    assert open_files() == before + 1
+    assert list(scanned) == [(b"HA ",)]
+    assert open_files() == before  # while `scanned` is still referenced
