@@ -304,3 +304,48 @@ def test_open_source_names_what_it_opens(tmp_path: Path) -> None:
     assert open_source(given) == ("named.tra", given, False)
     with pytest.raises(tratool.UnreadableInput, match=r"missing\.tra"):
         open_source(tmp_path / "missing.tra")
+
+
+def test_the_reason_a_file_cannot_be_opened_is_the_system_s(tmp_path: Path) -> None:
+    with pytest.raises(tratool.UnreadableInput) as refused:
+        open_source(tmp_path / "missing.tra")
+    assert refused.value.reason == "No such file or directory"
+
+
+def test_an_undefined_byte_leaves_the_rest_of_the_line_in_the_file_s_encoding() -> None:
+    text, problems = LineDecoder().decode(2, b"caf\xe9\x81")
+    assert text == "café\ufffd"
+    assert [p.column for p in problems] == [5]
+
+
+@pytest.mark.parametrize(
+    ("head", "column"),
+    [
+        (b"ab\x00c\x00", 3),  # the first NUL
+        (b"ab\x00\ncd", 3),  # a line break after the NUL does not count
+        (b"\nab\x00", 3),  # a line break at the very start does
+        (b"x\nab\x00", 3),
+    ],
+)
+def test_the_column_of_the_first_nul(head: bytes, column: int) -> None:
+    problem = not_text(head, "cp1252")
+    assert problem is not None
+    assert problem.column == column
+    assert problem.message.startswith("NUL byte")
+
+
+def test_a_nul_first_is_a_nul_not_a_control_character() -> None:
+    problem = not_text(b"\x00", "cp1252")
+    assert problem is not None
+    assert problem.message.startswith("NUL byte")
+
+
+def test_the_share_of_bad_characters_is_counted_in_the_file_s_encoding() -> None:
+    accented = "é".encode("cp1252") * 20 + b"a" * 80  # invalid as UTF-8, plain cp1252
+    assert not_text(accented, "cp1252") is None
+    assert not_text(accented, "utf-8") is not None
+
+
+@pytest.mark.parametrize("text", ["\x0c", "\x0b", "\r", "XXX", "\x1c"])
+def test_only_blanks_and_tabs_make_a_blank_line(text: str) -> None:
+    assert classify(2, text) is LineKind.ENTRY

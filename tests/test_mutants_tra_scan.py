@@ -12,6 +12,7 @@ import pytest
 
 import tratool
 from tests.conftest import VECTORS
+from tratool.tra.scan import is_grid
 
 TIERS, EXPENSE, ANALYTIC, VAT = (line.encode("ascii") for line in VECTORS["TV-E2"])
 STD_HEADER = b"***S5CLIJRLSTD   0101190001011900007"
@@ -109,3 +110,22 @@ def test_a_file_scan_opens_is_closed_once_read(tmp_path: Path) -> None:
     assert open_files() == before + 1
     assert list(scanned) == [(b"HA ",)]
     assert open_files() == before  # while `scanned` is still referenced
+
+
+def test_lines_of_other_widths_whose_total_is_a_whole_number_of_lines_are_no_grid() -> None:
+    block = VAT + b"\r\n" + TIERS[:221] + b"\r\n" + EXPENSE + b"X\r\n"  # 222, 221, 223
+    assert len(block) == 3 * 224
+    assert not is_grid(block, 224)
+    assert rows(STD_HEADER + b"\r\n" + block, ["journal", "direction", "due_number"]) == [
+        (b"HA ", b"D", b"  "),
+        (b"HA ", b"C", b"  "),  # due_number (221-222) cut after 221: " " and a blank added
+        (b"HA ", b"D", b"  "),
+    ]
+
+
+def test_ete_fields_of_full_std_lines_are_blanks_and_their_standard_fields_are_cut() -> None:
+    data = STD_HEADER + b"\r\n" + VAT + b"\r\n" + TIERS + b"\r\n"  # a grid of 222-column lines
+    assert rows(data, ["created_on", "account"]) == [
+        (b" " * 8, b"44566000".ljust(17)),
+        (b" " * 8, b"40100000".ljust(17)),
+    ]

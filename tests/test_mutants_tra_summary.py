@@ -31,7 +31,8 @@ def summary_of(*lines: str, **options: Any) -> tuple[tratool.Summary, list[trato
 def test_the_lines_of_a_file_are_counted_by_kind() -> None:
     lines = (
         HEADER,
-        "***CAE" + "CDUPONT".ljust(17) + "Dupont SA",  # a parameter record (§8)
+        "***CAE" + "CDUPONT".ljust(17) + "Dupont SA",  # parameter records (§8)
+        "***JAL" + "HA " + "Achats",
         TIERS,
         at(EXPENSE, 31, "H"),  # general with a section
         ANALYTIC,
@@ -54,7 +55,7 @@ def test_the_lines_of_a_file_are_counted_by_kind() -> None:
     summary, problems = summary_of(*lines)
     assert summary.line_kinds == {
         "header": 1,
-        "parameter": 1,
+        "parameter": 2,
         "general": 2,
         "tiers": 3,
         "general_with_section": 1,
@@ -67,12 +68,12 @@ def test_the_lines_of_a_file_are_counted_by_kind() -> None:
         "unreadable": 2,
         "blank": 1,
     }
-    assert summary.totals.lines == 20
-    assert summary.totals.parameter_records == 1
+    assert summary.totals.lines == 21
+    assert summary.totals.parameter_records == 2
     assert summary.totals.unreadable_lines == 2
     assert [(p.line, p.field) for p in problems if p.severity == "error"] == [
-        (18, "date"),
         (19, "date"),
+        (20, "date"),
     ]
 
 
@@ -132,9 +133,10 @@ def test_summarize_reads_cp1252_by_default_and_another_encoding_when_asked() -> 
     assert summary.header is not None
     assert summary.header.user == "ÉLODIE"
     data = tra_bytes(header, VAT, encoding="utf-8")
-    summary, _ = tratool.summarize(io.BytesIO(data), encoding="utf-8")
+    summary, problems = tratool.summarize(io.BytesIO(data), encoding="utf-8")
     assert summary.header is not None
     assert summary.header.user == "ÉLODIE"
+    assert problems == []  # read as cp1252, the line would be reported as UTF-8
 
 
 def test_the_document_of_a_file_without_entries() -> None:

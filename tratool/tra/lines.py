@@ -88,7 +88,8 @@ class LineDecoder:
 
     def __init__(self, encoding: str = "cp1252") -> None:
         self.encoding = codecs.lookup(encoding).name  # fails early on a misspelt encoding
-        self.single_byte = self.encoding in {"cp1252", "iso8859-1", "iso8859-15", "latin-1"}
+        # codecs' own names: "latin-1" and "l1" are looked up as "iso8859-1"
+        self.single_byte = self.encoding in {"cp1252", "iso8859-1", "iso8859-15"}
 
     def decode(self, number: int, data: bytes) -> tuple[str, list[DecodeProblem]]:
         problems: list[DecodeProblem] = []
