@@ -331,13 +331,13 @@ def test_the_column_of_the_first_nul(head: bytes, column: int) -> None:
     problem = not_text(head, "cp1252")
     assert problem is not None
     assert problem.column == column
-    assert problem.message.startswith("NUL byte")
+    assert str(problem.message).startswith("NUL byte")
 
 
 def test_a_nul_first_is_a_nul_not_a_control_character() -> None:
     problem = not_text(b"\x00", "cp1252")
     assert problem is not None
-    assert problem.message.startswith("NUL byte")
+    assert str(problem.message).startswith("NUL byte")
 
 
 def test_the_share_of_bad_characters_is_counted_in_the_file_s_encoding() -> None:
