@@ -93,3 +93,8 @@ def test_an_unknown_field_name() -> None:
     assert lay.field("a").width == 3
     with pytest.raises(KeyError, match="t has no field 'z'"):
         lay.field("z")
+
+
+def test_a_decomposition_is_taken_only_when_the_target_encoding_holds_it() -> None:
+    assert transliterate_char("℃") == "°C"  # degree Celsius: ° and C, both in cp1252
+    assert transliterate_char("℃", "ascii") == "℃"  # ° is not ASCII: kept, and reported

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -218,3 +219,17 @@ def test_a_failed_stream_write_stops_writing_at_the_first_problem() -> None:
         tratool.write([STD, attrs.evolve(SALE, label="☕"), SALE], stream)
     assert stream.getvalue() == (STD_LINE + "\r\n").encode("cp1252")
     assert caught.value.path == "<stream>"
+
+
+def test_a_file_and_a_named_stream_are_named_in_the_result_and_the_error(tmp_path: Path) -> None:
+    target = tmp_path / "out.tra"
+    assert tratool.write([STD, SALE], target).path == str(target)
+    with pytest.raises(tratool.WriteError) as caught:
+        tratool.write([STD, attrs.evolve(SALE, label="ő")], target)
+    assert caught.value.path == str(target)
+    assert str(caught.value.problems[0].message).startswith(
+        "'ő' (U+0151) is not representable in cp1252"
+    )
+    named = io.BytesIO()
+    named.name = "named.tra"
+    assert tratool.write([STD, SALE], named).path == "named.tra"
