@@ -233,3 +233,14 @@ def test_a_file_and_a_named_stream_are_named_in_the_result_and_the_error(tmp_pat
     named = io.BytesIO()
     named.name = "named.tra"
     assert tratool.write([STD, SALE], named).path == "named.tra"
+
+
+def test_an_extension_the_file_or_the_line_type_does_not_allow_is_placed() -> None:
+    ete = attrs.evolve(SALE, extension=tratool.GeneralExtension(vat_code="T1"))
+    wrong = attrs.evolve(SALE, line_type="A", extension=tratool.GeneralExtension())
+    with pytest.raises(tratool.WriteError) as caught:
+        lines(STD, SALE, ete, attrs.evolve(ETE, version="008"), wrong)
+    assert [(p.record, p.field, p.column, p.message) for p in caught.value.problems] == [
+        (3, None, None, "ETE fields on an entry of a STD file"),
+        (5, "line_type", 31, "line type 'A' needs a AnalyticExtension, not a GeneralExtension"),
+    ]
