@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -138,6 +139,20 @@ def test_ete_line_stops_after_last_used_field() -> None:
     assert len(lines[1]) == 222
     assert len(lines[2]) == 470  # value_date ends at column 470
     assert lines[2][446:470] == "01011900" + "01011900" + "01042024"
+
+
+def test_an_extension_shared_by_lines_is_written_on_each_and_its_changes_reported() -> None:
+    header = attrs.evolve(HEADER, format="ETE")
+    shared = tratool.GeneralExtension(value_date=dt.date(2024, 4, 1), free_text_0="Łódź")
+    entries = [attrs.evolve(ENTRY, extension=shared, piece_number=n) for n in (7, 8)]
+    lines = list(tratool.render_lines([header, *entries], transliterate=True))
+    assert [line[446:470] for line in lines[1:]] == ["010119000101190001042024"] * 2
+    assert [line[532:562] for line in lines[1:]] == ["Lódz".ljust(30)] * 2  # free_text_0, 533
+    result = tratool.write([header, *entries], io.BytesIO(), transliterate=True)
+    assert [str(c) for c in result.changes] == [
+        "line 2 free_text_0: 'Łódź' -> 'Lódz'",
+        "line 3 free_text_0: 'Łódź' -> 'Lódz'",
+    ]
 
 
 def test_not_a_number_amount_is_refused() -> None:

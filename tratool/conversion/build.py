@@ -9,6 +9,7 @@ credit) are reported as changes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -107,7 +108,9 @@ class EntryBuilder:
             if fixed != value:
                 self.changes.append(RowProblem(row.number, column, f"{value!r} -> {fixed!r}"))
             value = fixed
-        bad = sorted({c for c in value if c in "\t\r\n" or not encodable(c)})
+        # Printable ASCII (nearly every value) holds no character to refuse.
+        printable = value.isascii() and value.isprintable()
+        bad = [] if printable else sorted({c for c in value if c in "\t\r\n" or not encodable(c)})
         if bad:
             remedy = (
                 "and --transliterate has no neighbour for them: replace them in the source"
@@ -319,6 +322,7 @@ class EntryBuilder:
         return Money(foreign, amount, "DE-", rate)
 
 
+@functools.lru_cache(maxsize=4096)  # one frozen value per date and line type, shared
 def required_ete(date: dt.date | None, line_type: str) -> GeneralExtension:
     """The ETE fields Cegid's version-011 specification marks required on general lines
     (tra-format.md §12.4), which a converted source does not carry: created on the entry's

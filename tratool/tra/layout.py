@@ -53,7 +53,7 @@ class Field:
         return self.pos - 1 + self.width
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a dictionary key in per-layout caches, hashed once
 class Layout:
     """An ordered, gap-free run of fields. ``end`` is the last column the layout covers."""
 

@@ -11,6 +11,7 @@ every problem of every record is reported at once.
 
 from __future__ import annotations
 
+import functools
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -66,7 +67,7 @@ class _Renderer:
         self.extended = True
         self.problems: list[WriteProblem] = []
         self.changes: list[Change] = []
-        self._rendered: dict[tuple[object, ...], str] = {}  # see _extension
+        self._last_extension: tuple[Extension, bool, str] | None = None  # see _extension
 
     def line(self, number: int, record: Record) -> str:
         if isinstance(record, Header):
@@ -110,22 +111,17 @@ class _Renderer:
         return self._check(number, text + entry.extra, layout.ENTRY, ete)
 
     def _extension(self, number: int, ext: Extension, lay: Layout, whole: bool) -> str:
-        """The ETE part of an entry, up to its last used field (`whole`: all of it).
-
-        Remembered by its values, which repeat from line to line (most fields blank, a few
-        codes, the entry's date): typed values and their text, so that 1,0 and 1,00 or
-        None and "None" are told apart."""
-        values = _values(lay)(ext)
-        upto = None if whole else _last_used(values)
-        key = (lay.name, upto, tuple(map(type, values)), tuple(map(str, values)))
-        text = self._rendered.get(key)
-        if text is None:
-            before = (len(self.problems), len(self.changes))
-            text = self._fields(number, ext, lay, upto=upto)
-            if (len(self.problems), len(self.changes)) == before:  # nothing line-specific
-                if len(self._rendered) >= _RENDERED_KEPT:
-                    self._rendered.clear()
-                self._rendered[key] = text
+        """The ETE part of an entry, up to its last used field (`whole`: all of it). The last
+        rendering is reused for the same (frozen) object: a converter shares one extension
+        among the lines of a date."""
+        last = self._last_extension
+        if last is not None and last[0] is ext and last[1] == whole:
+            return last[2]
+        before = (len(self.problems), len(self.changes))
+        upto = None if whole else _last_used(_values(lay)(ext))
+        text = self._fields(number, ext, lay, upto=upto)
+        if (len(self.problems), len(self.changes)) == before:  # nothing line-specific
+            self._last_extension = (ext, whole, text)
         return text
 
     def _fields(self, number: int, record: Any, lay: Layout, upto: int | None = None) -> str:
@@ -198,28 +194,21 @@ def _last_used(values: tuple[Any, ...]) -> int:
     return 0
 
 
-_RENDERED_KEPT = 4096  # ETE parts remembered, for flat memory
 _Formats = tuple[tuple[Field, Callable[[Any], str]], ...]
-_FORMATS: dict[str, tuple[Layout, _Formats, Callable[[object], tuple[Any, ...]]]] = {}
 
 
-def _plan(lay: Layout) -> tuple[Layout, _Formats, Callable[[object], tuple[Any, ...]]]:
-    """Each field with its formatter, and a getter of all the layout's values: looked up once
-    per layout instead of once per field of every line."""
-    plan = _FORMATS.get(lay.name)
-    if plan is None or plan[0] is not lay:
-        formats = tuple((f, FORMATTERS[f.kind]) for f in lay.fields)
-        getter = operator.attrgetter(*lay.names)
-        plan = _FORMATS[lay.name] = (lay, formats, lambda record: tuple(getter(record)))
-    return plan
-
-
+@functools.cache
 def _formats(lay: Layout) -> _Formats:
-    return _plan(lay)[1]
+    """Each field with its formatter, looked up once per layout instead of once per field of
+    every line."""
+    return tuple((f, FORMATTERS[f.kind]) for f in lay.fields)
 
 
+@functools.cache
 def _values(lay: Layout) -> Callable[[object], tuple[Any, ...]]:
-    return _plan(lay)[2]
+    """A getter of all the layout's values of a record, in C."""
+    getter = operator.attrgetter(*lay.names)
+    return lambda record: tuple(getter(record))
 
 
 def render_lines(

@@ -8,6 +8,7 @@ required-field rules read general lines only.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 from ..i18n import N_
@@ -104,8 +105,8 @@ class ExtendedRules:
     def _dates(
         self, number: int, text: str, padded: str, lay: layout.Layout, reported: frozenset[str]
     ) -> None:
-        for f in lay.fields:
-            if f.kind is not layout.Kind.DATE or f.name in reported:
+        for f in _date_fields(lay):
+            if f.name in reported:
                 continue
             issue = date_issue("TRA-F23", padded[f.start : f.end], f.name)
             if issue is not None:
@@ -179,3 +180,9 @@ def _lettering_issue(state: str, code: str) -> tuple[Issue, layout.Field] | None
         message = N_("lettering code {code!r} does not match state {state}", code=code, state=state)
         return Issue("TRA-F22", message, hint), _CODE
     return None
+
+
+@functools.cache
+def _date_fields(lay: layout.Layout) -> tuple[layout.Field, ...]:
+    """The layout's date fields, picked out once per layout rather than on every line."""
+    return tuple(f for f in lay.fields if f.kind is layout.Kind.DATE)
