@@ -16,6 +16,7 @@ import pytest
 import tratool
 from tratool.errors import ConfigError
 from tratool.tra import layout
+from tratool.tra.lines import LineDecoder
 from tratool.validation import (
     AccountInfo,
     FiscalYear,
@@ -26,6 +27,7 @@ from tratool.validation import (
     validate,
 )
 from tratool.validation.balances import PieceBalance, piece_balances
+from tratool.validation.columnar import FastPass
 from tratool.validation.engine import config_for
 from tratool.validation.line import cents, day, money
 from tratool.validation.rules import RULES, check_rule_patterns
@@ -1417,3 +1419,38 @@ def test_an_impossible_date_on_another_piece_number_is_another_piece() -> None:
         ("TRA-X01", "error", 4, 152, "piece_number", None,
          "pièce VTE 102 of 31/04/2024 does not balance: credit exceeds by 40,00", WAITING, LINE),
     ]  # fmt: skip
+
+
+# -- the fast pass's grid blocks (validation/columnar.py) ----------------------------------------
+def grid_file(pieces: int, ending: str) -> bytes:
+    """A STD file of `pieces` balanced pièces VTE 1… of 04/03/2024, pièce n of n euros each
+    side: 222 columns a line, big enough for grid blocks after the first 64 KiB."""
+    lines = std(
+        *(
+            entry(piece_number=n, direction=side, amount=Decimal(n))
+            for n in range(1, pieces + 1)
+            for side in "DC"
+        )
+    )
+    return "".join(line + ending for line in lines).encode("cp1252")
+
+
+def fast_run(data: bytes) -> tuple[Report, FastPass]:
+    run = FastPass("x.tra", ValidationConfig(), LineDecoder(), 100)
+    try:
+        return run.run(io.BytesIO(data)), run
+    finally:
+        run.pieces.close()
+
+
+@pytest.mark.parametrize(("ending", "d02"), [("\r\n", []), ("\n", ["801 line(s) end in LF alone"])])
+def test_grid_rows_count_their_line_endings_and_amounts(ending: str, d02: list[str]) -> None:
+    report, run = fast_run(grid_file(400, ending))
+    assert run.grid_rows > 400  # past the first read, the rows went by blocks
+    assert run.proved_rows == run.grid_rows
+    assert [str(f.message) for f in report.findings if f.rule == "TRA-D02"] == d02
+    assert [str(f.message) for f in report.findings if f.rule == "TRA-D07"] == [
+        "800 entries in 400 pièces (VTE 800), 04/03/2024 → 04/03/2024; debit 80200,00, "
+        "credit 80200,00"
+    ]
+    assert report.totals.lines == 801
