@@ -39,10 +39,17 @@ WORK = ROOT / "build" / "mutation"
 EQUIVALENTS = Path(__file__).with_name("mutation-equivalents.toml")
 COPIED = ("tratool", "tests", "fixtures", "docs", "README.md")  # tests read the docs too
 # Lines that hold only prose for people: a message or hint string with a blank in it, alone on
-# its line, or a hint= argument. Their wording is not behaviour the tests pin (rule, line,
-# column, field, severity and value are, and are mutated); rule ids and field names have no
-# blank and stay mutated.
-PROSE = (r'^\s+f?"[^"]* [^"]*"\)?,?$', r"^\s+hint=")
+# its line, or a hint= argument; since messages are translatable templates, also the lines
+# that open one (`N_(`, `message=N_(`, `message = N_(`, `N_("some words…`). Their wording is not
+# behaviour the tests pin (rule, line, column, field, severity and value are, and are
+# mutated); rule ids and field names have no blank and stay mutated.
+PROSE = (
+    r'^\s+f?"[^"]* [^"]*"\)?,?$',
+    r"^\s+hint=",
+    r"^\s+N_\($",
+    r"^\s+(message|hint) ?= ?N_\(",
+    r'^\s+N_\("[^"]* [^"]*"',
+)
 # A timeout (an endless loop) or a crash is a test run that did not pass: the mutant is caught.
 KILLED = frozenset({"killed", "timeout", "caught by type check", "segfault"})
 TIMEOUT_MULTIPLIER = 4.0
