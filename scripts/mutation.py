@@ -98,9 +98,11 @@ AREAS = (
             "tratool/tra/records.py",
             "tratool/tra/layout.py",
             "tratool/tra/reader.py",
+            "tratool/tra/lazy.py",
+            "tratool/tra/proof.py",
         ),
         (*_TRA_UNITS, *_TRA_FILES, "tests/test_bulk.py", "tests/test_hostile_input.py"),
-        part="values, records, layout, reader",
+        part="values, records, layout, reader, lazy, proof",
         pytest_args=FAST_PROPERTIES,
     ),
     Area(
