@@ -275,6 +275,10 @@ def forget_survivors(where: Path) -> None:
 def run(area: Area, max_children: int) -> float:
     where = prepare(area)
     forget_survivors(where)
+    # mutmut re-traces only new tests: a function added to the code since its last run would
+    # have no test calling it ("no tests"). Its map of tests is rebuilt on every run instead
+    # (one traced run of the area's tests); the verdicts are kept.
+    (where / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     mutmut = Path(sys.executable).with_name("mutmut")
     started = time.monotonic()
     log = where / "mutmut.log"  # a progress line per mutant; the verdicts are read afterwards
