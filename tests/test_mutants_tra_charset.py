@@ -98,3 +98,47 @@ def test_an_unknown_field_name() -> None:
 def test_a_decomposition_is_taken_only_when_the_target_encoding_holds_it() -> None:
     assert transliterate_char("℃") == "°C"  # degree Celsius: ° and C, both in cp1252
     assert transliterate_char("℃", "ascii") == "℃"  # ° is not ASCII: kept, and reported
+
+
+@pytest.mark.parametrize(
+    ("version", "v010"),
+    [
+        ("010", True),
+        ("011", True),
+        (" 010 ", True),  # blanks around are padding
+        ("100", True),
+        ("009", False),
+        ("008", False),
+        ("10", False),  # two characters: not a version
+        ("0100", False),
+        ("01O", False),
+        ("٠١٠", False),  # Arabic-Indic digits are no version Cegid reads
+        ("", False),
+    ],
+)
+def test_which_header_versions_carry_the_version_010_fields(version: str, v010: bool) -> None:
+    assert layout.has_v010_fields(version) is v010
+
+
+@pytest.mark.parametrize(
+    ("line_type", "table"),
+    [("A", "ete-analytic"), (" O ", "ete-analytic"), ("", "ete-general"), ("H", "ete-general")],
+)
+def test_the_ete_table_of_a_line_type(line_type: str, table: str) -> None:
+    assert layout.ete_layout(line_type).name == table
+    assert [lay.name for lay in layout.entry_layouts(line_type, False)] == ["entry"]
+    assert [lay.name for lay in layout.entry_layouts(line_type, True)] == ["entry", table]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("***EXO001", "EXO"), ("***TL1A", "TL"), ("***TLX", "TL"), ("***T", "T"), ("***", "")],
+)
+def test_record_code(text: str, code: str) -> None:
+    assert layout.record_code(text) == code
+
+
+def test_cut_reads_past_the_end_as_nothing() -> None:
+    amount = layout.ENTRY.field("amount")
+    assert layout.cut("x" * 140, amount) == "x" * 10
+    assert layout.cut("x" * 100, amount) == ""
