@@ -244,3 +244,41 @@ def test_an_extension_the_file_or_the_line_type_does_not_allow_is_placed() -> No
         (3, None, None, "ETE fields on an entry of a STD file"),
         (5, "line_type", 31, "line type 'A' needs a AnalyticExtension, not a GeneralExtension"),
     ]
+
+
+def test_problems_of_typed_fields_name_their_record() -> None:
+    exercise = tratool.Exercise(code="0011", start=None, end=None, state="")
+    ext = tratool.GeneralExtension(vat_regime="FRAN")
+    assert problems(
+        attrs.evolve(STD, user="x" * 36), exercise, ETE, attrs.evolve(SALE, extension=ext)
+    ) == [
+        (1, "user", 54),
+        (2, "code", 7),
+        (4, "vat_regime", 387),
+    ]
+
+
+def test_a_parameter_record_loses_only_its_trailing_blanks() -> None:
+    exercise = tratool.Exercise(
+        code="001",
+        start=dt.date(2010, 11, 1),
+        end=dt.date(2011, 10, 31),
+        state="OUV",
+        label="EXERCICE 2011 X",
+    )
+    assert lines(exercise) == ["***EXO0010111201031102011OUV   EXERCICE 2011 X"]
+    assert problems(attrs.evolve(exercise, label="EX\t")) == [(1, "label", 34)]
+
+
+def test_a_character_after_a_std_line_is_in_no_field() -> None:
+    assert problems(STD, attrs.evolve(SALE, extra="ab\x01")) == [(2, None, 225)]
+
+
+def test_transliteration_aims_at_the_target_encoding() -> None:
+    [line] = lines(attrs.evolve(SALE, label="Été"), transliterate=True, encoding="ascii")
+    assert line[83:86] == "Ete"
+
+
+def test_an_extension_with_only_its_first_field_stops_after_it() -> None:
+    ext = tratool.GeneralExtension(external_reference="R")
+    assert lines(ETE, attrs.evolve(SALE, extension=ext))[1] == SALE_LINE + "R".ljust(35)
