@@ -88,10 +88,11 @@ class Totals:
         self.debit += entry.debit
         self.credit += entry.credit
 
-    def count_line(self, journal: str, date: dt.date | None) -> None:
-        """Count one entry line in the entries, journals and dates, without pièce or money."""
-        self.entries += 1
-        self.journals[journal] += 1
+    def count_line(self, journal: str, date: dt.date | None, lines: int = 1) -> None:
+        """Count one entry line (or `lines` of the same journal and date) in the entries,
+        journals and dates, without pièce or money."""
+        self.entries += lines
+        self.journals[journal] += lines
         if date is not None:
             if self.first_date is None or date < self.first_date:
                 self.first_date = date

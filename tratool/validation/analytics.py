@@ -198,5 +198,10 @@ class AnalyticRules(RuleSet):
             severity=severity,
         )
 
+    def close_open(self) -> None:
+        """Close the pièce in progress: the next one was proved without it (gridpieces.py)."""
+        self._close_piece()
+        self._key = None
+
     def finish(self) -> None:
         self._close_piece()

@@ -1,71 +1,64 @@
-"""The fast engine: the streaming validation, with the rows a block proves clean spared the
-per-line field rules.
+"""The fast engine: the streaming validation, with what a block proves clean spared the
+line-by-line rules.
 
 TRA lines have a fixed width, so a block of 222-column entry lines with one ending is a grid
-(`tra.scan.is_grid`); held as a numpy array, each field is a column. For every per-line rule
-this module computes which rows it could report and lets only those through the per-line
-rules. It never words a finding: a row it cannot prove clean goes through
-`ValidationPass._line`, exactly as in the reference engine, and every finding comes from there.
-The proofs ask the rule code itself, once per distinct value of the fields a check reads
-(`_Probe`); only amounts, whose values are nearly all distinct, are proved by array arithmetic,
-and conservatively (plain digits, at most one decimal comma, within the currency's decimals).
-
-What still runs once per row in Python: the families that look across lines (pièces,
-analytics, dossier) and the totals get every entry line, clean or not, in file order, as the
-reference feeds them. Lines 1 to the end of the first read, and every block that is not a
-grid (LF/CRLF mixtures, short or long lines, ETE files, parameter records, non-ASCII or
-control bytes), go line by line through the reference code.
+(`tra.scan.is_grid`); held as a numpy array, each field is a column. Two proofs run on it, and
+neither words a finding: gridrows.py finds the rows no per-line field rule can report,
+gridpieces.py the pièces the cross-line families (pièces, analytics, dossier) would not report
+either. A proved pièce is only closed, by the pièce rules themselves, and counted in the
+totals; a row not proved goes through `ValidationPass._line`, a proved row of a pièce not
+proved through `ValidationPass.cross_line`, exactly as in the reference engine, in file order,
+and every finding comes from there. Lines 1 to the end of the first read, and every block that
+is not a grid (LF/CRLF mixtures, short or long lines, ETE files, parameter records, non-ASCII
+or control bytes), go line by line through the reference code. numpy is imported with the
+first grid block.
 """
 
 from __future__ import annotations
 
-import functools
+import datetime as dt
 import io
 import operator
-from collections.abc import Callable
-from typing import IO, Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import IO, TYPE_CHECKING, Any
 
 from ..tra import layout
-from ..tra.diagnose import entry_width
 from ..tra.lines import FIRST_BLOCK, DecodedLine, DecodedLines, LineDecoder, not_text
 from ..tra.scan import is_grid
+from ..tra.values import parse_date
 from .configuration import ValidationConfig
-from .entries import EntryRules
-from .fields import SINGLE_FIELD_CHECKS, Check
-from .findings import Report, Sink
+from .findings import Recorder, Report
+from .pieces import Piece
 from .streaming import ENTRY_SLICES, ValidationPass
-from .structure import StructureRules
+
+if TYPE_CHECKING:
+    from .gridpieces import BlockPiece, PieceProof
+    from .gridrows import RowProof
 
 FIRST_READ = 64 << 10  # read by the reference path: the header and the first lines
 BLOCK_LINES = 16_384  # a grid block's rows: small enough to stay in the CPU cache
 _WIDTH = layout.STD_WIDTH
-_FIELDS = {f.name: f for f in layout.ENTRY.fields}
 _CONTROLS = bytes([*range(32), 127])
-_AMOUNTS = ("amount", "amount2", "amount3")
 # The standard fields of a 222-column line, cut in C (the reference's slices, same order).
 _NAMES = [name for name, _, _ in ENTRY_SLICES]
 _CUT = operator.itemgetter(*(slice(start, end) for _, start, end in ENTRY_SLICES))
-Mask = npt.NDArray[np.bool_]
-Grid = npt.NDArray[np.uint8]
-Ask = Callable[[list[str]], bool]  # whether a check reports something on these field values
 
 
 class FastPass(ValidationPass):
-    """A `ValidationPass` that reads grid blocks as arrays and sends through the per-line
-    rules only the rows it cannot prove clean."""
+    """A `ValidationPass` that reads grid blocks as arrays and feeds the rules only the rows
+    and pièces it cannot prove clean."""
 
     def __init__(
         self, path: str, config: ValidationConfig, decoder: LineDecoder, max_findings: int
     ) -> None:
         super().__init__(path, config, decoder, max_findings)
-        self.probe = _Probe(config)
+        self._proofs: tuple[RowProof, PieceProof] | None = None  # with the first grid block
+        self.recorder = Recorder(config)
+        self._dates: dict[str, dt.date | None] = {}
         # Block sizes: attributes so that a test can put block boundaries anywhere.
         self.first_read, self.block_lines = FIRST_READ, BLOCK_LINES
         self.grid_rows = 0  # entry lines read as grid rows
         self.proved_rows = 0  # of them, those the per-line rules were spared
+        self.proved_pieces = 0  # pièces closed without feeding their lines to the families
 
     def run(self, stream: IO[bytes]) -> Report:
         # The reference's first look (DecodedLines): what it refuses, or a short first read
@@ -99,21 +92,54 @@ class FastPass(ValidationPass):
         if self.is_extended or not _clean_grid(block, stride):
             self.consume(lines, lines.more(block))
             return
-        rows = len(block) // stride
+        from .gridrows import as_grid  # numpy: only once a block is a grid
+
+        rows_proof, pieces_proof = self._grid_proofs()
+        grid = as_grid(block, stride)
         first = lines.count + 1
-        lines.counted(rows, len(block), b"\r\n" if stride == _WIDTH + 2 else b"\n")
-        grid = np.frombuffer(block, dtype=np.uint8).reshape(rows, stride)[:, :_WIDTH]
-        clean = self.probe.clean_rows(grid, self.version).tolist()
-        self.grid_rows += rows
-        self.proved_rows += sum(clean)
-        whole = block.decode("ascii")
-        for index, proved in enumerate(clean):
-            start = index * stride
-            text = whole[start : start + _WIDTH]
-            if proved:
-                self.cross_line(first + index, text, dict(zip(_NAMES, _CUT(text), strict=True)))
-            else:
-                self._line(lines, DecodedLine(first + index, text, ()))
+        lines.counted(len(grid), len(block), b"\r\n" if stride == _WIDTH + 2 else b"\n")
+        clean = rows_proof.clean_rows(grid, self.version)
+        text = block.decode("ascii")
+        plan = pieces_proof.plan(grid, clean, text, stride)
+        proved = clean.tolist()
+        self.grid_rows += len(grid)
+        self.proved_rows += sum(proved)
+        for piece in plan:
+            if piece.key is not None and self._close_proved(first, piece):
+                continue
+            for index in range(piece.start, piece.end):
+                start = index * stride
+                line = text[start : start + _WIDTH]
+                if proved[index]:
+                    self.cross_line(first + index, line, dict(zip(_NAMES, _CUT(line), strict=True)))
+                else:
+                    self._line(lines, DecodedLine(first + index, line, ()))
+
+    def _grid_proofs(self) -> tuple[RowProof, PieceProof]:
+        if self._proofs is None:
+            from .gridpieces import PieceProof
+            from .gridrows import RowProof
+
+            self._proofs = RowProof(self.config), PieceProof(self.config, self.dossier)
+        return self._proofs
+
+    def _close_proved(self, first: int, proved: BlockPiece) -> bool:
+        """Close the pièce in progress, then the proved one if its closing reports nothing;
+        count its lines. False: its lines must go through the families after all."""
+        assert proved.key is not None
+        self.pieces.close_open()
+        self.analytics.close_open()
+        piece = Piece(proved.key, first + proved.start, "", "", "", "", content=proved.content)
+        if not self.pieces.close_quietly(piece, self.recorder):
+            return False
+        self.proved_pieces += 1
+        self.pieces.debit += proved.debit
+        self.pieces.credit += proved.credit
+        journal, date, _ = proved.key
+        if date not in self._dates:
+            self._dates[date] = parse_date(date)
+        self.report.totals.count_line(journal, self._dates[date], proved.end - proved.start)
+        return True
 
 
 def _clean_grid(block: bytes, stride: int) -> bool:
@@ -123,176 +149,6 @@ def _clean_grid(block: bytes, stride: int) -> bool:
         return False
     endings = len(block) // stride * (stride - _WIDTH)
     return len(block.translate(None, _CONTROLS)) == len(block) - endings
-
-
-class _Recorder(Sink):
-    """A sink that only remembers whether anything was emitted, whatever its level."""
-
-    def __init__(self, config: ValidationConfig) -> None:
-        super().__init__(Report(path="<probe>", encoding="ascii"), config, 0)
-        self.emitted = False
-
-    def emit(self, rule: str, **_: Any) -> None:
-        self.emitted = True
-
-
-class _Probe:
-    """Asks the per-line rule code whether a row can be reported, one distinct input at a
-    time, and answers for whole columns."""
-
-    def __init__(self, config: ValidationConfig) -> None:
-        self.config = config
-        self.recorder = _Recorder(config)
-        self.entries = EntryRules(config, self.recorder)
-        self.structure = StructureRules(config, self.recorder)
-        self._answers: dict[tuple[str, bytes], bool] = {}
-
-    def quiet(self, kind: str, key: bytes, ask: Ask, widths: list[int]) -> bool:
-        """Whether `ask` reports nothing on the fields `key` joins (of `widths`); remembered by
-        (kind, key), which is all that `ask` reads."""
-        answer = self._answers.get((kind, key))
-        if answer is None:
-            if len(self._answers) > 65_536:
-                self._answers.clear()  # flat memory on files with very many distinct values
-            self.recorder.emitted = False
-            reported = ask(_split(key, widths)) or self.recorder.emitted
-            answer = self._answers[(kind, key)] = not reported
-        return answer
-
-    def clean_rows(self, grid: Grid, version: str) -> Mask:
-        clean = np.ones(len(grid), dtype=np.bool_)
-        for name, check in SINGLE_FIELD_CHECKS.items():
-            clean &= self._by_value(grid, (name,), functools.partial(self._single, check))
-        structure = functools.partial(self._structure, version=version)
-        clean &= self._by_value(grid, ("line_type",), structure, kind=f"structure {version}")
-        clean &= self._by_value(grid, ("line_type", "auxiliary", "reference"), self._tiers, True)
-        clean &= self._by_value(grid, ("exchange_rate", "currency"), self._rate)
-        clean &= self._by_value(grid, ("axis", "line_type", "auxiliary"), self._axis, True)
-        clean &= self._by_value(grid, ("amount_code", "amount2", "amount3"), self._code, True)
-        return clean & self._amounts(grid)
-
-    def _by_value(
-        self,
-        grid: Grid,
-        names: tuple[str, ...],
-        ask: Ask,
-        blankness: bool = False,
-        kind: str = "",
-    ) -> Mask:
-        """Rows whose values of `names` make `ask` emit nothing. With `blankness`, the fields
-        after the first two (the first after one for three amounts' code) count only as blank
-        or not: the check reads no more of them."""
-        columns = []
-        for position, name in enumerate(names):
-            f = _FIELDS[name]
-            column = grid[:, f.start : f.end]
-            if blankness and position >= _FULL[names[0]]:
-                column = (column != 32).any(axis=1, keepdims=True).astype(np.uint8) + 48
-            columns.append(column)
-        joined = np.ascontiguousarray(np.concatenate(columns, axis=1))
-        keys = joined.view(f"S{joined.shape[1]}").ravel()
-        distinct, inverse = np.unique(keys, return_inverse=True)
-        widths = [c.shape[1] for c in columns]
-        kind = kind or "/".join(names)
-        answers = np.array(
-            [self.quiet(kind, key, ask, widths) for key in distinct.tolist()],
-            dtype=np.bool_,
-        )
-        return answers[inverse.ravel()]
-
-    def _single(self, check: Check, values: list[str]) -> bool:
-        return bool(check(values[0], self.config))
-
-    def _structure(self, values: list[str], version: str) -> bool:
-        """TRA-S09 and S10 on a 222-column line of this line type."""
-        line_type, text = values[0].strip(), " " * _WIDTH
-        self.structure.line_type(0, text, line_type)
-        limit = self.config.max_line_width
-        return entry_width(text, line_type, False, version, limit) is not None
-
-    def _tiers(self, values: list[str]) -> bool:
-        """TRA-F05 / F07, which read the reference only as blank or not."""
-        line_type, auxiliary, reference = values
-        raw = {"line_type": line_type, "auxiliary": auxiliary, "reference": _stand_in(reference)}
-        self.entries._tiers(0, "", raw, line_type.strip(), auxiliary.strip())
-        return False
-
-    def _rate(self, values: list[str]) -> bool:
-        """TRA-F15."""
-        rate, currency = values
-        chosen = currency.strip() or self.config.dossier_currency
-        self.entries._exchange_rate(0, "", {"exchange_rate": rate}, chosen)
-        return False
-
-    def _axis(self, values: list[str]) -> bool:
-        """TRA-F19, which reads the section only as blank or not."""
-        axis, line_type, section = values
-        raw = {"axis": axis, "auxiliary": _stand_in(section)}
-        self.entries._axis(0, "", raw, line_type.strip(), _stand_in(section))
-        return False
-
-    def _code(self, values: list[str]) -> bool:
-        """TRA-F17's amount code naming a blank amount. The amounts stand in as "1", which
-        amount_issues accepts in any currency (and if it did not, the row would only be looked
-        at for nothing)."""
-        code, amount2, amount3 = values
-        raw = {
-            "amount": "1",
-            "amount2": _stand_in(amount2, "1"),
-            "amount3": _stand_in(amount3, "1"),
-            "amount_code": code,
-        }
-        self.entries._amounts(0, "", raw, self.config.dossier_currency, frozenset())
-        return False
-
-    def _amounts(self, grid: Grid) -> Mask:
-        """TRA-F11 / F17 on the amounts' format: rows whose three amounts are plain digits
-        after leading blanks, with at most one decimal comma followed by 1 to the currency's
-        decimals; the amount not zero, amounts 2 and 3 possibly blank. Anything else (a sign,
-        a decimal point, trailing blanks) is looked at line by line."""
-        f = _FIELDS["currency"]
-        column = np.ascontiguousarray(grid[:, f.start : f.end]).view(f"S{f.width}").ravel()
-        distinct, inverse = np.unique(column, return_inverse=True)
-        dossier = self.config.dossier_currency
-        decimals = np.array(
-            [self.config.decimals(c.decode("ascii").strip() or dossier) for c in distinct.tolist()]
-        )[inverse.ravel()]
-        clean = np.ones(len(grid), dtype=np.bool_)
-        for name in _AMOUNTS:
-            clean &= _plain_amount(grid, name, decimals)
-        return clean
-
-
-_FULL = {"line_type": 2, "axis": 2, "amount_code": 1}  # fields read whole, for `blankness`
-
-
-def _plain_amount(grid: Grid, name: str, decimals: npt.NDArray[np.int64]) -> Mask:
-    f = _FIELDS[name]
-    cells = grid[:, f.start : f.end]
-    blank, digit, comma = cells == 32, (cells >= 48) & (cells <= 57), cells == 44
-    lead = np.logical_and.accumulate(blank, axis=1).sum(axis=1)
-    clean = (blank | digit | comma).all(axis=1) & (blank.sum(axis=1) == lead)
-    commas = comma.sum(axis=1)
-    fraction = f.width - 1 - comma.argmax(axis=1)
-    point = (commas == 1) & (comma.argmax(axis=1) > lead) & (fraction >= 1)
-    clean &= (commas == 0) | (point & (fraction <= decimals))
-    if name == "amount":  # required, and not zero
-        clean &= ((cells >= 49) & (cells <= 57)).any(axis=1)
-    result: Mask = clean
-    return result
-
-
-def _stand_in(flag: str, present: str = "x") -> str:
-    """A field the probe reads only as blank ("0") or not ("1")."""
-    return present if flag == "1" else ""
-
-
-def _split(key: bytes, widths: list[int]) -> list[str]:
-    text, values, start = key.decode("ascii"), [], 0
-    for width in widths:
-        values.append(text[start : start + width])
-        start += width
-    return values
 
 
 def _replay(head: bytes, stream: IO[bytes]) -> IO[bytes]:

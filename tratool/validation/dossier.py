@@ -46,11 +46,7 @@ class DossierRules(RuleSet):
 
     def _collective(self, number: int, text: str, raw: dict[str, str], line_type: str) -> None:
         account, auxiliary = raw["account"].strip(), raw["auxiliary"].strip()
-        is_tiers = line_type == "X"
-        key = (account, is_tiers, auxiliary)
-        if key not in self._collective_cache:
-            self._collective_cache[key] = self._collective_issue(account, is_tiers, auxiliary)
-        issue = self._collective_cache[key]
+        issue = self._collective_cached(account, line_type == "X", auxiliary)
         if issue is not None:
             severity, message, hint = issue
             self.report(
@@ -64,6 +60,28 @@ class DossierRules(RuleSet):
                 severity=severity,
                 value=raw["account"],
             )
+
+    def _collective_cached(self, account: str, is_tiers: bool, auxiliary: str) -> Issue | None:
+        key = (account, is_tiers, auxiliary)
+        if key not in self._collective_cache:
+            self._collective_cache[key] = self._collective_issue(account, is_tiers, auxiliary)
+        return self._collective_cache[key]
+
+    def collective_quiet(self, account: str, is_tiers: bool, auxiliary: str) -> bool:
+        """Whether TRA-X06 has nothing to say on a general line (stripped fields)."""
+        return self._collective_cached(account, is_tiers, auxiliary) is None
+
+    def date_quiet(self, date: str) -> bool:
+        """Whether TRA-X05 has nothing to say on an entry date (raw)."""
+        return self._year_cached(date) is None
+
+    def _year_cached(self, date: str) -> Issue | None:
+        years = self.config.fiscal_years or self._file_years
+        if not years:
+            return None
+        if date not in self._date_cache:
+            self._date_cache[date] = _year_issue(date, years, self.config.closed_until)
+        return self._date_cache[date]
 
     def _collective_issue(self, account: str, is_tiers: bool, auxiliary: str) -> Issue | None:
         chart = self.config.chart_of_accounts
@@ -190,12 +208,7 @@ class DossierRules(RuleSet):
             )
 
     def _fiscal_year(self, number: int, text: str, date: str) -> None:
-        years = self.config.fiscal_years or self._file_years
-        if not years:
-            return
-        if date not in self._date_cache:
-            self._date_cache[date] = _year_issue(date, years, self.config.closed_until)
-        issue = self._date_cache[date]
+        issue = self._year_cached(date)
         if issue is not None:
             severity, message, hint = issue
             self.report(

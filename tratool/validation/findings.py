@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import attrs
 
@@ -136,6 +137,18 @@ class Sink:
                 source=source,
             )
         )
+
+
+class Recorder(Sink):
+    """A sink that only remembers whether anything was emitted, whatever its level: the fast
+    engine asks the rule code whether a line or a pièce has something to report."""
+
+    def __init__(self, config: ValidationConfig) -> None:
+        super().__init__(Report(path="<probe>", encoding="ascii"), config, 0)
+        self.emitted = False
+
+    def emit(self, rule: str, **_: Any) -> None:
+        self.emitted = True
 
 
 class RuleSet:

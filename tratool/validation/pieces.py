@@ -15,11 +15,14 @@ from ..i18n import N_
 from ..tra import layout
 from ..tra.values import parse_date
 from .configuration import ValidationConfig
-from .findings import RuleSet, Sink
+from .findings import Recorder, RuleSet, Sink
 from .line import EntryLine, day, money
 from .traces import SpillDatabase
 
 TRACE_LIMIT = 4_096  # pièces per trace kept in memory; older ones go to disk (traces.py)
+CONTENT_MASK = (1 << 64) - 1  # a pièce's content hash is a sum modulo 2**64
+# The fields a repeated line repeats, after the journal and the date (`repeat_text`).
+REPEAT_FIELDS = ("account", "auxiliary", "reference", "label", "currency", "amount", "direction")
 
 FOLIO_MODES = frozenset({"BOR", "LIB"})
 
@@ -139,22 +142,9 @@ class PieceRules(RuleSet):
 
     def _repeated_line(self, line: EntryLine, piece: Piece, date: str) -> None:
         """TRA-D03 for a line repeated inside its pièce; the pièce's content hash grows."""
-        raw = line.raw
         journal, _, piece_number = line.key
-        line_hash = hash(
-            (
-                journal,
-                date,
-                raw["account"],
-                raw["auxiliary"],
-                raw["reference"],
-                raw["label"],
-                raw["currency"],
-                raw["amount"],
-                raw["direction"],
-                line.line_type,
-            )
-        )
+        text = repeat_text(journal, date, line.raw, line.line_type)
+        line_hash = hash(text)
         if line_hash in piece.lines:
             self.report(
                 "TRA-D03",
@@ -171,7 +161,7 @@ class PieceRules(RuleSet):
                 ),
             )
         piece.lines.add(line_hash)
-        piece.content += hash((journal, date, raw["piece_type"], line_hash))
+        piece.content = (piece.content + hash(line.raw["piece_type"] + text)) & CONTENT_MASK
 
     def _homogeneous(self, number: int, text: str, piece: Piece, raw: dict[str, str]) -> None:
         for name, first in (("piece_type", piece.piece_type), ("currency", piece.currency)):
@@ -381,6 +371,32 @@ class PieceRules(RuleSet):
                 hint=N_("the FEC requires continuous numbering"),
             )
 
+    def close_open(self) -> None:
+        """Close the pièce in progress: the next one was proved without it (gridpieces.py)."""
+        if self.piece is not None:
+            self._close(self.piece)
+            self.piece = None
+
+    def close_quietly(self, piece: Piece, recorder: Recorder) -> bool:
+        """Close a pièce the grid proof found balanced and homogeneous if that reports nothing
+        (`recorder` tells); otherwise undo what `_close` changed, for the per-line path to
+        close it again. The traces need no undoing: `setdefault` stores the same value twice."""
+        journal = piece.key[0]
+        last = self._numbers.get(journal)
+        report, self.report = self.report, recorder.emit
+        recorder.emitted = False
+        try:
+            self._close(piece)
+        finally:
+            self.report = report
+        if not recorder.emitted:
+            return True
+        if last is None:
+            self._numbers.pop(journal, None)
+        else:
+            self._numbers[journal] = last
+        return False
+
     def close(self) -> None:
         """Delete the traces' temporary database."""
         self._spill.close()
@@ -428,6 +444,14 @@ class PieceRules(RuleSet):
                     credit=money(self.credit),
                 ),
             )
+
+
+def repeat_text(journal: str, date: str, raw: dict[str, str], line_type: str) -> str:
+    """What a repeated line repeats, as one text: every part has a fixed width (the stripped
+    journal and line type padded back), so equal texts mean equal fields. The grid proof
+    builds the same text from a block's columns (gridpieces.py)."""
+    fields = (raw[name] for name in REPEAT_FIELDS)
+    return "".join((journal.ljust(3), date, *fields, line_type.ljust(1)))
 
 
 def _ordinal(raw: str) -> int:

@@ -1,0 +1,246 @@
+"""The cross-line families' proof on a grid block (numpy): which pièces the pièce, analytic and
+dossier rules have nothing to say about, so that the fast engine need not feed them line by
+line.
+
+A pièce is proved when every line of it was proved by the field rules (gridrows.py) and the
+block's columns show that, fed line by line, the families would report nothing until it
+closes: its lines share the pièce type, currency and establishment, its general lines balance
+in cents, no line repeats another, its amounts are in the keeping currency only (amount code
+E--), its analytic lines (A) follow a general line of the same account and direction and sum
+to it on each axis, its general lines are not TRA-X06's, its date not TRA-X05's (both asked of
+the dossier rules, once per distinct value), and it shares neither journal nor number with the
+pièces beside it (TRA-X04's date change). What only the closing can tell — a key or a content
+seen before, the numbering — is left to `PieceRules.close_quietly`, the rule code itself.
+Everything else goes line by line: the block's first and last pièces (which may continue the
+neighbouring blocks'), O and H lines, folio journals (BOR, LIB), dossiers with sections or a
+chart of accounts when a pièce has analytic lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ..tra import layout
+from ..tra.records import amount_roles
+from .configuration import ValidationConfig
+from .dossier import DossierRules
+from .gridrows import FIELDS, Grid, Mask
+from .pieces import FOLIO_MODES, REPEAT_FIELDS
+
+Ints = npt.NDArray[np.int64]
+Ask = Callable[[str], bool]
+# A line's content text, as `PieceRules._repeated_line` hashes it: the pièce type, then
+# `repeat_text`'s parts (a proved row's journal and line type need no stripping).
+_CONTENT = ("piece_type", "journal", "date", *REPEAT_FIELDS, "line_type")
+_SAME_IN_PIECE = ("piece_type", "currency", "establishment")
+_KEY = ("journal", "date", "piece_number")
+_POWERS = 10 ** np.arange(19, dtype=np.int64)
+_MAX_DIGITS = 15  # integer digits of an amount whose cents fit in an int64 with room
+_BLANK, _TIERS, _ANALYTIC, _DEBIT = (ord(c) for c in " XAD")
+
+
+@attrs.frozen
+class BlockPiece:
+    """A pièce of a block: rows start to end; `key` None when the per-line path must feed it."""
+
+    start: int
+    end: int
+    key: tuple[str, str, str] | None = None
+    content: int = 0  # the sum of its lines' content hashes, modulo 2**64
+    debit: int = 0  # cents
+    credit: int = 0
+
+
+class PieceProof:
+    """Splits grid blocks into pièces and proves the ones the families would not report."""
+
+    def __init__(self, config: ValidationConfig, dossier: DossierRules) -> None:
+        self.config, self.dossier = config, dossier
+        journals = (config.journals or {}).values()
+        self.enabled = not any(info.mode in FOLIO_MODES for info in journals)
+        self.analytic = config.sections is None and config.chart_of_accounts is None
+        self._roles: dict[bytes, bool] = {}
+
+    def plan(self, grid: Grid, clean: Mask, text: str, stride: int) -> list[BlockPiece]:
+        """The block's pièces in order; `clean`: the rows the field rules were spared;
+        `text`: the block decoded."""
+        starts = _starts(grid)
+        ends = [*starts[1:].tolist(), len(grid)]
+        pieces = [BlockPiece(s, e) for s, e in zip(starts.tolist(), ends, strict=True)]
+        if not self.enabled or len(pieces) < 3:
+            return pieces
+        keys = [_key(text, start * stride) for start in starts.tolist()]
+        cents, fits = _cents(grid, "amount")
+        hashes = _content_hashes(grid)
+        proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
+        proved &= _pieces(grid, starts, cents, hashes)
+        general = grid[:, FIELDS["line_type"].start] != _ANALYTIC
+        debit = np.where(general & (grid[:, FIELDS["direction"].start] == _DEBIT), cents, 0)
+        debits = np.add.reduceat(debit, starts).tolist()
+        credits = np.add.reduceat(np.where(general, cents, 0) - debit, starts).tolist()
+        contents = np.add.reduceat(hashes.view(np.uint64), starts).tolist()
+        for index in _neighboured(keys, proved.tolist()):
+            piece = pieces[index]
+            pieces[index] = attrs.evolve(
+                piece,
+                key=keys[index],
+                content=contents[index],
+                debit=debits[index],
+                credit=credits[index],
+            )
+        return pieces
+
+    def _rows(self, grid: Grid) -> Mask:
+        """Rows the families read as the proof assumes: a journal without leading blank, a
+        general, tiers or (when allowed) analytic line, the amount in the keeping currency, a
+        date and (general lines) an account the dossier rules accept."""
+        line_type = grid[:, FIELDS["line_type"].start]
+        kinds = (line_type == _BLANK) | (line_type == _TIERS)
+        if self.analytic:
+            kinds |= line_type == _ANALYTIC
+        rows = kinds & (grid[:, FIELDS["journal"].start] != _BLANK)
+        rows &= _per_value(_column(grid, "amount_code"), self._keeping_only)
+        rows &= _per_value(_column(grid, "date"), self.dossier.date_quiet)
+        accounts = _joined(grid, ("account", "line_type", "auxiliary"))
+        result: Mask = rows & _per_value(accounts, self._collective, line_type != _ANALYTIC)
+        return result
+
+    def _keeping_only(self, code: str) -> bool:
+        return amount_roles(code) == (0, None)
+
+    def _collective(self, joined: str) -> bool:
+        account, line_type, auxiliary = _split(joined, ("account", "line_type", "auxiliary"))
+        return self.dossier.collective_quiet(account.strip(), line_type == "X", auxiliary.strip())
+
+
+def _starts(grid: Grid) -> Ints:
+    """The first row of each pièce: where the raw key changes (a change of blanks only is
+    told apart by `_neighboured`)."""
+    keys = _joined(grid, _KEY)
+    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts: Ints = np.concatenate(([0], change)).astype(np.int64)
+    return starts
+
+
+def _pieces(grid: Grid, starts: Ints, cents: Ints, hashes: Ints) -> Mask:
+    """Pièces that are homogeneous, balanced, without a repeated line, analytic lines right."""
+    rows = len(grid)
+    piece = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, rows)))
+    same = _joined(grid, _SAME_IN_PIECE)
+    proved = np.logical_and.reduceat(same == same[starts][piece], starts)
+    line_type = grid[:, FIELDS["line_type"].start]
+    proved &= line_type[starts] != _ANALYTIC
+    sign = np.where(grid[:, FIELDS["direction"].start] == _DEBIT, 1, -1)
+    signed = np.where(line_type != _ANALYTIC, cents * sign, 0)
+    proved &= np.add.reduceat(signed, starts) == 0
+    order = np.lexsort((hashes, piece))
+    twice = (hashes[order][1:] == hashes[order][:-1]) & (piece[order][1:] == piece[order][:-1])
+    proved[piece[order][1:][twice]] = False
+    proved[piece[_analytic_misfits(grid, cents)]] = False
+    return proved
+
+
+def _analytic_misfits(grid: Grid, cents: Ints) -> Ints:
+    """Rows of pièces whose analytic lines do not match or sum to their general line."""
+    line_type = grid[:, FIELDS["line_type"].start]
+    analytic = np.flatnonzero(line_type == _ANALYTIC)
+    if not len(analytic):
+        return analytic
+    rows = np.arange(len(grid))
+    general = np.maximum.accumulate(np.where(line_type == _ANALYTIC, -1, rows))[analytic]
+    orphan = analytic[general < 0]
+    analytic, general = analytic[general >= 0], general[general >= 0]
+    account = _joined(grid, ("account", "direction"))
+    misfit = analytic[account[analytic] != account[general]]
+    axis = grid[analytic, FIELDS["axis"].start + 1].astype(np.int64)  # A1 … A5: the digit
+    split = general * 256 + axis
+    order = np.argsort(split, kind="stable")
+    groups = np.flatnonzero(np.diff(split[order], prepend=-1))
+    sums = np.add.reduceat(cents[analytic][order], groups)
+    lines = split[order][groups] // 256
+    result: Ints = np.concatenate((orphan, misfit, lines[sums != cents[lines]]))
+    return result
+
+
+def _cents(grid: Grid, name: str) -> tuple[Ints, Mask]:
+    """A proved amount column (blanks, digits, perhaps a comma and decimals) in cents, as
+    `line.cents` reads it (decimals past the second dropped); and whether it fits."""
+    f = FIELDS[name]
+    cells = grid[:, f.start : f.end].astype(np.int64)
+    digit = (cells >= 48) & (cells <= 57)
+    comma = cells == 44
+    at = np.where(comma.any(axis=1), comma.argmax(axis=1), f.width)
+    power = at[:, None] - 1 - np.arange(f.width)  # of ten, for each integer digit
+    whole = digit & (power >= 0)
+    values = np.where(whole, cells - 48, 0) * _POWERS[np.clip(power, 0, 18)]
+    tenths = np.where(digit & (power == -2), cells - 48, 0)
+    hundredths = np.where(digit & (power == -3), cells - 48, 0)
+    result: Ints = values.sum(axis=1) * 100 + (tenths * 10 + hundredths).sum(axis=1)
+    return result, whole.sum(axis=1) <= _MAX_DIGITS
+
+
+def _content_hashes(grid: Grid) -> Ints:
+    """Each row's content hash, `hash` of the text `PieceRules._repeated_line` hashes."""
+    joined = np.ascontiguousarray(np.concatenate(_columns(grid, _CONTENT), axis=1))
+    width = joined.shape[1]
+    text = joined.tobytes().decode("ascii")
+    parts = (text[at : at + width] for at in range(0, len(text), width))
+    return np.fromiter(map(hash, parts), dtype=np.int64, count=len(grid))
+
+
+def _neighboured(keys: list[tuple[str, str, str]], proved: list[bool]) -> list[int]:
+    """The proved pièces but the block's first and last, whose journal and number differ from
+    both neighbours' (the same would make TRA-X04's date change, or one pièce of two)."""
+    numbers = [(journal, number) for journal, _, number in keys]
+    return [
+        index
+        for index in range(1, len(keys) - 1)
+        if proved[index] and numbers[index - 1] != numbers[index] != numbers[index + 1]
+    ]
+
+
+def _key(text: str, at: int) -> tuple[str, str, str]:
+    line = text[at : at + layout.STD_WIDTH]
+    journal, date, number = (line[FIELDS[n].start : FIELDS[n].end] for n in _KEY)
+    return journal.strip(), date, number.strip()
+
+
+def _columns(grid: Grid, names: tuple[str, ...]) -> list[Grid]:
+    return [grid[:, FIELDS[n].start : FIELDS[n].end] for n in names]
+
+
+def _joined(grid: Grid, names: tuple[str, ...]) -> npt.NDArray[np.bytes_]:
+    """The fields `names` of each row, joined, as one fixed-width bytes value per row."""
+    joined = np.ascontiguousarray(np.concatenate(_columns(grid, names), axis=1))
+    values: npt.NDArray[np.bytes_] = joined.view(f"S{joined.shape[1]}").ravel()
+    return values
+
+
+def _column(grid: Grid, name: str) -> npt.NDArray[np.bytes_]:
+    return _joined(grid, (name,))
+
+
+def _per_value(values: npt.NDArray[np.bytes_], ask: Ask, rows: Mask | None = None) -> Mask:
+    """`ask` of each distinct value (decoded) of `rows` (all rows: None), spread back to the
+    rows; True on the others."""
+    result: Mask = np.ones(len(values), dtype=np.bool_)
+    asked = values if rows is None else values[rows]
+    distinct, inverse = np.unique(asked, return_inverse=True)
+    answers = np.array([ask(v.decode("ascii")) for v in distinct.tolist()], dtype=np.bool_)
+    if rows is None:
+        result = answers[inverse.ravel()]
+    else:
+        result[rows] = answers[inverse.ravel()]
+    return result
+
+
+def _split(joined: str, names: tuple[str, ...]) -> list[str]:
+    parts, at = [], 0
+    for name in names:
+        parts.append(joined[at : at + FIELDS[name].width])
+        at += FIELDS[name].width
+    return parts

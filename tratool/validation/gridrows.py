@@ -1,0 +1,197 @@
+"""The per-line field rules' proof on a grid block (numpy): which rows no field rule can
+report. The fast engine (columnar.py) imports it only once a block is a grid, so that a small
+file never pays numpy's import.
+
+The proofs ask the rule code itself, once per distinct value of the fields a check reads;
+only amounts, whose values are nearly all distinct, are proved by array arithmetic, and
+conservatively (plain digits, at most one decimal comma, within the currency's decimals).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+from ..tra import layout
+from ..tra.diagnose import entry_width
+from .configuration import ValidationConfig
+from .entries import EntryRules
+from .fields import SINGLE_FIELD_CHECKS, Check
+from .findings import Recorder
+from .structure import StructureRules
+
+_WIDTH = layout.STD_WIDTH
+FIELDS = {f.name: f for f in layout.ENTRY.fields}
+_AMOUNTS = ("amount", "amount2", "amount3")
+Mask = npt.NDArray[np.bool_]
+Grid = npt.NDArray[np.uint8]
+Ask = Callable[[list[str]], bool]  # whether a check reports something on these field values
+
+
+def as_grid(block: bytes, stride: int) -> Grid:
+    """A block of entry lines `stride` bytes apart as rows of their 222 columns."""
+    rows = len(block) // stride
+    grid: Grid = np.frombuffer(block, dtype=np.uint8).reshape(rows, stride)[:, :_WIDTH]
+    return grid
+
+
+class RowProof:
+    """Asks the per-line rule code whether a row can be reported, one distinct input at a
+    time, and answers for whole columns."""
+
+    def __init__(self, config: ValidationConfig) -> None:
+        self.config = config
+        self.recorder = Recorder(config)
+        self.entries = EntryRules(config, self.recorder)
+        self.structure = StructureRules(config, self.recorder)
+        self._answers: dict[tuple[str, bytes], bool] = {}
+
+    def quiet(self, kind: str, key: bytes, ask: Ask, widths: list[int]) -> bool:
+        """Whether `ask` reports nothing on the fields `key` joins (of `widths`); remembered by
+        (kind, key), which is all that `ask` reads."""
+        answer = self._answers.get((kind, key))
+        if answer is None:
+            if len(self._answers) > 65_536:
+                self._answers.clear()  # flat memory on files with very many distinct values
+            self.recorder.emitted = False
+            reported = ask(_split(key, widths)) or self.recorder.emitted
+            answer = self._answers[(kind, key)] = not reported
+        return answer
+
+    def clean_rows(self, grid: Grid, version: str) -> Mask:
+        clean = np.ones(len(grid), dtype=np.bool_)
+        for name, check in SINGLE_FIELD_CHECKS.items():
+            clean &= self._by_value(grid, (name,), functools.partial(self._single, check))
+        structure = functools.partial(self._structure, version=version)
+        clean &= self._by_value(grid, ("line_type",), structure, kind=f"structure {version}")
+        clean &= self._by_value(grid, ("line_type", "auxiliary", "reference"), self._tiers, True)
+        clean &= self._by_value(grid, ("exchange_rate", "currency"), self._rate)
+        clean &= self._by_value(grid, ("axis", "line_type", "auxiliary"), self._axis, True)
+        clean &= self._by_value(grid, ("amount_code", "amount2", "amount3"), self._code, True)
+        return clean & self._amounts(grid)
+
+    def _by_value(
+        self,
+        grid: Grid,
+        names: tuple[str, ...],
+        ask: Ask,
+        blankness: bool = False,
+        kind: str = "",
+    ) -> Mask:
+        """Rows whose values of `names` make `ask` emit nothing. With `blankness`, the fields
+        after the first two (the first after one for three amounts' code) count only as blank
+        or not: the check reads no more of them."""
+        columns = []
+        for position, name in enumerate(names):
+            f = FIELDS[name]
+            column = grid[:, f.start : f.end]
+            if blankness and position >= _FULL[names[0]]:
+                column = (column != 32).any(axis=1, keepdims=True).astype(np.uint8) + 48
+            columns.append(column)
+        joined = np.ascontiguousarray(np.concatenate(columns, axis=1))
+        keys = joined.view(f"S{joined.shape[1]}").ravel()
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        widths = [c.shape[1] for c in columns]
+        kind = kind or "/".join(names)
+        answers = np.array(
+            [self.quiet(kind, key, ask, widths) for key in distinct.tolist()],
+            dtype=np.bool_,
+        )
+        return answers[inverse.ravel()]
+
+    def _single(self, check: Check, values: list[str]) -> bool:
+        return bool(check(values[0], self.config))
+
+    def _structure(self, values: list[str], version: str) -> bool:
+        """TRA-S09 and S10 on a 222-column line of this line type."""
+        line_type, text = values[0].strip(), " " * _WIDTH
+        self.structure.line_type(0, text, line_type)
+        limit = self.config.max_line_width
+        return entry_width(text, line_type, False, version, limit) is not None
+
+    def _tiers(self, values: list[str]) -> bool:
+        """TRA-F05 / F07, which read the reference only as blank or not."""
+        line_type, auxiliary, reference = values
+        raw = {"line_type": line_type, "auxiliary": auxiliary, "reference": _stand_in(reference)}
+        self.entries._tiers(0, "", raw, line_type.strip(), auxiliary.strip())
+        return False
+
+    def _rate(self, values: list[str]) -> bool:
+        """TRA-F15."""
+        rate, currency = values
+        chosen = currency.strip() or self.config.dossier_currency
+        self.entries._exchange_rate(0, "", {"exchange_rate": rate}, chosen)
+        return False
+
+    def _axis(self, values: list[str]) -> bool:
+        """TRA-F19, which reads the section only as blank or not."""
+        axis, line_type, section = values
+        raw = {"axis": axis, "auxiliary": _stand_in(section)}
+        self.entries._axis(0, "", raw, line_type.strip(), _stand_in(section))
+        return False
+
+    def _code(self, values: list[str]) -> bool:
+        """TRA-F17's amount code naming a blank amount. The amounts stand in as "1", which
+        amount_issues accepts in any currency (and if it did not, the row would only be looked
+        at for nothing)."""
+        code, amount2, amount3 = values
+        raw = {
+            "amount": "1",
+            "amount2": _stand_in(amount2, "1"),
+            "amount3": _stand_in(amount3, "1"),
+            "amount_code": code,
+        }
+        self.entries._amounts(0, "", raw, self.config.dossier_currency, frozenset())
+        return False
+
+    def _amounts(self, grid: Grid) -> Mask:
+        """TRA-F11 / F17 on the amounts' format: rows whose three amounts are plain digits
+        after leading blanks, with at most one decimal comma followed by 1 to the currency's
+        decimals; the amount not zero, amounts 2 and 3 possibly blank. Anything else (a sign,
+        a decimal point, trailing blanks) is looked at line by line."""
+        f = FIELDS["currency"]
+        column = np.ascontiguousarray(grid[:, f.start : f.end]).view(f"S{f.width}").ravel()
+        distinct, inverse = np.unique(column, return_inverse=True)
+        dossier = self.config.dossier_currency
+        decimals = np.array(
+            [self.config.decimals(c.decode("ascii").strip() or dossier) for c in distinct.tolist()]
+        )[inverse.ravel()]
+        clean = np.ones(len(grid), dtype=np.bool_)
+        for name in _AMOUNTS:
+            clean &= _plain_amount(grid, name, decimals)
+        return clean
+
+
+_FULL = {"line_type": 2, "axis": 2, "amount_code": 1}  # fields read whole, for `blankness`
+
+
+def _plain_amount(grid: Grid, name: str, decimals: npt.NDArray[np.int64]) -> Mask:
+    f = FIELDS[name]
+    cells = grid[:, f.start : f.end]
+    blank, digit, comma = cells == 32, (cells >= 48) & (cells <= 57), cells == 44
+    lead = np.logical_and.accumulate(blank, axis=1).sum(axis=1)
+    clean = (blank | digit | comma).all(axis=1) & (blank.sum(axis=1) == lead)
+    commas = comma.sum(axis=1)
+    fraction = f.width - 1 - comma.argmax(axis=1)
+    point = (commas == 1) & (comma.argmax(axis=1) > lead) & (fraction >= 1)
+    clean &= (commas == 0) | (point & (fraction <= decimals))
+    if name == "amount":  # required, and not zero
+        clean &= ((cells >= 49) & (cells <= 57)).any(axis=1)
+    result: Mask = clean
+    return result
+
+
+def _stand_in(flag: str, present: str = "x") -> str:
+    """A field the probe reads only as blank ("0") or not ("1")."""
+    return present if flag == "1" else ""
+
+
+def _split(key: bytes, widths: list[int]) -> list[str]:
+    text, values, start = key.decode("ascii"), [], 0
+    for width in widths:
+        values.append(text[start : start + width])
+        start += width
+    return values
