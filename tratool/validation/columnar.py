@@ -100,7 +100,7 @@ class FastPass(ValidationPass):
         lines.counted(len(grid), len(block), b"\r\n" if stride == _WIDTH + 2 else b"\n")
         clean = rows_proof.clean_rows(grid, self.version)
         text = block.decode("ascii")
-        plan = pieces_proof.plan(grid, clean, text, stride)
+        plan = pieces_proof.plan(grid, clean)
         proved = clean.tolist()
         self.grid_rows += len(grid)
         self.proved_rows += sum(proved)

@@ -24,7 +24,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..tra import layout
 from ..tra.records import amount_roles
 from .configuration import ValidationConfig
 from .dossier import DossierRules
@@ -65,15 +64,13 @@ class PieceProof:
         self.analytic = config.sections is None and config.chart_of_accounts is None
         self._roles: dict[bytes, bool] = {}
 
-    def plan(self, grid: Grid, clean: Mask, text: str, stride: int) -> list[BlockPiece]:
-        """The block's pièces in order; `clean`: the rows the field rules were spared;
-        `text`: the block decoded."""
+    def plan(self, grid: Grid, clean: Mask) -> list[BlockPiece]:
+        """The block's pièces in order; `clean`: the rows the field rules were spared."""
         starts = _starts(grid)
         ends = [*starts[1:].tolist(), len(grid)]
-        pieces = [BlockPiece(s, e) for s, e in zip(starts.tolist(), ends, strict=True)]
-        if not self.enabled or len(pieces) < 3:
-            return pieces
-        keys = [_key(text, start * stride) for start in starts.tolist()]
+        if not self.enabled or len(starts) < 3:
+            return [BlockPiece(s, e) for s, e in zip(starts.tolist(), ends, strict=True)]
+        keys = _keys(grid[starts])
         cents, fits = _cents(grid, "amount")
         hashes = _content_hashes(grid)
         proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
@@ -83,16 +80,13 @@ class PieceProof:
         debits = np.add.reduceat(debit, starts).tolist()
         credits = np.add.reduceat(np.where(general, cents, 0) - debit, starts).tolist()
         contents = np.add.reduceat(hashes.view(np.uint64), starts).tolist()
-        for index in _neighboured(keys, proved.tolist()):
-            piece = pieces[index]
-            pieces[index] = attrs.evolve(
-                piece,
-                key=keys[index],
-                content=contents[index],
-                debit=debits[index],
-                credit=credits[index],
-            )
-        return pieces
+        chosen = set(_neighboured(keys, proved.tolist()))
+        return [
+            BlockPiece(start, end, keys[i], contents[i], debits[i], credits[i])
+            if i in chosen
+            else BlockPiece(start, end)
+            for i, (start, end) in enumerate(zip(starts.tolist(), ends, strict=True))
+        ]
 
     def _rows(self, grid: Grid) -> Mask:
         """Rows the families read as the proof assumes: a journal without leading blank, a
@@ -203,10 +197,11 @@ def _neighboured(keys: list[tuple[str, str, str]], proved: list[bool]) -> list[i
     ]
 
 
-def _key(text: str, at: int) -> tuple[str, str, str]:
-    line = text[at : at + layout.STD_WIDTH]
-    journal, date, number = (line[FIELDS[n].start : FIELDS[n].end] for n in _KEY)
-    return journal.strip(), date, number.strip()
+def _keys(rows: Grid) -> list[tuple[str, str, str]]:
+    """The pièce keys of these rows, as `EntryLine.key` has them (journal and number stripped)."""
+    journals, dates, numbers = (_column(rows, name).astype(np.str_) for name in _KEY)
+    stripped = (np.strings.strip(journals).tolist(), np.strings.strip(numbers).tolist())
+    return list(zip(stripped[0], dates.tolist(), stripped[1], strict=True))
 
 
 def _columns(grid: Grid, names: tuple[str, ...]) -> list[Grid]:
