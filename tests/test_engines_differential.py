@@ -338,8 +338,9 @@ def test_every_cross_line_defect_in_a_grid_is_reported_alike() -> None:
             assert summary(report) == expected
 
 
-def test_numpy_is_imported_with_the_first_grid_block(tmp_path: Path) -> None:
-    # A fresh interpreter: a small file (no block past the first read) pays no numpy import.
+def test_the_grid_proofs_are_imported_with_the_first_grid_block(tmp_path: Path) -> None:
+    # A fresh interpreter: a small file (no block past the first read) imports neither proof
+    # (nor, through them, numpy).
     files = []
     for count in (3, 400):
         path = tmp_path / f"{count}.tra"
@@ -350,7 +351,8 @@ def test_numpy_is_imported_with_the_first_grid_block(tmp_path: Path) -> None:
         "import sys, tratool\n"
         "for name in sys.argv[1:]:\n"
         "    tratool.validate(name)\n"
-        "    print('numpy' in sys.modules)\n"
+        "    proofs = ('tratool.validation.gridrows', 'tratool.validation.gridpieces')\n"
+        "    print(all(module in sys.modules for module in proofs))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, *files], capture_output=True, text=True, check=True, timeout=60
