@@ -92,6 +92,13 @@ def private_cache(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests assert English unless they choose French: a French locale on the developer's
+    machine must not change their outcome (a test of the locale sets TRATOOL_LANG="")."""
+    monkeypatch.setenv("TRATOOL_LANG", "en")
+
+
 def container_sas(
     emulator: azurite.Azurite, container: str, permission: str, hours: float = 48
 ) -> str:

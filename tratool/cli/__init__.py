@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from . import cabinet, convert, dossier, files, loop, push, remote  # noqa: F401 - importing them registers their commands
-from .common import main
+from .common import add_language_option, main
+
+add_language_option(main)  # after every command is registered
 
 __all__ = ["main"]

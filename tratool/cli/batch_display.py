@@ -9,6 +9,9 @@ from typing import Any, TextIO
 
 import click
 
+from ..i18n import N_
+from .common import _, said
+
 # Outcomes in the order the summary lists them: done first, then what needs a look.
 OUTCOMES = (
     "succeeded",
@@ -23,6 +26,25 @@ OUTCOMES = (
     "error",
 )
 DONE = ("succeeded", "submitted")
+# How the summary names them; the names are the JSON document's in English.
+_NAMES = {
+    "succeeded": N_("succeeded"),
+    "submitted": N_("submitted"),
+    "running": N_("running"),
+    "interrupted": N_("interrupted"),
+    "failed": N_("failed"),
+    "rejected": N_("rejected"),
+    "invalid": N_("invalid"),
+    "duplicate": N_("duplicate"),
+    "busy": N_("busy"),
+    "error": N_("error"),
+}
+
+
+def outcome_name(outcome: str) -> str:
+    """An outcome as people read it (the JSON keeps the English code)."""
+    name = _NAMES.get(outcome)
+    return outcome if name is None else said(name)
 
 
 class Progress:
@@ -38,8 +60,10 @@ class Progress:
         self.done += 1
         self.bad += row["outcome"] not in DONE
         if self.enabled:
-            line = f"[{self.done}/{self.total}] {self.done - self.bad} imported, {self.bad} not"
-            self.stream.write(f"\r{line} done\x1b[K")
+            line = _("[{done}/{total}] {imported} imported, {bad} not done").format(
+                done=self.done, total=self.total, imported=self.done - self.bad, bad=self.bad
+            )
+            self.stream.write(f"\r{line}\x1b[K")
             self.stream.flush()
 
     def close(self) -> None:
@@ -57,14 +81,19 @@ def summary(rows: Sequence[dict[str, Any]]) -> None:
     """The end-of-batch table: how many of each outcome, then every file that needs a look,
     with its resume command when there is one."""
     dossiers = len({row["dossier"] for row in rows})
-    click.echo(f"\nbatch summary: {len(rows)} file(s) into {dossiers} dossier(s)")
+    heading = _("batch summary: {files} file(s) into {dossiers} dossier(s)")
+    click.echo("\n" + heading.format(files=len(rows), dossiers=dossiers))
+    names = {outcome: outcome_name(outcome) for outcome in counts(rows)}
+    width = max([10, *(len(name) for name in names.values())]) + 1
     for outcome, count in counts(rows).items():
-        click.echo(f"  {outcome.ljust(11)}{count}")
+        click.echo(f"  {names[outcome].ljust(width)}{count}")
     pending = [row for row in rows if row["outcome"] not in DONE]
     if pending:
-        click.echo("not imported:")
+        click.echo(_("not imported:"))
     for row in pending:
-        request = f" (Loop request {row['request_id']})" if row.get("request_id") else ""
-        click.echo(f"  {row['file']} -> {row['dossier']}: {row['outcome']}{request}")
+        request = _(" (Loop request {request})").format(request=row.get("request_id"))
+        request = request if row.get("request_id") else ""
+        outcome = outcome_name(row["outcome"])
+        click.echo(f"  {row['file']} -> {row['dossier']}: {outcome}{request}")
         if row.get("resume"):
-            click.echo(f"    resume with: {row['resume']}")
+            click.echo("    " + _("resume with: {command}").format(command=row["resume"]))

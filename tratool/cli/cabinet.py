@@ -20,7 +20,7 @@ import click
 from ..errors import FilterError, LoopError
 from ..loop import BatchResult, LoopClient
 from ..loop.client import RESOURCE_KEYS
-from .common import EXIT_ERRORS, fail, main
+from .common import EXIT_ERRORS, _, fail, main, said
 from .loop import (
     base_url_option,
     dossier,
@@ -81,23 +81,27 @@ def _json_file(file: TextIO) -> list[dict[str, Any]]:
     try:
         data = json.load(file)
     except ValueError as exc:
-        fail(f"{file.name}: not JSON: {exc}")
+        fail(_("{path}: not JSON: {reason}").format(path=file.name, reason=exc))
     items = data if isinstance(data, list) else [data]
     if not all(isinstance(item, dict) for item in items):
-        fail(f"{file.name}: expected an object or an array of objects")
+        fail(_("{path}: expected an object or an array of objects").format(path=file.name))
     return items
 
 
 def _report(result: BatchResult, verb: str, key: str, fmt: str) -> None:
-    """Each item's outcome; exit 1 if Loop reported an error for any of them."""
+    """Each item's outcome (`verb` already in this run's language); exit 1 if Loop reported
+    an error for any of them."""
     if fmt == "json":
         document = {"success": result.success, "errors": result.errors}
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
+        failed = _("error")
+        width = max(7, len(verb), len(failed))
         for item in result.success:
-            click.echo(f"{verb}  {item.get(key) or '-'}  objectId {item.get('objectId')}")
+            click.echo(f"{verb:<{width}}  {item.get(key) or '-'}  objectId {item.get('objectId')}")
         for error in result.errors:
-            click.echo(f"error    {json.dumps(error, ensure_ascii=False)}", err=True)
+            shown = json.dumps(error, ensure_ascii=False)
+            click.echo(f"{failed:<{width}}  {shown}", err=True)
     if result.errors:
         sys.exit(EXIT_ERRORS)
 
@@ -107,11 +111,12 @@ def _one(client: LoopClient, resource: Resource, code: str) -> dict[str, Any]:
     try:
         found = client.find(resource.name, code)
     except FilterError as exc:  # a code that cannot be written in a Loop filter
-        fail(str(exc))
+        fail(said(exc))
     except LoopError as exc:
         loop_failure(exc)
     if found is None:
-        fail(f"no {resource.name} {code!r} in the firm", EXIT_ERRORS)
+        message = _("no {resource} {code} in the firm")
+        fail(message.format(resource=resource.name, code=repr(code)), EXIT_ERRORS)
     return found
 
 
@@ -121,18 +126,19 @@ def _changes(assignments: tuple[str, ...], file: TextIO | None) -> dict[str, Any
     if file is not None:
         items = _json_file(file)
         if len(items) != 1:
-            fail(f"{file.name}: expected one object of fields to change")
+            fail(_("{path}: expected one object of fields to change").format(path=file.name))
         changes.update(items[0])
     for assignment in assignments:
         field, sep, value = assignment.partition("=")
         if not sep or not field.strip():
-            fail(f"--set {assignment!r}: expected FIELD=VALUE")
+            fail(_("--set {assignment}: expected FIELD=VALUE").format(assignment=repr(assignment)))
         changes[field.strip()] = value
     for reserved in ("objectId", "revisionId"):
         if reserved in changes:
-            fail(f"{reserved} comes from Loop (a fresh GET), it cannot be set")
+            message = _("{field} comes from Loop (a fresh GET), it cannot be set")
+            fail(message.format(field=reserved))
     if not changes:
-        fail("nothing to change: give --set FIELD=VALUE or --json FILE")
+        fail(_("nothing to change: give --set FIELD=VALUE or --json FILE"))
     return changes
 
 
@@ -211,7 +217,7 @@ def add_create(group: click.Group, resource: Resource, *, check_absent: bool = T
             result = client.create(resource.name, items)
         except LoopError as exc:
             loop_failure(exc)
-        _report(result, "created", resource.key, fmt)
+        _report(result, _("created"), resource.key, fmt)
 
 
 def _refuse_existing(client: LoopClient, resource: Resource, items: list[dict[str, Any]]) -> None:
@@ -221,11 +227,13 @@ def _refuse_existing(client: LoopClient, resource: Resource, items: list[dict[st
         for item in items:
             code = str(item.get(resource.key) or "").strip()
             if not code:
-                fail(f"an item has no {resource.key}: nothing created", EXIT_ERRORS)
+                message = _("an item has no {key}: nothing created")
+                fail(message.format(key=resource.key), EXIT_ERRORS)
             if client.find(resource.name, code) is not None:
-                fail(f"{resource.name} {code!r} exists already: nothing created", EXIT_ERRORS)
+                message = _("{resource} {code} exists already: nothing created")
+                fail(message.format(resource=resource.name, code=repr(code)), EXIT_ERRORS)
     except FilterError as exc:
-        fail(f"{exc}: nothing created")
+        fail(_("{error}: nothing created").format(error=said(exc)))
     except LoopError as exc:
         loop_failure(exc)
 
@@ -254,7 +262,7 @@ def add_update(group: click.Group, resource: Resource) -> None:
             result = client.update(resource.name, {**record, **changes})
         except LoopError as exc:
             loop_failure(exc)
-        _report(result, "updated", resource.key, fmt)
+        _report(result, _("updated"), resource.key, fmt)
 
 
 def add_delete(group: click.Group, resource: Resource) -> None:
@@ -271,19 +279,20 @@ def add_delete(group: click.Group, resource: Resource) -> None:
         unattended without --yes; deletes nothing if one code does not exist."""
         client = _client(base_url, profile)
         found = [_one(client, resource, code) for code in codes]
-        click.echo("about to delete:", err=fmt == "json")
+        click.echo(_("about to delete:"), err=fmt == "json")
         for line in table_lines(found, (*resource.columns[:2], "objectId", "revisionId")):
             click.echo(f"  {line}", err=fmt == "json")
         if not yes:
             if not sys.stdin.isatty():
-                fail("refusing to delete without --yes when not on a terminal")
-            click.confirm(f"delete {len(found)} {resource.name} record(s)?", abort=True)
+                fail(_("refusing to delete without --yes when not on a terminal"))
+            question = _("delete {count} {resource} record(s)?")
+            click.confirm(question.format(count=len(found), resource=resource.name), abort=True)
         items = [(str(r["objectId"]), str(r["revisionId"])) for r in found]
         try:
             result = client.delete(resource.name, items)
         except LoopError as exc:
             loop_failure(exc)
-        _report(result, "deleted", "objectId", fmt)
+        _report(result, _("deleted"), "objectId", fmt)
 
 
 def add_show_collaborateur(group: click.Group) -> None:
@@ -314,7 +323,7 @@ def add_engagement_update(group: click.Group) -> None:
         results = []
         for item in _json_file(file):
             if not item.get("objectId") or not item.get("revisionId"):
-                fail("each engagement to update needs its objectId and revisionId")
+                fail(_("each engagement to update needs its objectId and revisionId"))
             try:
                 results.append(client.update_engagement(item))
             except LoopError as exc:
@@ -322,7 +331,7 @@ def add_engagement_update(group: click.Group) -> None:
         merged = BatchResult(
             [s for r in results for s in r.success], [e for r in results for e in r.errors]
         )
-        _report(merged, "updated", ENGAGEMENT.key, fmt)
+        _report(merged, _("updated"), ENGAGEMENT.key, fmt)
 
 
 for _group, _resource in ((dossier, DOSSIER), (groupe, GROUPE)):

@@ -14,6 +14,7 @@ output; diagnostics (why a file could not be read, notices, progress) go to stan
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -27,7 +28,8 @@ import click
 from .._fsutil import atomic_output, same_file
 from .._version import __version__
 from ..display import printable
-from ..errors import ParseError
+from ..errors import ConfigError, ParseError
+from ..i18n import LANGUAGES, Text, choose_language, translator
 from ..redaction import redact
 from ..tra.values import format_money
 
@@ -46,6 +48,8 @@ class OutputSettings:
     quiet: int = 0  # 1: only errors; 2: nothing, the exit code says it
     debug: bool = False
     config: Path | None = None  # --config before the command: instead of the one found
+    lang: str | None = None  # --lang, before or after the command name
+    language: str | None = None  # the language chosen for this run, once known
 
 
 def settings() -> OutputSettings:
@@ -68,6 +72,44 @@ def use_color(stream: IO[str] | None = None) -> bool:
     return bool(getattr(target, "isatty", lambda: False)())
 
 
+# The language last chosen by a command, for the threads of a batch push (click's context,
+# which holds the run's settings, is not seen from them).
+_chosen = ["en"]
+
+
+def language() -> str:
+    """The language of this run's messages: --lang, else TRATOOL_LANG, else the locale (see
+    `tratool.i18n.choose_language`); an unknown one stops the command (exit 2)."""
+    if click.get_current_context(silent=True) is None:
+        return _chosen[0]
+    current = settings()
+    if current.language is None:
+        try:
+            current.language = choose_language(current.lang)
+        except ConfigError as exc:
+            current.language = "en"  # the refusal itself can only be said in English
+            fail(str(exc))
+        _chosen[0] = current.language
+    return current.language
+
+
+def said(message: object) -> str:
+    """A `Text`, or an error carrying one (its ``text``), in this run's language; anything
+    else as it is."""
+    text = getattr(message, "text", message)
+    return text.render(language()) if isinstance(text, Text) else str(message)
+
+
+def _(message: str) -> str:
+    """`message` in this run's language (the name Babel's extractor looks for)."""
+    return translator(language())(message)
+
+
+def when(moment: dt.datetime) -> str:
+    """A date and time for people: JJ/MM/AAAA in French, ISO order in English."""
+    return f"{moment:%d/%m/%Y %H:%M}" if language() == "fr" else f"{moment:%Y-%m-%d %H:%M}"
+
+
 def diagnostic(message: str, *, important: bool = False) -> None:
     """A line on stderr: hidden by -q unless `important`, hidden by -qq always."""
     quiet = settings().quiet
@@ -85,9 +127,10 @@ def report_parse_errors(errors: list[ParseError], total: int | None = None) -> N
     for error in errors:
         diagnostic(str(error), important=True)
         if error.hint:
-            diagnostic(f"    hint: {error.hint}", important=True)
+            diagnostic("    " + _("hint: {hint}").format(hint=error.hint), important=True)
     if total is not None and total > len(errors):
-        diagnostic(f"… and {total - len(errors)} more problem(s) not shown", important=True)
+        more = _("… and {count} more problem(s) not shown").format(count=total - len(errors))
+        diagnostic(more, important=True)
 
 
 def french_amount(value: Decimal) -> str:
@@ -154,6 +197,33 @@ def output_options(command: F) -> F:
     return command
 
 
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    current = settings()
+    if value:
+        current.lang, current.language = value, None
+    if not isinstance(ctx.command, click.Group):
+        language()  # an unknown TRATOOL_LANG stops the command before any work
+
+
+def add_language_option(command: click.Command) -> None:
+    """--lang on `command` and on every command under it: one global option, accepted before
+    or after the command name, as --color and --quiet are."""
+    command.params.append(
+        click.Option(
+            ["--lang"],
+            type=click.Choice(LANGUAGES, case_sensitive=False),
+            expose_value=False,
+            is_eager=True,
+            callback=_set_language,
+            help="Language of the messages: fr or en (default: TRATOOL_LANG, else the locale "
+            "(LC_ALL, LC_MESSAGES, LANG), else en).",
+        )
+    )
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            add_language_option(subcommand)
+
+
 def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An ASCII-compatible text encoding (TRA and CSV lines are split on ASCII bytes)."""
     if value is None:
@@ -169,9 +239,10 @@ def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None
     except (LookupError, UnicodeError, ValueError):
         usable = False
     if not usable:
-        raise click.BadParameter(
-            f"{value!r} is not an ASCII-compatible text encoding (e.g. cp1252, utf-8, iso-8859-15)"
+        message = _(
+            "{value} is not an ASCII-compatible text encoding (e.g. cp1252, utf-8, iso-8859-15)"
         )
+        raise click.BadParameter(message.format(value=repr(value)))
     return info.name
 
 
@@ -201,9 +272,10 @@ class OutputPath(click.ParamType):  # type: ignore[type-arg]
         path = Path(value)
         folder = path.parent if str(path.parent) else Path(".")
         if path.is_dir():
-            self.fail(f"{value}: is a folder; give a file name", param, ctx)
+            self.fail(_("{path}: is a folder; give a file name").format(path=value), param, ctx)
         if not folder.is_dir():
-            self.fail(f"{value}: the folder {folder} does not exist", param, ctx)
+            message = _("{path}: the folder {folder} does not exist")
+            self.fail(message.format(path=value, folder=folder), param, ctx)
         return path
 
 
@@ -220,10 +292,8 @@ class TratoolGroup(click.Group):
             if settings().debug:
                 raise
             detail = redact(printable(f"{type(exc).__name__}: {exc}"))
-            click.echo(
-                f"tratool: internal error: {detail}; please report it with --debug output",
-                err=True,
-            )
+            message = _("internal error: {detail}; please report it with --debug output")
+            click.echo("tratool: " + message.format(detail=detail), err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -251,9 +321,10 @@ def main() -> None:
 def write_report_file(rendered: str, output: Path, inputs: Sequence[Path]) -> None:
     """Write a validation report atomically to `output`, never over one of the inputs."""
     if any(same_file(source, output) for source in inputs):
-        fail(f"{output}: is an input file; choose another output")
+        fail(_("{path}: is an input file; choose another output").format(path=output))
     try:
         with atomic_output(output, "w") as out:
             out.write(rendered)
     except OSError as exc:
-        fail(f"{output}: cannot write the report ({exc.strerror or exc})")
+        message = _("{path}: cannot write the report ({reason})")
+        fail(message.format(path=output, reason=exc.strerror or exc))

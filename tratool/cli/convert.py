@@ -20,12 +20,15 @@ from ..validation.findings import Report
 from .common import (
     EXIT_ERRORS,
     OutputPath,
+    _,
     check_encoding,
     diagnostic,
     fail,
     french_amount,
+    language,
     main,
     output_options,
+    said,
     settings,
 )
 from .inputs import spooled
@@ -111,17 +114,20 @@ def convert_command(
                 source_name=name,
             )
         except ConversionError as exc:
-            diagnostic(str(exc), important=True)
+            diagnostic(said(exc), important=True)
             sys.exit(EXIT_ERRORS)
         except ConversionRejected as exc:
             report = exc.report
             assert isinstance(report, Report)  # errors.py names only its shape (ReportLike)
             report.path = str(output or "<stdout>")
-            listed = render.text([report], severities=("error", "warning"), summary=False)
+            listed = render.text(
+                [report], severities=("error", "warning"), summary=False, lang=language()
+            )
             diagnostic(listed.rstrip("\n"), important=True)
-            fail(f"{report.path} not written: fix the source, or use --force", EXIT_ERRORS)
+            message = _("{path} not written: fix the source, or use --force")
+            fail(message.format(path=report.path), EXIT_ERRORS)
         except TraError as exc:  # the mapping, an unreadable source, a bad option
-            fail(str(exc))
+            fail(said(exc))
         if output is None:
             with target.open("rb") as converted:
                 shutil.copyfileobj(converted, sys.stdout.buffer)
@@ -144,19 +150,30 @@ def _summarise(result: ConversionResult, name: str, output: Path | None) -> None
         return
     say = functools.partial(click.echo, err=output is None)
     for change in result.changes:
-        say(printable(f"changed  {change.located(name)}"))
+        say(printable(_("changed  {change}").format(change=change.located(name))))
     report = result.report
     report.path = str(output or "<stdout>")
-    say(render.text([report], severities=("error", "warning"), summary=False), nl=False)
+    listed = render.text([report], severities=("error", "warning"), summary=False, lang=language())
+    say(listed, nl=False)
     totals = report.totals
-    say(printable(f"{name} ({result.source_format}, {result.rows} rows) -> {report.path}"))
-    say(f"  entries {totals.entries}, pièces {totals.pieces}")
-    for side, total, source_total in (
-        ("debit ", totals.debit, result.debit_in),
-        ("credit", totals.credit, result.credit_in),
-    ):
-        say(f"  {side}  {french_amount(total)} (source {french_amount(source_total)})")
-    say(
-        f"  validation: {report.errors} error(s), {report.warnings} "
-        "warning(s)" + (" — written because of --force" if report.errors else "")
+    converted = _("{name} ({format}, {rows} rows) -> {path}").format(
+        name=name, format=result.source_format, rows=result.rows, path=report.path
     )
+    say(printable(converted))
+    say(
+        "  "
+        + _("entries {entries}, pièces {pieces}").format(
+            entries=totals.entries, pieces=totals.pieces
+        )
+    )
+    for side, total, source_total in (
+        (_("debit"), totals.debit, result.debit_in),
+        (_("credit"), totals.credit, result.credit_in),
+    ):
+        source = _("(source {amount})").format(amount=french_amount(source_total))
+        say(f"  {side:<6}  {french_amount(total)} {source}")
+    counted = _("validation: {errors} error(s), {warnings} warning(s)").format(
+        errors=report.errors, warnings=report.warnings
+    )
+    forced = _(" — written because of --force") if report.errors else ""
+    say(f"  {counted}{forced}")

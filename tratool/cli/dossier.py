@@ -15,7 +15,7 @@ from ..loop import LoopClient
 from ..submission.dossier_settings import DossierSettings, plain_tables, validation_tables
 from ..submission.profiles import Profile, load_profile
 from ..submission.settings_cache import Obtained, SettingsCache, default_folder, obtain
-from .common import EXIT_TRANSPORT, fail
+from .common import EXIT_TRANSPORT, _, fail, said, when
 from .common import settings as cli_settings
 from .loop import base_url_option, dossier
 
@@ -38,7 +38,7 @@ def settings_for_validation(
     refuses (most often: no such dossier), the command stops with exit 2 before anything is
     uploaded."""
     if not code.strip():
-        fail("--dossier needs a dossier code")
+        fail(_("--dossier needs a dossier code"))
     try:
         chosen = (
             profile
@@ -46,15 +46,21 @@ def settings_for_validation(
             else load_profile(profile, config_path=cli_settings().config)
         )
     except ConfigError as exc:
-        fail(str(exc))
+        fail(said(exc))
     obtained = obtain_settings(chosen, code, refresh=refresh)
     if obtained.source == "refused":
-        fail(f"{obtained.note}: check the dossier code ('tratool dossier list')")
+        _refused(obtained)
     if obtained.settings is None:
-        click.echo(f"tratool: {obtained.note}: validated without them", err=True)
+        message = _("{note}: validated without them").format(note=said(obtained.note))
+        click.echo(f"tratool: {message}", err=True)
     else:
-        click.echo(f"tratool: {obtained.note}", err=True)
+        click.echo(f"tratool: {said(obtained.note)}", err=True)
     return obtained.settings
+
+
+def _refused(obtained: Obtained) -> None:
+    message = _("{note}: check the dossier code ('tratool dossier list')")
+    fail(message.format(note=said(obtained.note)))
 
 
 def _tables(obtained: Obtained) -> dict[str, Any]:
@@ -81,15 +87,15 @@ def dossier_settings(
     nothing is cached.
     """
     if not code.strip():
-        fail("a dossier code is needed")
+        fail(_("a dossier code is needed"))
     try:
         chosen = load_profile(profile, base_url=base_url, config_path=cli_settings().config)
     except ConfigError as exc:
-        fail(str(exc))
+        fail(said(exc))
     obtained = obtain_settings(chosen, code, refresh=refresh)
     if obtained.source == "refused":
-        fail(f"{obtained.note}: check the dossier code ('tratool dossier list')")
-    click.echo(obtained.note, err=True)
+        _refused(obtained)
+    click.echo(said(obtained.note), err=True)
     if obtained.settings is None:
         raise SystemExit(EXIT_TRANSPORT)
     settings = obtained.settings
@@ -103,8 +109,7 @@ def dossier_settings(
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(
-        f"# dossier {settings.dossier}, read from {settings.base_url} at "
-        f"{settings.fetched_at:%Y-%m-%d %H:%M} UTC\n" + dump_toml("validate", _tables(obtained)),
-        nl=False,
+    heading = _("dossier {dossier}, read from {url} at {moment} UTC").format(
+        dossier=settings.dossier, url=settings.base_url, moment=when(settings.fetched_at)
     )
+    click.echo(f"# {heading}\n" + dump_toml("validate", _tables(obtained)), nl=False)

@@ -16,7 +16,6 @@ from ..config import dump_toml, load_config
 from ..conversion import export
 from ..display import listing, printable
 from ..errors import ConfigError, UnreadableInput
-from ..i18n import LANGUAGES, choose_language
 from ..submission.dossier_settings import with_settings
 from ..tra import layout
 from ..tra.records import Header
@@ -30,13 +29,16 @@ from .common import (
     EXIT_USAGE,
     STDIO,
     OutputPath,
+    _,
     diagnostic,
     encoding_option,
     fail,
     french_amount,
+    language,
     main,
     output_options,
     report_parse_errors,
+    said,
     settings,
     use_color,
     worst,
@@ -64,11 +66,12 @@ def show(file: str, fmt: str, encoding: str) -> None:
     try:
         summary, errors = summarize(_source(file), encoding=encoding)
     except UnreadableInput as exc:
-        fail(str(exc))
+        fail(said(exc))
     if file == STDIO:
         summary = attrs.evolve(summary, path="<stdin>")
     if summary.header is None and summary.totals.lines == 0:
-        fail(f"{summary.path}: the file is empty: no header, no entry", EXIT_ERRORS)
+        message = _("{path}: the file is empty: no header, no entry")
+        fail(message.format(path=summary.path), EXIT_ERRORS)
     if fmt == "json":
         document = summary_document(summary, errors)
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -87,47 +90,55 @@ def _source(argument: str) -> Path | BinaryIO:
 def _render_summary(summary: Summary) -> str:
     t = summary.totals
     rows = [summary.path, *_render_header(summary.header)]
-    kinds = ", ".join(f"{LINE_KINDS[kind]} {n}" for kind, n in summary.line_kinds.items() if n)
-    rows.append(f"  lines      {t.lines}: {kinds or 'none'}")
-    rows.append(f"  entries    {t.entries}")
-    rows.append(f"  pièces     {t.pieces}")
+    named = [(said(LINE_KINDS[kind]), n) for kind, n in summary.line_kinds.items() if n]
+    kinds = ", ".join(f"{name} {n}" for name, n in named)
+    nothing = _("none")
     journals = listing([f"{code} ({n})" for code, n in sorted(t.journals.items())])
-    rows.append(f"  journals   {journals or '-'}")
+    shown = [
+        (_("lines"), f"{t.lines}: {kinds or nothing}"),
+        (_("entries"), str(t.entries)),
+        (_("pièces"), str(t.pieces)),
+        (_("journals"), journals or "-"),
+    ]
     if t.first_date and t.last_date:
-        rows.append(f"  dates      {t.first_date:%d/%m/%Y} → {t.last_date:%d/%m/%Y}")
-    rows.append(f"  debit      {french_amount(t.debit)}")
-    rows.append(f"  credit     {french_amount(t.credit)}")
+        shown.append((_("dates"), f"{t.first_date:%d/%m/%Y} → {t.last_date:%d/%m/%Y}"))
+    shown += [(_("debit"), french_amount(t.debit)), (_("credit"), french_amount(t.credit))]
     balance = t.debit - t.credit
     if balance:
-        rows.append(
-            f"  balance    {french_amount(balance)} (debit - credit: the file does not balance)"
-        )
+        unbalanced = _("(debit - credit: the file does not balance)")
+        shown.append((_("balance"), f"{french_amount(balance)} {unbalanced}"))
     endings = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.line_endings.items()))
-    rows.append(f"  endings    {endings}")
+    shown.append((_("endings"), endings))
+    width = max(11, *(len(label) + 1 for label, _value in shown))
+    rows += [f"  {label:<{width}}{value}" for label, value in shown]
     return "\n".join(rows)
 
 
 def _render_header(header: Header | None) -> list[str]:
     """Every header field, under its canonical name, as the file holds it."""
+    label = _("header")
     if header is None:
-        return ["  header     (missing or unreadable)"]
-    stamp = f"{header.generated_at:%d/%m/%Y %H:%M}" if header.generated_at else "no timestamp"
-    rows = [
-        f"  header     {header.product} {header.origin} {header.content} {header.format}, "
-        f"version {header.version}, generated {stamp} by {header.user or '?'}"
-    ]
+        return [f"  {label:<11}" + _("(missing or unreadable)")]
+    stamp = f"{header.generated_at:%d/%m/%Y %H:%M}" if header.generated_at else _("no timestamp")
+    described = _("version {version}, generated {stamp} by {user}").format(
+        version=header.version, stamp=stamp, user=header.user or "?"
+    )
+    kind = f"{header.product} {header.origin} {header.content} {header.format}"
+    rows = [f"  {label:<11}{kind}, {described}"]
     for name in (*layout.HEADER.names, "trailer"):
-        value = getattr(header, name)
-        if value is None:
-            shown = "(none)"
-        elif isinstance(value, dt.datetime):
-            shown = f"{value:%d/%m/%Y %H:%M}"
-        elif isinstance(value, dt.date):
-            shown = f"{value:%d/%m/%Y}"
-        else:  # text as read: quoted when blank, and the raw trailer always
-            shown = repr(value) if value == "" or name == "trailer" else value
-        rows.append(f"    {name:<19}{shown}")
+        rows.append(f"    {name:<19}{_header_value(name, getattr(header, name))}")
     return rows
+
+
+def _header_value(name: str, value: object) -> str:
+    if value is None:
+        return _("(none)")
+    if isinstance(value, dt.datetime):
+        return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    # text as read: quoted when blank, and the raw trailer always
+    return repr(value) if value == "" or name == "trailer" else str(value)
 
 
 @main.command(name="export")
@@ -157,13 +168,14 @@ def export_command(file: str, fmt: export.Format, output: Path | None, encoding:
     try:
         result = export.export(_source(file), output or sys.stdout, to=fmt, encoding=encoding)
     except UnreadableInput as exc:
-        fail(str(exc))
+        fail(said(exc))
     except OSError as exc:
-        fail(f"{output}: cannot write: {exc.strerror or exc}")
+        fail(_("{path}: cannot write: {reason}").format(path=output, reason=exc.strerror or exc))
     report_parse_errors(result.errors, result.error_count)
     if result.has_errors:
         if output is not None:
-            diagnostic(f"tratool: {output} not written: the input has errors", important=True)
+            message = _("{path} not written: the input has errors").format(path=output)
+            diagnostic(f"tratool: {message}", important=True)
         sys.exit(EXIT_ERRORS)
 
 
@@ -243,11 +255,6 @@ def _rule_list(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @click.option("--refresh-settings", is_flag=True, help="With --dossier: read Loop again.")
 @click.option("--profile", help="With --dossier: a [profiles.NAME] of tratool.toml.")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    help="Language of the text report (default: TRATOOL_LANG, else the locale, else en).",
-)
 @encoding_option
 @output_options
 def validate_command(
@@ -264,7 +271,6 @@ def validate_command(
     dossier_code: str | None,
     refresh_settings: bool,
     profile: str | None,
-    lang: str | None,
     encoding: str,
 ) -> None:
     """Check TRA files against the rule catalogue (see docs/validation.md).
@@ -276,10 +282,6 @@ def validate_command(
     --strict), 2 usage error, unreadable input or invalid configuration; with several files,
     the worst of them.
     """
-    try:  # an unknown language is a usage error before any work
-        language = choose_language(lang)
-    except ConfigError as exc:
-        fail(str(exc))
     dossier_settings = (
         settings_for_validation(dossier_code, profile, refresh=refresh_settings)
         if dossier_code
@@ -291,7 +293,7 @@ def validate_command(
         check_rule_patterns(_rule_list(select), "", source="--select")
         check_rule_patterns(_rule_list(ignore), "", source="--ignore")
     except ConfigError as exc:
-        fail(str(exc))
+        fail(said(exc))
 
     def effective(file: Path | None) -> ValidationConfig:
         if config_path is not None:
@@ -309,17 +311,17 @@ def validate_command(
         try:
             config = effective(Path(files[0]) if files and files[0] != STDIO else None)
         except ConfigError as exc:
-            fail(str(exc))
-        source = config.source or "(defaults: no configuration file found)"
+            fail(said(exc))
+        source = config.source or _("(defaults: no configuration file found)")
         click.echo(f"# {source}\n" + dump_toml("validate", config.to_toml()), nl=False)
         return
     if not files:
-        fail("no file to validate (usage: tratool validate FILE|FOLDER|- ...)")
+        fail(_("no file to validate (usage: tratool validate FILE|FOLDER|- ...)"))
     inputs = expand(files, exclude)
     reports, codes = _validate_each(
         inputs, effective, encoding=encoding, max_findings=max_findings, strict=strict
     )
-    _emit_report(reports, fmt, output, [i.path for i in inputs if i.path is not None], language)
+    _emit_report(reports, fmt, output, [i.path for i in inputs if i.path is not None], language())
     sys.exit(worst(codes))
 
 
@@ -346,7 +348,7 @@ def _validate_each(
                 max_findings=max_findings,
             )
         except (UnreadableInput, ConfigError) as exc:
-            diagnostic(f"tratool: {exc}", important=True)
+            diagnostic(f"tratool: {said(exc)}", important=True)
             codes.append(EXIT_USAGE)
             continue
         report.path = item.name

@@ -19,7 +19,7 @@ from pathlib import Path
 import attrs
 import click
 
-from .common import STDIO
+from .common import STDIO, _
 
 TRA_SUFFIX = ".tra"  # matched without case: Cegid writes .TRA, people write .tra
 
@@ -58,7 +58,8 @@ def _folder(folder: Path, exclude: tuple[str, ...]) -> list[Input]:
             and not _excluded((here / f).relative_to(folder), exclude)
         )
     if not found:
-        return [Input(str(folder), folder, f"no {TRA_SUFFIX} file in this folder")]
+        problem = _("no {suffix} file in this folder").format(suffix=TRA_SUFFIX)
+        return [Input(str(folder), folder, problem)]
     return [Input(str(p), p) for p in found]
 
 
@@ -73,12 +74,12 @@ def expand(arguments: Iterable[str], exclude: tuple[str, ...] = ()) -> list[Inpu
         if path.is_dir():
             inputs += _folder(path, exclude)
         elif not path.exists():
-            inputs.append(Input(argument, path, "no such file or folder"))
+            inputs.append(Input(argument, path, _("no such file or folder")))
         else:
             inputs.append(Input(argument, path))
     stdin = [i for i in inputs if i.is_stdin]
     if len(stdin) > 1:
-        raise click.UsageError("'-' (standard input) can be given only once")
+        raise click.UsageError(_("'-' (standard input) can be given only once"))
     return inputs
 
 
@@ -111,7 +112,7 @@ def stdin_as_file(ctx: click.Context, param: click.Parameter, value: object) -> 
     if dash not in files:
         return value
     if files.count(dash) > 1:
-        raise click.BadParameter("'-' (standard input) can be given only once", param=param)
+        raise click.BadParameter(_("'-' (standard input) can be given only once"), param=param)
     folder = Path(tempfile.mkdtemp(prefix="tratool-"))
     ctx.call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
     copy = folder / STDIN_FILE_NAME

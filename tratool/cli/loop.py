@@ -15,7 +15,7 @@ import click
 from ..errors import ConfigError, FilterError, LoopError, LoopRejected, LoopRouteNotFound
 from ..loop import LoopClient, filters
 from ..submission.profiles import load_profile
-from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, fail, main
+from .common import EXIT_ERRORS, EXIT_TRANSPORT, EXIT_USAGE, _, fail, main, said
 from .common import settings as cli_settings
 
 base_url_option = click.option(
@@ -30,7 +30,7 @@ def loop_client(base_url: str | None, profile: str | None = None) -> LoopClient:
     try:
         settings = load_profile(profile, base_url=base_url, config_path=cli_settings().config).loop
     except ConfigError as exc:
-        fail(str(exc))
+        fail(said(exc))
     return LoopClient.from_env(settings)
 
 
@@ -38,26 +38,26 @@ def loop_failure(exc: LoopError) -> NoReturn:
     """Exit 2 for a wrong route (configuration), 1 when Loop refused the request, and 4 for
     authentication, quota and transport failures."""
     if isinstance(exc, LoopRouteNotFound):
-        fail(str(exc), EXIT_USAGE)
-    fail(str(exc), EXIT_ERRORS if isinstance(exc, LoopRejected) else EXIT_TRANSPORT)
+        fail(said(exc), EXIT_USAGE)
+    fail(said(exc), EXIT_ERRORS if isinstance(exc, LoopRejected) else EXIT_TRANSPORT)
 
 
 def filter_from(where: tuple[str, ...], raw: str | None) -> filters.Filter | str | None:
     """--where FIELD=VALUE (quoted and escaped for you) or --filter RAW (sent as written)."""
     if where and raw:
-        fail("give --where or --filter, not both")
+        fail(_("give --where or --filter, not both"))
     if raw:
         return raw
     built: filters.Filter | None = None
     for condition in where:
         field, sep, value = condition.partition("=")
         if not sep:
-            fail(f"--where {condition!r}: expected FIELD=VALUE")
+            fail(_("--where {condition}: expected FIELD=VALUE").format(condition=repr(condition)))
         try:
             part = filters.eq(field.strip(), value)
             str(part)  # the value is quoted when written: one that cannot be sent fails here
         except FilterError as exc:
-            fail(f"--where {condition!r}: {exc}")
+            fail(f"--where {condition!r}: {said(exc)}")
         built = part if built is None else built & part
     return built
 
@@ -186,18 +186,20 @@ def loop_sim(
     try:
         simulator = Simulator(options)
     except (OSError, ValueError) as exc:  # ValueError: json.JSONDecodeError
-        fail(f"--state {state}: not a readable simulator state (JSON): {exc}")
+        message = _("--state {path}: not a readable simulator state (JSON): {reason}")
+        fail(message.format(path=state, reason=exc))
     try:
         server = simulator.bind()
     except OSError as exc:  # a port in use, a host that does not resolve
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        message = _("cannot listen on {host}:{port}: {reason}")
+        fail(message.format(host=host, port=port, reason=exc.strerror or exc))
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    click.echo(f"listening on {simulator.origin}")
-    click.echo(f"  base URL {simulator.url}", err=True)
+    click.echo(_("listening on {origin}").format(origin=simulator.origin))
+    click.echo("  " + _("base URL {url}").format(url=simulator.url), err=True)
     sys.stdout.flush()
     try:
         server.serve_forever(poll_interval=0.1)

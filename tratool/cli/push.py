@@ -40,7 +40,6 @@ from ..errors import (
     TraError,
     UnreadableInput,
 )
-from ..i18n import choose_language
 from ..loop import LoopClient
 from ..submission import batch
 from ..submission.batch import MAX_JOBS
@@ -51,15 +50,18 @@ from ..submission.push import PushResult, follow, outcome_of, push
 from ..validation import Report, config_for, render
 from ..validation.renderers import FORMAT_NAMES, RENDERERS
 from ..workflow_commands import workflow_command
-from .batch_display import Progress, counts
+from .batch_display import Progress, counts, outcome_name
 from .batch_display import summary as batch_summary
 from .common import (
     EXIT_DEADLINE,
     EXIT_ERRORS,
     EXIT_TRANSPORT,
     EXIT_USAGE,
+    _,
     fail,
+    language,
     main,
+    said,
     worst,
     write_report_file,
 )
@@ -84,21 +86,21 @@ def _profile(name: str | None, **flags: Any) -> Profile:
     try:
         return load_profile(name, config_path=cli_settings().config, **flags)
     except ConfigError as exc:
-        fail(str(exc))
+        fail(said(exc))
 
 
 def _open_journal(path: Path) -> SubmissionJournal:
     try:
         return SubmissionJournal(path)
     except UnreadableInput as exc:
-        fail(f"{exc} (--journal, [push] journal or TRATOOL_JOURNAL)")
+        fail(_("{error} (--journal, [push] journal or TRATOOL_JOURNAL)").format(error=said(exc)))
 
 
 def _say(fmt: str) -> Any:
     """Progress lines: on stdout for people, on stderr when stdout carries JSON."""
 
-    def say(message: str) -> None:
-        click.echo(f"{dt.datetime.now():%H:%M:%S}  {message}", err=fmt == "json")
+    def say(message: object) -> None:
+        click.echo(f"{dt.datetime.now():%H:%M:%S}  {said(message)}", err=fmt == "json")
 
     return say
 
@@ -128,9 +130,12 @@ def _as_tra(
             mapping=mapping,
             date_format_spec=date_format,
         )
+        converted = _("converted {file} ({rows} rows) to TRA: {entries} entries, {pieces} pièces")
+        totals = result.report.totals
         say(
-            f"converted {file} ({result.rows} rows) to TRA: {result.report.totals.entries} "
-            f"entries, {result.report.totals.pieces} pièces"
+            converted.format(
+                file=file, rows=result.rows, entries=totals.entries, pieces=totals.pieces
+            )
         )
         yield target
 
@@ -181,47 +186,38 @@ def _push_one(
                 on_event=say,
             )
     except (ConversionError, ConversionRejected) as exc:
-        return {**row, "outcome": "invalid", "error": str(exc), "exit": EXIT_ERRORS}
+        return {**row, "outcome": "invalid", "error": exc, "exit": EXIT_ERRORS}
     except DuplicateSubmission as exc:
         return {
             **row,
             # busy: another process holds the reservation right now
             "outcome": "busy" if exc.existing.state == "reserved" else "duplicate",
-            "error": str(exc),
+            "error": exc,
             "exit": EXIT_ERRORS,
             "request_id": exc.existing.request_id,
         }
     except (LoopAuthError, LoopForbidden) as exc:
-        return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_TRANSPORT}
+        return {**row, "outcome": "error", "error": exc, "exit": EXIT_TRANSPORT}
     except (ConfigError, StorageConfigError, LoopConfigError) as exc:
-        return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_USAGE}
+        return {**row, "outcome": "error", "error": exc, "exit": EXIT_USAGE}
     except LoopRejected as exc:
-        return {**row, "outcome": "rejected", "error": str(exc), "exit": EXIT_ERRORS}
+        return {**row, "outcome": "rejected", "error": exc, "exit": EXIT_ERRORS}
     except (StorageError, LoopError) as exc:
-        return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_TRANSPORT}
+        return {**row, "outcome": "error", "error": exc, "exit": EXIT_TRANSPORT}
     except TraError as exc:  # an unreadable CSV, a bad mapping…
-        return {**row, "outcome": "error", "error": str(exc), "exit": EXIT_USAGE}
+        return {**row, "outcome": "error", "error": exc, "exit": EXIT_USAGE}
     if keep_report is not None:
         keep_report(result.report)
     return _describe(result, row, fmt, profile.name)
-
-
-def _language() -> str:
-    """The language of the validation text: TRATOOL_LANG, else the locale (see i18n).
-    push_command asks first, so that a wrong TRATOOL_LANG stops it before any push."""
-    try:
-        return choose_language()
-    except ConfigError as exc:
-        fail(str(exc))
 
 
 def _describe(
     result: PushResult, row: dict[str, Any], fmt: str, profile: str | None
 ) -> dict[str, Any]:
     if result.report.findings and (fmt == "github" or os.environ.get("GITHUB_ACTIONS")):
-        click.echo(RENDERERS["github"]([result.report], lang=_language()))
+        click.echo(RENDERERS["github"]([result.report], lang=language()))
     if result.outcome == "invalid":
-        click.echo(render.text([result.report], lang=_language()), err=True, nl=False)
+        click.echo(render.text([result.report], lang=language()), err=True, nl=False)
     exit_code = {
         "succeeded": 0,
         "submitted": 0,
@@ -257,14 +253,15 @@ def _github_summary(rows: list[dict[str, Any]]) -> None:
     lines = [
         "### tratool push",
         "",
-        "| file | dossier | outcome | Loop request |",
+        _("| file | dossier | outcome | Loop request |"),
         "|---|---|---|---|",
     ]
     lines += [
-        f"| `{r['file']}` | {r['dossier']} | {r['outcome']} | {r['request_id'] or '-'} |"
+        f"| `{r['file']}` | {r['dossier']} | {outcome_name(r['outcome'])} | "
+        f"{r['request_id'] or '-'} |"
         for r in rows
     ]
-    lines += [f"\n> {r['file']}: {r['error']}" for r in rows if r.get("error")]
+    lines += [f"\n> {r['file']}: {said(r['error'])}" for r in rows if r.get("error")]
     with open(path, "a", encoding="utf-8") as summary:
         summary.write("\n".join(lines) + "\n")
 
@@ -388,12 +385,11 @@ def push_command(
     3 still importing at the deadline; 4 transport or authentication failure.
     """
     if date_format and not (source_format or mapping):
-        fail("--date-format is for CSV files: add --from csv (or --mapping)")
-    _language()
+        fail(_("--date-format is for CSV files: add --from csv (or --mapping)"))
     try:
         plan = batch.plan(files, dossier=dossier, manifest=manifest, dossier_from=dossier_from)
     except ConfigError as exc:
-        fail(str(exc))
+        fail(said(exc))
     chosen = _profile(profile, base_url=base_url, timeout=timeout, journal=journal)
     # Configuration first (the storage, a journal that cannot be opened): it stops all, before
     # any request to Loop.
@@ -406,7 +402,7 @@ def push_command(
         for code in dict.fromkeys(job.dossier for job in plan)
     }
     if note:
-        click.echo(f"tratool: {note}", err=True)
+        click.echo(f"tratool: {said(note)}", err=True)
 
     reports: dict[tuple[Path, str], Report] = {}  # the validation step's, by file and dossier
 
@@ -442,7 +438,7 @@ def push_command(
     progress.close()
     if report_file is not None:
         validated = [reports[key] for key in ((j.file, j.dossier) for j in plan) if key in reports]
-        rendered = RENDERERS[report_format](validated, lang=_language())
+        rendered = RENDERERS[report_format](validated, lang=language())
         write_report_file(rendered, report_file, list(files))
     _print_outcomes(rows, fmt)
     sys.exit(worst([r["exit"] for r in rows]))
@@ -455,13 +451,16 @@ def _print_outcomes(rows: list[dict[str, Any]], fmt: str) -> None:
         batch_summary(rows)
     if fmt == "json":
         document = {"ok": all(r["exit"] == 0 for r in rows), "summary": counts(rows)}
-        click.echo(json.dumps({**document, "results": rows}, indent=2, ensure_ascii=False))
+        # Messages stay English in JSON (for programs): str() of an error is its English.
+        document = {**document, "results": rows}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
     if fmt == "github" or os.environ.get("GITHUB_ACTIONS"):
         for row in rows:
             if row["exit"]:
-                message = f"{row['file']}: {row['outcome']}"
-                message += f": {row['error']}" if row.get("error") else ""
-                message += f"; resume with: {row['resume']}" if row.get("resume") else ""
+                message = f"{row['file']}: {outcome_name(row['outcome'])}"
+                message += f": {said(row['error'])}" if row.get("error") else ""
+                if row.get("resume"):
+                    message += _("; resume with: {command}").format(command=row["resume"])
                 click.echo(workflow_command("error", message, title="tratool push"))
     _github_summary(rows)  # only where GitHub Actions provides GITHUB_STEP_SUMMARY
 
@@ -469,32 +468,43 @@ def _print_outcomes(rows: list[dict[str, Any]], fmt: str) -> None:
 def _print_row(row: dict[str, Any], profile: str | None) -> None:
     outcome = row["outcome"]
     if row.get("error"):
-        click.echo(f"tratool: {row['error']}", err=True)
+        click.echo(f"tratool: {said(row['error'])}", err=True)
     if outcome == "running":
-        click.echo(f"still importing at the deadline; resume with:\n  {row['resume']}")
+        message = _("still importing at the deadline; resume with:\n  {command}")
+        click.echo(message.format(command=row["resume"]))
     if outcome == "interrupted":
-        click.echo(
+        message = _(
             "the import was requested, then following it failed (it may still run to its "
-            f"end); resume with:\n  {row['resume']}"
+            "end); resume with:\n  {command}"
         )
+        click.echo(message.format(command=row["resume"]))
     text = {
-        "succeeded": "imported",
-        "submitted": "submitted",
-        "failed": "IMPORT FAILED",
-        "running": "still importing",
-        "interrupted": "IMPORT REQUESTED, NOT FOLLOWED",
-        "invalid": "NOT SENT (validation errors)",
-        "duplicate": "NOT SENT (already pushed)",
-        "busy": "NOT SENT (another push of it is under way)",
-        "rejected": "REFUSED by Loop",
-        "error": "NOT DONE",
+        "succeeded": _("imported"),
+        "submitted": _("submitted"),
+        "failed": _("IMPORT FAILED"),
+        "running": _("still importing"),
+        "interrupted": _("IMPORT REQUESTED, NOT FOLLOWED"),
+        "invalid": _("NOT SENT (validation errors)"),
+        "duplicate": _("NOT SENT (already pushed)"),
+        "busy": _("NOT SENT (another push of it is under way)"),
+        "rejected": _("REFUSED by Loop"),
+        "error": _("NOT DONE"),
     }[outcome]
-    request = f", Loop request {row['request_id']}" if row["request_id"] else ""
-    click.echo(f"{text}: {row['file']} -> dossier {row['dossier']}{request}")
+    request = _(", Loop request {request}").format(request=row["request_id"])
+    line = _("{outcome}: {file} -> dossier {dossier}{request}").format(
+        outcome=text,
+        file=row["file"],
+        dossier=row["dossier"],
+        request=request if row["request_id"] else "",
+    )
+    click.echo(line)
     if outcome == "failed":
         click.echo(
-            "  see Loop's import history (Comptabilité › Imports › Historique des "
-            "imports) for the reason"
+            "  "
+            + _(
+                "see Loop's import history (Comptabilité › Imports › Historique des "
+                "imports) for the reason"
+            )
         )
 
 
@@ -526,7 +536,7 @@ def status_command(
                 status = follow(client, book, request_id, chosen.poll, on_event=say)
             else:
                 status = client.import_status(request_id)
-                say(f"status: {status.state} (code {status.code})")
+                say(_("status: {state} (code {code})").format(state=status.state, code=status.code))
                 entry = book.by_request(request_id)
                 if entry is not None and status.terminal:
                     book.set_state(entry.id, status.state, status_code=status.code)
@@ -534,7 +544,8 @@ def status_command(
         loop_failure(exc)
     outcome = outcome_of(status)
     if outcome == "running":
-        click.echo(f"not finished; resume with:\n  {_resume_command(request_id, profile)}")
+        message = _("not finished; resume with:\n  {command}")
+        click.echo(message.format(command=_resume_command(request_id, profile)))
     sys.exit({"succeeded": 0, "failed": EXIT_ERRORS}.get(outcome, EXIT_DEADLINE))
 
 
@@ -552,14 +563,14 @@ def history_command(
     """Past submissions, newest first."""
     chosen = _profile(profile, journal=journal)
     if not chosen.journal.exists():
-        click.echo(f"no submission yet ({chosen.journal})")
+        click.echo(_("no submission yet ({journal})").format(journal=chosen.journal))
         return
     with _open_journal(chosen.journal) as book:
         entries = list(book.history(dossier, limit))
     if fmt == "json":
         click.echo(json.dumps([attrs.asdict(e) for e in entries], indent=2, ensure_ascii=False))
         return
-    rows = [("created", "dossier", "state", "storage", "Loop request", "file")]
+    rows = [(_("created"), _("dossier"), _("state"), _("storage"), _("Loop request"), _("file"))]
     rows += [
         (e.created_at, e.dossier, e.state, e.storage, e.request_id or "-", Path(e.file).name)
         for e in entries
@@ -585,13 +596,16 @@ def config_show(profile: str | None, sources: bool) -> None:
     (tratool --config FILE ...). Secrets are never printed: only whether each is set."""
     chosen = _profile(profile)
     tables = chosen.to_toml()
-    click.echo("# tratool's effective configuration (secrets come from the environment only)")
+    click.echo(
+        "# " + _("tratool's effective configuration (secrets come from the environment only)")
+    )
     click.echo("\n".join(dump_toml(name, values) for name, values in tables.items()), nl=False)
-    click.echo(f"\n# credentials: {chosen.storage_target().mode}")
+    click.echo("\n# " + _("credentials: {mode}").format(mode=chosen.storage_target().mode))
     for name in SECRET_VARIABLES:
-        click.echo(f"# {name}: {'set (hidden)' if os.environ.get(name) else 'not set'}")
+        state = _("set (hidden)") if os.environ.get(name) else _("not set")
+        click.echo(f"# {name}: {state}")
     if sources:
-        click.echo("\n# where each value comes from (the others are defaults):")
+        click.echo("\n# " + _("where each value comes from (the others are defaults):"))
         for key, origin in sorted(chosen.sources.items()):
             click.echo(printable(f"#   {key}: {origin}"))
 
@@ -605,8 +619,10 @@ def doctor_command(profile: str | None, base_url: str | None) -> None:
 
     chosen = _profile(profile, base_url=base_url)
     failed = False
+    marks = {"ok": _("ok"), "warn": _("warn"), "fail": _("FAIL")}
+    width = max(len(mark) for mark in marks.values())
     for check in run_checks(chosen):
-        mark = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}[check.level]
-        click.echo(f"{mark}  {check.name}: {check.detail}")
+        mark = marks[check.level].ljust(width)
+        click.echo(f"{mark}  {said(check.name)}: {said(check.detail)}")
         failed |= check.level == "fail"
     sys.exit(EXIT_TRANSPORT if failed else 0)

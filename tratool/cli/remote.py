@@ -16,7 +16,7 @@ from ..azure import Progress, StorageTarget, upload
 from ..config import parse_duration
 from ..errors import StorageConfigError, StorageTransportError
 from ..redaction import RedactingFilter
-from .common import EXIT_TRANSPORT, fail, main
+from .common import EXIT_TRANSPORT, _, fail, main, said, when
 from .inputs import stdin_as_file
 
 
@@ -37,7 +37,7 @@ def _progress(size: int) -> Iterator[Progress | None]:
     if os.environ.get("CI") or not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=size, label="uploading", file=sys.stderr) as bar:
+    with click.progressbar(length=size, label=_("uploading"), file=sys.stderr) as bar:
         seen = 0
 
         def hook(done: int, total: int | None) -> None:
@@ -85,7 +85,7 @@ def upload_command(
     try:
         lifetime = parse_duration(expiry)
     except ValueError as exc:
-        fail(f"--expiry: {exc}")
+        fail(f"--expiry: {said(exc)}")
     if verbose:
         _verbose_logging()
     try:
@@ -93,9 +93,9 @@ def upload_command(
         with _progress(file.stat().st_size) as hook:
             result = upload(file, target, expiry=lifetime, blob_name=blob_name, progress=hook)
     except StorageConfigError as exc:
-        fail(str(exc))
+        fail(said(exc))
     except StorageTransportError as exc:
-        fail(str(exc), EXIT_TRANSPORT)
+        fail(said(exc), EXIT_TRANSPORT)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -112,9 +112,16 @@ def upload_command(
             )
         )
         return
-    state = "already present" if result.already_present else "uploaded"
-    click.echo(f"{state:<10} {result.blob_name} ({result.size} bytes)")
-    click.echo(f"sha256     {result.sha256}")
-    click.echo(f"blob URL   {result.blob_url}")
-    click.echo(f"expires    {result.expires_at:%Y-%m-%d %H:%M} UTC (read-only)")
-    click.echo(f"SAS URL    {result.sas_url}")
+    state = _("already present") if result.already_present else _("uploaded")
+    size = _("({size} bytes)").format(size=result.size)
+    expiry = _("{moment} UTC (read-only)").format(moment=when(result.expires_at))
+    click.echo(f"{state:<10} {result.blob_name} {size}")
+    shown = [
+        ("sha256", result.sha256),
+        (_("blob URL"), result.blob_url),
+        (_("expires"), expiry),
+        (_("SAS URL"), result.sas_url),
+    ]
+    width = max(11, *(len(label) + 1 for label, _value in shown))
+    for label, value in shown:
+        click.echo(f"{label:<{width}}{value}")

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from ..errors import ParseError
+from ..i18n import N_
 from . import layout
 from .lines import Source
 from .reader import read
@@ -23,19 +24,19 @@ from .records import Entry, Header, RawLine, Record
 
 # What each kind of line is called (tra-format.md §1, §4); the keys are the JSON document's.
 LINE_KINDS = {
-    "header": "header",
-    "parameter": "parameter record",
-    "general": "general",
-    "tiers": "tiers (X)",
-    "general_with_section": "general with a section (H)",
-    "analytic": "analytic (A)",
-    "analytic_only": "analytic-only (O)",
-    "attachment": "attachment (G)",
-    "payment_approval": "payment approval (P)",
-    "budget": "budget (B)",
-    "unknown_type": "unknown line type",
-    "unreadable": "unreadable",
-    "blank": "blank",
+    "header": N_("header"),
+    "parameter": N_("parameter record"),
+    "general": N_("general"),
+    "tiers": N_("tiers (X)"),
+    "general_with_section": N_("general with a section (H)"),
+    "analytic": N_("analytic (A)"),
+    "analytic_only": N_("analytic-only (O)"),
+    "attachment": N_("attachment (G)"),
+    "payment_approval": N_("payment approval (P)"),
+    "budget": N_("budget (B)"),
+    "unknown_type": N_("unknown line type"),
+    "unreadable": N_("unreadable"),
+    "blank": N_("blank"),
 }
 # Column 31 -> kind. Cegid reads "-" like blank, and E and L like X (§4).
 _BY_LINE_TYPE = {
