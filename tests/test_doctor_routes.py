@@ -12,7 +12,7 @@ SUB, API = "sim-subscription-key", "sim-key:sim-secret"
 
 def checks(sim: Simulator, **settings: object) -> list[tuple[str, str, str]]:
     client = LoopClient(sim.settings(**settings), subscription_key=SUB, api_key=API)
-    return [(c.name, c.level, c.detail) for c in loop_route_checks(client)]
+    return [(str(c.name), c.level, str(c.detail)) for c in loop_route_checks(client)]
 
 
 def test_status_route_answering_an_error_for_the_made_up_id_is_ok() -> None:

@@ -202,7 +202,7 @@ def test_the_cache_spares_loop_until_the_ttl_passes(
     second = obtain(client, "MANON002", cache, now=clock)
     assert (second.source, len(sim.wire)) == ("cache", 8)
     assert second.settings == first.settings
-    assert "read from Loop at 2026-03-01 08:00 UTC" in second.note
+    assert "read from Loop at 2026-03-01 08:00 UTC" in str(second.note)
     clock.now += dt.timedelta(hours=2)  # 13 h after the fetch
     assert obtain(client, "MANON002", cache, now=clock).source == "loop"
     assert len(sim.wire) == 16
@@ -238,11 +238,11 @@ def test_when_loop_is_down_a_stale_copy_is_used_and_said(tmp_path: Path) -> None
     stale = obtain(client, "MANON002", cache, now=clock)
     assert stale.source == "stale cache"
     assert stale.settings is not None
-    assert "Loop could not be read" in stale.note
-    assert "cached settings read at 2026-03-01 08:00 UTC" in stale.note
+    assert "Loop could not be read" in str(stale.note)
+    assert "cached settings read at 2026-03-01 08:00 UTC" in str(stale.note)
     nothing = obtain(client, "OTHER", cache, now=clock)
     assert (nothing.source, nothing.settings) == ("none", None)
-    assert nothing.note.startswith("dossier OTHER: settings could not be read from Loop (")
+    assert str(nothing.note).startswith("dossier OTHER: settings could not be read from Loop (")
 
 
 def test_a_dossier_loop_refuses_is_a_refusal_not_an_outage(
@@ -250,14 +250,14 @@ def test_a_dossier_loop_refuses_is_a_refusal_not_an_outage(
 ) -> None:
     refused = obtain(client, "OTHER", SettingsCache(tmp_path))
     assert (refused.source, refused.settings) == ("refused", None)
-    assert refused.note.startswith("dossier OTHER: Loop refused to give its settings (GET ")
-    assert "HTTP 400: Le dossier OTHER n'existe pas sur le domaine." in refused.note
+    assert str(refused.note).startswith("dossier OTHER: Loop refused to give its settings (GET ")
+    assert "HTTP 400: Le dossier OTHER n'existe pas sur le domaine." in str(refused.note)
 
 
 def test_without_keys_loop_is_not_asked(client: LoopClient, sim: Simulator) -> None:
     result = obtain(client, "MANON002", None, keys=False)
     assert (result.source, result.settings, sim.wire) == ("none", None, [])
-    assert "no Loop keys" in result.note
+    assert "no Loop keys" in str(result.note)
 
 
 # -- validate --dossier ---------------------------------------------------------------------

@@ -339,7 +339,7 @@ def test_loop_failing_while_following_keeps_the_request_id(
     assert result.outcome == "interrupted"
     assert result.request_id in sim.store.imports
     assert result.error is not None
-    assert "GET" in result.error
+    assert "GET" in str(result.error)
     [entry] = journal.history()
     assert (entry.state, entry.request_id) == ("submitted", result.request_id)
 

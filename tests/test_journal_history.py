@@ -332,13 +332,15 @@ def test_a_path_that_cannot_be_a_journal(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInput) as cannot:
         SubmissionJournal(blocker / "journal.sqlite")
     assert cannot.value.path == str(blocker / "journal.sqlite")
-    assert cannot.value.reason.startswith("cannot open the journal: ")
+    assert str(cannot.value.reason).startswith("cannot open the journal: ")
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"this is no database, just bytes" * 200)
     with pytest.raises(UnreadableInput) as not_one:
         SubmissionJournal(garbage)
     assert not_one.value.path == str(garbage)
-    assert not_one.value.reason.startswith("not a tratool submission journal (an SQLite file): ")
+    assert str(not_one.value.reason).startswith(
+        "not a tratool submission journal (an SQLite file): "
+    )
 
 
 def test_an_older_journal_gains_the_storage_columns(tmp_path: Path) -> None:

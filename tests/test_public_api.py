@@ -14,6 +14,7 @@ import pytest
 
 import tratool
 import tratool.errors
+import tratool.i18n
 from tests.conftest import FIXTURES, tra_bytes
 
 # The entry points the README promises, by name: a rename or a lost export fails here.
@@ -100,13 +101,19 @@ def test_export_refuses_its_own_input_as_output(tmp_path: Path) -> None:
     assert source.read_bytes() == (FIXTURES / "ventes-std.tra").read_bytes()
 
 
-def test_errors_module_imports_nothing_of_tratool_but_redaction() -> None:
-    # errors.py sits under every layer: a type it named from above (even only for type
-    # checking) would draw an import circle through the layers.
-    source = Path(tratool.errors.__file__).read_text(encoding="utf-8")
-    imported = {
+def _module_level_imports(path: str) -> set[str]:
+    """The tratool modules `path` imports when it is loaded (not those inside functions)."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    return {
         node.module or ""
-        for node in ast.walk(ast.parse(source))
+        for node in tree.body
         if isinstance(node, ast.ImportFrom) and node.level > 0
     }
-    assert imported == {"redaction"}
+
+
+def test_errors_module_imports_nothing_of_tratool_but_redaction_and_i18n() -> None:
+    # errors.py sits under every layer: a type it named from above (even only for type
+    # checking) would draw an import circle through the layers. Its messages are Texts
+    # (i18n), which itself loads nothing of tratool.
+    assert _module_level_imports(tratool.errors.__file__) == {"redaction", "i18n"}
+    assert _module_level_imports(tratool.i18n.__file__) == set()

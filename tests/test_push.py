@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -33,6 +34,7 @@ from tests.report_fixture import write_bad_file
 from tratool.azure import StorageTarget
 from tratool.cli import main
 from tratool.errors import ConfigError, DuplicateSubmission, LoopAmbiguousError, LoopRejected
+from tratool.i18n import Text
 from tratool.loop import LoopClient
 from tratool.redaction import Secret
 from tratool.submission.journal import SubmissionJournal, default_path
@@ -95,14 +97,14 @@ def run_push(
 def test_success(
     tra: Path, sim: Simulator, target: StorageTarget, journal: SubmissionJournal
 ) -> None:
-    events: list[str] = []
+    events: list[Text] = []
     result = run_push(tra, sim, target, journal, on_event=events.append)
     assert result.outcome == "succeeded"
     [entry] = journal.history()
     assert (entry.state, entry.status_code, entry.dossier) == ("succeeded", 3, "MANON002")
     assert entry.request_id == result.request_id
     assert len(sim.store.imports) == 1
-    assert any(e.startswith("status: finished successfully") for e in events)
+    assert any(str(e).startswith("status: finished successfully") for e in events)
 
 
 def test_import_finished_with_error(
@@ -650,3 +652,68 @@ def test_cli_push_explains_a_refusal_in_french_under_a_french_locale(
     code, _, err = _cli(sim, emulator, tmp_path / "j.sqlite", *args, extra={"TRATOOL_LANG": "x"})
     assert code == 2
     assert "TRATOOL_LANG" in err
+
+
+FRENCH = {"LANG": "fr_FR.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "TRATOOL_LANG": ""}
+
+
+def test_cli_push_says_its_progress_and_outcome_in_french(
+    tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
+) -> None:
+    """Under a French locale: each step, the import's status and the outcome in French; the
+    JSON of the same push keeps its English keys and values for programs."""
+    args = ("push", str(tra), "--dossier", "MANON002")
+    code, out, err = _cli(sim, emulator, tmp_path / "j.sqlite", *args, extra=FRENCH)
+    assert code == 0
+    # the dossier's settings, from the simulator's seed dossier (loop_seed.py)
+    assert err == (
+        "tratool: dossier MANON002 : paramètres lus dans Loop (4 journaux, 13 comptes, "
+        "5 sections, 1 établissements)\n"
+    )
+    assert f"  {tra} validé : 0 erreur(s), 0 avertissement(s)\n" in out
+    assert "  import demandé : " in out
+    assert "  statut : terminé avec succès (3)\n" in out
+    [request] = sim.store.imports
+    assert f"importé : {tra} -> dossier MANON002, demande Loop {request}\n" in out
+    # "readable until" a moment written JJ/MM/AAAA HH:MM (the blob may be there from another
+    # test: the emulator is shared)
+    readable = r"(déposé|déjà présent) \(lisible jusqu'au \d\d/\d\d/20\d\d \d\d:\d\d UTC\)"
+    assert re.search(readable, out)
+
+
+def test_cli_push_refuses_a_duplicate_in_french(
+    tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
+) -> None:
+    args = ("push", str(tra), "--dossier", "MANON002")
+    assert _cli(sim, emulator, tmp_path / "j.sqlite", *args)[0] == 0
+    code, out, err = _cli(sim, emulator, tmp_path / "j.sqlite", *args, extra=FRENCH)
+    assert code == 1
+    assert f"tratool: {tra} (sha256 " in err
+    assert ") a déjà été envoyé vers le dossier MANON002 le " in err
+    assert "(état succeeded, demande " in err
+    assert "le renvoyer passerait chaque écriture une seconde fois" in err
+    assert f"NON ENVOYÉ (déjà envoyé) : {tra} -> dossier MANON002, demande Loop " in out
+    assert len(sim.store.imports) == 1
+    # JSON for programs: the same refusal, in English
+    code, out, _ = _cli(
+        sim, emulator, tmp_path / "j.sqlite", *args, "--format", "json", extra=FRENCH
+    )
+    [row] = json.loads(out)["results"]
+    assert (code, row["outcome"]) == (1, "duplicate")
+    assert "was already pushed to dossier MANON002" in row["error"]
+
+
+def test_cli_batch_summary_in_french(
+    tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
+) -> None:
+    second = tmp_path / "PG00002.TRA"
+    shutil.copyfile(tra, second)
+    second.write_bytes(second.read_bytes().replace(b"Dupont", b"Durand"))  # another file
+    journal = tmp_path / "j.sqlite"
+    assert _cli(sim, emulator, journal, "push", str(tra), "--dossier", "MANON002")[0] == 0
+    args = ("push", str(tra), str(second), "--dossier", "MANON002")
+    code, out, _ = _cli(sim, emulator, journal, *args, extra=FRENCH)
+    assert code == 1
+    assert "\nbilan du lot : 2 fichier(s) vers 1 dossier(s)\n" in out
+    assert re.search(r"\n  importé +1\n  déjà envoyé +1\nnon importés :\n", out)
+    assert f"  {tra} -> MANON002: déjà envoyé (demande Loop " in out

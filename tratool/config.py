@@ -17,7 +17,8 @@ from typing import Any
 import attrs
 import tomli_w
 
-from .errors import ConfigError
+from .errors import ConfigError, system_reason
+from .i18n import N_
 
 CONFIG_NAMES = ("tratool.toml", "pyproject.toml")
 
@@ -30,7 +31,7 @@ class ConfigFile:
     def section(self, name: str) -> dict[str, Any]:
         value = self.data.get(name, {})
         if not isinstance(value, dict):
-            raise ConfigError(str(self.path), f"[{name}] must be a table")
+            raise ConfigError(str(self.path), N_("[{name}] must be a table", name=name))
         return value
 
 
@@ -59,11 +60,13 @@ def _load_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+        message = N_("cannot read: {reason}", reason=system_reason(exc))
+        raise ConfigError(str(path), message) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), f"invalid TOML: {exc}") from exc
+        raise ConfigError(str(path), N_("invalid TOML: {reason}", reason=str(exc))) from exc
     except UnicodeDecodeError as exc:  # TOML is UTF-8; a TRA file given by mistake is not
-        raise ConfigError(str(path), f"not a TOML file (not UTF-8 text: {exc.reason})") from exc
+        message = N_("not a TOML file (not UTF-8 text: {reason})", reason=exc.reason)
+        raise ConfigError(str(path), message) from exc
 
 
 def load_config(path: Path) -> ConfigFile:

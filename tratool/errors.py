@@ -34,12 +34,18 @@ these where tratool calls the foreign code; none of them escapes the public func
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeAlias
 
 import attrs
 
+from .i18n import N_, Text
 from .redaction import redact
+
+# A message as it is raised: English text, or a `Text` (English template and its values) that
+# the command line says in the reader's language. `str()` of an error is always the English.
+Message: TypeAlias = "str | Text"
 
 # How bad a problem is, for the reader's `ParseError` (error / warning) and the validator's
 # findings (also info). One type for both, so a reader problem maps onto a finding as is.
@@ -94,8 +100,36 @@ class SubmissionLike(Protocol):
     def host(self) -> str | None: ...
 
 
+# The system's words for the refusals people meet most, as a Text the CLI can say in French.
+_SYSTEM_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+}
+
+
+def system_reason(exc: OSError) -> Message:
+    """Why the system refused a file operation: a `Text` for the common cases, else the
+    system's own words (English)."""
+    if exc.errno in _SYSTEM_REASONS:
+        return _SYSTEM_REASONS[exc.errno]
+    return exc.strerror or str(exc)
+
+
 class TraError(Exception):
-    """Base class of every error tratool raises on purpose."""
+    """Base class of every error tratool raises on purpose.
+
+    `text` is the message as a `Text` when it was made as one (the command line says it in
+    French or English), else None (English only); `str()` is the English either way."""
+
+    def __init__(self, message: Message = "", *args: object) -> None:
+        super().__init__(str(message), *args)
+        self._text = message if isinstance(message, Text) else None
+
+    @property
+    def text(self) -> Text | None:
+        return getattr(self, "_text", None)
 
 
 @attrs.define(auto_exc=True, kw_only=True)
@@ -134,10 +168,14 @@ class UnreadableInput(TraError):
     """The input cannot be read at all (missing file, permission, not a file)."""
 
     path: str
-    reason: str
+    reason: Message
+
+    @property
+    def text(self) -> Text:
+        return N_("{path}: cannot read: {reason}", path=self.path, reason=self.reason)
 
     def __str__(self) -> str:
-        return f"{self.path}: cannot read: {self.reason}"
+        return str(self.text)
 
 
 @attrs.frozen(kw_only=True)
@@ -174,10 +212,14 @@ class ConfigError(TraError):
     """A configuration file that cannot be used: where it is and what is wrong."""
 
     path: str
-    message: str
+    message: Message
+
+    @property
+    def text(self) -> Text:
+        return N_("{path}: {message}", path=self.path, message=self.message)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return str(self.text)
 
 
 class ConversionError(TraError):
@@ -198,8 +240,11 @@ class ConversionRejected(TraError):
     def __init__(self, report: ReportLike) -> None:
         self.report = report
         super().__init__(
-            f"{report.path}: the converted file has {report.errors} validation "
-            "error(s); nothing written"
+            N_(
+                "{path}: the converted file has {errors} validation error(s); nothing written",
+                path=report.path,
+                errors=report.errors,
+            )
         )
 
 
@@ -210,8 +255,9 @@ class TabularError(TraError):
 class StorageError(TraError):
     """Base class of the uploader's errors."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(redact(message))
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.args = (redact(str(message)),)  # the command line redacts the French too
 
 
 class StorageConfigError(StorageError):
@@ -227,13 +273,18 @@ class LoopError(TraError):
 
     def __init__(
         self,
-        message: str,
+        message: Message,
         *,
         request_id: str | None = None,
         retry_after: float | None = None,
         http_status: int | None = None,
     ) -> None:
-        super().__init__(redact(message) + (f" [request id {request_id}]" if request_id else ""))
+        if request_id:
+            message = N_(
+                "{message} [request id {request_id}]", message=message, request_id=request_id
+            )
+        super().__init__(message)
+        self.args = (redact(str(message)),)  # the command line redacts the French too
         self.request_id = request_id
         self.retry_after = retry_after
         self.http_status = http_status  # the HTTP status Loop answered with, when it answered
@@ -286,31 +337,54 @@ class DuplicateSubmission(TraError):
 
     def __init__(self, existing: SubmissionLike) -> None:
         self.existing = existing
-        if existing.state == "reserved":
-            super().__init__(
-                f"{existing.file} (sha256 {existing.sha256[:12]}…) is being pushed to dossier "
-                f"{existing.dossier} by another process (pid {existing.pid} on host "
-                f"{existing.host}, since {existing.created_at}): wait for it to end; if that "
-                "process is gone on another machine, push again with --force"
-            )
-            return
-        advice = {
-            "submitting": "the process stopped while the import request was in flight: check "
-            "Loop's import history (Comptabilité › Imports › Historique des imports) before "
-            "pushing again with --force",
-            "submitted": f"it is still being imported: follow it with 'tratool status "
-            f"{existing.request_id} --wait'",
-            "succeeded": "it was imported successfully: pushing it again would post every "
-            "entry twice",
-            "failed": "its import finished with an error: check Loop's import history (a failed "
-            "import may have left entries) before pushing again with --force",
-            "unknown": "its outcome is unknown: check Loop's import history",
-        }[existing.state]
-        super().__init__(
-            f"{existing.file} (sha256 {existing.sha256[:12]}…) was already pushed to dossier "
-            f"{existing.dossier} on {existing.created_at} (state {existing.state}"
-            f"{', request ' + existing.request_id if existing.request_id else ''}): {advice}"
+        super().__init__(_duplicate_message(existing))
+
+
+def _duplicate_message(existing: SubmissionLike) -> Text:
+    short = f"{existing.sha256[:12]}…"
+    if existing.state == "reserved":
+        return N_(
+            "{file} (sha256 {sha}) is being pushed to dossier {dossier} by another process "
+            "(pid {pid} on host {host}, since {since}): wait for it to end; if that process "
+            "is gone on another machine, push again with --force",
+            file=existing.file,
+            sha=short,
+            dossier=existing.dossier,
+            pid=str(existing.pid),
+            host=str(existing.host),
+            since=existing.created_at,
         )
+    advice = {
+        "submitting": N_(
+            "the process stopped while the import request was in flight: check Loop's import "
+            "history (Comptabilité › Imports › Historique des imports) before pushing again "
+            "with --force"
+        ),
+        "submitted": N_(
+            "it is still being imported: follow it with 'tratool status {request_id} --wait'",
+            request_id=str(existing.request_id),
+        ),
+        "succeeded": N_(
+            "it was imported successfully: pushing it again would post every entry twice"
+        ),
+        "failed": N_(
+            "its import finished with an error: check Loop's import history (a failed import "
+            "may have left entries) before pushing again with --force"
+        ),
+        "unknown": N_("its outcome is unknown: check Loop's import history"),
+    }[existing.state]
+    request = N_(", request {request_id}", request_id=existing.request_id or "")
+    return N_(
+        "{file} (sha256 {sha}) was already pushed to dossier {dossier} on {created} (state "
+        "{state}{request}): {advice}",
+        file=existing.file,
+        sha=short,
+        dossier=existing.dossier,
+        created=existing.created_at,
+        state=existing.state,
+        request=request if existing.request_id else "",
+        advice=advice,
+    )
 
 
 class AzuriteError(TraError):

@@ -33,8 +33,6 @@ from typing import TypeAlias
 
 import attrs
 
-from .errors import ConfigError
-
 LANGUAGES = ("en", "fr")
 Translate = Callable[[str], str]
 
@@ -57,6 +55,8 @@ def choose_language(explicit: str | None = None, environ: Mapping[str, str] = os
 def _checked(value: str, source: str) -> str:
     language = value.strip().lower()
     if language not in LANGUAGES:
+        from .errors import ConfigError  # errors.py builds its messages with N_: no circle
+
         raise ConfigError(source, f"{value!r} is not a language tratool speaks (fr, en)")
     return language
 
@@ -116,6 +116,8 @@ def shown(value: Argument, language: str) -> str:
     if isinstance(value, Decimal):
         text = f"{value:,.2f}" if language == "fr" else f"{value:.2f}"
         return text.replace(",", "\u00a0").replace(".", ",")
+    if isinstance(value, dt.datetime):  # a moment: JJ/MM/AAAA HH:MM in French, ISO in English
+        return f"{value:%d/%m/%Y %H:%M}" if language == "fr" else f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, dt.date):
         return f"{value:%d/%m/%Y}"
     return value if isinstance(value, str) else str(value)

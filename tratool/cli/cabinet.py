@@ -20,7 +20,7 @@ import click
 from ..errors import FilterError, LoopError
 from ..loop import BatchResult, LoopClient
 from ..loop.client import RESOURCE_KEYS
-from .common import EXIT_ERRORS, _, fail, main, said
+from .common import EXIT_ERRORS, _, diagnostic, fail, main, said
 from .loop import (
     base_url_option,
     dossier,
@@ -162,6 +162,9 @@ def add_list(group: click.Group, resource: Resource) -> None:
         except LoopError as exc:
             loop_failure(exc)
         show_rows(rows, fmt, tuple(fields) if fields else resource.columns)
+        if fmt != "json":  # on stderr: standard output stays the table alone
+            counted = _("{count} {resource} record(s)")
+            diagnostic(counted.format(count=len(rows), resource=resource.name))
 
     run.__doc__ = f"List the firm's {resource.name} records (every page)."
     command: Any = run

@@ -97,7 +97,10 @@ def said(message: object) -> str:
     """A `Text`, or an error carrying one (its ``text``), in this run's language; anything
     else as it is."""
     text = getattr(message, "text", message)
-    return text.render(language()) if isinstance(text, Text) else str(message)
+    if not isinstance(text, Text):
+        return str(message)
+    # An error's English is redacted when it is made; the French is redacted here.
+    return redact(text.render(language()))
 
 
 def _(message: str) -> str:
@@ -124,10 +127,13 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def report_parse_errors(errors: list[ParseError], total: int | None = None) -> None:
+    levels = {"error": _("error"), "warning": _("warning"), "info": _("info")}
     for error in errors:
-        diagnostic(str(error), important=True)
+        field = f" {error.field}" if error.field else ""
+        located = f"{error.location}: {levels[error.severity]}{field}: {said(error.message)}"
+        diagnostic(located, important=True)
         if error.hint:
-            diagnostic("    " + _("hint: {hint}").format(hint=error.hint), important=True)
+            diagnostic("    " + _("hint: {hint}").format(hint=said(error.hint)), important=True)
     if total is not None and total > len(errors):
         more = _("… and {count} more problem(s) not shown").format(count=total - len(errors))
         diagnostic(more, important=True)

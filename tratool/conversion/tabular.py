@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import TabularError, UnreadableInput
+from ..errors import TabularError, UnreadableInput, system_reason
 
 DELIMITERS = (";", ",", "\t", "|")
 
@@ -80,7 +80,7 @@ class TabularFile:
                 head = handle.read(_BLOCK)
                 chosen = encoding or detect_encoding(head, iter(lambda: handle.read(_BLOCK), b""))
         except OSError as exc:
-            raise UnreadableInput(shown, exc.strerror or str(exc)) from exc
+            raise UnreadableInput(shown, system_reason(exc)) from exc
         if chosen.lower().replace("-", "") in ("utf8", "utf8sig") and head.startswith(
             codecs.BOM_UTF8
         ):

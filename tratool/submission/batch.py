@@ -23,6 +23,7 @@ from typing import TypeVar
 import attrs
 
 from ..errors import ConfigError
+from ..i18n import N_
 
 MAX_JOBS = 16  # Loop publishes no rate limit; more workers would only meet its 429s sooner
 Result = TypeVar("Result")
@@ -45,17 +46,18 @@ def plan(
     given = [name for name, value in (("--dossier", dossier), ("--manifest", manifest),
              ("--dossier-from", dossier_from)) if value]  # fmt: skip
     if len(given) != 1:
-        raise ConfigError("push", "give exactly one of --dossier, --manifest, --dossier-from")
+        raise ConfigError("push", N_("give exactly one of --dossier, --manifest, --dossier-from"))
     if manifest is not None:
         jobs = read_manifest(manifest)
         if files:
-            raise ConfigError(str(manifest), "give files in the manifest or as arguments, not both")
+            message = N_("give files in the manifest or as arguments, not both")
+            raise ConfigError(str(manifest), message)
     elif dossier_from is not None:
         jobs = _from_names(files, dossier_from)
     else:
         jobs = [Job(file, str(dossier)) for file in files]
     if not jobs:
-        raise ConfigError("push", "no file to push")
+        raise ConfigError("push", N_("no file to push"))
     return jobs
 
 
@@ -63,7 +65,8 @@ def read_manifest(path: Path) -> list[Job]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), f"cannot read the manifest: {exc}") from None
+        message = N_("cannot read the manifest: {reason}", reason=str(exc))
+        raise ConfigError(str(path), message) from None
     pairs = _toml_pairs(path, text) if path.suffix.lower() == ".toml" else _csv_pairs(path, text)
     problems, jobs = [], []
     for line, (name, code) in pairs:
@@ -85,7 +88,8 @@ def _csv_pairs(path: Path, text: str) -> list[tuple[str, tuple[str, str]]]:
     rows = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     fields = {(f or "").strip().lower(): f for f in rows.fieldnames or []}
     if "file" not in fields or "dossier" not in fields:
-        raise ConfigError(str(path), "a CSV manifest needs a header with 'file' and 'dossier'")
+        message = N_("a CSV manifest needs a header with 'file' and 'dossier'")
+        raise ConfigError(str(path), message)
     return [
         (f"line {n}", ((row[fields["file"]] or "").strip(), row[fields["dossier"]] or ""))
         for n, row in enumerate(rows, start=2)
@@ -96,9 +100,9 @@ def _toml_pairs(path: Path, text: str) -> list[tuple[str, tuple[str, str]]]:
     try:
         table = tomllib.loads(text).get("files")
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), f"not TOML: {exc}") from None
+        raise ConfigError(str(path), N_("not TOML: {reason}", reason=str(exc))) from None
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        raise ConfigError(str(path), 'expected a [files] table of "path" = "DOSSIER"')
+        raise ConfigError(str(path), N_('expected a [files] table of "path" = "DOSSIER"'))
     return [(f"[files] {name!r}", (name, code)) for name, code in table.items()]
 
 
@@ -106,7 +110,8 @@ def _from_names(files: Sequence[Path], pattern: str) -> list[Job]:
     try:
         regex = re.compile(pattern)
     except re.error as exc:
-        raise ConfigError("--dossier-from", f"not a regular expression: {exc}") from None
+        message = N_("not a regular expression: {reason}", reason=str(exc))
+        raise ConfigError("--dossier-from", message) from None
     jobs, unmatched = [], []
     for file in files:
         match = regex.search(file.name)
@@ -116,9 +121,10 @@ def _from_names(files: Sequence[Path], pattern: str) -> list[Job]:
         else:
             unmatched.append(file.name)
     if unmatched:
-        raise ConfigError(
-            "--dossier-from", f"{pattern!r} names no dossier in: {', '.join(unmatched)}"
+        message = N_(
+            "{pattern!r} names no dossier in: {files}", pattern=pattern, files=", ".join(unmatched)
         )
+        raise ConfigError("--dossier-from", message)
     return jobs
 
 

@@ -20,17 +20,21 @@ from ..errors import (
     LoopRejected,
     LoopRouteNotFound,
     LoopTransportError,
+    Message,
     StorageError,
 )
+from ..i18n import N_, Text
 from ..loop import LoopClient
 from .profiles import Profile
 
 
 @attrs.frozen
 class Check:
-    name: str
+    """One check's verdict; `name` and `detail` said in the reader's language by the CLI."""
+
+    name: Message
     level: Literal["ok", "warn", "fail"]
-    detail: str
+    detail: Message
     cause: Exception | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -43,7 +47,7 @@ def run_checks(profile: Profile) -> Iterator[Check]:
     routes = loop_route_checks(client)
     yield from routes
     if any(isinstance(c.cause, LoopTransportError) for c in routes):
-        yield Check("clock", "warn", "not compared: Loop cannot be reached (see above)")
+        yield Check(CLOCK, "warn", N_("not compared: Loop cannot be reached (see above)"))
     else:
         yield _clock(client)
 
@@ -52,6 +56,8 @@ def run_checks(profile: Profile) -> Iterator[Check]:
 PROBE_ID = "00000000-0000-0000-0000-000000000000"
 # API Management's own answer to a request for an operation it does not have.
 GATEWAY_NOT_FOUND = "Resource not found"
+CLOCK, STORAGE, IMPORT_STATUS = N_("clock"), N_("storage"), N_("Loop import status")
+ANSWERS = N_("the route answers")
 
 
 def loop_route_checks(client: LoopClient) -> list[Check]:
@@ -60,10 +66,10 @@ def loop_route_checks(client: LoopClient) -> list[Check]:
     "Resource not found" means no such route; any other 404 is Loop saying it does not know
     the id, which proves the route exists. What doctor cannot know is said, not guessed."""
     dossiers = _route(
-        client, "dossiers", lambda: next(iter(client.list_dossiers(page_size=1)), None)
+        client, N_("Loop dossiers"), lambda: next(iter(client.list_dossiers(page_size=1)), None)
     )
     if isinstance(dossiers.cause, LoopTransportError):  # the same host would not answer either
-        skipped = Check("Loop import status", "fail", "not tried: Loop cannot be reached")
+        skipped = Check(IMPORT_STATUS, "fail", N_("not tried: Loop cannot be reached"))
         return [dossiers, attrs.evolve(skipped, cause=dossiers.cause)]
     return [dossiers, _status_route(client, route_known=dossiers.level != "fail")]
 
@@ -74,37 +80,46 @@ def _status_route(client: LoopClient, *, route_known: bool) -> Check:
     except LoopRouteNotFound as exc:
         return _status_not_found(exc, route_known)
     except LoopError as exc:
-        return _verdict("import status", exc)
-    return Check("Loop import status", "ok", "the route answers")
+        return _verdict(IMPORT_STATUS, exc)
+    return Check(IMPORT_STATUS, "ok", ANSWERS)
 
 
 def _status_not_found(exc: LoopRouteNotFound, route_known: bool) -> Check:
-    name = "Loop import status"
+    name = IMPORT_STATUS
     if GATEWAY_NOT_FOUND.lower() not in str(exc).lower():
-        return Check(name, "ok", "the route answers (HTTP 404 from Loop for an unknown id)")
+        return Check(name, "ok", N_("the route answers (HTTP 404 from Loop for an unknown id)"))
     if not route_known:
-        return Check(
-            name, "fail", f"route not found, nor is dossierClient: check the base URL. {exc}"
+        detail = N_(
+            "route not found, nor is dossierClient: check the base URL. {error}",
+            error=_said(exc),
         )
-    return Check(
-        name,
-        "fail",
+        return Check(name, "fail", detail)
+    detail = N_(
         "route missing: the gateway has no operation there (its own 404 'Resource not "
         "found') while dossierClient answers with the same base URL and keys; check "
         "[loop.routes] import_status. If Cegid's gateway gave that same answer for an unknown "
-        f"import id, doctor could not tell: try `tratool status ID` with a real id. {exc}",
+        "import id, doctor could not tell: try `tratool status ID` with a real id. {error}",
+        error=_said(exc),
     )
+    return Check(name, "fail", detail)
+
+
+def _said(exc: Exception) -> Text | str:
+    """An error as a placeholder's value: its `Text` when it has one."""
+    text = getattr(exc, "text", None)
+    return text if isinstance(text, Text) else str(exc)
 
 
 def _credentials(profile: Profile) -> Iterator[Check]:
     for name in ("TRATOOL_LOOP_SUBSCRIPTION_KEY", "TRATOOL_LOOP_API_KEY"):
         present = bool(os.environ.get(name))
-        yield Check(name, "ok" if present else "fail", "set" if present else "not set")
+        yield Check(name, "ok" if present else "fail", N_("set") if present else N_("not set"))
     target, _ = profile.storage_choice()
+    credentials = N_("storage credentials")
     if target is None:
-        yield Check("storage credentials", "ok", "none needed: the storage Loop provides")
+        yield Check(credentials, "ok", N_("none needed: the storage Loop provides"))
         return
-    yield Check("storage credentials", "fail" if target.mode == "none" else "ok", target.mode)
+    yield Check(credentials, "fail" if target.mode == "none" else "ok", target.mode)
 
 
 def _storage(profile: Profile) -> Check:
@@ -116,58 +131,62 @@ def _storage(profile: Profile) -> Check:
         try:
             client.file_deposit("doctor-probe.tra")
         except LoopError as exc:
-            return Check("storage", "fail", f"Loop storage: getFileUrlDeposit: {exc}")
-        return Check("storage", "ok", "Loop storage: getFileUrlDeposit answers a place")
+            detail = N_("Loop storage: getFileUrlDeposit: {error}", error=_said(exc))
+            return Check(STORAGE, "fail", detail)
+        return Check(STORAGE, "ok", N_("Loop storage: getFileUrlDeposit answers a place"))
     target = attrs.evolve(chosen, retry_total=0)
     if target.mode == "none":
-        return Check("storage", "fail", "no credentials to try")
+        return Check(STORAGE, "fail", N_("no credentials to try"))
     with tempfile.TemporaryDirectory() as folder:
         probe = Path(folder) / "probe.txt"
         probe.write_bytes(b"tratool doctor\r\n")
         try:
             result = upload(probe, target, blob_name=f"{target.prefix}/doctor/probe.txt")
         except StorageError as exc:
-            return Check("storage", "fail", str(exc))
-    return Check("storage", "ok", f"{result.blob_url} written and read back through {_sas(target)}")
+            return Check(STORAGE, "fail", _said(exc))
+    detail = N_("{url} written and read back through {sas}", url=result.blob_url, sas=_sas(target))
+    return Check(STORAGE, "ok", detail)
 
 
-def _sas(target: StorageTarget) -> str:
+def _sas(target: StorageTarget) -> Text:
     """What the URL given to Loop grants: a per-blob read-only SAS, or the container SAS."""
     if target.container_sas_url is None:
-        return "a read-only SAS URL for that blob alone (what Loop gets)"
+        return N_("a read-only SAS URL for that blob alone (what Loop gets)")
     query = urllib.parse.urlsplit(target.container_sas_url.reveal()).query
     permissions = urllib.parse.parse_qs(query).get("sp", ["?"])[0]
-    return (
-        f"the container SAS URL itself (what Loop gets): it grants '{permissions}' on the "
-        "whole container, not read-only"
-        if permissions != "r"
-        else "the container SAS URL itself (read-only, on the whole container)"
-    )
+    if permissions != "r":
+        return N_(
+            "the container SAS URL itself (what Loop gets): it grants '{permissions}' on the "
+            "whole container, not read-only",
+            permissions=permissions,
+        )
+    return N_("the container SAS URL itself (read-only, on the whole container)")
 
 
-def _route(client: LoopClient, name: str, call: Callable[[], object]) -> Check:
+def _route(client: LoopClient, name: Text, call: Callable[[], object]) -> Check:
     try:
         call()
     except LoopError as exc:
         return _verdict(name, exc)
-    return Check(f"Loop {name}", "ok", "the route answers")
+    return Check(name, "ok", ANSWERS)
 
 
-def _verdict(name: str, exc: LoopError) -> Check:
+def _verdict(name: Text, exc: LoopError) -> Check:
     """What a failed probe says about the route."""
     return attrs.evolve(_judged(name, exc), cause=exc)
 
 
-def _judged(name: str, exc: LoopError) -> Check:
+def _judged(route: Text, exc: LoopError) -> Check:
     if isinstance(exc, LoopRejected):
-        return Check(f"Loop {name}", "ok", "the route answers")
+        return Check(route, "ok", ANSWERS)
     if isinstance(exc, LoopRouteNotFound):
-        return Check(f"Loop {name}", "fail", f"route not found (404): {exc}")
+        return Check(route, "fail", N_("route not found (404): {error}", error=_said(exc)))
     if isinstance(exc, LoopAuthError):
-        return Check(f"Loop {name}", "fail", f"the route answers, the keys are refused: {exc}")
+        detail = N_("the route answers, the keys are refused: {error}", error=_said(exc))
+        return Check(route, "fail", detail)
     if isinstance(exc, LoopForbidden):
-        return Check(f"Loop {name}", "warn", f"refused (403): {exc}")
-    return Check(f"Loop {name}", "fail", str(exc))
+        return Check(route, "warn", N_("refused (403): {error}", error=_said(exc)))
+    return Check(route, "fail", _said(exc))
 
 
 def _clock(client: LoopClient) -> Check:
@@ -175,17 +194,18 @@ def _clock(client: LoopClient) -> Check:
     try:
         theirs = client.server_time()
     except LoopError as exc:
-        return Check("clock", "warn", f"cannot reach Loop to compare clocks: {exc}")
+        detail = N_("cannot reach Loop to compare clocks: {error}", error=_said(exc))
+        return Check(CLOCK, "warn", detail)
     if theirs is None:
-        return Check("clock", "warn", "Loop sent no Date header to compare with")
+        return Check(CLOCK, "warn", N_("Loop sent no Date header to compare with"))
     skew = dt.datetime.now(dt.UTC) - theirs
     seconds = abs(skew.total_seconds())
     level: Literal["ok", "warn", "fail"] = (
         "ok" if seconds < 60 else "warn" if seconds < 15 * 60 else "fail"
     )
-    return Check(
-        "clock",
-        level,
-        f"{skew.total_seconds():+.0f} s from Loop's clock (SAS start "
-        "times are back-dated 15 minutes)",
+    signed = f"{skew.total_seconds():+.0f}"
+    detail = N_(
+        "{seconds} s from Loop's clock (SAS start times are back-dated 15 minutes)",
+        seconds=signed,
     )
+    return Check(CLOCK, level, detail)

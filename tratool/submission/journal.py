@@ -40,6 +40,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import DuplicateSubmission, UnreadableInput
+from ..i18n import N_
 
 BLOCKING = frozenset({"reserved", "submitting", "submitted", "succeeded", "failed", "unknown"})
 STATES = BLOCKING | {"uploaded", "rejected", "abandoned"}
@@ -127,7 +128,8 @@ class SubmissionJournal:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise UnreadableInput(str(path), f"cannot open the journal: {exc}") from exc
+            reason = N_("cannot open the journal: {reason}", reason=str(exc))
+            raise UnreadableInput(str(path), reason) from exc
         try:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -136,9 +138,10 @@ class SubmissionJournal:
             self._add_columns()
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise UnreadableInput(
-                str(path), f"not a tratool submission journal (an SQLite file): {exc}"
-            ) from exc
+            reason = N_(
+                "not a tratool submission journal (an SQLite file): {reason}", reason=str(exc)
+            )
+            raise UnreadableInput(str(path), reason) from exc
 
     def _add_columns(self) -> None:
         """Journals written before Loop storage and reservations existed gain their columns."""

@@ -20,6 +20,7 @@ from ..azure import DEFAULT_EXPIRY, StorageTarget
 from ..azure.target import connection_string_problem
 from ..config import ConfigFile, find_config, format_duration, load_config, parse_duration
 from ..errors import ConfigError
+from ..i18n import N_, Text
 from ..loop.settings import LoopSettings, settings_for
 from ..redaction import credential_problem
 from .journal import JOURNAL_VARIABLE, default_path, journal_from_env
@@ -50,7 +51,7 @@ def check_credentials(env: Mapping[str, str]) -> None:
         if problem is None and name == "AZURE_STORAGE_CONNECTION_STRING":
             problem = connection_string_problem(value)
         if problem is not None:
-            raise ConfigError(name, f"{problem}; its value is not shown")
+            raise ConfigError(name, N_("{problem}; its value is not shown", problem=problem))
 
 
 @attrs.frozen(kw_only=True)
@@ -138,7 +139,7 @@ class Profile:
 
     def storage_choice(
         self, flag: str | None = None, env: Mapping[str, str] | None = None
-    ) -> tuple[StorageTarget | None, str | None]:
+    ) -> tuple[StorageTarget | None, Text | None]:
         """The Azure target, or None for the storage Loop provides; and the line to print
         when the choice was made for the user ("auto" without Azure credentials)."""
         mode = flag or self.storage.mode or "auto"
@@ -146,7 +147,7 @@ class Profile:
             return None, None
         target = self.storage_target(env)
         if mode == "auto" and target.mode == "none":
-            return None, (
+            return None, N_(
                 "no Azure storage credentials configured: the file goes to the storage Loop "
                 "provides (getFileUrlDeposit)"
             )
@@ -162,7 +163,11 @@ def _seconds(value: Any, key: str, source: str, table: str | None = "push") -> f
             raise ValueError(f"{value!r} is not a duration such as 48h, 2d or 90m")
         return parse_duration(value).total_seconds()
     except ValueError as exc:
-        raise ConfigError(source, f"[{table}] {key}: {exc}" if table else str(exc)) from None
+        reason = str(exc)
+        if table is None:
+            raise ConfigError(source, reason) from None
+        message = N_("[{table}] {key}: {reason}", table=table, key=key, reason=reason)
+        raise ConfigError(source, message) from None
 
 
 def _file_sources(source: str, name: str | None, *tables: dict[str, Any]) -> dict[str, str]:
@@ -187,11 +192,20 @@ def _storage_settings(data: Mapping[str, Any], source: str) -> StorageSettings:
     for key, value in data.items():
         kinds, wanted = _STORAGE_TYPES[key]
         if isinstance(value, bool) or not isinstance(value, kinds):
-            raise ConfigError(source, f"[storage] {key}: expected {wanted}, got {value!r}")
+            message = N_(
+                "[storage] {key}: expected {wanted}, got {value}",
+                key=key,
+                wanted=wanted,
+                value=repr(value),
+            )
+            raise ConfigError(source, message)
     if data.get("mode", "auto") not in STORAGE_MODES:
-        raise ConfigError(
-            source, f"[storage] mode: {data['mode']!r} is not one of {', '.join(STORAGE_MODES)}"
+        message = N_(
+            "[storage] mode: {mode!r} is not one of {modes}",
+            mode=str(data["mode"]),
+            modes=", ".join(STORAGE_MODES),
         )
+        raise ConfigError(source, message)
     return StorageSettings(**data)
 
 
@@ -202,15 +216,21 @@ def _merged(config: ConfigFile | None, name: str | None, table: str) -> dict[str
     if name is not None:
         profiles = config.section("profiles")
         if name not in profiles:
-            raise ConfigError(
-                str(config.path), f"no profile {name!r}; profiles: {sorted(profiles) or 'none'}"
+            message = N_(
+                "no profile {name!r}; profiles: {profiles}",
+                name=name,
+                profiles=", ".join(sorted(profiles)) or "-",
             )
+            raise ConfigError(str(config.path), message)
         profile = profiles[name]
         overrides = profile.get(table, {}) if isinstance(profile, dict) else None
         if not isinstance(overrides, dict):
-            raise ConfigError(
-                str(config.path), f"[profiles.{name}] and [profiles.{name}.{table}] must be tables"
+            message = N_(
+                "[profiles.{name}] and [profiles.{name}.{table}] must be tables",
+                name=name,
+                table=table,
             )
+            raise ConfigError(str(config.path), message)
         data.update(overrides)
     return data
 
@@ -233,11 +253,12 @@ def load_profile(
     path = config_path or find_config(start or Path.cwd())
     config = load_config(path) if path else None
     if name is not None and config is None:
-        raise ConfigError(
-            "<no tratool.toml>",
-            f"profile {name!r} asked for, but no "
-            "tratool.toml (or [tool.tratool] in pyproject.toml) was found",
+        message = N_(
+            "profile {name!r} asked for, but no tratool.toml (or [tool.tratool] in "
+            "pyproject.toml) was found",
+            name=name,
         )
+        raise ConfigError("<no tratool.toml>", message)
     source = str(path) if path else "<defaults>"
     loop_data = _merged(config, name, "loop")
     loop = settings_for(loop_data, source=source, env=env, base_url=base_url)
@@ -288,7 +309,10 @@ def _reject_unknown_keys(source: str, **tables: dict[str, Any]) -> None:
     for table, data in tables.items():
         unknown = sorted(set(data) - allowed[table])
         if unknown:
-            raise ConfigError(source, f"unknown key(s) in [{table}]: {', '.join(unknown)}")
+            message = N_(
+                "unknown key(s) in [{table}]: {keys}", table=table, keys=", ".join(unknown)
+            )
+            raise ConfigError(source, message)
 
 
 def _poll_policy(push: dict[str, Any], source: str) -> PollPolicy:
@@ -304,5 +328,6 @@ def _configured_journal(push: dict[str, Any], source: str) -> Path | None:
     if "journal" not in push:
         return None
     if not isinstance(push["journal"], str):
-        raise ConfigError(source, f"[push] journal = {push['journal']!r}: expected a file path")
+        message = N_("[push] journal = {value}: expected a file path", value=repr(push["journal"]))
+        raise ConfigError(source, message)
     return Path(push["journal"])

@@ -32,7 +32,9 @@ from ..errors import (
     LoopRejected,
     LoopServerError,
     LoopTransportError,
+    Message,
 )
+from ..i18n import N_, Text
 from ..loop import ImportStatus, LoopClient
 from ..validation import Report, ValidationConfig, config_for, validate
 from .journal import SubmissionJournal
@@ -41,12 +43,13 @@ from .policy import PollPolicy
 log = logging.getLogger("tratool.push")
 # interrupted: the import was requested, then following it failed (Loop or the network).
 Outcome = Literal["invalid", "submitted", "succeeded", "failed", "running", "interrupted"]
-MAYBE_SENT = (
+MAYBE_SENT = N_(
     "The journal keeps this submission as possibly imported: look for it in Loop's import "
     "history (Comptabilité › Imports › Historique des imports) and push it again with --force "
     "only if it is not there"
 )
-Events = Callable[[str], None]
+# What a push says as it goes: `str()` of each is the English; the CLI says it in --lang.
+Events = Callable[[Text], None]
 
 
 @attrs.frozen(kw_only=True)
@@ -61,7 +64,7 @@ class PushResult:
     request_id: str | None = None
     status: ImportStatus | None = None
     journal_id: int | None = None
-    error: str | None = None  # why following the import stopped (outcome "interrupted")
+    error: Message | None = None  # why following the import stopped (outcome "interrupted")
 
 
 @attrs.frozen(kw_only=True)
@@ -99,15 +102,25 @@ def place(
     if target is None:
         name = file.name if file.name.lower().endswith(DEPOSIT_EXTENSIONS) else f"{file.stem}.tra"
         deposit = client.deposit_file(name, file.read_bytes())
-        say(f"deposited {file.name} in Loop's storage as {deposit.uri}")
+        say(N_("deposited {file} in Loop's storage as {uri}", file=file.name, uri=deposit.uri))
         return Placed(storage="loop", uri=deposit.uri)
     # Blobs are addressed by the content uploaded: <prefix>/<dossier>/<sha256>/<name>.
     per_dossier = attrs.evolve(target, prefix=f"{target.prefix.strip('/')}/{dossier}")
     uploaded = upload(file, per_dossier, expiry=expiry)
-    say(
-        f"{'found' if uploaded.already_present else 'uploaded'} {uploaded.blob_url} "
-        f"(readable until {uploaded.expires_at:%Y-%m-%d %H:%M} UTC)"
+    placed = (
+        N_(
+            "found {url} (readable until {moment} UTC)",
+            url=uploaded.blob_url,
+            moment=uploaded.expires_at,
+        )
+        if uploaded.already_present
+        else N_(
+            "uploaded {url} (readable until {moment} UTC)",
+            url=uploaded.blob_url,
+            moment=uploaded.expires_at,
+        )
     )
+    say(placed)
     return Placed(storage="azure", url=uploaded.sas_url, upload=uploaded)
 
 
@@ -190,7 +203,14 @@ def push(
     sha256, entry = _reserve(client, journal, original, dossier, force)
     try:
         report = validate(file, config or config_for(file))
-        say(f"validated {file}: {report.errors} error(s), {report.warnings} warning(s)")
+        say(
+            N_(
+                "validated {file}: {errors} error(s), {warnings} warning(s)",
+                file=str(file),
+                errors=report.errors,
+                warnings=report.warnings,
+            )
+        )
         if report.errors and not force:
             return PushResult(
                 file=file, sha256=sha256, dossier=dossier, outcome="invalid", report=report
@@ -200,7 +220,7 @@ def push(
         request_id = _request_import(client, journal, entry, dossier, placed)
     finally:
         journal.release(entry)  # a no-op once the import request was committed as sent
-    say(f"import requested: {request_id}")
+    say(N_("import requested: {request_id}", request_id=request_id))
     result = PushResult(
         file=file,
         sha256=sha256,
@@ -219,7 +239,7 @@ def push(
         status = follow(client, journal, request_id, policy, on_event=say, sleep=sleep, clock=clock)
     except LoopError as exc:
         # The import was requested and may well run to its end: say so, with its id.
-        return attrs.evolve(result, outcome="interrupted", error=str(exc))
+        return attrs.evolve(result, outcome="interrupted", error=exc.text or str(exc))
     return attrs.evolve(result, outcome=outcome_of(status), status=status)
 
 
@@ -230,8 +250,10 @@ def _reserve(
     missing = client.missing_keys()
     if missing:  # found now, not after a validation and an upload
         raise LoopConfigError(
-            f"{' and '.join(missing)} not set: Loop refuses every request without it; "
-            "nothing was sent"
+            N_(
+                "{variables} not set: Loop refuses every request without it; nothing was sent",
+                variables=" and ".join(missing),
+            )
         )
     sha256, _, size = file_digests(original)
     endpoint = client.settings.url("import_tra")
@@ -256,7 +278,8 @@ def _request_import(
         request_id = client.import_tra(dossier, url=placed.url, uri=placed.uri)
     except LoopAmbiguousError as exc:
         journal.set_state(entry, "submitting", message=str(exc))  # stays blocking
-        raise LoopAmbiguousError(f"{exc}. {MAYBE_SENT}", request_id=exc.request_id) from None
+        said = N_("{error}. {advice}", error=exc.text or str(exc), advice=MAYBE_SENT)
+        raise LoopAmbiguousError(said, request_id=exc.request_id) from None
     except (LoopRejected, LoopTransportError, LoopQuotaError) as exc:
         # Loop refused it, or it never got there: nothing was imported.
         journal.set_state(
@@ -293,12 +316,12 @@ def follow(
 
     def changed(status: ImportStatus) -> None:
         label = {
-            "waiting": "waiting (1)",
-            "running": "being integrated (2)",
-            "succeeded": "finished successfully (3)",
-            "failed": "finished with an error (4)",
-        }
-        say(f"status: {label.get(status.state, f'unknown code {status.code}, still waiting')}")
+            "waiting": N_("waiting (1)"),
+            "running": N_("being integrated (2)"),
+            "succeeded": N_("finished successfully (3)"),
+            "failed": N_("finished with an error (4)"),
+        }.get(status.state, N_("unknown code {code}, still waiting", code=str(status.code)))
+        say(N_("status: {label}", label=label))
 
     status = wait_for(client, request_id, policy, on_status=changed, sleep=sleep, clock=clock)
     if journal is not None and status.terminal:

@@ -22,6 +22,7 @@ import attrs
 
 from .._fsutil import atomic_output
 from ..errors import LoopError, LoopRejected
+from ..i18n import N_, Text
 from ..loop import LoopClient
 from ..redaction import redact
 from .dossier_settings import DossierSettings, fetch
@@ -75,13 +76,17 @@ class SettingsCache:
 class Obtained:
     settings: DossierSettings | None
     source: Source
-    note: str  # one line for the user: where the settings came from, or why there are none
+    note: Text  # one line for the user: where the settings came from, or why there are none
 
 
-def _counts(settings: DossierSettings) -> str:
-    return (
-        f"{len(settings.journal)} journals, {len(settings.compte)} accounts, "
-        f"{len(settings.section)} sections, {len(settings.etablissement)} establishments"
+def _counts(settings: DossierSettings) -> Text:
+    return N_(
+        "{journals} journals, {accounts} accounts, {sections} sections, "
+        "{establishments} establishments",
+        journals=len(settings.journal),
+        accounts=len(settings.compte),
+        sections=len(settings.section),
+        establishments=len(settings.etablissement),
     )
 
 
@@ -102,45 +107,63 @@ def obtain(
     cached = cache.load(base_url, dossier) if cache is not None else None
     moment = now()
     if cached is not None and cache is not None and not refresh and cache.fresh(cached, moment):
-        return Obtained(
-            cached,
-            "cache",
-            f"dossier {dossier}: settings from the cache, read from Loop at "
-            f"{cached.fetched_at:%Y-%m-%d %H:%M} UTC ({_counts(cached)})",
+        note = N_(
+            "dossier {dossier}: settings from the cache, read from Loop at {moment} UTC ({counts})",
+            dossier=dossier,
+            moment=cached.fetched_at,
+            counts=_counts(cached),
         )
+        return Obtained(cached, "cache", note)
     if not keys:
-        return Obtained(
-            None,
-            "none",
-            f"dossier {dossier}: settings not read, no Loop keys "
+        note = N_(
+            "dossier {dossier}: settings not read, no Loop keys "
             "(TRATOOL_LOOP_SUBSCRIPTION_KEY, TRATOOL_LOOP_API_KEY)",
+            dossier=dossier,
         )
+        return Obtained(None, "none", note)
     try:
         settings = fetch(client, dossier, now)
     except LoopRejected as exc:
         # Loop answered and said no (most often: no such dossier). Not an outage to ride out
         # with a cached copy: the check cannot be made, and the caller must stop.
-        reason = redact(str(exc)).splitlines()[0]
-        return Obtained(
-            None, "refused", f"dossier {dossier}: Loop refused to give its settings ({reason})"
+        note = N_(
+            "dossier {dossier}: Loop refused to give its settings ({reason})",
+            dossier=dossier,
+            reason=_first_line(exc),
         )
+        return Obtained(None, "refused", note)
     except LoopError as exc:
-        reason = redact(str(exc)).splitlines()[0]
-        if cached is not None:
-            return Obtained(
-                cached,
-                "stale cache",
-                f"dossier {dossier}: Loop could not be read ({reason}); using the cached "
-                f"settings read at {cached.fetched_at:%Y-%m-%d %H:%M} UTC",
-            )
-        return Obtained(
-            None,
-            "none",
-            f"dossier {dossier}: settings could not be read from Loop ({reason})",
-        )
+        return _unreachable(dossier, cached, _first_line(exc))
     if cache is not None:
         with contextlib.suppress(OSError):  # a read-only cache costs a fetch next time
             cache.save(settings)
-    return Obtained(
-        settings, "loop", f"dossier {dossier}: settings read from Loop ({_counts(settings)})"
+    note = N_(
+        "dossier {dossier}: settings read from Loop ({counts})",
+        dossier=dossier,
+        counts=_counts(settings),
     )
+    return Obtained(settings, "loop", note)
+
+
+def _first_line(error: LoopError) -> Text | str:
+    """What Loop said, redacted, on one line: its `Text` when it has one."""
+    english = redact(str(error)).splitlines()[0]
+    return error.text if error.text is not None and "\n" not in str(error) else english
+
+
+def _unreachable(dossier: str, cached: DossierSettings | None, reason: Text | str) -> Obtained:
+    if cached is not None:
+        note = N_(
+            "dossier {dossier}: Loop could not be read ({reason}); using the cached settings "
+            "read at {moment} UTC",
+            dossier=dossier,
+            reason=reason,
+            moment=cached.fetched_at,
+        )
+        return Obtained(cached, "stale cache", note)
+    note = N_(
+        "dossier {dossier}: settings could not be read from Loop ({reason})",
+        dossier=dossier,
+        reason=reason,
+    )
+    return Obtained(None, "none", note)

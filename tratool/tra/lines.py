@@ -15,7 +15,7 @@ from typing import IO, NamedTuple
 
 import attrs
 
-from ..errors import UnreadableInput
+from ..errors import UnreadableInput, system_reason
 from ..i18n import N_, Text
 from . import layout
 from .charset import encodable
@@ -34,7 +34,7 @@ def open_source(source: Source) -> tuple[str, IO[bytes], bool]:
         try:
             return path, open(path, "rb"), True
         except OSError as exc:
-            raise UnreadableInput(path, exc.strerror or str(exc)) from exc
+            raise UnreadableInput(path, system_reason(exc)) from exc
     return str(getattr(source, "name", None) or "<stream>"), source, False
 
 
