@@ -138,6 +138,8 @@ class ParseError(TraError):
 
     The reader collects these instead of raising them, so one bad line never hides the next;
     `severity` says whether the data read may be wrong (``error``) or only looks unusual.
+    `message` and `hint` are English; `message_text` and `hint_text`, when the reader made
+    them as `Text`, say them in any language (the command line's French).
     """
 
     message: str
@@ -148,6 +150,8 @@ class ParseError(TraError):
     value: str | None = None
     hint: str | None = None
     severity: Severity = "error"
+    message_text: Text | None = attrs.field(default=None, eq=False, repr=False)
+    hint_text: Text | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def location(self) -> str:

@@ -130,10 +130,11 @@ def report_parse_errors(errors: list[ParseError], total: int | None = None) -> N
     levels = {"error": _("error"), "warning": _("warning"), "info": _("info")}
     for error in errors:
         field = f" {error.field}" if error.field else ""
-        located = f"{error.location}: {levels[error.severity]}{field}: {said(error.message)}"
-        diagnostic(located, important=True)
+        message = said(error.message_text or error.message)
+        diagnostic(f"{error.location}: {levels[error.severity]}{field}: {message}", important=True)
         if error.hint:
-            diagnostic("    " + _("hint: {hint}").format(hint=said(error.hint)), important=True)
+            hint = said(error.hint_text or error.hint)
+            diagnostic("    " + _("hint: {hint}").format(hint=hint), important=True)
     if total is not None and total > len(errors):
         more = _("… and {count} more problem(s) not shown").format(count=total - len(errors))
         diagnostic(more, important=True)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ParseError, Severity
-from ..i18n import Text
+from ..i18n import Text, TextValueError
 from . import layout, lazy
 from .diagnose import entry_width, not_a_header
 from .layout import Layout
@@ -218,6 +218,8 @@ class TraReader:
                 value=value,
                 hint=None if hint is None else str(hint),
                 severity=severity,
+                message_text=message if isinstance(message, Text) else None,
+                hint_text=hint if isinstance(hint, Text) else None,
             )
         )
 
@@ -297,7 +299,8 @@ class TraReader:
                 values[name] = parse(chunk)
             except ValueError as exc:
                 ok = False
-                self._error(number, start + 1, str(exc), field=name, value=chunk)
+                said = exc.text if isinstance(exc, TextValueError) else str(exc)
+                self._error(number, start + 1, said, field=name, value=chunk)
         return values if ok else None
 
 
