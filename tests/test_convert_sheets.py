@@ -52,7 +52,7 @@ def test_a_total_row_no_longer_hides_as_a_date_error(tmp_path: Path) -> None:
     # 05/01/2024 reads both ways: the one problem is the ambiguity, found on row 2
     [problem] = caught.value.problems
     assert problem.row == 2
-    assert "read as day/month and as month/day" in problem.message
+    assert "read as day/month and as month/day" in str(problem.message)
 
 
 def test_a_footer_that_is_not_a_total_is_refused_with_its_row(tmp_path: Path) -> None:
@@ -61,8 +61,8 @@ def test_a_footer_that_is_not_a_total_is_refused_with_its_row(tmp_path: Path) ->
         tratool.convert(source, tmp_path / "out.tra", date_format_spec="JJ/MM/AAAA")
     [problem] = caught.value.problems
     assert problem.row == 5
-    assert "no date" in problem.message
-    assert "footer" in problem.message
+    assert "no date" in str(problem.message)
+    assert "footer" in str(problem.message)
 
 
 @pytest.mark.parametrize(
@@ -189,8 +189,8 @@ def test_transliteration_yields_what_the_validator_accepts(tmp_path: Path) -> No
         )
     [coffee] = caught.value.problems
     assert coffee.row == 4
-    assert "use --transliterate" not in coffee.message  # it is on already
-    assert "replace them in the source" in coffee.message
+    assert "use --transliterate" not in str(coffee.message)  # it is on already
+    assert "replace them in the source" in str(coffee.message)
     source = sheet(
         tmp_path,
         *(r.replace(" ☕", "") for r in ROWS),

@@ -254,3 +254,29 @@ def test_no_secret_in_any_output_of_push_doctor_and_upload(
     outputs.append(_journal_text(journal))
     assert "leaks" in outputs[-1]  # the journal knows where the file went…
     _assert_hidden("\n".join(outputs), secrets)  # …and none of the secrets
+
+
+def test_a_refusal_quoting_a_sas_url_is_redacted_in_french_too(
+    tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
+) -> None:
+    """The French of an error is rendered at the command line, after the English was
+    redacted where the error was made: it is redacted again there."""
+    sas_url = container_sas(emulator, "leaks-fr", "racwl")
+    signature = urllib.parse.parse_qs(urllib.parse.urlsplit(sas_url).query)["sig"][0]
+    env = {
+        **_env(sim, tmp_path / "journal.sqlite", TRATOOL_STORAGE_CONTAINER_SAS_URL=sas_url),
+        "LANG": "fr_FR.UTF-8",
+        "LC_ALL": "",
+        "LC_MESSAGES": "",
+        "TRATOOL_LANG": "",
+    }
+    quoted = {"statusCode": 400, "message": f"Fichier illisible : {sas_url}"}
+    sim.faults.append(
+        Fault(status=400, body=json.dumps(quoted).encode(), method="POST", route="import_tra")
+    )
+    code, out, err = _run(env, "push", str(tra), "--dossier", "MANON002")
+    assert code == 1, err
+    assert "REFUSÉ par Loop" in out
+    assert " : HTTP 400 : Fichier illisible : " in err  # the French frame around Loop's words
+    assert "sig=REDACTED" in err
+    _assert_hidden(out + err, [SUBSCRIPTION_KEY, API_KEY, signature])

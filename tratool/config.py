@@ -18,7 +18,7 @@ import attrs
 import tomli_w
 
 from .errors import ConfigError, system_reason
-from .i18n import N_
+from .i18n import N_, TextValueError
 
 CONFIG_NAMES = ("tratool.toml", "pyproject.toml")
 
@@ -107,7 +107,7 @@ def parse_duration(text: str) -> dt.timedelta:
     cleaned = text.strip().lower()
     parts = _DURATION.findall(cleaned)
     if not parts or _DURATION.sub("", cleaned).strip():
-        raise ValueError(f"{text!r} is not a duration such as 48h, 2d or 90m")
+        raise TextValueError(N_("{text!r} is not a duration such as 48h, 2d or 90m", text=text))
     return sum((dt.timedelta(**{_UNITS[u]: int(n)}) for n, u in parts), dt.timedelta())
 
 

@@ -35,6 +35,7 @@ these where tratool calls the foreign code; none of them escapes the public func
 from __future__ import annotations
 
 import errno
+import functools
 from collections.abc import Sequence
 from typing import Literal, Protocol, TypeAlias
 
@@ -64,8 +65,9 @@ class RowProblemLike(Protocol):
     @property
     def column(self) -> str | None: ...
     @property
-    def message(self) -> str: ...
+    def message(self) -> Message: ...
     def located(self, path: str) -> str: ...
+    def located_text(self, path: str) -> Text: ...
 
 
 class ReportLike(Protocol):
@@ -231,10 +233,18 @@ class ConversionError(TraError):
 
     def __init__(self, path: str, problems: Sequence[RowProblemLike]) -> None:
         self.path, self.problems = path, problems
-        shown = "\n  ".join(p.located(path) for p in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        shown = [p.located_text(path) for p in problems[:50]]
+        join = lambda above, row: N_("{above}\n  {row}", above=above, row=row)  # noqa: E731
+        rows: Text | str = functools.reduce(join, shown) if shown else ""
+        more = N_("\n  … and {count} more", count=len(problems) - 50)
         super().__init__(
-            f"{path}: {len(problems)} row problem(s), nothing written:\n  {shown}{more}"
+            N_(
+                "{path}: {count} row problem(s), nothing written:\n  {rows}{more}",
+                path=path,
+                count=len(problems),
+                rows=rows,
+                more=more if len(problems) > 50 else "",
+            )
         )
 
 

@@ -26,6 +26,7 @@ from azure.storage.blob import (
 )
 
 from ..errors import StorageConfigError, StorageTransportError
+from ..i18n import N_
 from .target import (
     CLOCK_SKEW,
     DELEGATION_KEY_LIMIT,
@@ -114,9 +115,11 @@ class Session:
         if target.container_sas_url:
             return ContainerSasSession(target, now, expires_at)
         raise StorageConfigError(
-            "no storage credentials: set AZURE_STORAGE_CONNECTION_STRING, or "
-            "AZURE_STORAGE_ACCOUNT_URL with AZURE_STORAGE_ACCOUNT_KEY (or an Entra ID login), "
-            "or TRATOOL_STORAGE_CONTAINER_SAS_URL"
+            N_(
+                "no storage credentials: set AZURE_STORAGE_CONNECTION_STRING, or "
+                "AZURE_STORAGE_ACCOUNT_URL with AZURE_STORAGE_ACCOUNT_KEY (or an Entra ID "
+                "login), or TRATOOL_STORAGE_CONTAINER_SAS_URL"
+            )
         )
 
     def put(
@@ -153,10 +156,12 @@ class Session:
             raise _transport_error(f"checking the existing {name}", exc) from None
         stored = properties.content_settings.content_md5
         if properties.size != size or (stored is not None and bytes(stored) != md5):
-            raise StorageConfigError(
-                f"a different blob already exists at {name}: refusing to overwrite it; choose "
-                "another --blob-name, or leave it out to name the blob by its content"
+            message = N_(
+                "a different blob already exists at {name}: refusing to overwrite it; choose "
+                "another --blob-name, or leave it out to name the blob by its content",
+                name=name,
             )
+            raise StorageConfigError(message)
         return True
 
     def _open(self, service: BlobServiceClient, target: StorageTarget) -> None:
@@ -204,7 +209,7 @@ class KeySession(Session):
             )
             key = getattr(service.credential, "account_key", None)
             if not key:
-                raise StorageConfigError("the connection string has no AccountKey to sign with")
+                raise StorageConfigError(N_("the connection string has no AccountKey to sign with"))
         else:
             assert target.account_url is not None
             assert target.account_key is not None
@@ -231,7 +236,7 @@ class DelegationSession(Session):
         require_https(target.account_url)
         if expires_at - now > DELEGATION_KEY_LIMIT:
             raise StorageConfigError(
-                "a user delegation SAS cannot outlive its key, which Azure limits to 7 days"
+                N_("a user delegation SAS cannot outlive its key, which Azure limits to 7 days")
             )
         credential = target.credential
         if credential is None:
@@ -250,7 +255,8 @@ class DelegationSession(Session):
                 exc,
             ) from None
         except Exception as exc:  # azure-identity raises its own errors when no login works
-            raise StorageConfigError(f"no Microsoft Entra ID credential available: {exc}") from None
+            message = N_("no Microsoft Entra ID credential available: {reason}", reason=str(exc))
+            raise StorageConfigError(message) from None
         self.now, self.expires_at = now, expires_at
         self._open(service, target)
 
@@ -271,24 +277,31 @@ class ContainerSasSession(Session):
         permissions = query.get("sp", [""])[0]
         if "r" not in permissions:
             raise StorageConfigError(
-                f"the container SAS grants {permissions or 'nothing'!r} but not read (r): "
-                "Loop could not read the uploaded file. Ask for a container SAS that includes "
-                "r, or give tratool an account key or an Entra ID login so it can sign a "
-                "read-only SAS for the blob alone"
+                N_(
+                    "the container SAS grants {permissions!r} but not read (r): Loop could not "
+                    "read the uploaded file. Ask for a container SAS that includes r, or give "
+                    "tratool an account key or an Entra ID login so it can sign a read-only "
+                    "SAS for the blob alone",
+                    permissions=permissions or "nothing",
+                )
             )
         if not {"w", "c"} & set(permissions):
-            raise StorageConfigError(
-                f"the container SAS grants {permissions!r}: it cannot create blobs (needs c or w)"
+            message = N_(
+                "the container SAS grants {permissions!r}: it cannot create blobs (needs c or w)",
+                permissions=permissions,
             )
+            raise StorageConfigError(message)
         try:
             expiry = dt.datetime.fromisoformat(query["se"][0].replace("Z", "+00:00"))
         except (KeyError, ValueError):
-            raise StorageConfigError("the container SAS has no readable expiry (se)") from None
+            raise StorageConfigError(N_("the container SAS has no readable expiry (se)")) from None
         if expiry - now < MINIMUM_EXPIRY:
-            raise StorageConfigError(
-                f"the container SAS expires at {expiry:%Y-%m-%d %H:%M} UTC, less than 24 hours "
-                "from now: Loop may read the file up to 24 hours after the import request"
+            message = N_(
+                "the container SAS expires at {moment} UTC, less than 24 hours from now: Loop "
+                "may read the file up to 24 hours after the import request",
+                moment=expiry,
             )
+            raise StorageConfigError(message)
         self.expires_at = expiry
         self.container = ContainerClient.from_container_url(url, **_client_options(target))
         self._base = base

@@ -20,6 +20,7 @@ import attrs
 
 from ..config import format_duration
 from ..errors import StorageConfigError
+from ..i18n import N_
 from ..redaction import Secret, credential_problem, redact
 
 DEFAULT_EXPIRY = dt.timedelta(hours=48)
@@ -64,7 +65,8 @@ class StorageTarget:
             if problem is None and name == "AZURE_STORAGE_CONNECTION_STRING":
                 problem = connection_string_problem(value)
             if problem is not None:
-                raise StorageConfigError(f"{name} {problem}; its value is not shown")
+                message = N_("{name} {problem}; its value is not shown", name=name, problem=problem)
+                raise StorageConfigError(message)
             return Secret(value)
 
         values: dict[str, Any] = {
@@ -128,16 +130,20 @@ def is_loopback(url: str) -> bool:
 
 def require_https(url: str) -> None:
     if urllib.parse.urlsplit(url).scheme != "https" and not is_loopback(url):
-        raise StorageConfigError(
-            f"{redact(url)}: storage must be reached over HTTPS (plain HTTP is accepted only "
-            "for a local emulator such as Azurite on 127.0.0.1)"
+        message = N_(
+            "{url}: storage must be reached over HTTPS (plain HTTP is accepted only for a "
+            "local emulator such as Azurite on 127.0.0.1)",
+            url=redact(url),
         )
+        raise StorageConfigError(message)
 
 
 def check_expiry(expiry: dt.timedelta) -> None:
     if expiry < MINIMUM_EXPIRY:
-        raise StorageConfigError(
-            f"a SAS valid for {format_duration(expiry)} is too short: Cegid Loop may read the "
-            "file up to 24 hours after the import request, so the URL must stay valid at least "
-            "24h (default 48h)"
+        message = N_(
+            "a SAS valid for {duration} is too short: Cegid Loop may read the file up to 24 "
+            "hours after the import request, so the URL must stay valid at least 24h (default "
+            "48h)",
+            duration=str(format_duration(expiry)),
         )
+        raise StorageConfigError(message)

@@ -21,6 +21,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import StorageTransportError
+from ..i18n import N_
 from ..redaction import redact
 from .target import DEFAULT_EXPIRY, Progress, StorageTarget, check_expiry
 
@@ -110,9 +111,14 @@ def preflight(sas_url: str, *, timeout: float = 15.0) -> None:
             response.read()
     except urllib.error.HTTPError as exc:
         code = exc.headers.get("x-ms-error-code", "")
-        raise StorageTransportError(
-            f"the SAS URL is not readable (HTTP {exc.code} {code}): Loop could not fetch the "
-            f"file from {redact(sas_url)}"
-        ) from None
+        message = N_(
+            "the SAS URL is not readable (HTTP {status} {code}): Loop could not fetch the file "
+            "from {url}",
+            status=exc.code,
+            code=code,
+            url=redact(sas_url),
+        )
+        raise StorageTransportError(message) from None
     except OSError as exc:
-        raise StorageTransportError(f"cannot reach {redact(sas_url)}: {exc}") from None
+        message = N_("cannot reach {url}: {reason}", url=redact(sas_url), reason=str(exc))
+        raise StorageTransportError(message) from None

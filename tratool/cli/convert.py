@@ -150,7 +150,7 @@ def _summarise(result: ConversionResult, name: str, output: Path | None) -> None
         return
     say = functools.partial(click.echo, err=output is None)
     for change in result.changes:
-        say(printable(_("changed  {change}").format(change=change.located(name))))
+        say(printable(_("changed  {change}").format(change=said(change.located_text(name)))))
     report = result.report
     report.path = str(output or "<stdout>")
     listed = render.text([report], severities=("error", "warning"), summary=False, lang=language())

@@ -19,6 +19,7 @@ import attrs
 
 from .._fsutil import pending_output, same_file
 from ..errors import ConfigError, ConversionError, ConversionRejected, TraError, WriteError
+from ..i18n import N_, TextValueError
 from ..tra.records import Entry, Header
 from ..tra.writer import write
 from ..validation import Report, ValidationConfig, config_for, validate
@@ -83,14 +84,15 @@ def convert(
     """
     src, out = Path(source), Path(output)
     if same_file(src, out):
-        raise TraError(f"{out}: is the input file; choose another output")
+        raise TraError(N_("{path}: is the input file; choose another output", path=str(out)))
     table = TabularFile.open(src, encoding=encoding, delimiter=delimiter, name=source_name)
     overrides: dict[str, object] = {}
     if date_format_spec:
         try:
             overrides["date_format"] = date_format(date_format_spec)
         except ValueError as exc:
-            raise ConfigError("--date-format", str(exc)) from None
+            reason = exc.text if isinstance(exc, TextValueError) else str(exc)
+            raise ConfigError("--date-format", reason) from None
     if journal:
         overrides["constants"] = {"journal": journal}
     kind, chosen = _mapping(table, source_format, Path(mapping) if mapping else None, overrides)
@@ -131,7 +133,8 @@ def _date_format(table: TabularFile, chosen: Mapping) -> tuple[str | None, RowPr
         return detect_date_format(value for _, value in dated), None
     except ValueError as exc:
         first = next((number for number, value in dated if value.strip()), 2)
-        return None, RowProblem(first, column, str(exc))
+        reason = exc.text if isinstance(exc, TextValueError) else str(exc)
+        return None, RowProblem(first, column, reason)
 
 
 def _entry_rows(

@@ -15,6 +15,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
 
+from ..errors import Message
+from ..i18n import N_, Text, TextValueError
 from ..tra.charset import encodable, transliterate
 from ..tra.records import Entry, GeneralExtension
 from ..tra.values import is_ascii_number
@@ -45,13 +47,26 @@ class Money:
 
 @attrs.frozen
 class RowProblem:
+    """A row that cannot be converted, or a change made to it; `str()` of a `Text` message
+    is its English, the command line says it in French too."""
+
     row: int
     column: str | None
-    message: str
+    message: Message
 
     def located(self, path: str) -> str:
-        where = f' column "{self.column}":' if self.column else ""
-        return f"{path}:{self.row}:{where} {self.message}"
+        return str(self.located_text(path))
+
+    def located_text(self, path: str) -> Text:
+        if self.column:
+            return N_(
+                '{path}:{row}: column "{column}": {message}',
+                path=path,
+                row=str(self.row),
+                column=self.column,
+                message=self.message,
+            )
+        return N_("{path}:{row}: {message}", path=path, row=str(self.row), message=self.message)
 
 
 class EntryBuilder:
@@ -96,7 +111,7 @@ class EntryBuilder:
             return row.values[column].strip(), column
         return self.mapping.constants.get(field, ""), None
 
-    def _problem(self, row: SourceRow, column: str | None, message: str) -> None:
+    def _problem(self, row: SourceRow, column: str | None, message: Message) -> None:
         self.problems.append(RowProblem(row.number, column, message))
 
     def _text(self, row: SourceRow, field: str) -> str:
@@ -113,44 +128,49 @@ class EntryBuilder:
         bad = [] if printable else sorted({c for c in value if c in "\t\r\n" or not encodable(c)})
         if bad:
             remedy = (
-                "and --transliterate has no neighbour for them: replace them in the source"
+                N_("and --transliterate has no neighbour for them: replace them in the source")
                 if self.transliterate
-                else "use --transliterate"
+                else N_("use --transliterate")
             )
-            self._problem(
-                row,
-                column,
-                f"{value!r} holds {', '.join(map(repr, bad))}, which a TRA file cannot carry: "
-                + remedy,
+            message = N_(
+                "{value!r} holds {characters}, which a TRA file cannot carry: {remedy}",
+                value=value,
+                characters=", ".join(map(repr, bad)),
+                remedy=remedy,
             )
+            self._problem(row, column, message)
             return value
         limit = TEXT_LIMITS.get(field)
         if limit is not None and len(value) > limit:
             if field == "label" and self.truncate_labels:
-                self.changes.append(
-                    RowProblem(row.number, column, f"label cut to 35 characters: {value!r}")
-                )
+                cut = N_("label cut to 35 characters: {value!r}", value=value)
+                self.changes.append(RowProblem(row.number, column, cut))
                 return value[:limit].rstrip()
-            hint = " (--truncate-labels cuts labels)" if field == "label" else ""
-            self._problem(
-                row,
-                column,
-                f"{value!r} is {len(value)} characters; a TRA {field} holds {limit}{hint}",
+            hint = N_(" (--truncate-labels cuts labels)") if field == "label" else ""
+            message = N_(
+                "{value!r} is {length} characters; a TRA {field} holds {limit}{hint}",
+                value=value,
+                length=len(value),
+                field=field,
+                limit=limit,
+                hint=hint,
             )
+            self._problem(row, column, message)
         return value
 
     def _date(self, row: SourceRow, field: str, required: bool) -> dt.date | None:
         value, column = self._raw(row, field)
         if not value:
             if required:
-                self._problem(row, column, f"the {field.replace('_', ' ')} is empty")
+                empty = N_("the {field} is empty", field=field.replace("_", " "))
+                self._problem(row, column, empty)
             return None
         if self.date_format is None:
             return None  # the format could not be settled: reported once, before the rows
         try:
             return parse_date(value, self.date_format)
         except ValueError as exc:
-            self._problem(row, column, str(exc))
+            self._problem(row, column, _reason(exc))
             return None
 
     def _amount(self, row: SourceRow, field: str) -> Decimal | None:
@@ -158,7 +178,7 @@ class EntryBuilder:
         try:
             return parse_amount(value)
         except ValueError as exc:
-            self._problem(row, column, str(exc))
+            self._problem(row, column, _reason(exc))
             return None
 
     def _direction_and_amount(self, row: SourceRow) -> tuple[str, Decimal] | None:
@@ -168,17 +188,18 @@ class EntryBuilder:
             self.debit_in += debit
             self.credit_in += credit
             if debit and credit:
-                self._problem(
-                    row,
-                    self.mapping.column("debit"),
-                    f"both a debit ({debit}) and a credit ({credit}) on one row",
+                both = N_(
+                    "both a debit ({debit}) and a credit ({credit}) on one row",
+                    debit=str(debit),
+                    credit=str(credit),
                 )
+                self._problem(row, self.mapping.column("debit"), both)
                 return None
             direction, amount = ("C", credit) if credit else ("D", debit)
         else:
             value = self._amount(row, "amount")
             if value is None:
-                self._problem(row, self.mapping.column("amount"), "the amount is empty")
+                self._problem(row, self.mapping.column("amount"), N_("the amount is empty"))
                 return None
             amount = value
             text, column = self._raw(row, "direction")
@@ -188,7 +209,8 @@ class EntryBuilder:
             else:
                 found = direction_of(text)
                 if found is None:
-                    self._problem(row, column, f"{text!r} is not a direction (D/C, Débit/Crédit)")
+                    wrong = N_("{text!r} is not a direction (D/C, Débit/Crédit)", text=text)
+                    self._problem(row, column, wrong)
                     return None
                 direction = found
             if direction == "D":
@@ -197,14 +219,13 @@ class EntryBuilder:
                 self.credit_in += amount
         if amount < 0:
             direction = "C" if direction == "D" else "D"
-            self.changes.append(
-                RowProblem(
-                    row.number,
-                    None,
-                    f"negative amount {amount} booked "
-                    f"as {-amount} on the {'credit' if direction == 'C' else 'debit'} side",
-                )
+            booked = N_(
+                "negative amount {amount} booked as {positive} on the {side} side",
+                amount=str(amount),
+                positive=str(-amount),
+                side=N_("credit") if direction == "C" else N_("debit"),
             )
+            self.changes.append(RowProblem(row.number, None, booked))
             amount = -amount
         return direction, amount
 
@@ -232,7 +253,7 @@ class EntryBuilder:
         date = self._date(row, "date", required=True)
         account = self._text(row, "account")
         if not account:
-            self._problem(row, self.mapping.column("account"), "the account is empty")
+            self._problem(row, self.mapping.column("account"), N_("the account is empty"))
         auxiliary, line_type = self._auxiliary(row, account)
         moved = self._direction_and_amount(row)
         texts = {
@@ -274,12 +295,12 @@ class EntryBuilder:
         journal_raw, journal_column = self._raw(row, "journal")
         journal = self.mapping.journal_codes.get(journal_raw, journal_raw)
         if not journal or len(journal) > 3:
-            self._problem(
-                row,
-                journal_column,
-                f"journal {journal_raw!r} is not a 1-3 character "
-                "code: map it with [options] journal_codes, or use --journal",
+            message = N_(
+                "journal {code!r} is not a 1-3 character code: map it with [options] "
+                "journal_codes, or use --journal",
+                code=journal_raw,
             )
+            self._problem(row, journal_column, message)
         return journal
 
     def _auxiliary(self, row: SourceRow, account: str) -> tuple[str, str]:
@@ -289,18 +310,18 @@ class EntryBuilder:
             return "", ""
         column = self.mapping.column("auxiliary")
         if auxiliary != auxiliary.upper():
-            self.changes.append(
-                RowProblem(row.number, column, f"auxiliary {auxiliary!r} upper-cased")
-            )
+            upper = N_("auxiliary {code!r} upper-cased", code=auxiliary)
+            self.changes.append(RowProblem(row.number, column, upper))
             auxiliary = auxiliary.upper()
         if any(account.startswith(p) for p in self.mapping.collective_prefixes):
             return auxiliary, "X"
-        self._problem(
-            row,
-            column,
-            f"auxiliary {auxiliary!r} on account {account}, which is not a "
-            "collective account: declare its prefix in [options] collective_prefixes",
+        message = N_(
+            "auxiliary {code!r} on account {account}, which is not a collective account: "
+            "declare its prefix in [options] collective_prefixes",
+            code=auxiliary,
+            account=account,
         )
+        self._problem(row, column, message)
         return auxiliary, ""
 
     def _foreign(self, row: SourceRow, currency: str, amount: Decimal) -> Money | None:
@@ -309,11 +330,8 @@ class EntryBuilder:
             return Money(amount)
         foreign = self._amount(row, "foreign_amount")
         if foreign is None or foreign == 0:
-            self._problem(
-                row,
-                self.mapping.column("foreign_amount"),
-                f"a {currency} line without its amount in {currency}",
-            )
+            missing = N_("a {currency} line without its amount in {currency}", currency=currency)
+            self._problem(row, self.mapping.column("foreign_amount"), missing)
             return None
         foreign = abs(foreign)
         rate = foreign / amount if amount else Decimal(0)
@@ -334,3 +352,8 @@ def required_ete(date: dt.date | None, line_type: str) -> GeneralExtension:
         vat_on_receipts="-",
         lettering_state="AL" if line_type == "X" else "RI",
     )
+
+
+def _reason(exc: ValueError) -> Message:
+    """A cell parser's complaint: its `Text` when it made one."""
+    return exc.text if isinstance(exc, TextValueError) else str(exc)

@@ -14,11 +14,17 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from ..i18n import N_, Text, TextValueError
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)  # 0-9 only, not ²
 # Digits with up to two decimals: what nearly every cell holds, read at once (no sign, no
 # thousands separator, no three-digit fraction that could be ambiguous).
 _PLAIN = re.compile(r"\d+(?:[.,]\d{1,2})?", re.ASCII)
+
+
+def _not_an_amount(raw: str) -> Text:
+    return N_("{raw!r} is not an amount", raw=raw)
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -47,7 +53,7 @@ def parse_amount(text: str) -> Decimal | None:
     elif commas > 1 or points > 1:
         mark = "," if commas > 1 else "."
         if not re.fullmatch(rf"\d{{1,3}}(?:\{mark}\d{{3}})+", value, re.ASCII):
-            raise ValueError(f"{raw!r} is not an amount")
+            raise TextValueError(_not_an_amount(raw))
         value = value.replace(mark, "")  # 1.234.567 or 1,234,567
     elif commas == 1 or points == 1:
         mark = "," if commas else "."
@@ -63,17 +69,22 @@ def parse_amount(text: str) -> Decimal | None:
             and _SPACES.search(raw) is None
             and "'" not in raw
         ):
-            raise ValueError(
-                f"{raw!r} is ambiguous: {whole}{mark}{fraction} could be "
-                f"{whole}{fraction} or {whole}.{fraction}"
+            raise TextValueError(
+                N_(
+                    "{raw!r} is ambiguous: {written} could be {thousands} or {decimal}",
+                    raw=raw,
+                    written=f"{whole}{mark}{fraction}",
+                    thousands=f"{whole}{fraction}",
+                    decimal=f"{whole}.{fraction}",
+                )
             )
     value = value.replace(",", ".")
     if not _NUMBER.fullmatch(value):
-        raise ValueError(f"{raw!r} is not an amount")
+        raise TextValueError(_not_an_amount(raw))
     try:
         number = Decimal(value)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
-        raise ValueError(f"{raw!r} is not an amount") from None
+        raise TextValueError(_not_an_amount(raw)) from None
     return -number if negative else number
 
 
@@ -100,8 +111,11 @@ def date_format(spec: str) -> str:
     leftover = _DIRECTIVE.sub("", result)
     has_year = "%Y" in codes or "%y" in codes
     if not ("%d" in codes and "%m" in codes and has_year) or any(c.isalpha() for c in leftover):
-        raise ValueError(
-            f"{spec!r} is not a date format: write it like JJ/MM/AAAA, dd/mm/yyyy or %d/%m/%Y"
+        raise TextValueError(
+            N_(
+                "{spec!r} is not a date format: write it like JJ/MM/AAAA, dd/mm/yyyy or %d/%m/%Y",
+                spec=spec,
+            )
         )
     return result
 
@@ -114,7 +128,8 @@ def parse_date(text: str, fmt: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(raw.split(" ")[0].split("T")[0], fmt).date()
     except ValueError:
-        raise ValueError(f"{raw!r} is not a date in the format {fmt}") from None
+        wrong = N_("{raw!r} is not a date in the format {format}", raw=raw, format=fmt)
+        raise TextValueError(wrong) from None
 
 
 def _fits(values: list[str], fmt: str) -> bool:
@@ -131,17 +146,23 @@ def detect_date_format(values: Iterable[str]) -> str:
     month-first both fit (03/04/2024): the caller must then ask for --date-format."""
     sample = [v for v in (value.strip() for value in values) if v]
     if not sample:
-        raise ValueError("the date column is empty")
+        raise TextValueError(N_("the date column is empty"))
     for fmt in UNAMBIGUOUS:
         if _fits(sample, fmt):
             return fmt
     day_first = [f for f in DAY_FIRST if _fits(sample, f)]
     month_first = [f for f in MONTH_FIRST if _fits(sample, f)]
     if day_first and month_first:
-        raise ValueError(
-            f"dates such as {sample[0]!r} read as day/month and as month/day: say which with "
-            "--date-format JJ/MM/AAAA (or MM/JJ/AAAA)"
+        raise TextValueError(
+            N_(
+                "dates such as {sample!r} read as day/month and as month/day: say which with "
+                "--date-format JJ/MM/AAAA (or MM/JJ/AAAA)",
+                sample=sample[0],
+            )
         )
     if day_first or month_first:
         return (day_first or month_first)[0]
-    raise ValueError(f"{sample[0]!r} is not a date format tratool knows: give --date-format")
+    unknown = N_(
+        "{sample!r} is not a date format tratool knows: give --date-format", sample=sample[0]
+    )
+    raise TextValueError(unknown)

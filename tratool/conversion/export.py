@@ -23,6 +23,7 @@ import attrs
 
 from .._fsutil import atomic_output, same_file
 from ..errors import ParseError, UnreadableInput
+from ..i18n import N_
 from ..tra import layout
 from ..tra.lines import Source
 from ..tra.reader import TraReader, read
@@ -135,7 +136,7 @@ def export(
     """
     paths = isinstance(source, (str, os.PathLike)) and isinstance(out, (str, Path))
     if paths and same_file(source, out):  # type: ignore[arg-type]
-        raise UnreadableInput(str(out), "is the input file; choose another output")
+        raise UnreadableInput(str(out), N_("is the input file; choose another output"))
     with read(source, encoding=encoding) as reader:
         if not isinstance(out, (str, Path)):
             count = dump(reader, out, to)

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from ..errors import ConfigError
+from ..i18n import N_, TextValueError
 from .cells import date_format
 
 FIELDS = frozenset(
@@ -131,9 +132,12 @@ class Mapping:
         """Raise ConfigError naming what is missing, against the file's header."""
         missing = sorted({c for c in self.columns.values() if c not in available})
         if missing:
-            raise ConfigError(
-                self.source, f"column(s) {missing} are not in the file; it has {list(available)}"
+            message = N_(
+                "column(s) {missing} are not in the file; it has {available}",
+                missing=str(missing),
+                available=str(list(available)),
             )
+            raise ConfigError(self.source, message)
         has = set(self.columns) | set(self.constants)
         needs = ["date", "account"]
         if "journal" not in has:
@@ -142,12 +146,18 @@ class Mapping:
         if not ({"debit", "credit"} <= has or "amount" in has):
             absent.append("debit and credit (or amount)")
         if absent:
-            remedy = "give a mapping file (--mapping)" + (
-                ", or --journal CODE for the journal" if "journal" in absent else ""
+            remedy = (
+                N_("give a mapping file (--mapping), or --journal CODE for the journal")
+                if "journal" in absent
+                else N_("give a mapping file (--mapping)")
             )
-            raise ConfigError(
-                self.source, f"no column for {', '.join(absent)} among {list(available)}: {remedy}"
+            message = N_(
+                "no column for {fields} among {available}: {remedy}",
+                fields=", ".join(absent),
+                available=str(list(available)),
+                remedy=remedy,
             )
+            raise ConfigError(self.source, message)
 
     @classmethod
     def guess(cls, available: tuple[str, ...], **options: Any) -> Mapping:
@@ -166,7 +176,8 @@ class Mapping:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(str(path), f"cannot read the mapping: {exc}") from exc
+            message = N_("cannot read the mapping: {reason}", reason=str(exc))
+            raise ConfigError(str(path), message) from exc
         unknown = sorted(set(data) - {"columns", "constants", "options"})
         if unknown:
             raise ConfigError(
@@ -255,7 +266,9 @@ def _options(path: Path, options: dict[str, Any]) -> dict[str, Any]:
         try:
             date_format(options["date_format"])
         except ValueError as exc:
-            raise ConfigError(where, f"[options] date_format: {exc}") from None
+            reason = exc.text if isinstance(exc, TextValueError) else str(exc)
+            message = N_("[options] date_format: {reason}", reason=reason)
+            raise ConfigError(where, message) from None
     return checked
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from ..errors import TabularError, UnreadableInput, system_reason
+from ..i18n import N_
 
 DELIMITERS = (";", ",", "\t", "|")
 
@@ -49,7 +50,7 @@ def sniff_delimiter(header: str) -> str:
     best = max(counts, key=lambda d: counts[d])
     if counts[best] == 0:
         raise TabularError(
-            "no delimiter found in the header line (tried ; , tab |): give --delimiter"
+            N_("no delimiter found in the header line (tried ; , tab |): give --delimiter")
         )
     return best
 
@@ -87,7 +88,7 @@ class TabularFile:
             chosen = "utf-8-sig"
         first = head.decode(chosen, errors="replace").lstrip("\ufeff").splitlines()
         if not first:
-            raise TabularError(f"{shown}: the file is empty")
+            raise TabularError(N_("{path}: the file is empty", path=shown))
         delim = {"tab": "\t", "\\t": "\t"}.get(delimiter or "", delimiter) or sniff_delimiter(
             first[0]
         )
@@ -96,7 +97,12 @@ class TabularFile:
         columns = tuple(c.strip() for c in next(csv.reader([first[0]], delimiter=delim)))
         duplicates = sorted({c for c in columns if columns.count(c) > 1})
         if duplicates:
-            raise TabularError(f"{shown}: column(s) {duplicates} appear twice in the header")
+            twice = N_(
+                "{path}: column(s) {columns} appear twice in the header",
+                path=shown,
+                columns=str(duplicates),
+            )
+            raise TabularError(twice)
         return cls(path, chosen, delim, columns, shown)
 
     def rows(self) -> Iterator[SourceRow]:
@@ -124,8 +130,15 @@ class TabularFile:
                 continue
             if len(cells) != len(self.columns):
                 raise TabularError(
-                    f"{self.name}:{start}: {len(cells)} cells where the header has "
-                    f"{len(self.columns)} columns (delimiter {self.delimiter!r})"
+                    N_(
+                        "{path}:{row}: {cells} cells where the header has {columns} columns "
+                        "(delimiter {delimiter!r})",
+                        path=self.name,
+                        row=str(start),
+                        cells=len(cells),
+                        columns=len(self.columns),
+                        delimiter=self.delimiter,
+                    )
                 )
             yield SourceRow(start, dict(zip(self.columns, cells, strict=True)))
             start = reader.line_num + 1

@@ -39,6 +39,7 @@ from ..errors import (
     MaybeSent,
     NotSent,
 )
+from ..i18n import N_, Text
 from ..redaction import Secret, credential_problem, redact
 from .deposit import put_blob
 from .filters import Filter, eq
@@ -233,17 +234,25 @@ class LoopClient:
         try:
             data = self._send("POST", "import_tra", body=body, repeatable=False)
         except LoopRejected as exc:
-            if exc.http_status is None or exc.http_status < 400 or DOSSIER_FIELD_HINT in str(exc):
+            if (
+                exc.http_status is None
+                or exc.http_status < 400
+                or str(DOSSIER_FIELD_HINT) in str(exc)
+            ):
                 raise
             # A refused import body most often means Loop expects the other dossier field.
-            hinted = LoopRejected(f"{exc}{DOSSIER_FIELD_HINT}", http_status=exc.http_status)
+            said = N_("{error}{hint}", error=exc.text or str(exc), hint=DOSSIER_FIELD_HINT)
+            hinted = LoopRejected(said, http_status=exc.http_status)
             hinted.request_id = exc.request_id
             raise hinted from None
         request_id = data.get("accountingImportRequestId") if isinstance(data, dict) else None
         if not request_id:
             raise LoopAmbiguousError(
-                "Loop answered the import without an accountingImportRequestId: it may or may "
-                "not have started an import. Check Loop's import history before sending again"
+                N_(
+                    "Loop answered the import without an accountingImportRequestId: it may or "
+                    "may not have started an import. Check Loop's import history before sending "
+                    "again"
+                )
             )
         return str(request_id)
 
@@ -532,17 +541,20 @@ class LoopClient:
                 response = self.transport.request(method, url, headers, payload)
             except NotSent as exc:
                 if last:
-                    raise LoopTransportError(f"{where}: {exc}") from None
+                    raise LoopTransportError(_at(where, str(exc))) from None
                 self._wait(where, f"connection failed ({exc})", self._backoff.delay(attempt))
                 continue
             except MaybeSent as exc:
                 if not repeatable:
-                    raise LoopAmbiguousError(
-                        f"{where}: the connection broke after the request was sent ({exc}); "
-                        "Loop may have processed it. Check before sending it again"
-                    ) from None
+                    message = N_(
+                        "{where}: the connection broke after the request was sent ({reason}); "
+                        "Loop may have processed it. Check before sending it again",
+                        where=where,
+                        reason=str(exc),
+                    )
+                    raise LoopAmbiguousError(message) from None
                 if last:
-                    raise LoopTransportError(f"{where}: {exc}") from None
+                    raise LoopTransportError(_at(where, str(exc))) from None
                 self._wait(where, str(exc), self._backoff.delay(attempt))
                 continue
             verdict = self._judge(response, where, repeatable, last)
@@ -571,38 +583,50 @@ class LoopClient:
             # The gateway refused before Loop saw the request: safe to repeat, even a POST.
             wait = retry_after if retry_after is not None else 0.0
             if last or wait > self.settings.max_retry_after:
-                raise LoopQuotaError(
-                    f"{where}: Loop's gateway limits the rate or quota (HTTP {status}"
-                    f"{f', retry after {wait:.0f} s' if retry_after is not None else ''}): "
-                    f"{message}",
-                    request_id=request_id,
-                    retry_after=retry_after,
+                later = N_(", retry after {seconds} s", seconds=f"{wait:.0f}")
+                quota = N_(
+                    "{where}: Loop's gateway limits the rate or quota (HTTP {status}{later}): "
+                    "{message}",
+                    where=where,
+                    status=status,
+                    later=later if retry_after is not None else "",
+                    message=message,
                 )
+                raise LoopQuotaError(quota, request_id=request_id, retry_after=retry_after)
             return Retry(wait)
         if status >= 500:
             if not repeatable:
-                raise LoopAmbiguousError(
-                    f"{where}: Loop answered HTTP {status} after receiving the request; it may "
+                maybe = N_(
+                    "{where}: Loop answered HTTP {status} after receiving the request; it may "
                     "have processed it. Check before sending it again",
-                    request_id=request_id,
+                    where=where,
+                    status=status,
                 )
+                raise LoopAmbiguousError(maybe, request_id=request_id)
             if last:
-                raise LoopServerError(f"{where}: HTTP {status}: {message}", request_id=request_id)
+                failed = N_(
+                    "{where}: HTTP {status}: {message}", where=where, status=status, message=message
+                )
+                raise LoopServerError(failed, request_id=request_id)
             return Retry(retry_after or 0.0)
         if status == 401:
-            raise LoopAuthError(f"{where}: {_auth_hint(message)}", request_id=request_id)
+            raise LoopAuthError(_at(where, _auth_hint(message)), request_id=request_id)
         if status == 404:
-            raise LoopRouteNotFound(
-                f"{where}: route not found (HTTP 404 {message}); check the configured route "
+            missing = N_(
+                "{where}: route not found (HTTP 404 {message}); check the configured route "
                 "([loop.routes]) and base URL",
-                request_id=request_id,
+                where=where,
+                message=message,
             )
+            raise LoopRouteNotFound(missing, request_id=request_id)
         if status == 403:
-            raise LoopForbidden(
-                f"{where}: permission refused (HTTP 403 {message}); the firm-settings APIs "
+            refused = N_(
+                "{where}: permission refused (HTTP 403 {message}); the firm-settings APIs "
                 "need a Cabinet APIKey",
-                request_id=request_id,
+                where=where,
+                message=message,
             )
+            raise LoopForbidden(refused, request_id=request_id)
         return self._read(response, where, repeatable, request_id)
 
     def _read(
@@ -622,26 +646,35 @@ class LoopClient:
             data = _NOT_JSON
         said_json = "json" in response.headers.get("content-type", "").lower()
         if not repeatable and (data is _NOT_JSON or not said_json):
-            raise LoopAmbiguousError(
-                f"{where}: Loop's answer (HTTP {status}, "
-                f"{response.headers.get('content-type') or 'no content type'}) is not the JSON "
-                "it documents; it may have processed the request. Check before sending it again",
-                request_id=request_id,
+            kind = response.headers.get("content-type") or N_("no content type")
+            unclear = N_(
+                "{where}: Loop's answer (HTTP {status}, {kind}) is not the JSON it documents; "
+                "it may have processed the request. Check before sending it again",
+                where=where,
+                status=status,
+                kind=kind,
             )
+            raise LoopAmbiguousError(unclear, request_id=request_id)
         if status >= 400:
-            raise LoopRejected(
-                f"{where}: HTTP {status}: {_message(response)}",
-                request_id=request_id,
-                http_status=status,
+            refusal = N_(
+                "{where}: HTTP {status}: {message}",
+                where=where,
+                status=status,
+                message=_message(response),
             )
+            raise LoopRejected(refusal, request_id=request_id, http_status=status)
         if data is _NOT_JSON:
-            raise LoopRejected(f"{where}: the answer is not JSON", request_id=request_id)
+            raise LoopRejected(_at(where, N_("the answer is not JSON")), request_id=request_id)
         error = data.get("error") if isinstance(data, dict) else None
         if error:  # Loop reports some refusals as HTTP 200 {"error": {...}}
             text = error.get("message", error) if isinstance(error, dict) else error
-            raise LoopRejected(
-                f"{where}: Loop refused: {text}{_field_hint(str(text))}", request_id=request_id
+            refused = N_(
+                "{where}: Loop refused: {message}{hint}",
+                where=where,
+                message=str(text),
+                hint=_field_hint(str(text)),
             )
+            raise LoopRejected(refused, request_id=request_id)
         return Answer(data)
 
 
@@ -660,33 +693,43 @@ def _message(response: Response) -> str:
     return redact(str(data))[:200]
 
 
-def _auth_hint(message: str) -> str:
+def _at(where: str, what: Text | str) -> Text:
+    """A failure of the request `where` ("GET https://…/route")."""
+    return N_("{where}: {what}", where=where, what=what)
+
+
+def _auth_hint(message: str) -> Text:
     lowered = message.lower()
     if "missing subscription key" in lowered:
-        return (
+        return N_(
             "the subscription key is missing: set TRATOOL_LOOP_SUBSCRIPTION_KEY (your "
-            f"partner subscription key). Loop said: {message}"
+            "partner subscription key). Loop said: {message}",
+            message=message,
         )
     if "invalid subscription key" in lowered:
-        return (
+        return N_(
             "the subscription key is invalid or its subscription inactive: check "
-            f"TRATOOL_LOOP_SUBSCRIPTION_KEY. Loop said: {message}"
+            "TRATOOL_LOOP_SUBSCRIPTION_KEY. Loop said: {message}",
+            message=message,
         )
-    return (
+    return N_(
         "authentication refused: check TRATOOL_LOOP_API_KEY (the firm's APIKey, "
-        f"'key:secret') and that it is activated in LoopHub. Loop said: {message}"
+        "'key:secret') and that it is activated in LoopHub. Loop said: {message}",
+        message=message,
     )
 
 
-DOSSIER_FIELD_HINT = (
+DOSSIER_FIELD_HINT = N_(
     " — check the [loop] dossier_field setting (codeIbs or codeTbs): the import body's "
     "dossier field is the most likely cause of a refused import request"
 )
 
 
-def _field_hint(message: str) -> str:
+def _field_hint(message: str) -> Text | str:
     if "n'est pas spécifié" in message and "code" in message.lower():
-        return " — Loop did not find the dossier code in the body" + DOSSIER_FIELD_HINT
+        return N_(
+            " — Loop did not find the dossier code in the body{hint}", hint=DOSSIER_FIELD_HINT
+        )
     return ""
 
 

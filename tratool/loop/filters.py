@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import attrs
 
 from ..errors import FilterError
+from ..i18n import N_
 
 _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 OPERATORS = ("===", "==", "!=", ">=", "<=", ">", "<")
@@ -20,7 +21,9 @@ OPERATORS = ("===", "==", "!=", ">=", "<=", ">", "<")
 
 def quote(value: str) -> str:
     if any(ord(c) < 0x20 for c in value):
-        raise FilterError(f"{value!r}: control characters cannot be sent in a filter")
+        raise FilterError(
+            N_("{value!r}: control characters cannot be sent in a filter", value=value)
+        )
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -49,9 +52,10 @@ class Filter:
 
 def where(field: str, operator: str, value: str | None) -> Filter:
     if not _FIELD.fullmatch(field):
-        raise FilterError(f"{field!r} is not a field name")
+        raise FilterError(N_("{field!r} is not a field name", field=field))
     if operator not in OPERATORS:
-        raise FilterError(f"{operator!r} is not one of {', '.join(OPERATORS)}")
+        known = ", ".join(OPERATORS)
+        raise FilterError(N_("{operator!r} is not one of {known}", operator=operator, known=known))
     return Filter((Condition(field, operator, value),))
 
 
@@ -69,7 +73,7 @@ def _tokens(text: str) -> Iterator[str]:
             end, chars = position + 1, []
             while True:
                 if end >= len(text):
-                    raise FilterError("unterminated string")
+                    raise FilterError(N_("unterminated string"))
                 char = text[end]
                 if char == "\\" and end + 1 < len(text):
                     chars.append(text[end + 1])
@@ -85,7 +89,7 @@ def _tokens(text: str) -> Iterator[str]:
         if text[position] == "'":  # the seed also shows single-quoted literals
             end = text.find("'", position + 1)
             if end < 0:
-                raise FilterError("unterminated string")
+                raise FilterError(N_("unterminated string"))
             yield '"' + text[position + 1 : end]
             position = end + 1
             continue
@@ -97,7 +101,10 @@ def _tokens(text: str) -> Iterator[str]:
         else:
             match = _FIELD.match(text, position)
             if not match:
-                raise FilterError(f"unexpected {text[position]!r} at {position}")
+                found = text[position]
+                raise FilterError(
+                    N_("unexpected {found!r} at {position}", found=found, position=position)
+                )
             yield match.group()
             position = match.end()
 
@@ -111,20 +118,21 @@ def parse(text: str) -> Filter:
         try:
             field, operator, literal = tokens[index : index + 3]
         except ValueError:
-            raise FilterError(f"incomplete condition in {text!r}") from None
+            raise FilterError(N_("incomplete condition in {text!r}", text=text)) from None
         if not _FIELD.fullmatch(field) or operator not in OPERATORS:
-            raise FilterError(f"{field} {operator} is not a condition")
+            wrong = N_("{field} {operator} is not a condition", field=field, operator=operator)
+            raise FilterError(wrong)
         if literal == "null":
             value = None
         elif literal.startswith('"'):
             value = literal[1:]
         else:
-            raise FilterError(f"{literal!r} is not a quoted value or null")
+            raise FilterError(N_("{literal!r} is not a quoted value or null", literal=literal))
         conditions.append(Condition(field, operator, value))
         index += 3
         if index < len(tokens):
             if tokens[index] != "&&":
-                raise FilterError(f"expected && in {text!r}")
+                raise FilterError(N_("expected && in {text!r}", text=text))
             index += 1
     return Filter(tuple(conditions))
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import attrs
 
 from ..errors import ConfigError
+from ..i18n import N_
 
 PRESETS = {
     "prod": "https://api.cegid.com/loop-api-publiques/",
@@ -79,29 +80,35 @@ class LoopSettings:
         known = {a.name for a in attrs.fields(cls)} | {"preset"}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(source, f"unknown key(s) in [loop]: {', '.join(unknown)}")
+            message = N_(
+                "unknown key(s) in [{table}]: {keys}", table="loop", keys=", ".join(unknown)
+            )
+            raise ConfigError(source, message)
         values = dict(data)
         for key, value in values.items():
             _check_type(cls, key, value, source)
         preset = values.pop("preset", None)
         if preset is not None:
             if preset not in PRESETS:
-                raise ConfigError(
-                    source, f"[loop] preset {preset!r} is not one of {sorted(PRESETS)}"
+                message = N_(
+                    "[loop] preset {preset!r} is not one of {presets}",
+                    preset=str(preset),
+                    presets=str(sorted(PRESETS)),
                 )
+                raise ConfigError(source, message)
             values.setdefault("base_url", PRESETS[preset])
         if "routes" in values:
             unknown_routes = sorted(set(values["routes"]) - set(DEFAULT_ROUTES))
             if unknown_routes:
-                raise ConfigError(source, f"[loop.routes] unknown route(s): {unknown_routes}")
+                message = N_("[loop.routes] unknown route(s): {routes}", routes=str(unknown_routes))
+                raise ConfigError(source, message)
             values["routes"] = {**DEFAULT_ROUTES, **values["routes"]}
         if "status_map" in values:
             try:
                 values["status_map"] = {int(k): v for k, v in values["status_map"].items()}
             except ValueError:
-                raise ConfigError(
-                    source, "[loop.status_map] keys are status codes (1, 2…)"
-                ) from None
+                message = N_("[loop.status_map] keys are status codes (1, 2…)")
+                raise ConfigError(source, message) from None
         return cls(**values)
 
 
@@ -116,7 +123,13 @@ def _check_type(cls: type[LoopSettings], key: str, value: Any, source: str) -> N
         expected = type(factory() if callable(factory) else default)
     kinds = (int, float) if expected is float else (expected,)
     if (isinstance(value, bool) and expected is not bool) or not isinstance(value, kinds):
-        raise ConfigError(source, f"[loop] {key} = {value!r}: expected {expected.__name__}")
+        message = N_(
+            "[loop] {key} = {value}: expected {type}",
+            key=key,
+            value=repr(value),
+            type=expected.__name__,
+        )
+        raise ConfigError(source, message)
 
 
 def settings_for(

@@ -20,7 +20,7 @@ from ..azure import DEFAULT_EXPIRY, StorageTarget
 from ..azure.target import connection_string_problem
 from ..config import ConfigFile, find_config, format_duration, load_config, parse_duration
 from ..errors import ConfigError
-from ..i18n import N_, Text
+from ..i18n import N_, Text, TextValueError
 from ..loop.settings import LoopSettings, settings_for
 from ..redaction import credential_problem
 from .journal import JOURNAL_VARIABLE, default_path, journal_from_env
@@ -160,10 +160,11 @@ def _seconds(value: Any, key: str, source: str, table: str | None = "push") -> f
         return float(value)
     try:
         if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a duration such as 48h, 2d or 90m")
+            wrong = N_("{text!r} is not a duration such as 48h, 2d or 90m", text=str(value))
+            raise TextValueError(wrong)
         return parse_duration(value).total_seconds()
     except ValueError as exc:
-        reason = str(exc)
+        reason = exc.text if isinstance(exc, TextValueError) else str(exc)
         if table is None:
             raise ConfigError(source, reason) from None
         message = N_("[{table}] {key}: {reason}", table=table, key=key, reason=reason)
