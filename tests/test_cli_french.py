@@ -7,6 +7,7 @@ against the Loop simulator and Azurite like every other push test.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import tratool.cli.common as main_module
 from tests.conftest import FIXTURES
 from tests.report_fixture import write_bad_file
 from tratool.cli import main
@@ -154,3 +156,38 @@ def test_no_english_phrase_of_the_catalogue_is_left_in_french_runs(
     assert all(code != 70 for code, _, _ in runs)
     left = sorted(phrase for phrase in english_phrases() if phrase in said)
     assert left == []
+
+
+# What the commands say: a call that prints or fails with text of its own.
+SAYING = {"fail", "diagnostic", "echo", "secho", "say", "confirm", "BadParameter", "UsageError"}
+
+
+def _literal_words(node: ast.expr) -> list[str]:
+    """The words written in a string literal, an f-string or a sum of them (option names such
+    as --where, and Loop's field names, aside): text that would reach people untranslated."""
+    if isinstance(node, ast.BinOp):
+        return _literal_words(node.left) + _literal_words(node.right)
+    parts: list[str] = []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        parts.append(node.value)
+    elif isinstance(node, ast.JoinedStr):
+        parts += [str(v.value) for v in node.values if isinstance(v, ast.Constant)]
+    text = re.sub(r"--[\w-]+|\btratool\b", "", " ".join(str(p) for p in parts))
+    # Loop's field names (objectId, codeDossier) are written as Loop spells them
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text) if not re.search("[a-z][A-Z]", w)]
+
+
+def test_no_command_prints_text_that_is_not_marked_for_translation() -> None:
+    """Every sentence a command prints goes through _() (or is a library Text): a literal
+    left in a print or an error call is found here, before a French user meets it."""
+    unmarked = []
+    for path in sorted((Path(main_module.__file__).parent).glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            words = _literal_words(node.args[0]) if name in SAYING else []
+            if words:
+                unmarked.append(f"{path.name}:{node.lineno}: {' '.join(words)}")
+    assert unmarked == []

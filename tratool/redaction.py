@@ -13,6 +13,8 @@ import unicodedata
 
 import attrs
 
+from .i18n import N_, Text
+
 _PATTERNS = [
     # SAS signature in a URL or token: keep the parameter, hide its value.
     (re.compile(r"(?i)(\bsig=)[^&\s\"']+"), r"\1REDACTED"),
@@ -35,7 +37,7 @@ def redact(text: str) -> str:
     return text
 
 
-def credential_problem(value: str) -> str | None:
+def credential_problem(value: str) -> Text | None:
     """What makes `value` unusable as a key, connection string or SAS URL, worded so that
     nothing of the value shows; None when it is fine.
 
@@ -48,19 +50,21 @@ def credential_problem(value: str) -> str | None:
         # whoever needs the credential says that it is missing.
         return None
     if value != value.strip():
-        return (
+        return N_(
             "starts or ends with whitespace (often the newline `echo` adds: store it with "
             "`printf '%s'`)"
         )
     for position, char in enumerate(value, start=1):
         if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
-            return f"holds a space or control character (character {position})"
+            return N_(
+                "holds a space or control character (character {position})", position=position
+            )
     try:
         value.encode("latin-1")
     except UnicodeEncodeError as exc:
-        return (
-            f"holds a character HTTP headers cannot carry (character {exc.start + 1}, outside "
-            "Latin-1)"
+        return N_(
+            "holds a character HTTP headers cannot carry (character {position}, outside Latin-1)",
+            position=exc.start + 1,
         )
     return None
 

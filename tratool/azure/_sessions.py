@@ -25,7 +25,7 @@ from azure.storage.blob import (
     generate_blob_sas,
 )
 
-from ..errors import StorageConfigError, StorageTransportError
+from ..errors import Message, StorageConfigError, StorageTransportError
 from ..i18n import N_
 from .target import (
     CLOCK_SKEW,
@@ -62,17 +62,26 @@ def _client_options(target: StorageTarget) -> dict[str, Any]:
 # what to do about each code people meet.
 _REQUEST_CODES = {"InvalidResourceName", "OutOfRangeInput", "InvalidUri"}
 _HINTS = {
-    "AuthorizationFailure": "the key or SAS is wrong or expired, or may not do this: a SAS "
-    "needs read, add, create and write (racw) on the container; an Entra ID identity needs "
-    "the Storage Blob Data Contributor role",
-    "AuthorizationPermissionMismatch": "the credentials lack this permission: a SAS needs "
-    "racw on the container; an Entra ID identity needs Storage Blob Data Contributor",
-    "AuthenticationFailed": "check the account key or SAS (AZURE_STORAGE_* variables), its "
-    "expiry, and this machine's clock",
-    "InvalidResourceName": "container names are 3 to 63 lower-case letters, digits and "
-    "single hyphens",
-    "OutOfRangeInput": "container names are 3 to 63 lower-case letters, digits and single "
-    "hyphens; blob names at most 1,024 characters",
+    "AuthorizationFailure": N_(
+        "the key or SAS is wrong or expired, or may not do this: a SAS needs read, add, create "
+        "and write (racw) on the container; an Entra ID identity needs the Storage Blob Data "
+        "Contributor role"
+    ),
+    "AuthorizationPermissionMismatch": N_(
+        "the credentials lack this permission: a SAS needs racw on the container; an Entra ID "
+        "identity needs Storage Blob Data Contributor"
+    ),
+    "AuthenticationFailed": N_(
+        "check the account key or SAS (AZURE_STORAGE_* variables), its expiry, and this "
+        "machine's clock"
+    ),
+    "InvalidResourceName": N_(
+        "container names are 3 to 63 lower-case letters, digits and single hyphens"
+    ),
+    "OutOfRangeInput": N_(
+        "container names are 3 to 63 lower-case letters, digits and single hyphens; blob names "
+        "at most 1,024 characters"
+    ),
 }
 
 
@@ -82,20 +91,33 @@ def _error_code(exc: HttpResponseError) -> str:
     return str(getattr(code, "value", code) or exc.reason or "")
 
 
-def _transport_error(action: str, exc: Exception) -> StorageConfigError | StorageTransportError:
+def _transport_error(action: Message, exc: Exception) -> StorageConfigError | StorageTransportError:
     if isinstance(exc, ClientAuthenticationError):
         code = _error_code(exc) or "AuthenticationFailed"
-        return StorageTransportError(
-            f"{action}: storage refused the credentials ({code}): {_HINTS['AuthenticationFailed']}"
+        refused = N_(
+            "{action}: storage refused the credentials ({code}): {hint}",
+            action=action,
+            code=code,
+            hint=_HINTS["AuthenticationFailed"],
         )
+        return StorageTransportError(refused)
     if isinstance(exc, HttpResponseError):
         code = _error_code(exc)
-        hint = f": {_HINTS[code]}" if code in _HINTS else ""
-        message = f"{action}: storage answered HTTP {exc.status_code} {code}{hint}"
+        hint = N_(": {hint}", hint=_HINTS[code]) if code in _HINTS else ""
+        message = N_(
+            "{action}: storage answered HTTP {status} {code}{hint}",
+            action=action,
+            status=str(exc.status_code),
+            code=code,
+            hint=hint,
+        )
         if code in _REQUEST_CODES:
             return StorageConfigError(message)
         return StorageTransportError(message)
-    return StorageTransportError(f"{action}: storage cannot be reached ({exc})")
+    unreachable = N_(
+        "{action}: storage cannot be reached ({reason})", action=action, reason=str(exc)
+    )
+    return StorageTransportError(unreachable)
 
 
 class Session:
@@ -149,11 +171,11 @@ class Session:
         except ResourceExistsError:
             pass
         except (HttpResponseError, ServiceRequestError) as exc:
-            raise _transport_error(f"upload of {name}", exc) from None
+            raise _transport_error(N_("upload of {name}", name=name), exc) from None
         try:
             properties = blob.get_blob_properties()
         except (HttpResponseError, ServiceRequestError) as exc:
-            raise _transport_error(f"checking the existing {name}", exc) from None
+            raise _transport_error(N_("checking the existing {name}", name=name), exc) from None
         stored = properties.content_settings.content_md5
         if properties.size != size or (stored is not None and bytes(stored) != md5):
             message = N_(
@@ -173,7 +195,8 @@ class Session:
         except ResourceExistsError:
             pass
         except (HttpResponseError, ServiceRequestError) as exc:
-            raise _transport_error(f"creating container {target.container}", exc) from None
+            creating = N_("creating container {container}", container=target.container)
+            raise _transport_error(creating, exc) from None
 
     def _sign(self, name: str, **signing: Any) -> str:
         """A per-blob, read-only SAS, back-dated for clock skew."""
@@ -249,11 +272,11 @@ class DelegationSession(Session):
         try:
             self.delegation_key = service.get_user_delegation_key(now - CLOCK_SKEW, expires_at)
         except (HttpResponseError, ServiceRequestError) as exc:
-            raise _transport_error(
+            getting = N_(
                 "getting a user delegation key (the identity needs the "
-                "generateUserDelegationKey permission)",
-                exc,
-            ) from None
+                "generateUserDelegationKey permission)"
+            )
+            raise _transport_error(getting, exc) from None
         except Exception as exc:  # azure-identity raises its own errors when no login works
             message = N_("no Microsoft Entra ID credential available: {reason}", reason=str(exc))
             raise StorageConfigError(message) from None

@@ -20,7 +20,7 @@ import attrs
 
 from ..config import format_duration
 from ..errors import StorageConfigError
-from ..i18n import N_
+from ..i18n import N_, Text
 from ..redaction import Secret, credential_problem, redact
 
 DEFAULT_EXPIRY = dt.timedelta(hours=48)
@@ -94,7 +94,7 @@ class StorageTarget:
         return "none"
 
 
-def connection_string_problem(value: str) -> str | None:
+def connection_string_problem(value: str) -> Text | None:
     """What makes `value` unusable as an Azure Storage connection string (never quoting it),
     or None. The SDK would only say "blank or malformed", and only once an upload starts."""
     pairs: dict[str, str] = {}
@@ -103,7 +103,7 @@ def connection_string_problem(value: str) -> str | None:
             continue
         name, equals, item = part.partition("=")
         if not equals or not name or not item:
-            return "is not a connection string (Name=value pairs separated by ';')"
+            return N_("is not a connection string (Name=value pairs separated by ';')")
         pairs[name.lower()] = item
     if pairs.get("usedevelopmentstorage", "").lower() == "true":
         return None
@@ -113,9 +113,9 @@ def connection_string_problem(value: str) -> str | None:
         try:
             base64.b64decode(pairs["accountkey"], validate=True)
         except binascii.Error:
-            return "has an AccountKey that is not base64"
+            return N_("has an AccountKey that is not base64")
         return None
-    return "has neither AccountName with AccountKey, nor a SharedAccessSignature"
+    return N_("has neither AccountName with AccountKey, nor a SharedAccessSignature")
 
 
 def is_loopback(url: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import functools
 
+from ..i18n import N_, Text
 from .mapping import Mapping, normalise
 from .tabular import SourceRow
 
@@ -51,11 +52,12 @@ def classify(row: SourceRow, mapping: Mapping) -> RowKind:
     return RowKind.ENTRY
 
 
-def describe(row: SourceRow, kind: RowKind) -> str:
-    filled = "; ".join(v.strip() for v in row.values.values() if v.strip())
+def describe(row: SourceRow, kind: RowKind) -> Text:
+    filled = "; ".join(v.strip() for v in row.values.values() if v.strip())[:60]
     if kind is RowKind.TOTAL:
-        return f"total row skipped ({filled[:60]})"
-    return (
-        f"this row has no date, and no account or no amount ({filled[:60]}): a footer or a note? "
-        "remove it from the source"
+        return N_("total row skipped ({cells})", cells=filled)
+    return N_(
+        "this row has no date, and no account or no amount ({cells}): a footer or a note? "
+        "remove it from the source",
+        cells=filled,
     )

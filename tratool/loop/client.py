@@ -140,14 +140,15 @@ def _page(data: Any) -> tuple[list[dict[str, Any]], int | None]:
                 break
         data = data["data"]
     if not isinstance(data, list):
-        raise LoopRejected(f"expected a list of records, got {type(data).__name__}")
+        raise LoopRejected(N_("expected a list of records, got {kind}", kind=type(data).__name__))
     return data, total
 
 
 def _batch(data: Any) -> BatchResult:
     """Both create envelopes: {"success": {...}} (one item), {"success": [...], "errors": [...]}."""
     if not isinstance(data, dict):
-        raise LoopRejected(f"expected a success/errors object, got {type(data).__name__}")
+        wrong = N_("expected a success/errors object, got {kind}", kind=type(data).__name__)
+        raise LoopRejected(wrong)
     success = data.get("success") or []
     errors = data.get("errors") or []
     return BatchResult(
@@ -175,10 +176,13 @@ class LoopClient:
             Secret(subscription_key) if isinstance(subscription_key, str) else subscription_key
         )
         self._api_key = Secret(api_key) if isinstance(api_key, str) else api_key
-        for label, key in (("subscription key", self._subscription_key), ("APIKey", self._api_key)):
+        labels = ((N_("subscription key"), self._subscription_key), ("APIKey", self._api_key))
+        for label, key in labels:
             problem = credential_problem(key.reveal()) if key else None
             if problem is not None:  # an HTTP header could not carry it, or Loop would refuse it
-                raise LoopConfigError(f"the {label} {problem}; its value is not shown")
+                raise LoopConfigError(
+                    N_("the {key} {problem}; its value is not shown", key=label, problem=problem)
+                )
         self.transport = transport or HttpTransport(
             self.settings.connect_timeout, self.settings.read_timeout
         )
@@ -200,7 +204,8 @@ class LoopClient:
             value = env.get(name)
             problem = credential_problem(value) if value is not None else None
             if problem is not None:
-                raise LoopConfigError(f"{name} {problem}; its value is not shown")
+                hidden = N_("{name} {problem}; its value is not shown", name=name, problem=problem)
+                raise LoopConfigError(hidden)
             keys[name] = Secret(value or "")
         return cls(
             settings,
@@ -261,7 +266,8 @@ class LoopClient:
             "GET", "import_status", query={self.settings.status_parameter: request_id}
         )
         if not isinstance(data, dict):
-            raise LoopRejected(f"unexpected import status answer: {type(data).__name__}")
+            wrong = N_("unexpected import status answer: {kind}", kind=type(data).__name__)
+            raise LoopRejected(wrong)
         code = data.get("status")
         try:
             number = int(code) if code is not None else None
@@ -282,9 +288,12 @@ class LoopClient:
             if isinstance(part, dict):
                 found.update({k: v for k, v in part.items() if k in ("depositUrl", "uri") and v})
         if not isinstance(found.get("depositUrl"), str) or not isinstance(found.get("uri"), str):
+            answer = redact(str(data))[:200]
             raise LoopRejected(
-                "getFileUrlDeposit answered without a depositUrl and a uri: "
-                f"{redact(str(data))[:200]}"
+                N_(
+                    "getFileUrlDeposit answered without a depositUrl and a uri: {answer}",
+                    answer=answer,
+                )
             )
         return FileDeposit(Secret(found["depositUrl"]), found["uri"])
 
@@ -436,14 +445,15 @@ class LoopClient:
         except LoopRouteNotFound as exc:
             # On an item route a 404 most likely means "no such record"; it cannot be told
             # apart from a wrong route here, so both readings are given.
-            raise LoopRejected(
-                f"no collaborator with objectId {object_id!r} (HTTP 404), or the "
-                "[loop.routes] collaborateur_item route is wrong",
-                request_id=exc.request_id,
-                http_status=404,
-            ) from None
+            missing = N_(
+                "no collaborator with objectId {object_id!r} (HTTP 404), or the [loop.routes] "
+                "collaborateur_item route is wrong",
+                object_id=object_id,
+            )
+            raise LoopRejected(missing, request_id=exc.request_id, http_status=404) from None
         if not isinstance(data, dict):
-            raise LoopRejected(f"expected one collaborator, got {type(data).__name__}")
+            wrong = N_("expected one collaborator, got {kind}", kind=type(data).__name__)
+            raise LoopRejected(wrong)
         return data
 
     def create_engagement(self, engagement: Mapping[str, Any]) -> BatchResult:
@@ -489,10 +499,13 @@ class LoopClient:
             if not page:
                 return
             if page == previous:
-                raise LoopRejected(
-                    f"GET {route}: the same page came back for skip={skip}; the server seems "
-                    "to ignore skip, so the list cannot be walked safely"
+                again = N_(
+                    "GET {route}: the same page came back for skip={skip}; the server seems to "
+                    "ignore skip, so the list cannot be walked safely",
+                    route=route,
+                    skip=str(skip),
                 )
+                raise LoopRejected(again)
             yield from page
             skip += len(page)
             if total is not None and skip >= total:
