@@ -188,7 +188,7 @@ def test_parse_integer(text: str, value: int | None) -> None:
     assert parse_integer(text) == value
 
 
-@pytest.mark.parametrize("text", ["4 2", "¹", "-1", "+1", "4.0"])
+@pytest.mark.parametrize("text", ["4 2", "¹", "-1", "+1", "4.0", "42\t", "X4"])
 def test_parse_integer_refuses(text: str) -> None:
     with refused(f"{text!r} is not a whole number"):
         parse_integer(text)
