@@ -38,6 +38,7 @@ def cells(*values: str) -> proof.Grid:
         ("1           ", False),
         ("12345678,901", True),
         ("1,5         ", False),
+        (",00000000500", False),  # a mark first
     ],
 )
 def test_a_decimal_the_proof_takes_by_itself(value: str, plain: bool) -> None:
@@ -93,3 +94,9 @@ def test_an_answer_is_kept_for_its_field_and_value() -> None:
     first = checked.parsed_rows(grid(at(VAT, 4, "31042024"), VAT))
     again = checked.parsed_rows(grid(VAT, at(VAT, 4, "31042024"), at(VAT, 122, "31042024")))
     assert (first.tolist(), again.tolist()) == ([False, True], [True, False, False])
+
+
+def test_an_answer_is_kept_for_its_field_not_for_the_same_bytes_elsewhere() -> None:
+    left = "0000120 "  # left to the parser: no date, but a piece number (§3: 4:8, 152:8)
+    rows = TypedProof().parsed_rows(grid(at(VAT, 4, left), at(VAT, 152, left)))
+    assert rows.tolist() == [False, True]
