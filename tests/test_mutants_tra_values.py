@@ -96,6 +96,9 @@ def test_parse_timestamp(text: str, value: dt.datetime | None) -> None:
         ("2311200915h0", "'2311200915h0' is not a timestamp in JJMMAAAAHHMM form"),
         ("231320091530", "'231320091530' is not a valid date and time"),
         ("231120092430", "'231120092430' is not a valid date and time"),
+        ("231120091530\t", "'231120091530\\t' is not a timestamp in JJMMAAAAHHMM form"),
+        ("X23112009153", "'X23112009153' is not a timestamp in JJMMAAAAHHMM form"),
+        ("X00000000000", "'X00000000000' is not a timestamp in JJMMAAAAHHMM form"),
     ],
 )
 def test_parse_timestamp_refuses(text: str, message: str) -> None:
@@ -127,9 +130,11 @@ def test_parse_decimal(text: str, value: Decimal | None) -> None:
         assert str(parsed) == str(value)  # the decimals given are kept
 
 
-@pytest.mark.parametrize("text", ["1 200,50", "1e5", "1,2,3", ",5", "5,", "１２", "12 EUR"])
+@pytest.mark.parametrize(
+    "text", ["1 200,50", "1e5", "1,2,3", ",5", "5,", "１２", "12 EUR", "12\t", "X12"]
+)
 def test_parse_decimal_refuses(text: str) -> None:
-    with refused(f"{text.strip()!r} is not a decimal number (expected e.g. 1200,50)"):
+    with refused(f"{text.strip(' ')!r} is not a decimal number (expected e.g. 1200,50)"):
         parse_decimal(text)
 
 
