@@ -4,15 +4,17 @@ first line of a file, the last line without a line break, short lines, ETE field
 
 from __future__ import annotations
 
+import gc
 import io
 import os
+import warnings
 from pathlib import Path
 
 import pytest
 
 import tratool
 from tests.conftest import VECTORS
-from tratool.tra.scan import is_grid
+from tratool.tra.scan import is_grid, is_text_grid
 
 TIERS, EXPENSE, ANALYTIC, VAT = (line.encode("ascii") for line in VECTORS["TV-E2"])
 STD_HEADER = b"***S5CLIJRLSTD   0101190001011900007"
@@ -129,3 +131,31 @@ def test_ete_fields_of_full_std_lines_are_blanks_and_their_standard_fields_are_c
         (b" " * 8, b"44566000".ljust(17)),
         (b" " * 8, b"40100000".ljust(17)),
     ]
+
+
+def test_a_cr_alone_at_the_end_of_a_later_last_line_stays_in_it() -> None:
+    data = STD_HEADER + b"\r\n" + VAT + b"\r\n" + VAT[:12] + b"\r"
+    assert rows(data, ["piece_type"]) == [(b"FF",), (b"F\r",)]
+
+
+def test_an_ete_field_cut_short_is_padded_on_the_right() -> None:
+    data = STD_HEADER + b"\r\n" + VAT + b"REF\r\n"  # external_reference, 223:35 (§5.1)
+    assert rows(data, ["external_reference"]) == [(b"REF".ljust(35),)]
+
+
+def test_a_block_is_a_text_grid_only_if_a_grid_of_ascii_without_controls() -> None:
+    grid = VAT + b"\r\n" + TIERS + b"\r\n"
+    assert is_text_grid(grid, 224)
+    assert not is_text_grid(VAT + b"\r\n" + TIERS[:200] + b"\r\n", 224)  # ASCII, no grid
+    assert not is_text_grid(grid.replace(b"Facture", b"Factur\xe9"), 224)  # a grid, not ASCII
+    assert not is_text_grid(grid.replace(b"Facture", b"Factur\x01"), 224)  # a control byte
+
+
+def test_a_file_scan_opens_is_closed_without_waiting_for_the_collector(tmp_path: Path) -> None:
+    path = tmp_path / "a.tra"
+    path.write_bytes(STD_HEADER + b"\r\n" + VAT + b"\r\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert list(tratool.scan(path, ["journal"])) == [(b"HA ",)]
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
