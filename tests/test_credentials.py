@@ -190,6 +190,14 @@ def _assert_hidden(text: str, secrets: list[str]) -> None:
         assert urllib.parse.quote(secret, safe="") not in text  # nor URL-encoded
 
 
+def _refuse_the_import_quoting(sim: Simulator, sas_url: str) -> None:
+    """Loop refuses the next import with a message that quotes the SAS URL it was given."""
+    quoted = {"statusCode": 400, "message": f"Fichier illisible : {sas_url}"}
+    sim.faults.append(
+        Fault(status=400, body=json.dumps(quoted).encode(), method="POST", route="import_tra")
+    )
+
+
 def test_no_secret_in_any_output_of_push_doctor_and_upload(
     tra: Path, sim: Simulator, emulator: azurite.Azurite, tmp_path: Path
 ) -> None:
@@ -214,10 +222,7 @@ def test_no_secret_in_any_output_of_push_doctor_and_upload(
     other = tmp_path / "PG00002.TRA"
     other.write_bytes(tra.read_bytes().replace(b"Fils mars", b"Fils avril"[:9]))
     with_sas = _env(sim, journal, TRATOOL_STORAGE_CONTAINER_SAS_URL=sas_url)
-    quoted = {"statusCode": 400, "message": f"Fichier illisible : {sas_url}"}
-    sim.faults.append(
-        Fault(status=400, body=json.dumps(quoted).encode(), method="POST", route="import_tra")
-    )
+    _refuse_the_import_quoting(sim, sas_url)
     code, out, err = _run(with_sas, "push", str(other), "--dossier", "MANON002")
     assert code == 1, err
     assert "REFUSED by Loop" in out
@@ -270,10 +275,7 @@ def test_a_refusal_quoting_a_sas_url_is_redacted_in_french_too(
         "LC_MESSAGES": "",
         "TRATOOL_LANG": "",
     }
-    quoted = {"statusCode": 400, "message": f"Fichier illisible : {sas_url}"}
-    sim.faults.append(
-        Fault(status=400, body=json.dumps(quoted).encode(), method="POST", route="import_tra")
-    )
+    _refuse_the_import_quoting(sim, sas_url)
     code, out, err = _run(env, "push", str(tra), "--dossier", "MANON002")
     assert code == 1, err
     assert "REFUSÉ par Loop" in out

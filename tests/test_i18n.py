@@ -120,3 +120,12 @@ def test_a_text_inside_a_text_is_rendered_in_the_same_language() -> None:
     outer = N_("{count} {inner}", count=2, inner=N_("hint: {hint}", hint="y"))
     assert str(outer) == "2 hint: y"
     assert outer.render("fr") == "2 conseil : y"
+
+
+def test_no_message_is_in_the_catalogue_twice() -> None:
+    """Two helpers' blocks appended to one catalogue could both carry a message: the later
+    would silently win. Each msgid once."""
+    po = (PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "tratool.po").read_text(encoding="utf-8")
+    entries = re.findall(r'^msgid ((?:".*"\n)+)', po, re.MULTILINE)
+    ids = ["".join(re.findall(r'"(.*)"', entry)) for entry in entries]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []

@@ -40,7 +40,7 @@ from .target import (
 def _account_name(url: str) -> str:
     name: str | None = BlobServiceClient(url).account_name
     if not name:
-        raise StorageConfigError(f"{url}: no storage account name in this URL")
+        raise StorageConfigError(N_("{url}: no storage account name in this URL", url=url))
     return name
 
 

@@ -180,9 +180,11 @@ class Mapping:
             raise ConfigError(str(path), message) from exc
         unknown = sorted(set(data) - {"columns", "constants", "options"})
         if unknown:
-            raise ConfigError(
-                str(path), f"unknown table(s) {unknown}: use [columns], [constants] and [options]"
+            message = N_(
+                "unknown table(s) {tables}: use [columns], [constants] and [options]",
+                tables=str(unknown),
             )
+            raise ConfigError(str(path), message)
         tables = {name: _table(path, data, name) for name in ("columns", "constants", "options")}
         for name in ("columns", "constants"):
             _fields(path, name, tables[name])
@@ -201,16 +203,21 @@ class Mapping:
 def _table(path: Path, data: dict[str, Any], name: str) -> dict[str, Any]:
     table = data.get(name, {})
     if not isinstance(table, dict):
-        raise ConfigError(str(path), f"[{name}] must be a table, not {type(table).__name__}")
+        message = N_("[{name}] must be a table, not {kind}", name=name, kind=type(table).__name__)
+        raise ConfigError(str(path), message)
     return table
 
 
 def _fields(path: Path, table: str, values: dict[str, Any]) -> None:
     bad = sorted(set(values) - FIELDS)
     if bad:
-        raise ConfigError(
-            str(path), f"[{table}] unknown field(s) {bad}; fields are {sorted(FIELDS)}"
+        message = N_(
+            "[{table}] unknown field(s) {bad}; fields are {fields}",
+            table=table,
+            bad=str(bad),
+            fields=str(sorted(FIELDS)),
         )
+        raise ConfigError(str(path), message)
 
 
 def _strings(path: Path, table: str, values: dict[str, Any], *, numbers: bool) -> dict[str, str]:
@@ -221,12 +228,16 @@ def _strings(path: Path, table: str, values: dict[str, Any], *, numbers: bool) -
         if isinstance(value, str) or (numbers and type(value) is int):
             out[key] = str(value)
         else:
-            kind = "a column name" if table == "columns" else "a value"
-            raise ConfigError(
-                str(path),
-                f"[{table}] {key} = {value!r}: expected {kind} in quotes, "
-                f"not {type(value).__name__}",
+            kind = N_("a column name") if table == "columns" else N_("a value")
+            message = N_(
+                "[{table}] {key} = {value}: expected {kind} in quotes, not {type}",
+                table=table,
+                key=key,
+                value=repr(value),
+                kind=kind,
+                type=type(value).__name__,
             )
+            raise ConfigError(str(path), message)
     return out
 
 
@@ -234,34 +245,50 @@ def _options(path: Path, options: dict[str, Any]) -> dict[str, Any]:
     where = str(path)
     unknown = sorted(set(options) - set(_OPTION_TYPES))
     if unknown:
-        raise ConfigError(
-            where, f"[options] unknown option(s) {unknown}; options are {sorted(_OPTION_TYPES)}"
+        message = N_(
+            "[options] unknown option(s) {unknown}; options are {options}",
+            unknown=str(unknown),
+            options=str(sorted(_OPTION_TYPES)),
         )
+        raise ConfigError(where, message)
     for key, value in options.items():
         expected = _OPTION_TYPES[key]
         if not isinstance(value, expected) or isinstance(value, bool):
-            raise ConfigError(
-                where,
-                f"[options] {key} = {value!r}: expected {_TYPE_WORDS[key]}, "
-                f"not {type(value).__name__}",
+            message = N_(
+                "[options] {key} = {value}: expected {expected}, not {type}",
+                key=key,
+                value=repr(value),
+                expected=_TYPE_WORDS[key],
+                type=type(value).__name__,
             )
+            raise ConfigError(where, message)
     checked = dict(options)
     if "group_by" in options:
         group_by = options["group_by"]
         bad = [f for f in group_by if not isinstance(f, str) or f not in FIELDS]
         if bad or not group_by:
-            raise ConfigError(
-                where, f"[options] group_by: {bad or 'empty'}: give fields among {sorted(FIELDS)}"
+            message = N_(
+                "[options] group_by: {bad}: give fields among {fields}",
+                bad=str(bad) if bad else N_("empty"),
+                fields=str(sorted(FIELDS)),
             )
+            raise ConfigError(where, message)
         checked["group_by"] = tuple(group_by)
     if options.get("first_number", 1) < 1:
-        raise ConfigError(where, "[options] first_number must be 1 or more")
+        raise ConfigError(where, N_("[options] first_number must be 1 or more"))
     if "format" in options and options["format"] not in FORMATS:
-        raise ConfigError(where, f"[options] format = {options['format']!r}: ETE or STD")
+        wrong = N_("[options] format = {value}: ETE or STD", value=repr(options["format"]))
+        raise ConfigError(where, wrong)
     for key in ("collective_prefixes", "journal_codes"):
         for inner, value in options.get(key, {}).items():
             if not isinstance(value, str):
-                raise ConfigError(where, f"[options] {key}.{inner} = {value!r}: expected text")
+                message = N_(
+                    "[options] {key}.{inner} = {value}: expected text",
+                    key=key,
+                    inner=inner,
+                    value=repr(value),
+                )
+                raise ConfigError(where, message)
     if "date_format" in options:
         try:
             date_format(options["date_format"])
@@ -273,12 +300,12 @@ def _options(path: Path, options: dict[str, Any]) -> dict[str, Any]:
 
 
 _TYPE_WORDS = {
-    "date_format": 'text such as "JJ/MM/AAAA"',
-    "group_by": 'a list of fields such as ["journal", "date"]',
-    "first_number": "a whole number",
-    "collective_prefixes": 'a table such as { "411" = "COC" }',
-    "journal_codes": 'a table such as { "VENTES" = "VTE" }',
-    "format": '"ETE" or "STD"',
+    "date_format": N_('text such as "JJ/MM/AAAA"'),
+    "group_by": N_('a list of fields such as ["journal", "date"]'),
+    "first_number": N_("a whole number"),
+    "collective_prefixes": N_('a table such as {{ "411" = "COC" }}'),
+    "journal_codes": N_('a table such as {{ "VENTES" = "VTE" }}'),
+    "format": N_('"ETE" or "STD"'),
 }
 
 

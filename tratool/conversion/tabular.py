@@ -93,7 +93,8 @@ class TabularFile:
             first[0]
         )
         if len(delim) != 1 or delim in '\r\n"':
-            raise TabularError(f"delimiter {delim!r}: give one character, such as ; , | or tab")
+            wrong = N_("delimiter {delim!r}: give one character, such as ; , | or tab", delim=delim)
+            raise TabularError(wrong)
         columns = tuple(c.strip() for c in next(csv.reader([first[0]], delimiter=delim)))
         duplicates = sorted({c for c in columns if columns.count(c) > 1})
         if duplicates:
@@ -113,11 +114,16 @@ class TabularFile:
             try:
                 yield from self._rows(reader)
             except UnicodeDecodeError as exc:
-                raise TabularError(
-                    f"{self.name}: after line {reader.line_num}: a byte that is not "
-                    f"{self.encoding} ({exc.object[exc.start : exc.start + 1]!r}): the file mixes "
-                    "encodings; re-save it in one, or give --encoding"
-                ) from None
+                byte = repr(exc.object[exc.start : exc.start + 1])
+                mixed = N_(
+                    "{path}: after line {line}: a byte that is not {encoding} ({byte}): the file "
+                    "mixes encodings; re-save it in one, or give --encoding",
+                    path=self.name,
+                    line=str(reader.line_num),
+                    encoding=self.encoding,
+                    byte=byte,
+                )
+                raise TabularError(mixed) from None
             except csv.Error as exc:
                 raise TabularError(f"{self.name}:{reader.line_num}: {exc}") from None
 

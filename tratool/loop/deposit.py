@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from ..backoff import Backoff
 from ..errors import MaybeSent, NotSent, StorageTransportError
+from ..i18n import N_
 from ..redaction import Secret, redact
 from .transport import HttpTransport
 
@@ -52,7 +53,8 @@ def put_blob(
     """PUT `data` to `deposit_url`; raises `StorageTransportError` when it did not land."""
     url = deposit_url.reveal()
     if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
-        raise StorageTransportError(f"getFileUrlDeposit answered an unusable URL: {redact(url)}")
+        unusable = N_("getFileUrlDeposit answered an unusable URL: {url}", url=redact(url))
+        raise StorageTransportError(unusable)
     headers = {
         "x-ms-blob-type": "BlockBlob",
         "Content-MD5": content_md5(data),
@@ -72,7 +74,10 @@ def put_blob(
                 raise StorageTransportError(f"{where}: {_refusal(answer.status, answer.body)}")
             why = f"HTTP {answer.status}"
         if attempt == attempts:
-            raise StorageTransportError(f"{where}: {why}, after {attempts} attempts")
+            failed = N_(
+                "{where}: {why}, after {attempts} attempts", where=where, why=why, attempts=attempts
+            )
+            raise StorageTransportError(failed)
         delay = backoff.delay(attempt)
         log.warning("%s: %s; trying again in %.1f s", where, why, delay)
         sleep(delay)

@@ -22,6 +22,7 @@ import attrs
 
 from .._fsutil import atomic_output, same_file
 from ..errors import TraError, WriteError, WriteProblem
+from ..i18n import N_
 from . import layout
 from .charset import Change, encodable, transliterate
 from .layout import Field, Layout
@@ -240,7 +241,10 @@ def write(
     """
     if isinstance(records, RecordSource):
         if isinstance(target, (str, os.PathLike)) and same_file(records.path, target):
-            raise TraError(f"{os.fspath(target)}: refusing to overwrite the file being read")
+            refused = N_(
+                "{path}: refusing to overwrite the file being read", path=os.fspath(target)
+            )
+            raise TraError(refused)
         records = records.records()
     if isinstance(target, (str, os.PathLike)):
         return _write_atomically(records, Path(target), transliterate, encoding, line_ending)
