@@ -400,13 +400,14 @@ def test_junit_names_the_severity_and_counts_the_errors_in_french(tmp_path: Path
 
 
 def test_the_html_report_marks_the_language_of_each_message(tmp_path: Path) -> None:
-    """The page's frame is English; a finding's words say which language they are in, so a
+    """The page says which language it is in, and so does each finding's words, so that a
     screen reader pronounces them right (Cegid's own words are always French)."""
     report = tratool.validate(bad_file(tmp_path))
     page = RENDERERS["html"]([report], lang="fr")
-    assert '<html lang="en">' in page
+    assert '<html lang="fr">' in page
     assert '<span lang="fr">le sens &#39;X&#39; n&#39;est ni D ni C</span>' in page
     assert '<div class="hint" lang="fr">conseil : Cegid passerait un montant nul' in page
     assert '<div class="cegid" lang="fr">Cegid : « Sens du mouvement incorrect »' in page
     english = RENDERERS["html"]([report], lang="en")
     assert '<span lang="en">direction &#39;X&#39; is not D or C</span>' in english
+    assert '<html lang="en">' in english

@@ -3,7 +3,8 @@
 `make test` installs chromium and chromium-driver when they are missing. The test reads the
 page the way a person would: which cells are highlighted and where, what the filter hides,
 and that the page neither runs the file's markup, nor logs an error, nor asks the network for
-anything. It saves a full-page screenshot to test-artifacts/html-report.png (not committed).
+anything. It saves a full-page screenshot to test-artifacts/html-report.png (not committed), and
+one of the French report's first screen to test-artifacts/html-report-fr.png.
 """
 
 from __future__ import annotations
@@ -195,6 +196,41 @@ def test_without_javascript_everything_is_shown(report_page: str, tmp_path: Path
         items = driver.find_elements(By.CSS_SELECTOR, "li[data-rule]")
         assert items
         assert all(item.is_displayed() for item in items)
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def test_the_french_report_reads_french(tmp_path: Path) -> None:
+    """`--lang fr`: the page declares French, and its headings, labels, badges and hover
+    titles are French as the browser shows them (the badges' capitals come from the style)."""
+    tra = write_bad_file(tmp_path)
+    report = tmp_path / "rapport.html"
+    args = ["validate", "--lang", "fr", "--format", "html", "-o", str(report), str(tra)]
+    assert CliRunner().invoke(main, args).exit_code == 1
+    driver = browser(tmp_path / "profile")
+    try:
+        driver.get(report.as_uri())
+        assert driver.execute_script("return document.documentElement.lang") == "fr"
+        assert driver.title == "Rapport de contrôle tratool"
+        headings = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "article h3")]
+        assert headings == [
+            "Synthèse",
+            "Équilibre par pièce",
+            "Anomalies par règle",
+            "Anomalies par ligne",
+        ]
+        legends = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#filter legend")]
+        assert legends == ["Gravité", "Règle"]
+        badge = driver.find_element(By.CSS_SELECTOR, 'li[data-rule="TRA-F02"] .badge')
+        assert badge.text == "ERREUR"
+        line, first, last = DATE_AT
+        mark = driver.find_element(By.CSS_SELECTOR, f'#f0-l{line} mark[data-field="date"]')
+        assert mark.get_attribute("title") == f"date, colonnes {first}–{last} : TRA-F02"
+        console = [e for e in browser_log(driver, "browser") if e["level"] == "SEVERE"]
+        assert console == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        assert driver.save_screenshot(str(ARTIFACTS / "html-report-fr.png"))
     finally:
         driver.quit()
         shutil.rmtree(tmp_path / "profile", ignore_errors=True)

@@ -1,5 +1,9 @@
 """The rule catalogue (shared/docs/validation-rules.md) as data: stable IDs, default severity,
-a one-line title and Cegid's own message where it is known."""
+a one-line title and Cegid's own message where it is known.
+
+A rule's title is a `Text` (its English is the catalogue's msgid), shown in the reader's
+language by the reports; the ID and the family stay the same in every language, as machines
+match on them."""
 
 from __future__ import annotations
 
@@ -9,13 +13,22 @@ from collections.abc import Iterable
 import attrs
 
 from ..errors import ConfigError, Severity
+from ..i18n import N_, Text
+
+# What a family of rules is called where people read it (SARIF's full description).
+_FAMILY_TITLES = {
+    "structure": N_("structure rule"),
+    "field": N_("field rule"),
+    "cross-line": N_("cross-line rule"),
+    "file": N_("file rule"),
+}
 
 
 @attrs.frozen
 class Rule:
     id: str
     severity: Severity  # the default; some checks of a rule report a milder level
-    title: str
+    title: Text
     # Cegid's own words (validation-rules.md), so a user can match a finding with what Cegid
     # shows. "{value}" stands where Cegid names the faulty value. When Cegid words a blank
     # field or a given field differently, those variants win over the general message.
@@ -35,168 +48,187 @@ class Rule:
     def family(self) -> str:
         return {"S": "structure", "F": "field", "X": "cross-line", "D": "file"}[self.id[4]]
 
+    @property
+    def family_title(self) -> Text:
+        return _FAMILY_TITLES[self.family]
+
 
 _CATALOGUE = [
     Rule(
         "TRA-S01",
         "error",
-        "the file holds at least one entry line",
+        N_("the file holds at least one entry line"),
         "Fichier incorrect : aucunes lignes d'écriture.",
     ),
     Rule(
-        "TRA-S02", "error", "line 1 is a TRA header", "Entête du fichier inexistante ou incorrecte."
+        "TRA-S02",
+        "error",
+        N_("line 1 is a TRA header"),
+        "Entête du fichier inexistante ou incorrecte.",
     ),
     Rule(
         "TRA-S03",
         "error",
-        "header origin is CLI or EXP",
+        N_("header origin is CLI or EXP"),
         "Origine du fichier incorrect",
         "Origine du fichier manquant.",
     ),
     Rule(
         "TRA-S04",
         "error",
-        "header content is JRL",
+        N_("header content is JRL"),
         "Type de fichier incorrect. (pos 9)",
         "Type de fichier manquant.",
     ),
     Rule(
         "TRA-S05",
         "error",
-        "header format is STD or ETE",
+        N_("header format is STD or ETE"),
         "Format du fichier incorrect",
         "Format du fichier manquant.",
     ),
     Rule(
         "TRA-S06",
         "error",
-        "header version is 3 ASCII digits",
+        N_("header version is 3 ASCII digits"),
         "Version de fichier manquant.(pos 34)",
     ),
     Rule(
         "TRA-S07",
         "warning",
-        "header dates are valid",
+        N_("header dates are valid"),
         cegid_fields=(
             ("switchover_date", "Format de la date de bascule incorrect. (pos 18)"),
             ("closing_date", "Format de la date d'arrete periodique incorrect.(pos 26)"),
         ),
     ),
-    Rule("TRA-S08", "warning", "parameter records have known codes"),
-    Rule("TRA-S09", "error", "entry lines lose nothing by their width"),
-    Rule("TRA-S10", "error", "column 31 holds a known line type"),
-    Rule("TRA-S11", "warning", "no blank lines"),
-    Rule("TRA-S12", "error", "parameter records are coherent"),
-    Rule("TRA-S13", "info", "a JRL file carries no dossier-level records"),
-    Rule("TRA-F01", "error", "journal code is valid", "Code journal incorrect.(pos 1)"),
+    Rule("TRA-S08", "warning", N_("parameter records have known codes")),
+    Rule("TRA-S09", "error", N_("entry lines lose nothing by their width")),
+    Rule("TRA-S10", "error", N_("column 31 holds a known line type")),
+    Rule("TRA-S11", "warning", N_("no blank lines")),
+    Rule("TRA-S12", "error", N_("parameter records are coherent")),
+    Rule("TRA-S13", "info", N_("a JRL file carries no dossier-level records")),
+    Rule("TRA-F01", "error", N_("journal code is valid"), "Code journal incorrect.(pos 1)"),
     Rule(
         "TRA-F02",
         "error",
-        "entry date is a calendar date",
+        N_("entry date is a calendar date"),
         "Date comptable manquante ou incorrecte (pos 4).",
     ),
-    Rule("TRA-F03", "error", "piece type is known", "Type pièce incorrecte (pos 12)"),
-    Rule("TRA-F04", "error", "general account is valid", "Compte général incorrect ou inexistant."),
+    Rule("TRA-F03", "error", N_("piece type is known"), "Type pièce incorrecte (pos 12)"),
+    Rule(
+        "TRA-F04",
+        "error",
+        N_("general account is valid"),
+        "Compte général incorrect ou inexistant.",
+    ),
     Rule(
         "TRA-F05",
         "error",
-        "line type and auxiliary agree",
+        N_("line type and auxiliary agree"),
         "Compte auxiliaire est manquant. Erreur Ecriture.",
     ),
-    Rule("TRA-F06", "error", "label is usable"),
-    Rule("TRA-F07", "info", "tiers lines carry a reference"),
-    Rule("TRA-F08", "warning", "payment method is known"),
-    Rule("TRA-F09", "error", "due date is valid", "Date d'echeance incorrecte (pos 122)."),
-    Rule("TRA-F10", "error", "direction is D or C", "Sens du mouvement incorrect"),
-    Rule("TRA-F11", "error", "amount is a positive decimal", "Montant1 manquant ou incorrect"),
-    Rule("TRA-F12", "error", "entry type is normal", "Type de mouvement manquant ou incorrect."),
-    Rule("TRA-F13", "error", "piece number is numeric"),
+    Rule("TRA-F06", "error", N_("label is usable")),
+    Rule("TRA-F07", "info", N_("tiers lines carry a reference")),
+    Rule("TRA-F08", "warning", N_("payment method is known")),
+    Rule("TRA-F09", "error", N_("due date is valid"), "Date d'echeance incorrecte (pos 122)."),
+    Rule("TRA-F10", "error", N_("direction is D or C"), "Sens du mouvement incorrect"),
+    Rule("TRA-F11", "error", N_("amount is a positive decimal"), "Montant1 manquant ou incorrect"),
+    Rule(
+        "TRA-F12", "error", N_("entry type is normal"), "Type de mouvement manquant ou incorrect."
+    ),
+    Rule("TRA-F13", "error", N_("piece number is numeric")),
     Rule(
         "TRA-F14",
         "error",
-        "currency is an ISO 4217 code",
+        N_("currency is an ISO 4217 code"),
         "Erreur : la devise {value} est inconnue.",
     ),
-    Rule("TRA-F15", "warning", "exchange rate is given for a foreign currency"),
-    Rule("TRA-F16", "error", "amount code is valid", "Code montant incorrect"),
-    Rule("TRA-F17", "error", "amounts 2 and 3 are numeric and present when named"),
-    Rule("TRA-F18", "warning", "establishment is known", "Etablissement {value} est manquant"),
+    Rule("TRA-F15", "warning", N_("exchange rate is given for a foreign currency")),
+    Rule("TRA-F16", "error", N_("amount code is valid"), "Code montant incorrect"),
+    Rule("TRA-F17", "error", N_("amounts 2 and 3 are numeric and present when named")),
+    Rule("TRA-F18", "warning", N_("establishment is known"), "Etablissement {value} est manquant"),
     Rule(
         "TRA-F19",
         "error",
-        "analytic axis and section are valid",
+        N_("analytic axis and section are valid"),
         "Axe analytique manquant.",
         cegid_fields=(("auxiliary", "Section analytique manquante"),),
     ),
-    Rule("TRA-F20", "warning", "due number is numeric"),
-    Rule("TRA-F21", "warning", "opening kind is valid (ETE)"),
+    Rule("TRA-F20", "warning", N_("due number is numeric")),
+    Rule("TRA-F21", "warning", N_("opening kind is valid (ETE)")),
     Rule(
         "TRA-F22",
         "warning",
-        "lettering state is filled and agrees with the code (ETE general lines)",
+        N_("lettering state is filled and agrees with the code (ETE general lines)"),
         "Statut du mouvement incorrect ou manquant. pos(1021)",
         cegid_fields=(
             ("lettering_code", "Code de lettrage incompatible avec l'etat lettrage.(pos 1014)"),
         ),
     ),
-    Rule("TRA-F23", "warning", "other dates are valid (ETE)"),
+    Rule("TRA-F23", "warning", N_("other dates are valid (ETE)")),
     Rule(
         "TRA-F24",
         "warning",
-        "company code matches the dossier (ETE)",
+        N_("company code matches the dossier (ETE)"),
         "Code société {value} incohérent",
     ),
-    Rule("TRA-F25", "warning", "required fields of Cegid's specification are filled (ETE)"),
-    Rule("TRA-F26", "error", "numeric fields hold the ASCII digits 0-9 only"),
-    Rule("TRA-X01", "error", "every pièce balances", "Fichier déséquilibré en montant"),
-    Rule("TRA-X02", "error", "folio journals balance by group"),
-    Rule("TRA-X03", "error", "the whole file balances"),
-    Rule("TRA-X04", "error", "pièces are homogeneous and contiguous"),
+    Rule("TRA-F25", "warning", N_("required fields of Cegid's specification are filled (ETE)")),
+    Rule("TRA-F26", "error", N_("numeric fields hold the ASCII digits 0-9 only")),
+    Rule("TRA-X01", "error", N_("every pièce balances"), "Fichier déséquilibré en montant"),
+    Rule("TRA-X02", "error", N_("folio journals balance by group")),
+    Rule("TRA-X03", "error", N_("the whole file balances")),
+    Rule("TRA-X04", "error", N_("pièces are homogeneous and contiguous")),
     Rule(
         "TRA-X05",
         "error",
-        "dates fall in an open fiscal year",
+        N_("dates fall in an open fiscal year"),
         "Date d'écriture incompatible par rapport aux exercices du dossier",
     ),
     Rule(
         "TRA-X06",
         "error",
-        "auxiliaries only on collective accounts",
+        N_("auxiliaries only on collective accounts"),
         "<compte> n'est pas un collectif, <aux> est remplacé par blanc",
     ),
-    Rule("TRA-X07", "error", "analytic lines match their general line"),
+    Rule("TRA-X07", "error", N_("analytic lines match their general line")),
     Rule(
         "TRA-X08",
         "error",
-        "analytic-only lines balance on the journal's axis",
+        N_("analytic-only lines balance on the journal's axis"),
         "L'axe analytique est différent de l'axe du journal",
     ),
-    Rule("TRA-X09", "warning", "sections exist and are open", "Attention, la section X est fermée"),
+    Rule(
+        "TRA-X09",
+        "warning",
+        N_("sections exist and are open"),
+        "Attention, la section X est fermée",
+    ),
     Rule(
         "TRA-X10",
         "warning",
-        "total lettering balances (ETE)",
+        N_("total lettering balances (ETE)"),
         "Le lettrage n'est pas équilibré, aucune écriture ne sera exportée",
     ),
-    Rule("TRA-X11", "warning", "pièce numbers follow each other per journal"),
+    Rule("TRA-X11", "warning", N_("pièce numbers follow each other per journal")),
     Rule(
         "TRA-X12",
         "warning",
-        "folio journals take normal entries only",
+        N_("folio journals take normal entries only"),
         "Mode de saisie du journal incorrect",
     ),
-    Rule("TRA-D01", "error", "single-byte Windows-1252 encoding"),
-    Rule("TRA-D02", "warning", "CRLF line endings"),
-    Rule("TRA-D03", "warning", "no duplicate lines or pièces", "Doublon : <ligne>"),
+    Rule("TRA-D01", "error", N_("single-byte Windows-1252 encoding")),
+    Rule("TRA-D02", "warning", N_("CRLF line endings")),
+    Rule("TRA-D03", "warning", N_("no duplicate lines or pièces"), "Doublon : <ligne>"),
     Rule(
         "TRA-D04",
         "warning",
-        "the file name ends in .tra",
+        N_("the file name ends in .tra"),
         "Le fichier selectionné n'est pas un fichier au format TRA",
     ),
-    Rule("TRA-D05", "warning", "the file is within Loop's size recommendation"),
-    Rule("TRA-D06", "warning", "no control characters inside records"),
-    Rule("TRA-D07", "info", "totals of the file"),
+    Rule("TRA-D05", "warning", N_("the file is within Loop's size recommendation")),
+    Rule("TRA-D06", "warning", N_("no control characters inside records")),
+    Rule("TRA-D07", "info", N_("totals of the file")),
 ]
 RULES: dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}
 

@@ -27,6 +27,7 @@ ul { list-style: none; padding-left: .5rem; margin: .2rem 0; }
 pre.grid { font: 13px/1.35 "DejaVu Sans Mono", ui-monospace, monospace; margin: .3rem 0;
   padding: .2rem .4rem; background: #f6f6f6; border: 1px solid #ddd; overflow-x: auto; }
 pre.grid .ruler { color: #888; }
+p.legend { color: #444; font-size: .9em; }
 mark { color: inherit; border-radius: 2px; }
 mark.error { background: #ffc9d0; outline: 1px solid var(--error); }
 mark.warning { background: #ffe6a8; outline: 1px solid var(--warning); }

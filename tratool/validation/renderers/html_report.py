@@ -17,8 +17,7 @@ from pathlib import Path
 
 from ..._version import __version__
 from ...errors import SEVERITIES, TraError
-from ...i18n import translator
-from ...tra.values import format_money
+from ...i18n import shown, translator
 from ..balances import PieceBalance, piece_balances
 from ..findings import Finding, Report
 from ..rules import RULES
@@ -42,69 +41,100 @@ _CSP = (
 )
 
 
-def _money(value: Decimal | int, *, cents: bool = False) -> str:
-    return format_money(Decimal(value) / 100 if cents else Decimal(value), grouped=True)
+def _money(value: Decimal | int, lang: str, *, cents: bool = False) -> str:
+    amount = Decimal(value) / 100 if cents else Decimal(value)
+    return shown(amount, lang)
 
 
-def _summary(report: Report) -> str:
+def _notes(report: Report) -> int:
+    """The notes listed: the totals note (TRA-D07) is the summary itself, as in text."""
+    return report.counts["info"] - sum(f.rule == "TRA-D07" for f in report.findings)
+
+
+def _summary(report: Report, lang: str) -> str:
+    _ = translator(lang)
     t = report.totals
-    dates = f"{t.first_date:%d/%m/%Y} → {t.last_date:%d/%m/%Y}" if t.first_date else "-"
+    dates = "-"
+    if t.first_date and t.last_date:
+        dates = f"{shown(t.first_date, lang)} → {shown(t.last_date, lang)}"
     journals = ", ".join(f"{esc(j)} ({n})" for j, n in sorted(t.journals.items())) or "-"
-    verdict = "ok" if report.ok else "FAILED"
+    verdict = "ok" if report.ok else "failed"  # the class; the word is the reader's
+    word = _("ok") if report.ok else _("FAILED")
+    counts = _("{errors} error(s), {warnings} warning(s), {infos} info")
     rows = [
-        ("verdict", f'<strong class="verdict {verdict.lower()}">{verdict}</strong>'),
+        (_("verdict"), f'<strong class="verdict {verdict}">{word}</strong>'),
         (
-            "findings",
-            f"{report.errors} error(s), {report.warnings} warning(s), {report.counts['info']} info",
+            _("findings"),
+            counts.format(errors=report.errors, warnings=report.warnings, infos=_notes(report)),
         ),
-        ("lines", f"{t.lines} ({t.entries} entries)"),
-        ("pièces", str(t.pieces)),
-        ("journals", journals),
-        ("dates", dates),
-        ("debit", _money(t.debit)),
-        ("credit", _money(t.credit)),
+        (_("lines"), _("{lines} ({entries} entries)").format(lines=t.lines, entries=t.entries)),
+        (_("pièces"), str(t.pieces)),
+        (_("journals"), journals),
+        (_("dates"), dates),
+        (_("debit"), _money(t.debit, lang)),
+        (_("credit"), _money(t.credit, lang)),
     ]
     body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f'<table class="summary">{body}</table>'
 
 
-def _balances(rows: Sequence[PieceBalance] | None) -> str:
-    if rows is None:
-        return "<p>Per-pièce balance not available (the input could not be read again).</p>"
-    unbalanced = [r for r in rows if r.difference]
-    shown = [r for i, r in enumerate(rows) if r.difference or i < BALANCED_ROWS]
-    head = (
-        "<tr><th>journal</th><th>date</th><th>pièce</th><th>line</th>"
-        "<th>debit</th><th>credit</th><th>difference</th></tr>"
-    )
-    body = "".join(
+def _balance_row(r: PieceBalance, lang: str) -> str:
+    difference = _money(r.difference, lang, cents=True) if r.difference else ""
+    return (
         f'<tr class="{"off" if r.difference else "on"}"><td>{esc(r.journal)}</td>'
         f"<td>{esc(r.date)}</td><td>{esc(r.number)}</td><td>{r.first_line}</td>"
-        f'<td class="num">{_money(r.debit, cents=True)}</td>'
-        f'<td class="num">{_money(r.credit, cents=True)}</td>'
-        f'<td class="num">{_money(r.difference, cents=True) if r.difference else ""}</td></tr>'
-        for r in shown
+        f'<td class="num">{_money(r.debit, lang, cents=True)}</td>'
+        f'<td class="num">{_money(r.credit, lang, cents=True)}</td>'
+        f'<td class="num">{difference}</td></tr>'
     )
-    note = f"{len(unbalanced)} of {len(rows)} pièce(s) do not balance."
-    if len(shown) < len(rows):
-        note += f" {len(rows) - len(shown)} balanced pièce(s) not listed."
+
+
+def _balances(rows: Sequence[PieceBalance] | None, lang: str) -> str:
+    _ = translator(lang)
+    if rows is None:
+        missing = _("Per-pièce balance not available (the input could not be read again).")
+        return f"<p>{missing}</p>"
+    unbalanced = [r for r in rows if r.difference]
+    listed = [r for i, r in enumerate(rows) if r.difference or i < BALANCED_ROWS]
+    heads = (_("journal"), _("date"), _("pièce"), _("line"), _("debit"), _("credit"))
+    head = "<tr>" + "".join(f"<th>{h}</th>" for h in (*heads, _("difference"))) + "</tr>"
+    body = "".join(_balance_row(r, lang) for r in listed)
+    note = _("{unbalanced} of {count} pièce(s) do not balance.")
+    note = note.format(unbalanced=len(unbalanced), count=len(rows))
+    if len(listed) < len(rows):
+        more = _("{count} balanced pièce(s) not listed.").format(count=len(rows) - len(listed))
+        note += " " + more
     return f'<p>{note}</p><table class="pieces">{head}{body}</table>'
 
 
-def _item(finding: Finding, anchor: str | None, lang: str) -> str:
+def _where(finding: Finding, anchor: str | None, lang: str) -> str:
+    _ = translator(lang)
     where = []
     if finding.line is not None:
-        label = f"line {finding.line}"
+        label = _("line {number}").format(number=finding.line)
         where.append(f'<a href="#{anchor}">{label}</a>' if anchor else label)
     if finding.column is not None:
-        where.append(f"column {finding.column}")
+        where.append(_("column {number}").format(number=finding.column))
     if finding.field:
         where.append(f"<code>{esc(finding.field)}</code>")
+    return ", ".join(where)
+
+
+def _located(finding: Finding, anchor: str | None, lang: str) -> str:
+    """Where the finding is, then what it says (French puts a space before the colon)."""
+    message = f'<span lang="{lang}">{esc(finding.message_in(lang))}</span>'
+    where = _where(finding, anchor, lang)
+    if not where:
+        return message
+    _ = translator(lang)
+    return _("{where}: {message}").format(where=where, message=message)
+
+
+def _item(finding: Finding, anchor: str | None, lang: str) -> str:
     parts = [
-        f'<span class="badge {finding.severity}">{finding.severity}</span> ',
+        f'<span class="badge {finding.severity}">{_severity(finding.severity, lang)}</span> ',
         f'<span class="rule">{finding.rule}</span> ',
-        f"{', '.join(where)}: " if where else "",
-        f'<span lang="{lang}">{esc(finding.message_in(lang))}</span>',
+        _located(finding, anchor, lang),
     ]
     hint = finding.hint_in(lang)
     if hint:
@@ -117,6 +147,11 @@ def _item(finding: Finding, anchor: str | None, lang: str) -> str:
     )
 
 
+def _severity(severity: str, lang: str) -> str:
+    _ = translator(lang)
+    return {"error": _("error"), "warning": _("warning"), "info": _("info")}[severity]
+
+
 def _by_rule(prefix: str, findings: Sequence[Finding], lang: str) -> str:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
@@ -124,13 +159,13 @@ def _by_rule(prefix: str, findings: Sequence[Finding], lang: str) -> str:
     order = sorted(groups, key=lambda r: (min(_RANK[f.severity] for f in groups[r]), r))
     out = []
     for rule_id in order:
-        rule = RULES[rule_id]
+        title = RULES[rule_id].title.render(lang)
         items = "".join(
             _item(f, f"{prefix}-l{f.line}" if f.line is not None else None, lang)
             for f in groups[rule_id]
         )
         out.append(
-            f'<section class="group"><h4>{rule_id} {esc(rule.title)} '
+            f'<section class="group"><h4>{rule_id} {esc(title)} '
             f'<span class="count">({len(groups[rule_id])})</span></h4>'
             f"<ul>{items}</ul></section>"
         )
@@ -161,28 +196,34 @@ def _ruler(start: int, end: int) -> str:
     return f'<span class="ruler">{"".join(numbers)}\n{"".join(ticks)}</span>\n'
 
 
-def _row(text: str, start: int, end: int, owners: list[int | None], spans: list[Span]) -> str:
+def _mark(segment: str, span: Span, lang: str) -> str:
+    first, last, finding = span
+    name = esc(finding.field or "?")
+    _ = translator(lang)
+    title = _("{field}, columns {first}–{last}: {rule}")
+    title = title.format(field=name, first=first, last=last, rule=finding.rule)
+    return (
+        f'<mark class="{finding.severity}" data-field="{name}" '
+        f'data-first="{first}" data-last="{last}" data-rule="{finding.rule}" '
+        f'title="{title}">{segment}</mark>'
+    )
+
+
+def _row(
+    text: str, start: int, end: int, owners: list[int | None], spans: list[Span], lang: str
+) -> str:
     out, column = [], start
     while column <= end:
         owner, stop = owners[column - 1], column
         while stop + 1 <= end and owners[stop] == owner:
             stop += 1
         segment = esc(text[column - 1 : stop])
-        if owner is None:
-            out.append(segment)
-        else:
-            first, last, finding = spans[owner]
-            name = finding.field or "?"
-            out.append(
-                f'<mark class="{finding.severity}" data-field="{esc(name)}" '
-                f'data-first="{first}" data-last="{last}" data-rule="{finding.rule}" '
-                f'title="{esc(name)}, columns {first}–{last}: {finding.rule}">{segment}</mark>'
-            )
+        out.append(segment if owner is None else _mark(segment, spans[owner], lang))
         column = stop + 1
     return f'<span class="line">{"".join(out)}</span>'
 
 
-def _grid(number: int, findings: Sequence[Finding]) -> str:
+def _grid(number: int, findings: Sequence[Finding], lang: str) -> str:
     source = next((f.source for f in findings if f.source is not None), None)
     if source is None:
         return ""
@@ -192,63 +233,78 @@ def _grid(number: int, findings: Sequence[Finding]) -> str:
     width = max([len(source), *(last for _, last, _ in spans)])
     text = source.ljust(width)
     owners = _owners(spans, width)
+    _ = translator(lang)
+    label = _("line {number}, columns {first} to {last}")
     blocks = []
     for start in range(1, width + 1, CHUNK):
         end = min(start + CHUNK - 1, width)
         if start > 1 and all(owners[c - 1] is None for c in range(start, end + 1)):
             continue  # a stretch without findings: left out, the ruler says where we are
+        where = label.format(number=number, first=start, last=end)
         blocks.append(
-            f'<pre class="grid" aria-label="line {number}, columns {start} to {end}">'
-            f"{_ruler(start, end)}{_row(text, start, end, owners, spans)}</pre>"
+            f'<pre class="grid" aria-label="{where}">'
+            f"{_ruler(start, end)}{_row(text, start, end, owners, spans, lang)}</pre>"
         )
     return "".join(blocks)
 
 
 def _by_line(prefix: str, findings: Sequence[Finding], lang: str) -> str:
+    _ = translator(lang)
     lines: dict[int | None, list[Finding]] = defaultdict(list)
     for f in findings:
         lines[f.line].append(f)
     out = []
     for number in sorted(lines, key=lambda n: -1 if n is None else n):
         group = lines[number]
-        title = "Whole file" if number is None else f"Line {number}"
+        title = _("Whole file") if number is None else _("Line {number}").format(number=number)
         anchor = f' id="{prefix}-l{number}"' if number is not None else ""
-        grid = _grid(number, group) if number is not None else ""
+        grid = _grid(number, group, lang) if number is not None else ""
         items = "".join(_item(f, None, lang) for f in group)
         out.append(
             f'<section class="group"{anchor}><h4>{title}</h4>{grid}<ul>{items}</ul></section>'
         )
-    return "".join(out)
+    if not out:
+        return ""
+    legend = _(
+        "Above each line, a ruler counts its columns (| every 10, + every 5); "
+        "a highlighted field gives its name and columns on hover."
+    )
+    return f'<p class="legend">{legend}</p>' + "".join(out)
 
 
 def _file(index: int, report: Report, balances: Sequence[PieceBalance] | None, lang: str) -> str:
+    _ = translator(lang)
     prefix = f"f{index}"
     findings = [f for f in report.findings if f.rule != "TRA-D07"]
-    dropped = f"<p>{report.dropped} more finding(s) not listed (--max-findings).</p>"
+    none = "<p>" + _("None.") + "</p>"
+    sections = [
+        (_("Summary"), _summary(report, lang)),
+        (_("Balance by pièce"), _balances(balances, lang)),
+        (_("Findings by rule"), _by_rule(prefix, findings, lang) or none),
+        (_("Findings by line"), _by_line(prefix, findings, lang) or none),
+    ]
+    dropped = _("{count} more finding(s) not listed (--max-findings).")
+    dropped = f"<p>{dropped.format(count=report.dropped)}</p>" if report.dropped else ""
+    body = "".join(f"<h3>{heading}</h3>{content}" for heading, content in sections)
+    return f'<article class="file"><h2>{esc(report.path)}</h2>{body}{dropped}</article>'
+
+
+def _checkbox(name: str, value: str, label: str, title: str = "") -> str:
+    title = f' title="{esc(title)}"' if title else ""
     return (
-        f'<article class="file"><h2>{esc(report.path)}</h2>'
-        f"<h3>Summary</h3>{_summary(report)}"
-        f"<h3>Balance by pièce</h3>{_balances(balances)}"
-        f"<h3>Findings by rule</h3>{_by_rule(prefix, findings, lang) or '<p>None.</p>'}"
-        f"<h3>Findings by line</h3>{_by_line(prefix, findings, lang) or '<p>None.</p>'}"
-        f"{dropped if report.dropped else ''}</article>"
+        f'<label{title}><input type="checkbox" name="{name}" value="{value}" checked> '
+        f"{label}</label> "
     )
 
 
-def _filter(reports: Sequence[Report]) -> str:
+def _filter(reports: Sequence[Report], lang: str) -> str:
+    _ = translator(lang)
     present = sorted({f.rule for r in reports for f in r.findings if f.rule != "TRA-D07"})
-    severities = "".join(
-        f'<label><input type="checkbox" name="severity" value="{s}" checked> {s}</label> '
-        for s in SEVERITIES
-    )
-    rules = "".join(
-        f'<label><input type="checkbox" name="rule" value="{r}" checked> {r}</label> '
-        for r in present
-    )
-    return (
-        '<form id="filter" hidden><fieldset><legend>Severity</legend>'
-        f"{severities}</fieldset><fieldset><legend>Rule</legend>{rules}</fieldset></form>"
-    )
+    severities = "".join(_checkbox("severity", s, _severity(s, lang)) for s in SEVERITIES)
+    rules = "".join(_checkbox("rule", r, r, RULES[r].title.render(lang)) for r in present)
+    fieldsets = ((_("Severity"), severities), (_("Rule"), rules))
+    body = "".join(f"<fieldset><legend>{k}</legend>{v}</fieldset>" for k, v in fieldsets)
+    return f'<form id="filter" hidden>{body}</form>'
 
 
 def html_report(
@@ -256,16 +312,22 @@ def html_report(
     balances: Mapping[str, Sequence[PieceBalance] | None],
     lang: str = "en",
 ) -> str:
-    """The page for these reports; `balances` maps a report's path to its pièces; the
-    findings' messages and hints in `lang`, marked with it (the page's frame is English)."""
+    """The page for these reports; `balances` maps a report's path to its pièces. Everything
+    meant for people is in `lang`, which the page declares; each finding's words carry their
+    own language too, as Cegid's, always French, must."""
+    _ = translator(lang)
     files = "".join(_file(i, r, balances.get(r.path), lang) for i, r in enumerate(reports))
+    title = _("tratool validation report")
+    about = _("tratool {version}; {count} file(s)").format(
+        version=esc(__version__), count=len(reports)
+    )
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>tratool validation report</title><style>{html_assets.CSS}</style></head>"
-        f"<body><header><h1>tratool validation report</h1>"
-        f"<p>tratool {esc(__version__)}; {len(reports)} file(s)</p>{_filter(reports)}</header>"
+        f"<title>{title}</title><style>{html_assets.CSS}</style></head>"
+        f"<body><header><h1>{title}</h1>"
+        f"<p>{about}</p>{_filter(reports, lang)}</header>"
         f"<main>{files}</main><script>{html_assets.SCRIPT}</script></body></html>\n"
     )
 

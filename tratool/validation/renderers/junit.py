@@ -1,8 +1,9 @@
 """JUnit XML, the test report GitLab, Jenkins and most CI servers display.
 
-Each file is a test suite and each rule of the catalogue a test case in it: a rule with errors
-fails (one <failure> listing every error), warnings and notes are printed in the case's
-<system-out>, and a rule without findings passes. The totals go to the suite's <system-out>.
+Each file is a test suite and each rule of the catalogue a test case in it, named by its ID and
+its title in the report's language: a rule with errors fails (one <failure> listing every
+error), warnings and notes are printed in the case's <system-out>, and a rule without findings
+passes. The totals go to the suite's <system-out>.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ...i18n import translator
+from ...i18n import shown, translator
 from ..findings import Finding, Report
 from ..rules import RULES
 from .markup import xml_text
@@ -36,8 +37,7 @@ def _describe(report: Report, finding: Finding, lang: str) -> str:
 
 
 def _case(report: Report, rule_id: str, findings: list[Finding], lang: str) -> list[str]:
-    rule = RULES[rule_id]
-    name = xml_text(f"{rule_id} {rule.title}")
+    name = xml_text(f"{rule_id} {RULES[rule_id].title.render(lang)}")
     head = f'    <testcase classname="{xml_text(report.path)}" name="{name}">'
     errors = [f for f in findings if f.severity == "error"]
     others = [f for f in findings if f.severity != "error"]
@@ -57,6 +57,24 @@ def _case(report: Report, rule_id: str, findings: list[Finding], lang: str) -> l
     return out
 
 
+def _totals(report: Report, lang: str) -> str:
+    _ = translator(lang)
+    t = report.totals
+    amounts = _("lines {lines}, entries {entries}, pièces {pieces}, debit {debit}, credit {credit}")
+    counts = _("{errors} error(s), {warnings} warning(s), {infos} info")
+    return (
+        amounts.format(
+            lines=t.lines,
+            entries=t.entries,
+            pieces=t.pieces,
+            debit=shown(t.debit, lang),
+            credit=shown(t.credit, lang),
+        )
+        + "; "
+        + counts.format(errors=report.errors, warnings=report.warnings, infos=report.counts["info"])
+    )
+
+
 def _suite(report: Report, lang: str) -> tuple[list[str], int, int]:
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
@@ -64,19 +82,13 @@ def _suite(report: Report, lang: str) -> tuple[list[str], int, int]:
             by_rule[finding.rule].append(finding)
     cases = [rule_id for rule_id in RULES if rule_id != "TRA-D07"]
     failed = sum(1 for rule_id in cases if any(f.severity == "error" for f in by_rule[rule_id]))
-    t = report.totals
-    totals = (
-        f"lines {t.lines}, entries {t.entries}, pieces {t.pieces}, "
-        f"debit {t.debit:.2f}, credit {t.credit:.2f}; "
-        f"{report.errors} error(s), {report.warnings} warning(s), {report.counts['info']} info"
-    )
     out = [
         f'  <testsuite name="{xml_text(report.path)}" tests="{len(cases)}" '
         f'failures="{failed}" errors="0" skipped="0">'
     ]
     for rule_id in cases:
         out.extend(_case(report, rule_id, by_rule[rule_id], lang))
-    out += [f"    <system-out>{xml_text(totals)}</system-out>", "  </testsuite>"]
+    out += [f"    <system-out>{xml_text(_totals(report, lang))}</system-out>", "  </testsuite>"]
     return out, len(cases), failed
 
 

@@ -1,7 +1,9 @@
 """SARIF 2.1.0, the interchange format of static analysers (GitHub code scanning reads it).
 
 One run for all files; every rule of the catalogue is described in the driver, so a viewer
-can show the rule's title, its default level and Cegid's own message beside each result.
+can show the rule's title, its default level and Cegid's own message beside each result. The
+run's `language` says in which language its titles, helps and messages are; ids, names, tags
+and property names stay the same in every language.
 """
 
 from __future__ import annotations
@@ -34,19 +36,24 @@ def artifact_uri(path: str) -> str:
 
 
 def _rule_name(rule: Rule) -> str:
-    """SARIF wants a readable identifier: the title in PascalCase."""
-    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", rule.title))
+    """SARIF wants a readable identifier: the English title in PascalCase, the same in every
+    language (code scanning keys its alerts on the rule, and a name is matched on)."""
+    words = re.findall(r"[A-Za-z0-9]+", str(rule.title))
+    return "".join(word[:1].upper() + word[1:] for word in words)
 
 
-def _descriptor(rule: Rule) -> dict[str, Any]:
-    help_text = f"{rule.id}: {rule.title} (docs/validation.md)."
+def _descriptor(rule: Rule, lang: str) -> dict[str, Any]:
+    _ = translator(lang)
+    title = rule.title.render(lang)
+    help_text = _("{rule}: {title} (docs/validation.md).").format(rule=rule.id, title=title)
     if rule.cegid_message:
-        help_text += f" Cegid: « {rule.cegid_message} »"
+        help_text += " " + _("Cegid: « {message} »").format(message=rule.cegid_message)
+    full = _("{title} ({family})").format(title=title, family=rule.family_title.render(lang))
     descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": _rule_name(rule),
-        "shortDescription": {"text": rule.title},
-        "fullDescription": {"text": f"{rule.title} ({rule.family} rule)"},
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": full},
         "help": {"text": help_text},
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
         "properties": {"tags": [rule.family]},
@@ -91,16 +98,17 @@ def _result(report: Report, finding: Finding, lang: str) -> dict[str, Any]:
 
 
 def sarif(reports: Sequence[Report], *, lang: str = "en") -> str:
-    """One SARIF log for all the files, every rule described, one result per finding (its
-    message in `lang`)."""
+    """One SARIF log for all the files, every rule described, one result per finding; the
+    words for people in `lang`."""
     run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "tratool",
                 "version": __version__,
-                "rules": [_descriptor(rule) for rule in RULES.values()],
+                "rules": [_descriptor(rule, lang) for rule in RULES.values()],
             }
         },
+        "language": lang,  # of the messages and descriptions, for the viewer
         # TRA is single-byte: a column counts characters, which are also bytes.
         "columnKind": "unicodeCodePoints",
         "results": [
