@@ -96,7 +96,8 @@ class Trace:
             for key in self._recent:
                 bitmap[(key & _MASK) >> 3] |= 1 << (key & 7)
             db = self._spill.db
-            db.executemany(f"INSERT INTO {self._table} VALUES (?, ?)", self._recent.items())
+            rows = sorted(self._recent.items())  # in key order: each page of the index once
+            db.executemany(f"INSERT INTO {self._table} VALUES (?, ?)", rows)
         except sqlite3.Error as exc:
             # No writable temporary directory, or a full disk: keep everything in memory from
             # now on. Keys already in the database stay readable; those now in memory are
