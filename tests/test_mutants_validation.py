@@ -33,7 +33,7 @@ from tratool.validation.line import cents, day, money
 from tratool.validation.rules import RULES, check_rule_patterns
 from tratool.validation.traces import SpillDatabase
 
-from .test_rule_mirrors import BASE, FIELD_CASES
+from .test_rule_mirrors import BASE, FIELD_CASES, axes_with, ps2
 from .tra_lines import entry, ete, put, run, std, tiers
 
 
@@ -1454,3 +1454,17 @@ def test_grid_rows_count_their_line_endings_and_amounts(ending: str, d02: list[s
         "credit 80200,00"
     ]
     assert report.totals.lines == 801
+
+
+@pytest.mark.parametrize(
+    ("record", "column", "message"),
+    [
+        (ps2(auxiliary="5"), 10, "PS2 auxiliary length '5' is not 6 to 17"),
+        (ps2(axes=axes_with(4, "2")), 22, "PS2 axis 4 section length '2' is not 3 to 17"),
+        (ps2(axes=axes_with(5, "18")), 25, "PS2 axis 5 section length '18' is not 3 to 17"),
+    ],
+)
+def test_each_ps2_length_is_named_in_its_finding(record: str, column: int, message: str) -> None:
+    """***PS2 (tra-format.md §8): auxiliary length at 10, axis n at 10 + 3n."""
+    found = whole([BASE[0], record, *BASE[1:]], None, "TRA-S12")
+    assert [(f[2], f[3], f[6]) for f in found] == [(2, column, message)]
