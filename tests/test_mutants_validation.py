@@ -1468,3 +1468,48 @@ def test_each_ps2_length_is_named_in_its_finding(record: str, column: int, messa
     """***PS2 (tra-format.md §8): auxiliary length at 10, axis n at 10 + 3n."""
     found = whole([BASE[0], record, *BASE[1:]], None, "TRA-S12")
     assert [(f[2], f[3], f[6]) for f in found] == [(2, column, message)]
+
+
+def grid_lines(pieces: int) -> list[str]:
+    """grid_file's lines, the currency blank (the dossier's) and amounts in whole units."""
+    lines = std(
+        *(
+            entry(piece_number=n, direction=side, amount=Decimal(n))
+            for n in range(1, pieces + 1)
+            for side in "DC"
+        )
+    )
+    return [lines[0], *(put(put(line, "currency", ""), "amount", line[130:150].strip()[:-3])
+                        for line in lines[1:])]  # fmt: skip
+
+
+def fast_findings(lines: list[str], rule: str, config: ValidationConfig) -> list[tuple[Any, ...]]:
+    data = "".join(line + "\r\n" for line in lines).encode("cp1252")
+    run = FastPass("x.tra", config, LineDecoder(), 10_000)
+    try:
+        report = run.run(io.BytesIO(data))
+    finally:
+        run.pieces.close()
+    assert run.proved_rows > 400  # the file went by grid blocks
+    return [(f.line, f.field, str(f.message)) for f in report.findings if f.rule == rule]
+
+
+def test_grid_rows_take_the_decimals_of_the_dossier_currency() -> None:
+    """Yen have no decimals (ISO 4217): 100,50 on lines 700 and 701 is refused, 350 is not."""
+    lines = grid_lines(400)
+    assert lines[699][130:150].strip() == "350"
+    for row in (699, 700):
+        lines[row] = put(lines[row], "amount", "100,50")
+    assert fast_findings(lines, "TRA-F11", ValidationConfig(dossier_currency="JPY")) == [
+        (700, "amount", "amount '100,50' has 2 decimals; the currency has 0"),
+        (701, "amount", "amount '100,50' has 2 decimals; the currency has 0"),
+    ]
+
+
+def test_a_grid_row_with_a_colon_in_its_amount_is_looked_at() -> None:
+    """':' is the character after '9': no digit."""
+    lines = grid_lines(400)
+    lines[699] = put(lines[699], "amount", "12:50")
+    assert fast_findings(lines, "TRA-F11", ValidationConfig()) == [
+        (700, "amount", "amount '12:50' is not a decimal number")
+    ]
