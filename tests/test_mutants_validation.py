@@ -1506,10 +1506,11 @@ def test_grid_rows_take_the_decimals_of_the_dossier_currency() -> None:
     ]
 
 
-def test_a_grid_row_with_a_colon_in_its_amount_is_looked_at() -> None:
-    """':' is the character after '9': no digit."""
+@pytest.mark.parametrize("amount", ["12:50", ",50"])
+def test_a_grid_row_whose_amount_is_no_decimal_number_is_looked_at(amount: str) -> None:
+    """':' is the character after '9', no digit; a decimal comma needs a digit before it."""
     lines = grid_lines(400)
-    lines[699] = put(lines[699], "amount", "12:50")
+    lines[699] = put(lines[699], "amount", amount)
     assert fast_findings(lines, "TRA-F11", ValidationConfig()) == [
-        (700, "amount", "amount '12:50' is not a decimal number")
+        (700, "amount", f"amount {amount!r} is not a decimal number")
     ]
