@@ -1514,3 +1514,38 @@ def test_a_grid_row_whose_amount_is_no_decimal_number_is_looked_at(amount: str) 
     assert fast_findings(lines, "TRA-F11", ValidationConfig()) == [
         (700, "amount", f"amount {amount!r} is not a decimal number")
     ]
+
+
+def test_what_the_dossier_lacks_is_said_once_the_rest_on_every_line() -> None:
+    """With the journals, chart and establishments read from dossier MANON002 in Loop: journal
+    VTE and account 70610000 certainly do not exist, said at their first line only (lines 2
+    and 3, not 4 and 5); establishment 001 on every line."""
+    config = ValidationConfig(
+        journals={"ACH": JournalInfo()},
+        chart_of_accounts={"41100000": AccountInfo(nature="COC")},
+        establishments=frozenset({"002"}),
+        dossier="MANON002",
+        dossier_tables=frozenset({"journals", "chart_of_accounts", "establishments"}),
+    )
+    lines = [*BASE, BASE[1], BASE[2]]
+    first_only = "(reported at its first line only)"
+    unknown = (
+        "warning",
+        216,
+        "establishment",
+        "001",
+        "establishment '001' is not a known establishment in dossier MANON002",
+        "Cegid creates it, or fails when the establishment check is on",
+        LINE,
+    )
+    assert whole(lines, config, "TRA-F01", "TRA-F04", "TRA-F18") == [
+        ("TRA-F01", "error", 2, 1, "journal", "VTE",
+         "journal 'VTE' does not exist in dossier MANON002",
+         "Cegid would create it on the fly or reject the line: create it in Loop first, or fix "
+         f"the code {first_only}", LINE),
+        ("TRA-F18", unknown[0], 2, *unknown[1:]),
+        ("TRA-F04", "error", 3, 14, "account", "70610000".ljust(17),
+         "account '70610000' does not exist in dossier MANON002",
+         f"Cegid would create it or replace it by the waiting account {first_only}", LINE),
+        *(("TRA-F18", unknown[0], line, *unknown[1:]) for line in (3, 4, 5)),
+    ]  # fmt: skip
