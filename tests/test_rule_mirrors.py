@@ -27,6 +27,7 @@ from tratool.validation import (
     ValidationConfig,
 )
 
+from .test_hostile_input import NUMERIC_FIELDS
 from .tra_lines import entry, ete, put, run, std, tiers
 
 D = dt.date
@@ -1243,16 +1244,7 @@ def test_a_finding_points_at_its_field(
 # -- TRA-F26: numeric fields hold the ASCII digits 0-9 only ---------------------------------------
 # Columns and widths of the numeric fields, from tra-format.md (§3 the entry line, the header,
 # the ETE part of general and analytic lines, the ***EXO record).
-ENTRY_NUMBERS = {
-    "date": (4, 8),
-    "due_date": (122, 8),
-    "amount": (131, 20),
-    "piece_number": (152, 8),
-    "exchange_rate": (163, 10),
-    "amount2": (176, 20),
-    "amount3": (196, 20),
-    "due_number": (221, 2),
-}
+ENTRY_NUMBERS = {**NUMERIC_FIELDS, "amount2": (176, 20), "amount3": (196, 20)}
 SUPERSCRIPT_ONE = "\u00b9"  # cp1252 B9: str.isdigit() says yes, Cegid says no
 
 
