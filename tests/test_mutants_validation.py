@@ -1549,3 +1549,38 @@ def test_what_the_dossier_lacks_is_said_once_the_rest_on_every_line() -> None:
          f"Cegid would create it or replace it by the waiting account {first_only}", LINE),
         *(("TRA-F18", unknown[0], line, *unknown[1:]) for line in (3, 4, 5)),
     ]  # fmt: skip
+
+
+def test_a_section_tratool_toml_declares_is_not_the_dossiers() -> None:
+    """Sections read from dossier MANON002, but A1/SECT2 set in tratool.toml: its finding
+    does not say "in dossier"."""
+    lines = std(tiers(direction="D"), entry(direction="C"), section_line(auxiliary="SECT2"))
+    config = ValidationConfig(
+        sections={"A1/SECT2": True},
+        dossier="MANON002",
+        dossier_tables=frozenset({"sections"}),
+        local_keys=frozenset({"sections:A1/SECT2"}),
+    )
+    assert [f[6] for f in whole(lines, config, "TRA-X09")] == ["section A1/SECT2 is closed"]
+
+
+def test_parameter_records_are_counted_and_those_without_a_check_pass() -> None:
+    """***PS1, ***ETB and ***DEV are known codes tratool does not check (tra-format.md §8)."""
+    records = ["***PS1", "***ETB001", "***DEVUSD", "***JALVTE".ljust(44) + "VTE".ljust(29) + "-"]
+    lines = [BASE[0], *records, *BASE[1:]]
+    data = "".join(line + "\r\n" for line in lines).encode("cp1252")
+    report = validate(io.BytesIO(data), ValidationConfig())
+    assert report.totals.parameter_records == 4
+    # the dossier-level records of a JRL file are said once, at the first (TRA-S13)
+    assert [(f.rule, f.line) for f in report.findings if f.line in (2, 3, 4, 5)] == [("TRA-S13", 2)]
+
+
+def test_an_ete_date_f26_reports_does_not_stop_the_later_dates() -> None:
+    """¹ in the reconciliation date (447, TRA-F26), 31/04/2024 in the value date (463, F23)."""
+    header, debit, credit = ete(tiers(direction="D"), entry(direction="C"))
+    line = ete_line(debit, **ETE_CLEAN, lettering_state="RI", value_date="31042024")
+    line = line[:446] + "0\u00b9012024" + line[454:]
+    lines = [header, line, ete_line(credit, **ETE_CLEAN)]
+    found = [(f[0], f[3]) for f in whole(lines, None, "TRA-F2")]
+    assert ("TRA-F23", 463) in found
+    assert ("TRA-F23", 447) not in found
