@@ -15,6 +15,7 @@ import pytest
 
 import tratool
 from tests.conftest import VECTORS
+from tratool.i18n import Text
 from tratool.tra import layout, lazy
 from tratool.tra import reader as reader_module
 from tratool.tra.lazy import LazyEntry
@@ -222,3 +223,18 @@ def test_the_first_read_may_end_exactly_where_a_line_ends() -> None:
 def test_an_unknown_field_of_a_lazy_entry_is_named() -> None:
     with pytest.raises(AttributeError, match=r"^no_such_field$"):
         LazyEntry.of(VAT).no_such_field  # noqa: B018 - the attribute access is the test
+
+
+def test_an_error_keeps_its_translatable_text_beside_the_english() -> None:
+    bad_date = VAT[:3] + "31042024" + VAT[11:]
+    reader, _ = records(bad_date, "", VAT[:100])
+    date, blank, width = reader.errors
+    assert isinstance(date.message_text, Text)
+    assert (
+        str(date.message_text) == date.message == "'31042024' is not a calendar date (31/04/2024)"
+    )
+    assert (date.hint, date.hint_text) == (None, None)
+    assert (blank.message_text, blank.hint_text) == (None, None)  # a plain message
+    assert isinstance(width.message_text, Text)
+    assert isinstance(width.hint_text, Text)
+    assert str(width.hint_text) == width.hint

@@ -282,3 +282,13 @@ def test_transliteration_aims_at_the_target_encoding() -> None:
 def test_an_extension_with_only_its_first_field_stops_after_it() -> None:
     ext = tratool.GeneralExtension(external_reference="R")
     assert lines(ETE, attrs.evolve(SALE, extension=ext))[1] == SALE_LINE + "R".ljust(35)
+
+
+def test_one_extension_shared_by_lines_with_and_without_extra_characters() -> None:
+    ext = tratool.GeneralExtension(external_reference="R")
+    with_extra = attrs.evolve(SALE, extension=ext, extra="#")
+    without = attrs.evolve(SALE, extension=ext)
+    _, first, second, third = lines(ETE, with_extra, without, with_extra)
+    assert (len(first), first[-1]) == (1408, "#")  # every ETE field, then the extra (§12.2)
+    assert second == SALE_LINE + "R".ljust(35)  # up to the last used field
+    assert third == first
