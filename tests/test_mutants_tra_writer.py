@@ -148,25 +148,27 @@ def test_every_problem_of_every_record_is_reported_and_no_line_after_the_first()
     assert caught.value.path == "<lines>"
 
 
-def test_a_control_character_is_located_and_not_told_to_transliterate() -> None:
+@pytest.mark.parametrize(
+    ("label", "column", "message"),
+    [
+        # a control character: no advice to transliterate
+        ("a\x07", 85, "'\\x07' (U+0007) is a control character (tab or line break) inside a field"),
+        (
+            "ő",
+            84,
+            "'ő' (U+0151) is not representable in cp1252; use transliterate=True / "
+            "--transliterate to replace it",
+        ),
+    ],
+)
+def test_a_character_the_file_cannot_hold_is_located_and_explained(
+    label: str, column: int, message: str
+) -> None:
     with pytest.raises(tratool.WriteError) as caught:
-        lines(STD, attrs.evolve(SALE, label="a\x07"))
+        lines(STD, attrs.evolve(SALE, label=label))
     [problem] = caught.value.problems
-    assert (problem.record, problem.field, problem.column) == (2, "label", 85)
-    assert problem.message == (
-        "'\\x07' (U+0007) is a control character (tab or line break) inside a field"
-    )
-
-
-def test_an_unencodable_character_is_told_to_transliterate() -> None:
-    with pytest.raises(tratool.WriteError) as caught:
-        lines(STD, attrs.evolve(SALE, label="ő"))
-    [problem] = caught.value.problems
-    assert (problem.record, problem.field, problem.column) == (2, "label", 84)
-    assert problem.message == (
-        "'ő' (U+0151) is not representable in cp1252; use transliterate=True / "
-        "--transliterate to replace it"
-    )
+    assert (problem.record, problem.field, problem.column) == (2, "label", column)
+    assert problem.message == message
 
 
 def test_characters_are_located_in_the_header_the_ete_part_and_raw_records() -> None:
