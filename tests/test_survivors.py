@@ -247,3 +247,17 @@ def test_a_succeeded_submission_after_a_rejected_one_blocks_a_third(tmp_path: Pa
         with pytest.raises(DuplicateSubmission):
             journal.check("k", force=False)
         assert [s.state for s in journal.history()] == ["succeeded", "rejected"]
+
+
+def test_a_journal_that_cannot_be_opened_says_sqlite_s_reason(tmp_path: Path) -> None:
+    # SQLite's own words for a folder and for a file that is not a database.
+    with pytest.raises(tratool.UnreadableInput) as folder:
+        SubmissionJournal(tmp_path)
+    assert str(folder.value.reason) == "cannot open the journal: unable to open database file"
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not an SQLite file " * 100)
+    with pytest.raises(tratool.UnreadableInput) as not_sqlite:
+        SubmissionJournal(junk)
+    assert str(not_sqlite.value.reason) == (
+        "not a tratool submission journal (an SQLite file): file is not a database"
+    )
