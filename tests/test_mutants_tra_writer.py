@@ -294,3 +294,11 @@ def test_one_extension_shared_by_lines_with_and_without_extra_characters() -> No
     assert (len(first), first[-1]) == (1408, "#")  # every ETE field, then the extra (§12.2)
     assert second == SALE_LINE + "R".ljust(35)  # up to the last used field
     assert third == first
+
+
+def test_writing_over_the_file_being_read_is_refused_by_name(tmp_path: Path) -> None:
+    source = tmp_path / "in.tra"
+    tratool.write([STD, SALE], source)
+    with pytest.raises(tratool.TraError) as refused:
+        tratool.write(tratool.read(source), source)
+    assert str(refused.value) == f"{source}: refusing to overwrite the file being read"
