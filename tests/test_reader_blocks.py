@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -119,11 +120,15 @@ def test_a_lazy_entry_behaves_as_the_eager_one(std_header_line: str) -> None:
     assert list(tratool.render_lines(records[-4:])) == VECTORS["TV-E2"]
 
 
-def test_a_field_is_typed_once(std_header_line: str) -> None:
+def test_fields_are_typed_once(std_header_line: str) -> None:
     data = tra_bytes(std_header_line, *VECTORS["TV-E2"] * PIECES)
     last = [r for _, r in read_in_blocks(data, FIRST_BLOCK, 5)][-1]
     assert isinstance(last, LazyEntry)
+    assert last.account == "44566000"
     assert last.amount is last.amount  # the Decimal made on first access is kept
+    assert (last.extension, last.extra) == (None, "")
+    with pytest.raises(AttributeError):
+        last.no_such_field  # noqa: B018
 
 
 # Raw values of the typed fields: ones that parse (some outside the block proof, which then

@@ -1,10 +1,10 @@
-"""`LazyEntry`: an `Entry` that holds its line and types a field the first time it is read.
+"""`LazyEntry`: an `Entry` that holds its line and types its fields when one is first read.
 
-Typing all 22 fields of every line (dates, `Decimal` amounts, piece numbers) is most of what
-reading a large file costs, and most callers read a few of them. The reader hands out a
-`LazyEntry` only for a line whose typed fields it has already proved to parse
-(`tra.proof.parsed_rows`), so reading a field later can raise nothing the reader would have
-reported. A field's value is kept once typed.
+Typing the 22 fields of every line (dates, `Decimal` amounts, piece numbers) is most of what
+reading a large file costs, and a caller that counts lines, or stops early, needs none of it.
+The reader hands out a `LazyEntry` only for a line whose typed fields it has already proved to
+parse (`tra.proof.TypedProof`), so reading a field later can raise nothing the reader would
+have reported. The values are kept once typed.
 
 A `LazyEntry` is an `Entry` in every way a caller can see: `isinstance`, the same fields and
 values, ``==`` and ``hash`` with eager entries, the same ``repr``; `attrs.evolve` and
@@ -13,6 +13,8 @@ values, ``==`` and ``hash`` with eager entries, the same ``repr``; `attrs.evolve
 
 from __future__ import annotations
 
+import collections
+import itertools
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -23,18 +25,16 @@ from . import layout
 from .records import Entry
 from .values import PARSERS
 
-
-# name -> how to get the field's value out of a 222-column line
-def _decoder(field: layout.Field) -> Callable[[str], Any]:
-    cut, parse = slice(field.start, field.end), PARSERS[field.kind]
-    return lambda text: parse(text[cut])
-
-
-_DECODERS: dict[str, Callable[[str], Any]] = {f.name: _decoder(f) for f in layout.ENTRY.fields}
-_DECODERS["extension"] = lambda text: None  # STD lines only: an ETE line is read eagerly
-_DECODERS["extra"] = lambda text: text[layout.STD_WIDTH :]
 _FIELD_NAMES = tuple(a.name for a in attrs.fields(Entry))
 _values = operator.attrgetter(*_FIELD_NAMES)
+# Typing a line: its standard fields cut, parsed and stored in their slots, in C but for
+# the parsers themselves.
+_CUT = operator.itemgetter(*(slice(f.start, f.end) for f in layout.ENTRY.fields))
+_PARSERS = tuple(PARSERS[f.kind] for f in layout.ENTRY.fields)
+_STORES: tuple[Callable[[Entry, Any], None], ...] = tuple(
+    getattr(Entry, name).__set__ for name in (*layout.ENTRY.names, "extension", "extra")
+)
+_STD_WIDTH = layout.STD_WIDTH
 
 
 class LazyEntry(Entry):
@@ -51,13 +51,18 @@ class LazyEntry(Entry):
         return entry
 
     def __getattr__(self, name: str) -> Any:
-        # Called only for a field not typed yet: a slot never set raises AttributeError.
-        decode = _DECODERS.get(name)
-        if decode is None:
+        # Called only for a slot never set: the first time any field is read, all are typed
+        # (one pass in C costs less than a call per field).
+        if name not in _STORED:
             raise AttributeError(name)
-        value = decode(self._line)
-        object.__setattr__(self, name, value)
-        return value
+        line = self._line
+        values = map(operator.call, _PARSERS, _CUT(line))
+        extras = (None, line[_STD_WIDTH:])  # STD lines only: an ETE line is read eagerly
+        collections.deque(
+            map(operator.call, _STORES, itertools.repeat(self), itertools.chain(values, extras)),
+            maxlen=0,
+        )
+        return object.__getattribute__(self, name)
 
     def eager(self) -> Entry:
         """The same entry as a plain `Entry`, every field typed."""
@@ -78,6 +83,7 @@ class LazyEntry(Entry):
         return repr(self.eager())
 
 
+_STORED = frozenset(_FIELD_NAMES)
 # `LazyEntry.of` in two calls to C, for the reader's loop over a block (a classmethod call
 # per line costs as much as both).
 new_object = object.__new__
