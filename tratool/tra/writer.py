@@ -25,7 +25,7 @@ from ..errors import TraError, WriteError, WriteProblem
 from ..i18n import N_
 from . import layout
 from .charset import Change, encodable, transliterate
-from .layout import Field, Layout
+from .layout import Field, Just, Layout
 from .records import (
     PARAMETER_TYPES,
     AnalyticExtension,
@@ -127,6 +127,10 @@ class _Renderer:
 
     def _fields(self, number: int, record: Any, lay: Layout, upto: int | None = None) -> str:
         """The layout's fields rendered side by side (the first `upto` of them if given)."""
+        if not self.transliterate:
+            text = _at_once(record, lay, upto)
+            if text is not None:
+                return text
         parts = []
         for f, format_value in _formats(lay)[:upto]:
             value = getattr(record, f.name)
@@ -203,6 +207,34 @@ def _formats(lay: Layout) -> _Formats:
     """Each field with its formatter, looked up once per layout instead of once per field of
     every line."""
     return tuple((f, FORMATTERS[f.kind]) for f in lay.fields)
+
+
+def _at_once(record: Any, lay: Layout, upto: int | None) -> str | None:
+    """The fields rendered side by side in C loops (but for the formatters), or None when a
+    value cannot be written or an A/O line may leave its due date blank: `_fields` then
+    renders field by field and says what is wrong."""
+    if getattr(record, "is_analytic", False):
+        return None
+    formats, widths, pads = _columns(lay)
+    try:
+        texts = list(map(operator.call, formats[:upto], _values(lay)(record)[:upto]))
+        if any(map(operator.gt, map(len, texts), widths)):
+            return None
+        return "".join(map(operator.call, pads, texts, widths))
+    except (ValueError, TypeError):  # not a str, not a number…
+        return None
+
+
+_Columns = tuple[
+    tuple[Callable[[Any], str], ...], tuple[int, ...], tuple[Callable[[str, int], str], ...]
+]
+
+
+@functools.cache
+def _columns(lay: Layout) -> _Columns:
+    """The layout's formatters, widths and paddings, for `_at_once`."""
+    pads = tuple(str.ljust if f.just is Just.LEFT else str.rjust for f in lay.fields)
+    return tuple(FORMATTERS[f.kind] for f in lay.fields), tuple(f.width for f in lay.fields), pads
 
 
 @functools.cache
