@@ -16,7 +16,7 @@ import pytest
 import tratool
 from tests.conftest import VECTORS
 from tratool.i18n import Text
-from tratool.tra import layout, lazy
+from tratool.tra import layout
 from tratool.tra import reader as reader_module
 from tratool.tra.lazy import LazyEntry
 from tratool.tra.reader import TraReader
@@ -95,7 +95,7 @@ def test_only_blanks_pad_a_version(version: str, v010: bool) -> None:
     ],
 )
 def test_a_field_decoder_cuts_and_types_its_columns(name: str, value: object) -> None:
-    assert lazy._decoder(layout.ENTRY.field(name))(VAT) == value
+    assert getattr(LazyEntry.of(VAT), name) == value
 
 
 def test_a_lazy_entry_of_a_line() -> None:
