@@ -71,6 +71,12 @@ def test_a_missing_file_is_said_in_french(tmp_path: Path) -> None:
     assert err == f"tratool: {missing}: cannot read: No such file or directory\n"
 
 
+def test_a_misspelt_rule_is_refused_in_french() -> None:
+    code, _, err = run("validate", "--select", "TRA-XO1", str(FIXTURES / "ventes-std.tra"))
+    assert code == 2
+    assert err == "tratool: --select : règle inconnue 'TRA-XO1' ; vouliez-vous dire TRA-X01 ?\n"
+
+
 def test_show_in_french_names_the_lines_and_writes_amounts_and_dates_the_french_way() -> None:
     code, out, _ = run("show", str(FIXTURES / "ventes-std.tra"))
     assert code == 0

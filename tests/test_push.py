@@ -679,6 +679,9 @@ def test_cli_push_says_its_progress_and_outcome_in_french(
     # test: the emulator is shared)
     readable = r"(déposé|déjà présent) \(lisible jusqu'au \d\d/\d\d/20\d\d \d\d:\d\d UTC\)"
     assert re.search(readable, out)
+    # the status of that import, asked again: Loop's code 3 in French words
+    code, status, _ = _cli(sim, emulator, tmp_path / "j.sqlite", "status", request, extra=FRENCH)
+    assert (code, status[10:]) == (0, "statut : terminé avec succès (3)\n")  # after HH:MM:SS
 
 
 def test_cli_push_refuses_a_duplicate_in_french(

@@ -46,7 +46,7 @@ from ..submission.batch import MAX_JOBS
 from ..submission.dossier_settings import DossierSettings, with_settings
 from ..submission.journal import SubmissionJournal
 from ..submission.profiles import SECRET_VARIABLES, STORAGE_MODES, Profile, load_profile
-from ..submission.push import PushResult, follow, outcome_of, push
+from ..submission.push import PushResult, follow, outcome_of, push, status_label
 from ..validation import Report, config_for, render
 from ..validation.renderers import FORMAT_NAMES, RENDERERS
 from ..workflow_commands import workflow_command
@@ -536,7 +536,7 @@ def status_command(
                 status = follow(client, book, request_id, chosen.poll, on_event=say)
             else:
                 status = client.import_status(request_id)
-                say(_("status: {state} (code {code})").format(state=status.state, code=status.code))
+                say(_("status: {label}").format(label=said(status_label(status))))
                 entry = book.by_request(request_id)
                 if entry is not None and status.terminal:
                     book.set_state(entry.id, status.state, status_code=status.code)

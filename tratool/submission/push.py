@@ -293,6 +293,16 @@ def _request_import(
     return request_id
 
 
+def status_label(status: ImportStatus) -> Text:
+    """An import's status as people read it, with Loop's code (1 to 4)."""
+    return {
+        "waiting": N_("waiting (1)"),
+        "running": N_("being integrated (2)"),
+        "succeeded": N_("finished successfully (3)"),
+        "failed": N_("finished with an error (4)"),
+    }.get(status.state, N_("unknown code {code}, still waiting", code=str(status.code)))
+
+
 def outcome_of(status: ImportStatus) -> Outcome:
     if status.state == "succeeded":
         return "succeeded"
@@ -315,13 +325,7 @@ def follow(
     say = on_event or (lambda message: None)
 
     def changed(status: ImportStatus) -> None:
-        label = {
-            "waiting": N_("waiting (1)"),
-            "running": N_("being integrated (2)"),
-            "succeeded": N_("finished successfully (3)"),
-            "failed": N_("finished with an error (4)"),
-        }.get(status.state, N_("unknown code {code}, still waiting", code=str(status.code)))
-        say(N_("status: {label}", label=label))
+        say(N_("status: {label}", label=status_label(status)))
 
     status = wait_for(client, request_id, policy, on_status=changed, sleep=sleep, clock=clock)
     if journal is not None and status.terminal:

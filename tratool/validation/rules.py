@@ -242,11 +242,16 @@ def check_rule_patterns(
     for pattern in patterns:
         if pattern in RULES or (prefixes and any(r.startswith(pattern) for r in RULES)):
             continue
-        where = f"{where}: " if where else ""
-        raise ConfigError(source, f"{where}unknown rule {pattern!r}{_suggestion(pattern)}")
+        unknown = N_(
+            "{where}unknown rule {pattern!r}{suggestion}",
+            where=f"{where}: " if where else "",
+            pattern=pattern,
+            suggestion=_suggestion(pattern),
+        )
+        raise ConfigError(source, unknown)
 
 
-def _suggestion(pattern: str) -> str:
+def _suggestion(pattern: str) -> Text:
     wanted = pattern.strip().upper()
     if not wanted.startswith("TRA-"):
         wanted = "TRA-" + wanted.removeprefix("TRA")
@@ -255,6 +260,8 @@ def _suggestion(pattern: str) -> str:
     if len(wanted) == 6 and wanted[5].isdigit():
         wanted = wanted[:5] + "0" + wanted[5]  # TRA-D8 for TRA-D08
     if wanted in RULES:
-        return f"; did you mean {wanted}?"
+        return N_("; did you mean {rule}?", rule=wanted)
     close = difflib.get_close_matches(wanted, RULES, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]}?" if close else " (see docs/validation.md for the IDs)"
+    if close:
+        return N_("; did you mean {rule}?", rule=close[0])
+    return N_(" (see docs/validation.md for the IDs)")
