@@ -106,7 +106,7 @@ class EntryBuilder:
     # -- one row ---------------------------------------------------------------------------
     def _raw(self, row: SourceRow, field: str) -> tuple[str, str | None]:
         """(value, column it came from) — a mapped column wins over a constant."""
-        column = self.mapping.column(field)
+        column = self.mapping.columns.get(field)  # Mapping.column, one call less per field
         if column is not None:
             return row.values[column].strip(), column
         return self.mapping.constants.get(field, ""), None

@@ -131,7 +131,7 @@ class TabularFile:
         next(reader, None)
         start = reader.line_num + 1
         for cells in reader:
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():  # no cell holds anything but blanks
                 start = reader.line_num + 1
                 continue
             if len(cells) != len(self.columns):
