@@ -417,12 +417,18 @@ class Score:
         return 100.0 * self.killed / counted if counted else 0.0  # no mutant: a wrong glob
 
 
+def _may_be_equivalent(mutant: Mutant) -> bool:
+    """Not killed by a failing test. A timeout of a mutant listed as equivalent is the load of
+    the machine, not a kill: it is counted as equivalent."""
+    return mutant.status not in KILLED or mutant.status == "timeout"
+
+
 def score(area: Area, mutants: list[Mutant], known: list[Equivalent], seconds: float) -> Score:
     counts = Counter(
         "unchecked"
         if m.status == UNCHECKED
         else "equivalent"
-        if m.status not in KILLED and is_equivalent(m, known)
+        if _may_be_equivalent(m) and is_equivalent(m, known)
         else "killed"
         if m.status in KILLED
         else "survived"
@@ -502,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
         same.setdefault(area.name, []).extend(
             (m, e)
             for m in mutants
-            if m.status not in KILLED and m.status != UNCHECKED and (e := is_equivalent(m, known))
+            if _may_be_equivalent(m) and m.status != UNCHECKED and (e := is_equivalent(m, known))
         )
     scores = [totals(name, found) for name, found in parts.items()]
     for name, pairs in same.items():
