@@ -56,17 +56,37 @@ def test_every_public_exception_is_exported_and_is_a_tra_error() -> None:
     assert all(issubclass(getattr(tratool.errors, name), tratool.TraError) for name in exceptions)
 
 
-def test_import_tratool_pulls_in_no_cli_no_azure_sdk_no_http_server() -> None:
+def test_import_tratool_pulls_in_no_cli_no_azure_sdk_no_http_server_no_numpy() -> None:
     # A fresh interpreter: this test process has long imported all of these.
     code = (
         "import sys, tratool\n"
-        "heavy = ('click', 'azure.storage', 'azure.identity', 'http.server')\n"
+        "heavy = ('click', 'azure.storage', 'azure.identity', 'http.server', 'numpy', 'babel')\n"
         "print([m for m in sys.modules if m.startswith(heavy)])\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_reading_and_validating_a_small_file_imports_no_numpy() -> None:
+    # numpy costs a tenth of a second to import: only a file with a grid block pays it.
+    code = (
+        "import sys, tratool\n"
+        "name = sys.argv[1]\n"
+        "with tratool.read(name) as reader:\n"
+        "    records = list(reader)\n"
+        "tratool.validate(name)\n"
+        "print(len(records) > 1, 'numpy' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(FIXTURES / "ventes-std.tra")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["True", "False"]
 
 
 def test_export_to_a_stream_and_to_a_file(tmp_path: Path) -> None:

@@ -43,6 +43,12 @@ class TypedProof:
     def __init__(self) -> None:
         self._answers: dict[tuple[str, bytes], bool] = {}
 
+    def parsed_block(self, block: bytes, rows: int, stride: int) -> list[bool]:
+        """For each of the `rows` lines of `block` (each `stride` bytes long, ending included),
+        whether its typed fields all parse."""
+        grid = np.frombuffer(block, dtype=np.uint8).reshape(rows, stride)[:, : layout.STD_WIDTH]
+        return list(self.parsed_rows(grid).tolist())
+
     def parsed_rows(self, grid: Grid) -> Mask:
         """Rows of `grid` (n × 222 bytes, ASCII) whose typed fields all parse."""
         clean = np.ones(len(grid), dtype=np.bool_)

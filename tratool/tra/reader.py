@@ -16,9 +16,7 @@ import io
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError, Severity
 from ..i18n import Text, TextValueError
@@ -36,7 +34,6 @@ from .lines import (
     classify,
     open_source,
 )
-from .proof import TypedProof
 from .records import (
     PARAMETER_TYPES,
     AnalyticExtension,
@@ -49,6 +46,9 @@ from .records import (
 )
 from .scan import is_text_grid
 from .values import PARSERS
+
+if TYPE_CHECKING:
+    from .proof import TypedProof
 
 FIRST_READ = 64 << 10  # read line by line: the header and the first lines
 BLOCK_LINES = 16_384  # then blocks of this many lines, small enough to stay in the CPU cache
@@ -81,7 +81,7 @@ class TraReader:
         self._extended: bool | None = None
         self.path, self._stream, self._owns_stream = open_source(source)
         self._lines = DecodedLines(self._stream, decoder)
-        self._proof = TypedProof()
+        self._proof: TypedProof | None = None  # made with the first grid block: numpy
         # Bytes read line by line before reading in blocks, and a block's lines: attributes
         # so that a test can put block boundaries anywhere.
         self.first_read, self.block_lines = FIRST_READ, BLOCK_LINES
@@ -172,11 +172,14 @@ class TraReader:
             return
         rows, first = len(block) // stride, self._lines.count + 1
         self._lines.counted(rows, len(block), block[layout.STD_WIDTH : stride])
-        grid = np.frombuffer(block, dtype=np.uint8).reshape(rows, stride)[:, : layout.STD_WIDTH]
-        parsed = self._proof.parsed_rows(grid)
+        if self._proof is None:
+            from .proof import TypedProof  # numpy, imported only when a file has a grid block
+
+            self._proof = TypedProof()
+        parsed = self._proof.parsed_block(block, rows, stride)
         texts = block.decode("ascii").split(block[layout.STD_WIDTH : stride].decode("ascii"))
         del texts[rows:]  # the empty text after the last line break
-        yield from self._rows(first, texts, parsed.tolist())
+        yield from self._rows(first, texts, parsed)
 
     def _rows(
         self, first: int, texts: list[str], parsed: list[bool]
