@@ -76,7 +76,7 @@ def test_validate_speaks_french_under_a_french_locale(tmp_path: Path) -> None:
     out = result.stdout
     assert ":2:4: erreur TRA-F02 date:" in out
     assert "    conseil : " in out
-    assert "  REFUSÉ: 3 erreur(s), 0 avertissement(s), 4 information(s)" in out
+    assert "  REFUSÉ : 3 erreur(s), 0 avertissement(s), 4 information(s)" in out
     assert "  lignes 12, écritures 11, pièces 4, journaux BQ1 (2), VTE (9)" in out
     # French amounts: a space between thousands, a decimal comma; dates JJ/MM/AAAA.
     assert "  dates 04/03/2024 → 25/03/2024, débit 4 116,59, crédit 4 216,59" in out

@@ -648,7 +648,7 @@ def test_cli_push_explains_a_refusal_in_french_under_a_french_locale(
     code, _, err = _cli(sim, emulator, tmp_path / "j.sqlite", *args, extra=french)
     assert code == 1
     assert ":2:4: erreur TRA-F02 date:" in err
-    assert "REFUSÉ: 3 erreur(s)" in err
+    assert "REFUSÉ : 3 erreur(s)" in err
     code, _, err = _cli(sim, emulator, tmp_path / "j.sqlite", *args, extra={"TRATOOL_LANG": "x"})
     assert code == 2
     assert "TRATOOL_LANG" in err

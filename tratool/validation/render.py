@@ -92,8 +92,11 @@ def text(
         totals = _("lines {lines}, entries {entries}, pièces {pieces}, journals {journals}")
         amounts = _("dates {dates}, debit {debit}, credit {credit}")
         out += [
-            f"  {verdict}: "
-            + counts.format(errors=report.errors, warnings=report.warnings, infos=info),
+            "  "
+            + _("{verdict}: {counts}").format(
+                verdict=verdict,
+                counts=counts.format(errors=report.errors, warnings=report.warnings, infos=info),
+            ),
             "  "
             + totals.format(lines=t.lines, entries=t.entries, pieces=t.pieces, journals=journals),
             "  "
