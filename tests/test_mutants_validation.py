@@ -1584,3 +1584,26 @@ def test_an_ete_date_f26_reports_does_not_stop_the_later_dates() -> None:
     found = [(f[0], f[3]) for f in whole(lines, None, "TRA-F2")]
     assert ("TRA-F23", 463) in found
     assert ("TRA-F23", 447) not in found
+
+
+def test_general_ete_lines_cut_short_are_counted_once_per_file() -> None:
+    """Two general ETE lines stop early, at 300 then 350 columns: before opening_kind
+    (302-304) and vat_on_receipts (386), and before the lettering state (1021-1023)."""
+    header, debit, credit = ete(tiers(direction="D"), entry(direction="C"))
+    full = {**ETE_CLEAN, "lettering_state": "RI"}
+    lines = [
+        header,
+        ete_line(debit, **full)[:300],
+        ete_line(credit, **full)[:350],
+        ete_line(credit, **full),
+    ]
+    refused = "Cegid's file checker refuses such lines; write the ETE lines up to these fields"
+    assert whole(lines, None, "TRA-F25", "TRA-F22") == [
+        ("TRA-F25", "warning", None, None, "vat_on_receipts", None,
+         "2 general ETE line(s) stop before column 386, so they lack required fields: "
+         "opening_kind (302), vat_on_receipts (386) (first: line 2; shortest: 300 columns)",
+         refused, None),
+        ("TRA-F22", "warning", None, None, "lettering_state", None,
+         "2 general ETE line(s) stop before column 1023, so they lack required fields: "
+         "lettering_state (1021) (first: line 2; shortest: 300 columns)", refused, None),
+    ]  # fmt: skip
