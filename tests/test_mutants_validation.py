@@ -1607,3 +1607,31 @@ def test_general_ete_lines_cut_short_are_counted_once_per_file() -> None:
          "2 general ETE line(s) stop before column 1023, so they lack required fields: "
          "lettering_state (1021) (first: line 2; shortest: 300 columns)", refused, None),
     ]  # fmt: skip
+
+
+def test_defects_inside_proved_grid_pieces_are_reported() -> None:
+    """Pièces 1-400 on a grid, from 351 on numbered one higher (pièce 351 missing, at line
+    702), line 661 an X line on 70610000 (outside class 4: TRA-X06), pièce 370 (lines 740
+    and 741) dated 04/03/2023, outside the only fiscal year, 2024 (TRA-X05)."""
+    lines = grid_lines(400)
+    for row in range(1, len(lines)):
+        number = int(lines[row][151:159])
+        if number >= 351:
+            lines[row] = put(lines[row], "piece_number", str(number + 1))
+    lines[660] = put(put(lines[660], "line_type", "X"), "auxiliary", "CDUPONT")
+    for row in (739, 740):
+        lines[row] = put(lines[row], "date", "04032023")
+    year = FiscalYear(dt.date(2024, 1, 1), dt.date(2024, 12, 31), "OUV")
+    config = ValidationConfig(fiscal_years=(year,))
+    outside = "04/03/2023 is outside every fiscal year of the dossier"
+    assert fast_findings(lines, "TRA-X11", config) == [
+        (702, "piece_number", "pieces 351-351 of journal VTE are missing")
+    ]
+    assert fast_findings(lines, "TRA-X06", config) == [
+        (661, "account", "auxiliary 'CDUPONT' on account 70610000, outside class 4")
+    ]
+    assert fast_findings(lines, "TRA-X05", config) == [
+        (740, "date", outside),
+        (741, "date", outside),
+    ]
+    assert fast_findings(lines, "TRA-X01", config) == []
