@@ -2,9 +2,11 @@
 report. The fast engine (columnar.py) imports it only once a block is a grid, so that a small
 file never pays numpy's import.
 
-The proofs ask the rule code itself, once per distinct value of the fields a check reads;
-only amounts, whose values are nearly all distinct, are proved by array arithmetic, and
-conservatively (plain digits, at most one decimal comma, within the currency's decimals).
+The proofs ask the rule code itself, once per distinct value of the fields a check reads.
+Fields whose values are nearly all distinct are proved by array arithmetic on their bytes, and
+conservatively: amounts (plain digits, at most one decimal comma, within the currency's
+decimals), labels and pièce numbers (`_PLAIN`: the bytes a quiet value is sure to be made of);
+a row those classes do not cover is still asked of the rule code, once per distinct value.
 """
 
 from __future__ import annotations
@@ -64,13 +66,21 @@ class RowProof:
     def clean_rows(self, grid: Grid, version: str) -> Mask:
         clean = np.ones(len(grid), dtype=np.bool_)
         for name, check in SINGLE_FIELD_CHECKS.items():
-            clean &= self._by_value(grid, (name,), functools.partial(self._single, check))
+            plain = _PLAIN.get(name)
+            asked = None if plain is None else ~plain(_cells(grid, name))
+            clean &= self._by_value(grid, (name,), functools.partial(self._single, check), asked)
         structure = functools.partial(self._structure, version=version)
         clean &= self._by_value(grid, ("line_type",), structure, kind=f"structure {version}")
-        clean &= self._by_value(grid, ("line_type", "auxiliary", "reference"), self._tiers, True)
+        clean &= self._by_value(
+            grid, ("line_type", "auxiliary", "reference"), self._tiers, blankness=True
+        )
         clean &= self._by_value(grid, ("exchange_rate", "currency"), self._rate)
-        clean &= self._by_value(grid, ("axis", "line_type", "auxiliary"), self._axis, True)
-        clean &= self._by_value(grid, ("amount_code", "amount2", "amount3"), self._code, True)
+        clean &= self._by_value(
+            grid, ("axis", "line_type", "auxiliary"), self._axis, blankness=True
+        )
+        clean &= self._by_value(
+            grid, ("amount_code", "amount2", "amount3"), self._code, blankness=True
+        )
         return clean & self._amounts(grid)
 
     def _by_value(
@@ -78,16 +88,22 @@ class RowProof:
         grid: Grid,
         names: tuple[str, ...],
         ask: Ask,
+        asked: Mask | None = None,
         blankness: bool = False,
         kind: str = "",
     ) -> Mask:
-        """Rows whose values of `names` make `ask` emit nothing. With `blankness`, the fields
-        after the first two (the first after one for three amounts' code) count only as blank
-        or not: the check reads no more of them."""
+        """Rows whose values of `names` make `ask` emit nothing, of the rows `asked` (None: all;
+        the others are True). With `blankness`, the fields after the first two (the first after
+        one for three amounts' code) count only as blank or not: the check reads no more of
+        them."""
+        if asked is not None:
+            clean: Mask = np.ones(len(grid), dtype=np.bool_)
+            if asked.any():
+                clean[asked] = self._by_value(grid[asked], names, ask, None, blankness, kind)
+            return clean
         columns = []
         for position, name in enumerate(names):
-            f = FIELDS[name]
-            column = grid[:, f.start : f.end]
+            column = _cells(grid, name)
             if blankness and position >= _FULL[names[0]]:
                 column = (column != 32).any(axis=1, keepdims=True).astype(np.uint8) + 48
             columns.append(column)
@@ -182,6 +198,36 @@ def _plain_amount(grid: Grid, name: str, decimals: npt.NDArray[np.int64]) -> Mas
         clean &= ((cells >= 49) & (cells <= 57)).any(axis=1)
     result: Mask = clean
     return result
+
+
+def _cells(grid: Grid, name: str) -> Grid:
+    f = FIELDS[name]
+    return grid[:, f.start : f.end]
+
+
+def _plain_label(cells: Grid) -> Mask:
+    """TRA-F06 has nothing to say: not blank, no double quote, and the first character not
+    a D (what could start 'DETRUITE LE ', in any case)."""
+    text = cells != 32
+    first = cells[np.arange(len(cells)), text.argmax(axis=1)]
+    plain: Mask = text.any(axis=1) & ~(cells == 34).any(axis=1) & (first | 32 != ord("d"))
+    return plain
+
+
+def _plain_number(cells: Grid) -> Mask:
+    """TRA-F13 has nothing to say: one run of digits 0-9 between blanks, not all zeros."""
+    digit = (cells >= 48) & (cells <= 57)
+    runs = (digit[:, 0].astype(np.int64)) + (digit[:, 1:] & ~digit[:, :-1]).sum(axis=1)
+    plain: Mask = (digit | (cells == 32)).all(axis=1) & (runs == 1)
+    plain &= ((cells >= 49) & (cells <= 57)).any(axis=1)
+    return plain
+
+
+# Single-field checks proved on their bytes first; the rows left are asked of the rule.
+_PLAIN: dict[str, Callable[[Grid], Mask]] = {
+    "label": _plain_label,
+    "piece_number": _plain_number,
+}
 
 
 def _stand_in(flag: str, present: str = "x") -> str:
