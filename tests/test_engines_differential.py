@@ -11,6 +11,8 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ from tests.tra_lines import entry, std, tiers
 from tratool.tra import layout
 from tratool.tra.lines import LineDecoder
 from tratool.validation import Report, ValidationConfig, validate
+from tratool.validation import pieces as piece_rules
+from tratool.validation import tiers as key_tiers
 from tratool.validation.columnar import FastPass
 from tratool.validation.configuration import FiscalYear, TiersInfo
 
@@ -38,13 +42,21 @@ TRIGGERS: dict[str, list[str]] = {
     "line_type": ["", "X", "E", "L", "-", "A", "H", "O", "Z"],
     "auxiliary": ["", "cdupont", "C'DUP", "CDUPONTLONGNAME", "ATELIER"],
     "reference": ["", "FA-1", "tab\there"],  # TRA-D06 (no field rule reads a tab)
-    "label": ["", '"quoted"', "DETRUITE LE 01/01", "Libellé"],
+    "label": [
+        "",
+        '"quoted"',
+        "DETRUITE LE 01/01",
+        "Libellé",
+        "detruite le 2",
+        " DETRUITE LE 3",
+        "D",
+    ],
     "payment_method": ["", "CHQ", "ZZZ"],
     "due_date": ["", "31042024", "01012024"],
     "direction": ["", "D", "C", "X", "d"],
     "amount": ["", "0,00", "12.50", "-5,00", "1 234,56", "12,345", "7", "12,", ",5", "1,5 "],
     "entry_type": ["", "N", "S", "Q"],
-    "piece_number": ["", "0", "A1", "102", "00000101"],
+    "piece_number": ["", "0", "A1", "102", "00000101", "1 2", "000", "0 1", " 7 ", "7+"],
     "currency": ["", "EUR", "USD", "JPY", "XXX", "eur"],
     "exchange_rate": ["", "1,00000000", "abc", "1.5"],
     "amount_code": ["", "E--", "EDD", "ED-", "E-D", "Z"],
@@ -197,6 +209,18 @@ def tra_file(draw: st.DrawFn) -> bytes:
     return data[: -draw(st.sampled_from([0, 0, 1, 2]))] or data
 
 
+@contextmanager
+def traces_kept(limit: int, capacity: int) -> Iterator[None]:
+    """Pièce traces that move keys out of their dict every `limit` keys, to the fast engine's
+    memory tier until it holds `capacity` keys, then to the database (both engines)."""
+    saved = piece_rules.TRACE_LIMIT, key_tiers.CAPACITY
+    piece_rules.TRACE_LIMIT, key_tiers.CAPACITY = limit, capacity
+    try:
+        yield
+    finally:
+        piece_rules.TRACE_LIMIT, key_tiers.CAPACITY = saved
+
+
 def fast(
     data: bytes,
     config: ValidationConfig,
@@ -242,12 +266,18 @@ def summary(report: Report) -> dict[str, Any]:
     config=st.sampled_from(CONFIGS),
     first_read=st.integers(FIRST_BLOCK, FIRST_BLOCK + 3 * 224),
     block_lines=st.integers(1, 12),
+    kept=st.sampled_from([(4_096, 1 << 18), (1, 1 << 18), (2, 6), (3, 0)]),
 )
 def test_the_fast_engine_reports_what_the_reference_reports(
-    data: bytes, config: ValidationConfig, first_read: int, block_lines: int
+    data: bytes,
+    config: ValidationConfig,
+    first_read: int,
+    block_lines: int,
+    kept: tuple[int, int],
 ) -> None:
-    expected = summary(reference(data, config))
-    report, run = fast(data, config, block_lines, first_read)
+    with traces_kept(*kept):
+        expected = summary(reference(data, config))
+        report, run = fast(data, config, block_lines, first_read)
     # What the examples exercised (make fuzz prints it): grid rows proved or looked at.
     event("grid rows: " + ("none" if not run.grid_rows else "some"))
     event("grid rows looked at: " + ("none" if run.proved_rows == run.grid_rows else "some"))
@@ -279,10 +309,10 @@ def test_one_bad_row_in_a_grid_is_looked_at() -> None:
 def test_every_trigger_in_a_grid_row_is_reported_alike() -> None:
     # Each trigger value in a row of its own, far past the first read, in CRLF blocks of 16
     # lines: the rows stay grid rows, and each must be picked out for the per-line rules.
-    lines = pieces(400)
     changes = [(name, value) for name, values in TRIGGERS.items() for value in values]
+    lines = pieces(700)  # each change alone in its block (a non-grid one spoils its block)
     for index, (name, value) in enumerate(changes):
-        at = 400 + 5 * index
+        at = 300 + 16 * index
         lines[at] = put(lines[at], name, value)
     data = "".join(f"{line}\r\n" for line in [std()[0], *lines]).encode("cp1252")
     for config in CONFIGS:
@@ -328,11 +358,30 @@ def test_every_cross_line_defect_in_a_grid_is_reported_alike() -> None:
     lines[twice[-1] + 1 : twice[-1] + 1] = [lines[i] for i in twice]  # every line repeated
     copied = of(251)
     lines[of(351)[0] : of(351)[0]] = [lines[i] for i in copied]  # the pièce again, later
+    # Repeats the numbering accepts, with another journal's pièce between (TRA-X04, D03,
+    # X02 said by the traces alone): 291 again; 302 on an earlier day than its own;
+    # 382 with 281's content.
+    other = [put(line, "journal", "ACH") for line in (lines[i] for i in of(391))]
+    again = [lines[i] for i in of(291)]
+    lines[of(291)[-1] + 1 : of(291)[-1] + 1] = [*other, *again]
+    earlier = [put(lines[i], "date", "01032024") for i in of(302)]
+    lines[of(302)[0] : of(302)[0]] = [*earlier, *other]
+    content = [put(lines[i], "piece_number", "382") for i in of(281)]
+    lines[of(382)[0] : of(382)[-1] + 1] = content
     data = "".join(f"{line}\r\n" for line in [std()[0], *lines]).encode("cp1252")
     years = (FiscalYear(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),)
     for config in [*CONFIGS, ValidationConfig(fiscal_years=years)]:
         expected = summary(reference(data, config, 10_000))
         for block_lines in (16, 19, 23):  # each pièce away from a block's edges at least once
+            report, run = fast(data, config, block_lines, max_findings=10_000)
+            assert run.proved_pieces > 150
+            assert summary(report) == expected
+    # Traces that move keys out every 2 (the reference: to the database), the fast engine's
+    # to its memory tier until 60 keys, then to the database.
+    config = ValidationConfig()
+    with traces_kept(2, 60):
+        expected = summary(reference(data, config, 10_000))
+        for block_lines in (16, 19):
             report, run = fast(data, config, block_lines, max_findings=10_000)
             assert run.proved_pieces > 150
             assert summary(report) == expected

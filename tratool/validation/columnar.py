@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import operator
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ..tra import layout
@@ -104,22 +105,74 @@ class FastPass(ValidationPass):
         proved = clean.tolist()
         self.grid_rows += len(grid)
         self.proved_rows += sum(proved)
-        for piece in plan:
-            if piece.key is not None and self._close_proved(first, piece):
+        run: list[BlockPiece] = []
+        for piece in [*plan, None]:
+            if piece is not None and piece.key is not None:
+                run.append(piece)
                 continue
-            for index in range(piece.start, piece.end):
-                start = index * stride
-                line = text[start : start + _WIDTH]
-                if proved[index]:
-                    self.cross_line(first + index, line, dict(zip(_NAMES, _CUT(line), strict=True)))
-                else:
-                    self._line(lines, DecodedLine(first + index, line, ()))
+            for left in self._close_run(first, run):
+                self._feed(lines, first, text, stride, proved, left)
+            run = []
+            if piece is not None:
+                self._feed(lines, first, text, stride, proved, piece)
+
+    def _feed(
+        self,
+        lines: DecodedLines,
+        first: int,
+        text: str,
+        stride: int,
+        proved: list[bool],
+        piece: BlockPiece,
+    ) -> None:
+        """The pièce's lines, one by one: through the cross-line families only if proved."""
+        for index in range(piece.start, piece.end):
+            start = index * stride
+            line = text[start : start + _WIDTH]
+            if proved[index]:
+                self.cross_line(first + index, line, dict(zip(_NAMES, _CUT(line), strict=True)))
+            else:
+                self._line(lines, DecodedLine(first + index, line, ()))
+
+    def _close_run(self, first: int, run: list[BlockPiece]) -> Iterator[BlockPiece]:
+        """Close consecutive proved pièces, all at once while the pièce rules would report
+        nothing (`PieceRules.close_proved`); yields each one left to the per-line path."""
+        at = 0
+        while at < len(run):
+            self.pieces.close_open()
+            self.analytics.close_open()
+            closing = [(p.key, first + p.start, p.content) for p in run[at:] if p.key]
+            done = self.pieces.close_proved(closing)
+            self._count(run[at : at + done])
+            at += done
+            if at < len(run):
+                if not self._close_proved(first, run[at]):
+                    yield run[at]
+                at += 1
+
+    def _count(self, closed: list[BlockPiece]) -> None:
+        """Count closed proved pièces: their money, and their lines by journal and date."""
+        self.proved_pieces += len(closed)
+        self.pieces.debit += sum(p.debit for p in closed)
+        self.pieces.credit += sum(p.credit for p in closed)
+        counts: dict[tuple[str, str], int] = {}
+        for p in closed:
+            assert p.key is not None
+            day = p.key[0], p.key[1]
+            counts[day] = counts.get(day, 0) + p.end - p.start
+        for (journal, date), count in counts.items():
+            if date not in self._dates:
+                self._dates[date] = parse_date(date)
+            self.report.totals.count_line(journal, self._dates[date], count)
 
     def _grid_proofs(self) -> tuple[RowProof, PieceProof]:
         if self._proofs is None:
             from .gridpieces import PieceProof
             from .gridrows import RowProof
+            from .tiers import KeyTiers
 
+            for trace in self.pieces.traces():
+                trace.tiers = KeyTiers()
             self._proofs = RowProof(self.config), PieceProof(self.config, self.dossier)
         return self._proofs
 
@@ -132,13 +185,7 @@ class FastPass(ValidationPass):
         piece = Piece(proved.key, first + proved.start, "", "", "", "", content=proved.content)
         if not self.pieces.close_quietly(piece, self.recorder):
             return False
-        self.proved_pieces += 1
-        self.pieces.debit += proved.debit
-        self.pieces.credit += proved.credit
-        journal, date, _ = proved.key
-        if date not in self._dates:
-            self._dates[date] = parse_date(date)
-        self.report.totals.count_line(journal, self._dates[date], proved.end - proved.start)
+        self._count([proved])
         return True
 
 

@@ -15,6 +15,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .tiers import KeyTiers
 
 Value = int | str
 
@@ -63,33 +67,62 @@ class Trace:
         self._table: str | None = None
         self._bitmap: bytearray | None = None
         self._spilled = 0
+        # The fast engine's memory tier (tiers.py), tried before the database.
+        self.tiers: KeyTiers | None = None
 
     def __len__(self) -> int:
         return self._spilled + len(self._recent)
 
     def setdefault(self, key: int, value: Value) -> Value:
         """The value first stored under `key`, storing `value` if there is none."""
-        recent = self._recent
-        found = recent.get(key)
+        found = self.get(key)
+        if found is not None:
+            return found
+        self._recent[key] = value
+        if len(self._recent) >= self._limit:
+            self._move_to_disk()
+        return value
+
+    def get(self, key: int) -> Value | None:
+        """The value stored under `key`, if any."""
+        found = self._recent.get(key)
         if found is not None:
             return found
         bitmap = self._bitmap
         if bitmap is not None and bitmap[(key & _MASK) >> 3] >> (key & 7) & 1:
+            kept = None if self.tiers is None else self.tiers.get(key)
+            if kept is not None or self._table is None:
+                return kept
             row = self._spill.db.execute(
                 f"SELECT value FROM {self._table} WHERE key = ?", (key,)
             ).fetchone()
             if row is not None:
                 stored: Value = row[0]
                 return stored
-        recent[key] = value
-        if len(recent) >= self._limit:
-            self._move_to_disk()
-        return value
+        return None
+
+    def update(self, new: dict[int, Value]) -> None:
+        """Store keys that are not there yet (`get` said so): `setdefault` of each, in order."""
+        items, at = list(new.items()), 0
+        while at < len(items):
+            room = max(self._limit - len(self._recent), 1)
+            self._recent.update(items[at : at + room])
+            at += room
+            if len(self._recent) >= self._limit:
+                self._move_to_disk()
 
     def _move_to_disk(self) -> None:
+        if self.tiers is not None:
+            if self._bitmap is None:
+                self._bitmap = bytearray(_BITMAP_BITS // 8)
+            if self.tiers.add(self._recent, self._bitmap, _MASK):
+                self._spilled += len(self._recent)
+                self._recent = {}
+                return
         try:
             if self._table is None:
                 self._table = self._spill.table()
+            if self._bitmap is None:
                 self._bitmap = bytearray(_BITMAP_BITS // 8)
             bitmap = self._bitmap
             assert bitmap is not None

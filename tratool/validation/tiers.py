@@ -1,0 +1,62 @@
+"""The traces' memory tier for the fast engine (numpy): keys moved out of a trace's dict kept
+as sorted arrays of 64-bit hashes beside their values, instead of rows in the temporary SQLite
+database (traces.py), until `capacity` keys; later ones go to the database as before.
+
+Appending a batch sorts 4,096 keys; tiers of similar size are merged (so a trace holds about
+log2(keys / 4,096) of them) and a lookup is one binary search per tier, after the trace's
+bitmap said "maybe". Inserting a million-line file's 224,000 pièce keys costs a few
+milliseconds here against about a second of SQLite inserts; memory is 16 bytes a key.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from .traces import Value
+
+Keys = npt.NDArray[np.int64]
+CAPACITY = 1 << 18  # keys per trace: 4 MiB, a million-line file's pièces with room
+
+
+class KeyTiers:
+    """Sorted (key, value) arrays; values are ints, a rare str (a date not in digits) aside."""
+
+    def __init__(self) -> None:
+        self.capacity = CAPACITY
+        self.size = 0
+        self._tiers: list[tuple[Keys, Keys]] = []
+        self._words: dict[int, str] = {}  # the str values, by key
+
+    def add(self, items: dict[int, Value], bitmap: bytearray, mask: int) -> bool:
+        """Keep `items` (keys not stored yet) and mark them in `bitmap`; False when full."""
+        if self.size + len(items) > self.capacity:
+            return False
+        keys = np.fromiter(items.keys(), dtype=np.int64, count=len(items))
+        values = np.fromiter(
+            (v if isinstance(v, int) else 0 for v in items.values()),
+            dtype=np.int64,
+            count=len(items),
+        )
+        self._words.update((k, v) for k, v in items.items() if isinstance(v, str))
+        bits = np.frombuffer(bitmap, dtype=np.uint8)
+        np.bitwise_or.at(bits, (keys & mask) >> 3, (1 << (keys & 7)).astype(np.uint8))
+        order = np.argsort(keys)
+        self._tiers.append((keys[order], values[order]))
+        self.size += len(items)
+        while len(self._tiers) > 1 and len(self._tiers[-2][0]) <= 2 * len(self._tiers[-1][0]):
+            self._merge()
+        return True
+
+    def get(self, key: int) -> Value | None:
+        for keys, values in self._tiers:
+            at = int(np.searchsorted(keys, key))
+            if at < len(keys) and keys[at] == key:
+                return self._words.get(key) or int(values[at])
+        return None
+
+    def _merge(self) -> None:
+        (keys1, values1), (keys2, values2) = self._tiers.pop(), self._tiers.pop()
+        keys = np.concatenate((keys2, keys1))
+        order = np.argsort(keys, kind="stable")
+        self._tiers.append((keys[order], np.concatenate((values2, values1))[order]))
