@@ -155,6 +155,27 @@ def test_an_extension_shared_by_lines_is_written_on_each_and_its_changes_reporte
     ]
 
 
+def test_interleaved_shared_extensions_each_keep_their_own_fields() -> None:
+    # A converter shares one extension per date and line type, and tiers and general lines
+    # alternate: each line must still carry its own extension's value date (columns 463-470).
+    header = attrs.evolve(HEADER, format="ETE")
+    april = tratool.GeneralExtension(value_date=dt.date(2024, 4, 1))
+    may = tratool.GeneralExtension(value_date=dt.date(2024, 5, 2))
+    entries = [
+        attrs.evolve(ENTRY, extension=ext, piece_number=n)
+        for n, ext in enumerate((april, may, april, may, april), start=1)
+    ]
+    lines = list(tratool.render_lines([header, *entries]))
+    assert [line[462:470] for line in lines[1:]] == [
+        "01042024",
+        "02052024",
+        "01042024",
+        "02052024",
+        "01042024",
+    ]
+    assert {len(line) for line in lines[1:]} == {470}
+
+
 def test_not_a_number_amount_is_refused() -> None:
     with pytest.raises(tratool.WriteError, match="not a finite number"):
         list(tratool.render_lines([attrs.evolve(ENTRY, amount=Decimal("NaN"))]))

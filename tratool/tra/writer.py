@@ -68,7 +68,8 @@ class _Renderer:
         self.extended = True
         self.problems: list[WriteProblem] = []
         self.changes: list[Change] = []
-        self._last_extension: tuple[Extension, bool, str] | None = None  # see _extension
+        # Renderings of recent extensions by (id, whole), the object kept to tell a reused id.
+        self._extensions: dict[tuple[int, bool], tuple[Extension, str]] = {}
 
     def line(self, number: int, record: Record) -> str:
         if isinstance(record, Header):
@@ -112,17 +113,20 @@ class _Renderer:
         return self._check(number, text + entry.extra, layout.ENTRY, ete)
 
     def _extension(self, number: int, ext: Extension, lay: Layout, whole: bool) -> str:
-        """The ETE part of an entry, up to its last used field (`whole`: all of it). The last
-        rendering is reused for the same (frozen) object: a converter shares one extension
-        among the lines of a date."""
-        last = self._last_extension
-        if last is not None and last[0] is ext and last[1] == whole:
-            return last[2]
+        """The ETE part of an entry, up to its last used field (`whole`: all of it). Renderings
+        are reused for the same (frozen) object: a converter shares one extension among the
+        lines of a date and line type, and those lines interleave (tiers and general lines)."""
+        key = (id(ext), whole)
+        known = self._extensions.get(key)
+        if known is not None and known[0] is ext:
+            return known[1]
         before = (len(self.problems), len(self.changes))
         upto = None if whole else _last_used(_values(lay)(ext))
         text = self._fields(number, ext, lay, upto=upto)
         if (len(self.problems), len(self.changes)) == before:  # nothing line-specific
-            self._last_extension = (ext, whole, text)
+            if len(self._extensions) >= _KEPT_EXTENSIONS:
+                self._extensions.clear()
+            self._extensions[key] = (ext, text)
         return text
 
     def _fields(self, number: int, record: Any, lay: Layout, upto: int | None = None) -> str:
@@ -183,6 +187,8 @@ class _Renderer:
             WriteProblem(record=number, field=field, column=column, message=message)
         )
 
+
+_KEPT_EXTENSIONS = 4096  # renderings kept at once: a year of dates, both line types (~1 MB)
 
 _PARAMETER_CODES: dict[type, str] = {cls: code for code, cls in PARAMETER_TYPES.items()}
 
