@@ -176,6 +176,20 @@ def test_interleaved_shared_extensions_each_keep_their_own_fields() -> None:
     assert {len(line) for line in lines[1:]} == {470}
 
 
+def test_ascii_and_non_ascii_lines_are_encoded_in_the_encoding_asked() -> None:
+    # ASCII lines take a faster codec: the bytes must still be the asked encoding's.
+    accented = attrs.evolve(ENTRY, label="Café")
+    plain = io.BytesIO()
+    tratool.write([HEADER, ENTRY, accented], plain)
+    lines = plain.getvalue().split(b"\r\n")
+    assert lines[1][83:118] == b"Vente".ljust(35)
+    assert lines[2][83:118] == b"Caf\xe9".ljust(35)  # é is 0xE9 in Windows-1252
+    wide = io.BytesIO()
+    tratool.write([HEADER, ENTRY, accented], wide, encoding="utf-16-le")
+    text = wide.getvalue().decode("utf-16-le")
+    assert text.split("\r\n")[1:3] == [line.decode("cp1252") for line in lines[1:3]]
+
+
 def test_not_a_number_amount_is_refused() -> None:
     with pytest.raises(tratool.WriteError, match="not a finite number"):
         list(tratool.render_lines([attrs.evolve(ENTRY, amount=Decimal("NaN"))]))

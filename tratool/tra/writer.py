@@ -299,17 +299,30 @@ def _write_stream(
     line_ending: str,
 ) -> WriteResult:
     renderer = _Renderer(transliterate, encoding)
+    ascii_same = _ascii_compatible(encoding)
     lines = entries = 0
     for number, record in enumerate(records, start=1):
-        text = renderer.line(number, record)
+        text = renderer.line(number, record) + line_ending
         if renderer.problems:
             continue  # keep rendering to report every problem, but write nothing more
-        stream.write((text + line_ending).encode(encoding))
+        # The ASCII codec is many times faster than a charmap one, and gives the same bytes.
+        ascii_line = ascii_same and text.isascii()
+        stream.write(text.encode("ascii") if ascii_line else text.encode(encoding))
         lines += 1
         entries += isinstance(record, Entry)
     if renderer.problems:
         raise WriteError(name, renderer.problems)
     return WriteResult(name, lines, entries, tuple(renderer.changes))
+
+
+@functools.cache
+def _ascii_compatible(encoding: str) -> bool:
+    """Whether the encoding writes every ASCII character as its ASCII byte (cp1252 does)."""
+    ascii_bytes = bytes(range(128))
+    try:
+        return ascii_bytes.decode("ascii").encode(encoding) == ascii_bytes
+    except (UnicodeError, LookupError):
+        return False
 
 
 def _write_atomically(
