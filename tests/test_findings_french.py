@@ -22,6 +22,7 @@ from tests.test_engines_differential import CONFIGS, TRIGGERS
 from tests.test_engines_differential import put as overwrite
 from tests.test_rule_mirrors import BASE, BASE_ETE, FIELD_CASES, JOURNALS, both
 from tratool.cli import main
+from tratool.errors import ConfigError
 from tratool.i18n import Text, catalogue
 from tratool.tra import layout
 from tratool.validation import (
@@ -282,14 +283,83 @@ FINDING_MODULES = [
 ]
 
 
+# validation/configuration.py also says what is wrong with a [validate] table: those templates
+# are configuration errors, which no file triggers; test_a_validate_table_is_refused_in_french
+# meets each of them.
+CONFIGURATION_ERRORS = {
+    "unknown key(s) in [validate]: {keys}",
+    "[validate] {error}",
+    "[validate.severity] {rule}: {level} is not error, warning, info or off",
+    "a whole number",
+    "text",
+    "true or false",
+    "a table",
+    "{key} = {value}: expected {words}",
+    "cannot read the chart of accounts: {reason}",
+    "the chart needs 'account' and 'nature' columns",
+}
+
+
+def templates_in(module: str) -> set[str]:
+    """The templates Babel's extractor finds in one module of the package."""
+    with (PACKAGE / module).open("rb") as source:
+        extracted = extract("python", source, keywords={"N_": None})
+        return {m for _, m, _, _ in extracted if isinstance(m, str)}
+
+
 def finding_templates() -> set[str]:
-    """The templates Babel's extractor finds in the rule families."""
-    found: set[str] = set()
-    for module in FINDING_MODULES:
-        with (PACKAGE / module).open("rb") as source:
-            extracted = extract("python", source, keywords={"N_": None})
-            found |= {m for _, m, _, _ in extracted if isinstance(m, str)}
-    return found
+    """The templates of the rule families, less the configuration errors."""
+    found = set().union(*(templates_in(module) for module in FINDING_MODULES))
+    assert templates_in("validation/configuration.py") >= CONFIGURATION_ERRORS
+    return found - CONFIGURATION_ERRORS
+
+
+# A [validate] table or chart file, and what the French reader is told (the file's path first).
+BAD_TABLES: list[tuple[dict[str, object] | str, str]] = [
+    ({"colour": 1, "strict": True}, "clé(s) inconnue(s) dans [validate] : colour, strict"),
+    (
+        {"severity": {"TRA-F02": "fatal"}},
+        "[validate.severity] TRA-F02 : 'fatal' n'est ni error, ni warning, ni info, ni off",
+    ),
+    ({"max_movements": "10"}, "[validate] max_movements = '10' : attendu un nombre entier"),
+    ({"max_movements": True}, "[validate] max_movements = True : attendu un nombre entier"),
+    ({"filler_char": 0}, "[validate] filler_char = 0 : attendu du texte"),
+    (
+        {"allow_negative_amounts": "yes"},
+        "[validate] allow_negative_amounts = 'yes' : attendu true ou false",
+    ),
+    ({"severity": [1]}, "[validate] severity = [1] : attendu une table"),
+    (
+        {"chart_of_accounts": "missing.csv"},
+        "impossible de lire le plan comptable : fichier ou répertoire introuvable",
+    ),
+    ("account;kind\n401;COF\n", "le plan comptable doit avoir les colonnes 'account' et 'nature'"),
+]
+
+
+def refusal(folder: Path, table: dict[str, object] | str) -> Text:
+    """What reading `table` (or a chart file of that text) in `folder` is refused with."""
+    if isinstance(table, str):  # a chart of accounts with the wrong columns
+        (folder / "chart.csv").write_text(table, encoding="utf-8")
+        table = {"chart_of_accounts": "chart.csv"}
+    with pytest.raises(ConfigError) as refused:
+        ValidationConfig.from_mapping(table, base=folder, source="tratool.toml")
+    assert refused.value.text is not None
+    return refused.value.text
+
+
+@pytest.mark.parametrize(("table", "french"), BAD_TABLES)
+def test_a_validate_table_is_refused_in_french(
+    tmp_path: Path, table: dict[str, object] | str, french: str
+) -> None:
+    said = refusal(tmp_path, table).render("fr")
+    assert said.endswith(french)
+    assert said.startswith(("tratool.toml : ", str(tmp_path)))
+
+
+def test_the_cases_meet_every_configuration_error(tmp_path: Path) -> None:
+    met = {t.template for table, _ in BAD_TABLES for t in texts_of(refusal(tmp_path, table))}
+    assert CONFIGURATION_ERRORS - met == set()
 
 
 def _n_calls() -> Iterator[tuple[Path, ast.Call]]:

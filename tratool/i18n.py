@@ -57,7 +57,12 @@ def _checked(value: str, source: str) -> str:
     if language not in LANGUAGES:
         from .errors import ConfigError  # errors.py builds its messages with N_: no circle
 
-        raise ConfigError(source, f"{value!r} is not a language tratool speaks (fr, en)")
+        # Said in both languages: which one the reader wants is what is not known.
+        raise ConfigError(
+            source,
+            f"{value!r} is not a language tratool speaks (fr, en)"
+            f" / {value!r} n'est pas une langue que tratool parle (fr, en)",
+        )
     return language
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import attrs
 
 from ..config import ConfigFile
-from ..errors import SEVERITIES, ConfigError, Severity
-from ..i18n import N_, Text
+from ..errors import SEVERITIES, ConfigError, Severity, system_reason
+from ..i18n import N_, Text, TextValueError
 from .currencies import DEFAULT_DECIMALS, iso_4217
 from .rules import check_rule_patterns
 
@@ -175,17 +175,22 @@ class ValidationConfig:
         known = {a.name for a in attrs.fields(cls)} - _NOT_SETTINGS
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(source, f"unknown key(s) in [validate]: {', '.join(unknown)}")
+            keys = ", ".join(unknown)
+            raise ConfigError(source, N_("unknown key(s) in [validate]: {keys}", keys=keys))
         try:
             values = {key: _convert(key, value, base) for key, value in data.items()}
         except (AttributeError, KeyError, TypeError, ValueError) as exc:  # a value of a wrong type
-            raise ConfigError(source, f"[validate] {exc}") from exc
+            # Ours say it in French too; Python's own (a bad ISO date, a missing key) stay English.
+            error = exc.text if isinstance(exc, TextValueError) else str(exc)
+            raise ConfigError(source, N_("[validate] {error}", error=error)) from exc
         for rule, level in dict(values.get("severity", {})).items():
             if level not in (*SEVERITIES, "off"):
-                raise ConfigError(
-                    source,
-                    f"[validate.severity] {rule}: {level!r} is not error, warning, info or off",
+                wrong = N_(
+                    "[validate.severity] {rule}: {level} is not error, warning, info or off",
+                    rule=rule,
+                    level=repr(level),
                 )
+                raise ConfigError(source, wrong)
         return cls(**values, source=source)
 
     def to_toml(self) -> dict[str, Any]:
@@ -242,11 +247,11 @@ def _convert(key: str, value: Any, base: Path) -> Any:
 
 
 # The TOML type of the settings `_convert` keeps as they are, by the start of their annotation.
-_PLAIN_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
-    "int": ((int,), "a whole number"),
-    "str": ((str,), "text"),
-    "bool": ((bool,), "true or false"),
-    "dict": ((dict,), "a table"),
+_PLAIN_TYPES: dict[str, tuple[tuple[type, ...], Text]] = {
+    "int": ((int,), N_("a whole number")),
+    "str": ((str,), N_("text")),
+    "bool": ((bool,), N_("true or false")),
+    "dict": ((dict,), N_("a table")),
 }
 
 
@@ -257,7 +262,10 @@ def _plain(key: str, value: Any) -> Any:
         if declared.startswith(prefix):
             wrong_bool = isinstance(value, bool) and bool not in kinds
             if wrong_bool or not isinstance(value, kinds):
-                raise TypeError(f"{key} = {value!r}: expected {words}")
+                wrong = N_(
+                    "{key} = {value}: expected {words}", key=key, value=repr(value), words=words
+                )
+                raise TextValueError(wrong)
     return value
 
 
@@ -276,14 +284,16 @@ def read_chart(path: Path) -> dict[str, AccountInfo]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ConfigError(str(path), f"cannot read the chart of accounts: {exc.strerror}") from exc
+        reason = system_reason(exc)
+        unreadable = N_("cannot read the chart of accounts: {reason}", reason=reason)
+        raise ConfigError(str(path), unreadable) from exc
     except UnicodeDecodeError:
         text = path.read_text(encoding="cp1252")
     dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=";,\t")
     chart: dict[str, AccountInfo] = {}
     for row in csv.DictReader(text.splitlines(), dialect=dialect):
         if "account" not in row or "nature" not in row:
-            raise ConfigError(str(path), "the chart needs 'account' and 'nature' columns")
+            raise ConfigError(str(path), N_("the chart needs 'account' and 'nature' columns"))
         chart[row["account"].strip()] = AccountInfo(
             nature=row["nature"].strip().upper(),
             lettrable=(row.get("lettrable") or "").strip().upper() == "X",
