@@ -186,17 +186,27 @@ class UnreadableInput(TraError):
 
 @attrs.frozen(kw_only=True)
 class WriteProblem:
-    """Why one field of one record cannot be written."""
+    """Why one field of one record cannot be written. `message` is the English;
+    `message_text`, when the writer made it as a `Text`, says it in any language."""
 
     record: int  # 1-based position of the record in the output, i.e. its line number
     field: str | None
     column: int | None
     message: str
+    message_text: Text | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def text(self) -> Text:
+        return N_(
+            "line {record}{column}{field}: {message}",
+            record=self.record,
+            column=N_(" column {column}", column=self.column) if self.column else "",
+            field=f" {self.field}" if self.field else "",
+            message=self.message_text or self.message,
+        )
 
     def __str__(self) -> str:
-        where = f" column {self.column}" if self.column else ""
-        name = f" {self.field}" if self.field else ""
-        return f"line {self.record}{where}{name}: {self.message}"
+        return str(self.text)
 
 
 @attrs.define(auto_exc=True)
@@ -206,11 +216,22 @@ class WriteError(TraError):
     path: str
     problems: list[WriteProblem]
 
-    def __str__(self) -> str:
-        shown = "\n  ".join(str(p) for p in self.problems[:20])
+    @property
+    def text(self) -> Text:
+        shown = [p.text for p in self.problems[:20]]
+        join = lambda above, row: N_("{above}\n  {row}", above=above, row=row)  # noqa: E731
+        rows: Text | str = functools.reduce(join, shown) if shown else ""
         more = len(self.problems) - 20
-        tail = f"\n  … and {more} more" if more > 0 else ""
-        return f"{self.path}: nothing written, {len(self.problems)} problem(s):\n  {shown}{tail}"
+        return N_(
+            "{path}: nothing written, {count} problem(s):\n  {rows}{more}",
+            path=self.path,
+            count=len(self.problems),
+            rows=rows,
+            more=N_("\n  … and {count} more", count=more) if more > 0 else "",
+        )
+
+    def __str__(self) -> str:
+        return str(self.text)
 
 
 @attrs.define(auto_exc=True)

@@ -90,7 +90,7 @@ def parse_decimal(text: str) -> Decimal | None:
 
 def _decimal_text(value: Decimal) -> str:
     if not value.is_finite():
-        raise ValueError(f"{value} is not a finite number")
+        raise TextValueError(N_("{value} is not a finite number", value=str(value)))
     return format(value, "f").replace(".", ",")
 
 
@@ -108,9 +108,14 @@ def format_amount(value: Decimal | None) -> str:
     if value is None:
         return ""
     if not value.is_finite():
-        raise ValueError(f"{value} is not a finite number")
+        raise TextValueError(N_("{value} is not a finite number", value=str(value)))
     if value < 0:
-        raise ValueError(f"{value} is negative: write {-value} with the opposite direction")
+        negative = N_(
+            "{value} is negative: write {opposite} with the opposite direction",
+            value=str(value),
+            opposite=str(-value),
+        )
+        raise TextValueError(negative)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > -2:
         value = value.quantize(_TWO_PLACES)
@@ -137,7 +142,7 @@ def format_integer(value: int | None) -> str:
     if value is None:
         return ""
     if value < 0:
-        raise ValueError(f"{value} is negative")
+        raise TextValueError(N_("{value} is negative", value=str(value)))
     return str(value)
 
 
@@ -184,7 +189,12 @@ def render(field: Field, value: Value) -> str:
 def fit(field: Field, text: str) -> str:
     """A formatted value padded to the field's width. Raises ValueError if too long."""
     if len(text) > field.width:
-        raise ValueError(
-            f"{text!r} is {len(text)} characters long; {field.name} holds {field.width}"
+        too_long = N_(
+            "{text!r} is {length} characters long; {field} holds {width}",
+            text=text,
+            length=len(text),
+            field=field.name,
+            width=field.width,
         )
+        raise TextValueError(too_long)
     return text.ljust(field.width) if field.just is Just.LEFT else text.rjust(field.width)

@@ -21,8 +21,8 @@ from typing import IO, Any, Protocol, runtime_checkable
 import attrs
 
 from .._fsutil import atomic_output, same_file
-from ..errors import TraError, WriteError, WriteProblem
-from ..i18n import N_
+from ..errors import Message, TraError, WriteError, WriteProblem
+from ..i18n import N_, Text, TextValueError
 from . import layout
 from .charset import Change, encodable, transliterate
 from .layout import Field, Just, Layout
@@ -98,14 +98,18 @@ class _Renderer:
             lay = layout.ETE_ANALYTIC if entry.is_analytic else layout.ETE_GENERAL
             expected = AnalyticExtension if entry.is_analytic else GeneralExtension
             if not self.extended:
-                self._problem(number, None, None, "ETE fields on an entry of a STD file")
+                self._problem(number, None, None, N_("ETE fields on an entry of a STD file"))
             elif not isinstance(ext, expected):
                 self._problem(
                     number,
                     "line_type",
                     layout.LINE_TYPE.pos,
-                    f"line type {entry.line_type!r} needs a {expected.__name__}, "
-                    f"not a {type(ext).__name__}",
+                    N_(
+                        "line type {line_type!r} needs a {expected}, not a {given}",
+                        line_type=entry.line_type,
+                        expected=expected.__name__,
+                        given=type(ext).__name__,
+                    ),
                 )
             else:
                 text += self._extension(number, ext, lay, whole=bool(entry.extra))
@@ -149,7 +153,8 @@ class _Renderer:
             try:
                 parts.append(fit(f, format_value(value)))
             except (ValueError, TypeError) as exc:
-                self._problem(number, f.name, f.pos, str(exc))
+                said = exc.text if isinstance(exc, TextValueError) else str(exc)
+                self._problem(number, f.name, f.pos, said)
                 parts.append(" " * f.width)
         return "".join(parts)
 
@@ -165,26 +170,31 @@ class _Renderer:
             if found is None and ete is not None:
                 found = ete.at(column)
             reason = (
-                "a control character (tab or line break) inside a field"
+                N_("a control character (tab or line break) inside a field")
                 if char < " "
-                else f"not representable in {self.encoding}"
+                else N_(
+                    "not representable in {encoding}; use transliterate=True / --transliterate"
+                    " to replace it",
+                    encoding=self.encoding,
+                )
             )
-            self._problem(
-                number,
-                found.name if found else None,
-                column,
-                f"{char!r} (U+{ord(char):04X}) is {reason}"
-                + (
-                    "; use transliterate=True / --transliterate to replace it"
-                    if char >= " "
-                    else ""
-                ),
+            refused = N_(
+                "{char!r} (U+{code}) is {reason}", char=char, code=f"{ord(char):04X}", reason=reason
             )
+            self._problem(number, found.name if found else None, column, refused)
         return text
 
-    def _problem(self, number: int, field: str | None, column: int | None, message: str) -> None:
+    def _problem(
+        self, number: int, field: str | None, column: int | None, message: Message
+    ) -> None:
         self.problems.append(
-            WriteProblem(record=number, field=field, column=column, message=message)
+            WriteProblem(
+                record=number,
+                field=field,
+                column=column,
+                message=str(message),
+                message_text=message if isinstance(message, Text) else None,
+            )
         )
 
 
