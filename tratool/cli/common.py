@@ -32,6 +32,7 @@ from ..errors import ConfigError, ParseError
 from ..i18n import LANGUAGES, Text, choose_language, translator
 from ..redaction import redact
 from ..tra.values import format_money
+from .click_words import WordedUsageError
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_DEADLINE, EXIT_TRANSPORT = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: a bug in tratool, not in the input
@@ -286,13 +287,39 @@ class OutputPath(click.ParamType):  # type: ignore[type-arg]
         return path
 
 
+def _worded(error: click.UsageError) -> click.UsageError:
+    """click's usage error in the run's language (itself in English, or when the language
+    asked is unknown: the usage error is what the person needs first)."""
+    try:  # before the group's context exists (an option before the command): the environment
+        lang = language() if click.get_current_context(silent=True) else choose_language()
+    except ConfigError:
+        return error
+    return error if lang == "en" else WordedUsageError(error, lang)
+
+
 class TratoolGroup(click.Group):
     """The group, with the last-resort guard: an unexpected exception is a bug, shown as one
-    line and exit 70 (the traceback only with --debug), never a stack trace by surprise."""
+    line and exit 70 (the traceback only with --debug), never a stack trace by surprise. A
+    usage error click finds (before or after the command name) is shown in the run's
+    language."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            raise _worded(error) from error
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            raise _worded(error) from error
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
