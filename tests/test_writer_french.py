@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import attrs
 import pytest
 
 import tratool
-
-STD = tratool.Header(format="STD", version="008", generated_at=None, user="")
-SALE = tratool.Entry(
-    journal="VTE",
-    date=dt.date(2024, 3, 4),
-    piece_type="FC",
-    account="70610000",
-    label="Vente",
-    direction="C",
-    amount=Decimal("100.00"),
-    piece_number=101,
-)
+from tests.test_mutants_tra_writer import SALE, STD
 
 
 def refused(*records: tratool.Record) -> tratool.WriteError:
