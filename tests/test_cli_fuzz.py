@@ -174,6 +174,26 @@ config_toml = toml_text(
 )  # fmt: skip
 
 
+# -- the language a run speaks: each way of asking for it, French and English ---------------------
+@attrs.frozen
+class Speech:
+    before: tuple[str, ...] = ()  # --lang before the command
+    env: tuple[tuple[str, str], ...] = ()  # TRATOOL_LANG or the locale
+
+
+ENGLISH = Speech()
+speeches = st.sampled_from(
+    [
+        ENGLISH,
+        Speech(before=("--lang", "fr")),
+        Speech(before=("--lang", "en"), env=(("TRATOOL_LANG", "fr"),)),
+        Speech(env=(("TRATOOL_LANG", "fr"),)),
+        Speech(env=(("LANG", "fr_FR.UTF-8"),)),
+        Speech(env=(("LANG", "en_US.UTF-8"),)),
+    ]
+)
+
+
 # -- running the CLI and checking what it left -------------------------------------------------
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -198,11 +218,18 @@ def run_cli(
     *,
     stdin: bytes | None = None,
     outputs: Sequence[Path] = (),
+    speech: Speech = ENGLISH,
 ) -> Result:
     """Run tratool; assert the promises that hold for any input."""
     # every file there before is an input, even one named as an output: never overwritten
     inputs = {p: _digest(p) for p in folder.rglob("*") if p.is_file()}
-    env = {
+    args = [*speech.before, *args]
+    env: dict[str, str | None] = {
+        "LC_ALL": None,  # the machine's locale never chooses: the speech drawn does
+        "LC_MESSAGES": None,
+        "LANG": None,
+        "TRATOOL_LANG": None,
+        **dict(speech.env),
         "TRATOOL_JOURNAL": str(folder / "journal.sqlite"),
         "XDG_CACHE_HOME": str(folder / ".cache"),
         "NO_COLOR": "1",
@@ -250,29 +277,30 @@ def _text(path: Path) -> None:
     data=tra_bytes,
     command=st.sampled_from(["validate", "show", "export"]),
     to=st.sampled_from(["json", "csv", "fec"]),
+    speech=speeches,
 )
-def test_tra_commands_on_hostile_files(data: bytes, command: str, to: str) -> None:
+def test_tra_commands_on_hostile_files(data: bytes, command: str, to: str, speech: Speech) -> None:
     with workspace() as folder:
         source = folder / "input.tra"
         source.write_bytes(data)
         if command == "export":
             out = folder / f"out.{to}"
             result = run_cli(["export", str(source), "--to", to, "-o", str(out)], folder,
-                             outputs=[out])  # fmt: skip
+                             outputs=[out], speech=speech)  # fmt: skip
             if result.exit_code == 0:
                 (_json if to == "json" else _text)(out)
             else:
                 assert not out.exists()
             return
-        result = run_cli([command, str(source)], folder)
+        result = run_cli([command, str(source)], folder, speech=speech)
         assert "\x1b" not in result.stderr  # a diagnostic never drives the terminal
 
 
 @fuzz
-@given(data=tra_bytes)
-def test_validate_reads_hostile_bytes_from_stdin(data: bytes) -> None:
+@given(data=tra_bytes, speech=speeches)
+def test_validate_reads_hostile_bytes_from_stdin(data: bytes, speech: Speech) -> None:
     with workspace() as folder:
-        result = run_cli(["validate", "-", "--format", "json"], folder, stdin=data)
+        result = run_cli(["validate", "-", "--format", "json"], folder, stdin=data, speech=speech)
         if result.exit_code in (0, 1):
             document = json.loads(result.stdout)
             assert document["files"][0]["path"] == "<stdin>"
@@ -283,9 +311,9 @@ def test_validate_reads_hostile_bytes_from_stdin(data: bytes) -> None:
     st.sampled_from(["--transliterate", "--truncate-labels", "--force", "--journal", "VTE",
                      "--date-format", "JJ/MM/AAAA", "--date-format", "mm/dd", "--delimiter", ",",
                      "--encoding", "cp1252", "--from", "csv", "--from", "fec"]),
-    max_size=4))  # fmt: skip
+    max_size=4), speech=speeches)  # fmt: skip
 def test_convert_on_hostile_csv_and_mappings(
-    data: bytes, mapping: str | None, extra: list[str]
+    data: bytes, mapping: str | None, extra: list[str], speech: Speech
 ) -> None:
     with workspace() as folder:
         source = folder / "export.csv"
@@ -295,14 +323,18 @@ def test_convert_on_hostile_csv_and_mappings(
             (folder / "map.toml").write_text(mapping, encoding="utf-8")
             args += ["--mapping", str(folder / "map.toml")]
         out = folder / "out.tra"
-        result = run_cli(args, folder, outputs=[out])
+        result = run_cli(args, folder, outputs=[out], speech=speech)
         forced = "--force" in extra
         assert_complete_or_absent(out, result, (lambda p: None) if forced else _valid_tra)
 
 
 @fuzz
-@given(config=config_toml, command=st.sampled_from(["validate", "config", "profile", "history"]))
-def test_configuration_files_with_wrong_types(config: str, command: str) -> None:
+@given(
+    config=config_toml,
+    command=st.sampled_from(["validate", "config", "profile", "history"]),
+    speech=speeches,
+)
+def test_configuration_files_with_wrong_types(config: str, command: str, speech: Speech) -> None:
     with workspace() as folder:
         (folder / "tratool.toml").write_text(config, encoding="utf-8")
         target = folder / "ventes.tra"
@@ -321,7 +353,7 @@ def test_configuration_files_with_wrong_types(config: str, command: str) -> None
             ],
             "history": ["--config", str(folder / "tratool.toml"), "history"],
         }[command]
-        run_cli(argv, folder)
+        run_cli(argv, folder, speech=speech)
 
 
 # Generated command lines: real commands with options drawn from valid and invalid values.
@@ -350,8 +382,11 @@ _OPTIONS = {
     data=st.data(),
     before=st.lists(st.sampled_from(["-q", "--color", "never", "--debug", "--config", "{tra}"]),
                     max_size=2),
+    speech=speeches,
 )  # fmt: skip
-def test_generated_command_lines(command: str, data: st.DataObject, before: list[str]) -> None:
+def test_generated_command_lines(
+    command: str, data: st.DataObject, before: list[str], speech: Speech
+) -> None:
     words = data.draw(st.lists(st.sampled_from(_OPTIONS[command] + _FILES), max_size=7))
     with workspace() as folder:
         (folder / "tree").mkdir()
@@ -368,7 +403,7 @@ def test_generated_command_lines(command: str, data: st.DataObject, before: list
             argv.remove("--debug")  # --debug lets an internal error's traceback through
         # what follows -o is the output, whatever it looks like (`-o --format` names a file)
         named = [folder / argv[i + 1] for i, w in enumerate(argv[:-1]) if w == "-o"]
-        run_cli(argv, folder, stdin=TRA_FIXTURES[1].read_bytes(), outputs=named)
+        run_cli(argv, folder, stdin=TRA_FIXTURES[1].read_bytes(), outputs=named, speech=speech)
 
 
 # -- what the campaigns found, kept as plain cases ------------------------------------------------

@@ -133,6 +133,27 @@ class TraError(Exception):
     def text(self) -> Text | None:
         return getattr(self, "_text", None)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its args and attributes, rebuilt without calling ``__init__``: the
+        default calls ``cls(*args)``, which the errors built from a report, a submission or
+        keyword-only fields cannot take (a process pool hands errors back pickled)."""
+        state = dict(getattr(self, "__dict__", {}))
+        for klass in type(self).__mro__:
+            for name in getattr(klass, "__slots__", ()):
+                if not name.startswith("__") and hasattr(self, name):
+                    state[name] = getattr(self, name)
+        return (_unpickled, (type(self), self.args, state))
+
+
+def _unpickled(
+    kind: type[TraError], args: tuple[object, ...], state: dict[str, object]
+) -> TraError:
+    error = kind.__new__(kind)
+    error.args = args
+    for name, value in state.items():
+        object.__setattr__(error, name, value)
+    return error
+
 
 @attrs.define(auto_exc=True, kw_only=True)
 class ParseError(TraError):
