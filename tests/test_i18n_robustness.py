@@ -3,6 +3,7 @@ values, errors pickled, printed by Python or logged, and no secret left in the F
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 from decimal import Decimal
@@ -100,10 +101,27 @@ def test_a_secret_in_a_text_argument_is_said_by_the_command_line_in_neither_lang
     assert "S3cr3tSig" not in str(error)
     assert "S3cr3tSig" not in repr(error)
     assert isinstance(error.text, Text)
-    assert "S3cr3tSig" in error.text.render("fr")  # the Text keeps it: the CLI must redact
+    assert "S3cr3tSig" not in error.text.render("fr")
     with click.Context(main) as context:
         context.meta["tratool.output"] = OutputSettings(language=language)
         line = said(error)
     assert "S3cr3tSig" not in line
     assert "sig=REDACTED" in line
     assert line.startswith("the storage injoignable" if language == "fr" else "cannot reach")
+
+
+@pytest.mark.parametrize("kind", [StorageTransportError, LoopTransportError])
+def test_the_text_an_error_carries_holds_no_secret_in_any_language(
+    kind: type[StorageTransportError] | type[LoopTransportError],
+) -> None:
+    """Push results and doctor checks keep an error's Text and render it themselves (JSON
+    with ``default=str``, progress lines, the doctor's table): the Text itself is clean."""
+    reason = N_("hint: {hint}", hint=f"AccountKey=QUJDRA==;Endpoint {SAS}")
+    error = kind(N_("cannot reach {url}: {reason}", url=SAS, reason=reason))
+    assert isinstance(error.text, Text)
+    for language in ("en", "fr"):
+        said_there = error.text.render(language)
+        assert "S3cr3tSig" not in said_there
+        assert "QUJDRA" not in said_there
+        assert "sig=REDACTED" in said_there
+    assert "S3cr3tSig" not in json.dumps({"error": error.text}, default=str)

@@ -42,7 +42,7 @@ from typing import Literal, Protocol, TypeAlias
 import attrs
 
 from .i18n import N_, Text
-from .redaction import redact
+from .redaction import redact, redact_text
 
 # A message as it is raised: English text, or a `Text` (English template and its values) that
 # the command line says in the reader's language. `str()` of an error is always the English.
@@ -312,8 +312,9 @@ class StorageError(TraError):
     """Base class of the uploader's errors."""
 
     def __init__(self, message: Message) -> None:
-        super().__init__(message)
-        self.args = (redact(str(message)),)  # the command line redacts the French too
+        # the Text too: it is rendered in French and English, in JSON and progress lines
+        super().__init__(redact_text(message) if isinstance(message, Text) else message)
+        self.args = (redact(str(message)),)
 
 
 class StorageConfigError(StorageError):
@@ -339,8 +340,8 @@ class LoopError(TraError):
             message = N_(
                 "{message} [request id {request_id}]", message=message, request_id=request_id
             )
-        super().__init__(message)
-        self.args = (redact(str(message)),)  # the command line redacts the French too
+        super().__init__(redact_text(message) if isinstance(message, Text) else message)
+        self.args = (redact(str(message)),)  # the Text too, just above: it is said in French
         self.request_id = request_id
         self.retry_after = retry_after
         self.http_status = http_status  # the HTTP status Loop answered with, when it answered

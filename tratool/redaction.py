@@ -37,6 +37,18 @@ def redact(text: str) -> str:
     return text
 
 
+def redact_text(text: Text) -> Text:
+    """`text` with every secret-looking value redacted out of its text arguments (nested
+    ones too), so that it says no secret in any language, wherever it is rendered."""
+    args = tuple(
+        (name, redact_text(value) if isinstance(value, Text) else redact(value))
+        if isinstance(value, (str, Text))
+        else (name, value)
+        for name, value in text.args
+    )
+    return Text(text.template, args)
+
+
 def credential_problem(value: str) -> Text | None:
     """What makes `value` unusable as a key, connection string or SAS URL, worded so that
     nothing of the value shows; None when it is fine.
