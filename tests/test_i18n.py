@@ -133,3 +133,33 @@ def test_no_message_is_in_the_catalogue_twice() -> None:
     entries = re.findall(r'^msgid ((?:".*"\n)+)', po, re.MULTILINE)
     ids = ["".join(re.findall(r'"(.*)"', entry)) for entry in entries]
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+# A colon that is part of a location or an address, not of a sentence: `{path}:{row}:` (the
+# compilers' file:line: form, as the CLI prints findings), host:port, URLs and code (`…`, '…',
+# TOML such as "path" = "X").
+_NOT_PROSE = re.compile(r"\{\w+\}(?::\{\w+\})+:?|https?://\S+|`[^`]*`|'[^']*'|\"[^\"]*\"")
+
+
+def test_french_puts_a_space_before_double_punctuation_and_uses_guillemets() -> None:
+    """The project's choice: a plain space before : ; ? ! (as the verdict line `REFUSÉ : …`
+    and `conseil : …` show), « » around quoted words, nowhere a colon glued to its word."""
+    glued = {}
+    for english, french in catalogue("fr").items():
+        prose = _NOT_PROSE.sub("", french)
+        if re.search(r"[^\s:][:;?!](?=\s|$)", prose) or "“" in french or "”" in french:
+            glued[english] = french
+    assert glued == {}
+
+
+def test_french_says_ecriture_only_for_accounting_entries_and_zone_for_tra_fields() -> None:
+    french = catalogue("fr")
+    # "écriture" is a journal entry to an accountant: writing a file is "écrire"
+    assert french["{path}: cannot write: {reason}"] == "{path} : impossible d'écrire : {reason}"
+    assert [e for e, f in french.items() if "écriture impossible" in f] == []
+    # a TRA field is a "zone" (Cegid's word), as in every finding about one
+    assert french["the {field} is empty"] == "la zone {field} est vide"
+    assert (
+        "la zone {field} d'un TRA"
+        in french["{value!r} is {length} characters; a TRA {field} holds {limit}{hint}"]
+    )
