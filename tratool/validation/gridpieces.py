@@ -27,7 +27,7 @@ import numpy.typing as npt
 from ..tra.records import amount_roles
 from .configuration import ValidationConfig
 from .dossier import DossierRules
-from .gridrows import FIELDS, Grid, Mask
+from .gridrows import FIELDS, Grid, Mask, unique
 from .pieces import FOLIO_MODES, REPEAT_FIELDS
 
 Ints = npt.NDArray[np.int64]
@@ -224,7 +224,7 @@ def _per_value(values: npt.NDArray[np.bytes_], ask: Ask, rows: Mask | None = Non
     rows; True on the others."""
     result: Mask = np.ones(len(values), dtype=np.bool_)
     asked = values if rows is None else values[rows]
-    distinct, inverse = np.unique(asked, return_inverse=True)
+    distinct, inverse = unique(asked)
     answers = np.array([ask(v.decode("ascii")) for v in distinct.tolist()], dtype=np.bool_)
     if rows is None:
         result = answers[inverse.ravel()]
