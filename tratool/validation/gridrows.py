@@ -187,6 +187,8 @@ _FULL = {"line_type": 2, "axis": 2, "amount_code": 1}  # fields read whole, for 
 def _plain_amount(grid: Grid, name: str, decimals: npt.NDArray[np.int64]) -> Mask:
     f = FIELDS[name]
     cells = grid[:, f.start : f.end]
+    if name != "amount" and not (cells != 32).any():
+        return np.ones(len(grid), dtype=np.bool_)  # amounts 2 and 3 blank, as they mostly are
     blank, digit, comma = cells == 32, (cells >= 48) & (cells <= 57), cells == 44
     lead = np.logical_and.accumulate(blank, axis=1).sum(axis=1)
     clean = (blank | digit | comma).all(axis=1) & (blank.sum(axis=1) == lead)

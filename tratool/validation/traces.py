@@ -7,7 +7,9 @@ bytes a pièce per rule: 70 MB for a million-line file, more for bigger ones. He
 keeps its newest `limit` keys in a dict and moves older ones, in batches, to a temporary SQLite
 database on disk, which Python's standard library provides and deletes when closed. A fixed
 bitmap of the spilled keys answers "certainly not there" for most new keys without a query.
-Memory is therefore the same for a file of 100,000 lines as for one of 10 million.
+Memory is therefore the same for a file of 100,000 lines as for one of 10 million. The fast
+engine first moves keys to sorted numpy arrays in memory instead (tiers.py, a bounded number:
+a million-line file's pièces), the database taking only what is past them.
 """
 
 from __future__ import annotations
