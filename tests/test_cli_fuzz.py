@@ -2,7 +2,8 @@
 
 Whatever the input, a run must end with a documented exit code (0, 1, 2, 3, 4 — never 70, the
 internal-error guard, and never a traceback), leave its inputs as they were, leave no
-temporary file behind, and write either a complete output or none. `make test` runs a bounded
+temporary file behind, and write either a complete output or none, in whichever language it
+speaks (drawn: English, or French by --lang, TRATOOL_LANG or LANG). `make test` runs a bounded
 number of examples (TRATOOL_FUZZ_EXAMPLES, 25 by default); `make fuzz` runs a long campaign.
 """
 
