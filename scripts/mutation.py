@@ -490,7 +490,7 @@ def table(scores: list[Score]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--area", action="append", choices=[slug(a) for a in AREAS])
+    parser.add_argument("--area", action="append", choices=sorted({slug(a) for a in AREAS}))
     parser.add_argument("--part", action="append", help="only the parts naming this module")
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--target", type=float, default=90.0)

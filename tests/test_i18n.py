@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from tests.report_fixture import write_bad_file
 from tratool.cli import main
+from tratool.cli.language import choose_language
 from tratool.errors import ConfigError
-from tratool.i18n import N_, Text, catalogue, choose_language
+from tratool.i18n import N_, Text, catalogue
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tratool"
 PLACEHOLDER = re.compile(r"\{(\w*(?:![rsa])?(?::[^{}]*)?)\}")  # {name}, {name!r}, {n:>3}

@@ -24,8 +24,7 @@ control characters stay visible.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
@@ -35,35 +34,6 @@ import attrs
 
 LANGUAGES = ("en", "fr")
 Translate = Callable[[str], str]
-
-
-def choose_language(explicit: str | None = None, environ: Mapping[str, str] = os.environ) -> str:
-    """`--lang` when given, else TRATOOL_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG:
-    the first one set; French when it starts with "fr"), else English."""
-    if explicit:
-        return _checked(explicit, "--lang")
-    chosen = environ.get("TRATOOL_LANG", "")
-    if chosen:
-        return _checked(chosen, "TRATOOL_LANG")
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
-
-
-def _checked(value: str, source: str) -> str:
-    language = value.strip().lower()
-    if language not in LANGUAGES:
-        from .errors import ConfigError  # errors.py builds its messages with N_: no circle
-
-        # Said in both languages: which one the reader wants is what is not known.
-        raise ConfigError(
-            source,
-            f"{value!r} is not a language tratool speaks (fr, en)"
-            f" / {value!r} n'est pas une langue que tratool parle (fr, en)",
-        )
-    return language
 
 
 @cache

@@ -29,10 +29,11 @@ from .._fsutil import atomic_output, same_file
 from .._version import __version__
 from ..display import printable
 from ..errors import ConfigError, ParseError
-from ..i18n import LANGUAGES, Text, choose_language, translator
+from ..i18n import LANGUAGES, Text, translator
 from ..redaction import redact
 from ..tra.values import format_money
 from .click_words import WordedUsageError
+from .language import choose_language
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_DEADLINE, EXIT_TRANSPORT = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: a bug in tratool, not in the input
@@ -80,7 +81,7 @@ _chosen = ["en"]
 
 def language() -> str:
     """The language of this run's messages: --lang, else TRATOOL_LANG, else the locale (see
-    `tratool.i18n.choose_language`); an unknown one stops the command (exit 2)."""
+    `tratool.cli.language.choose_language`); an unknown one stops the command (exit 2)."""
     if click.get_current_context(silent=True) is None:
         return _chosen[0]
     current = settings()

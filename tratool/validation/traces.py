@@ -17,12 +17,19 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .tiers import KeyTiers
+from typing import Protocol
 
 Value = int | str
+
+
+class MemoryTier(Protocol):
+    """Where the fast engine keeps keys moved out of a trace's dict before the database
+    (`tiers.KeyTiers`, on numpy: named here by shape so this module imports no numpy)."""
+
+    def add(self, items: dict[int, Value], bitmap: bytearray, mask: int) -> bool: ...
+
+    def get(self, key: int) -> Value | None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +77,7 @@ class Trace:
         self._bitmap: bytearray | None = None
         self._spilled = 0
         # The fast engine's memory tier (tiers.py), tried before the database.
-        self.tiers: KeyTiers | None = None
+        self.tiers: MemoryTier | None = None
 
     def __len__(self) -> int:
         return self._spilled + len(self._recent)
