@@ -95,6 +95,7 @@ _FAST_PASS = (
     "tratool/validation/columnar.py",
     "tratool/validation/gridrows.py",
     "tratool/validation/gridpieces.py",
+    "tratool/validation/tiers.py",
 )
 
 AREAS = (
@@ -180,6 +181,8 @@ AREAS = (
         _FAST_PASS,
         (
             "tests/test_engines_differential.py",
+            "tests/test_tiers.py",
+            "tests/test_grid_unique.py",
             "tests/test_validate.py",
             "tests/test_mutants_validation*.py",
         ),
