@@ -14,6 +14,8 @@ def test_keys_kept_in_tiers_are_found_with_their_values() -> None:
     assert tiers.add({42: "ab012024"}, bitmap, (1 << 13) - 1)  # a date not in digits
     assert [tiers.get(-k * 7919) for k in range(50)] == list(range(50))
     assert tiers.get(42) == "ab012024"
+    assert tiers.add({43: ""}, bitmap, (1 << 13) - 1)  # a blank date is a str too, not line 0
+    assert tiers.get(43) == ""
     assert tiers.get(1) is None
 
 

@@ -52,7 +52,8 @@ class KeyTiers:
         for keys, values in self._tiers:
             at = int(np.searchsorted(keys, key))
             if at < len(keys) and keys[at] == key:
-                return self._words.get(key) or int(values[at])
+                word = self._words.get(key)
+                return int(values[at]) if word is None else word
         return None
 
     def _merge(self) -> None:
