@@ -29,6 +29,7 @@ Generated text is ASCII so the peers, which read UTF-8, parse it as tratool does
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import random
 import subprocess
@@ -395,6 +396,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    # As pip does when it installs the package: the children then load tratool's bytecode
+    # instead of compiling its sources at every start (which they would do each time under
+    # PYTHONDONTWRITEBYTECODE, or in a read-only checkout).
+    compileall.compile_dir(ROOT / "tratool", quiet=1)
     with tempfile.TemporaryDirectory(prefix="tratool-bench-") as scratch:
         folder = args.folder or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

@@ -69,6 +69,32 @@ def test_import_tratool_pulls_in_no_cli_no_azure_sdk_no_http_server_no_numpy() -
     assert done.stdout.strip() == "[]"
 
 
+def test_validating_imports_none_of_the_layers_a_validation_never_uses() -> None:
+    # Conversion, Azure, Loop and push are imported on first use of one of their names; the
+    # version asks the installed metadata only when read.
+    code = (
+        "import sys, tratool\n"
+        "layers = ('tratool.conversion', 'tratool.azure', 'tratool.loop', 'tratool.submission',"
+        " 'tratool._version', 'importlib.metadata')\n"
+        "print([m for m in sys.modules if m.startswith(layers)])\n"
+        "print(tratool.convert.__module__, tratool.push.__module__, tratool.upload.__module__)\n"
+        "print(tratool.LoopClient.__name__, tratool.__version__ != '', 'convert' in dir(tratool))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines() == [
+        "[]",
+        "tratool.conversion tratool.submission.push tratool.azure.uploader",
+        "LoopClient True True",
+    ]
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        tratool.nothing_here  # noqa: B018
+
+
 def test_reading_and_validating_a_small_file_imports_no_numpy() -> None:
     # numpy costs a tenth of a second to import: only a file with a grid block pays it.
     code = (

@@ -10,12 +10,10 @@ The public API is what this module exports; everything else may change between v
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
-from .azure import StorageTarget, UploadResult, upload
-from .conversion import ConversionResult, Mapping, convert
-from .conversion.export import ExportResult, export
 from .errors import (
     AzuriteError,
     ConfigError,
@@ -43,10 +41,6 @@ from .errors import (
     WriteError,
     WriteProblem,
 )
-from .loop import ImportStatus, LoopClient, LoopSettings
-from .submission.journal import SubmissionJournal
-from .submission.policy import PollPolicy
-from .submission.push import PushResult, push
 from .tra.charset import Change
 from .tra.reader import TraReader, read, read_text
 from .tra.records import (
@@ -66,6 +60,44 @@ from .tra.scan import scan
 from .tra.summary import Summary, Totals, summarize
 from .tra.writer import WriteResult, render_lines, write
 from .validation import Finding, Report, ValidationConfig, validate
+
+if TYPE_CHECKING:
+    from ._version import __version__
+    from .azure import StorageTarget, UploadResult, upload
+    from .conversion import ConversionResult, Mapping, convert
+    from .conversion.export import ExportResult, export
+    from .loop import ImportStatus, LoopClient, LoopSettings
+    from .submission.journal import SubmissionJournal
+    from .submission.policy import PollPolicy
+    from .submission.push import PushResult, push
+
+# The layers a validation never needs (Azure, Loop, conversion, push) and the version, which
+# asks the installed metadata, are imported on first use: `import tratool` then costs a
+# command such as `tratool validate` a third of what it did.
+_LAZY = {
+    "__version__": "._version",
+    **dict.fromkeys(("StorageTarget", "UploadResult", "upload"), ".azure"),
+    **dict.fromkeys(("ConversionResult", "Mapping", "convert"), ".conversion"),
+    **dict.fromkeys(("ExportResult", "export"), ".conversion.export"),
+    **dict.fromkeys(("ImportStatus", "LoopClient", "LoopSettings"), ".loop"),
+    "SubmissionJournal": ".submission.journal",
+    "PollPolicy": ".submission.policy",
+    **dict.fromkeys(("PushResult", "push"), ".submission.push"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tratool' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # once found, an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 # A library logs but never prints: without this, Python's last-resort handler would write
 # tratool's warnings to stderr in programs that configure no logging.
