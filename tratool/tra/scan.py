@@ -187,16 +187,17 @@ def _block(block: bytes, cut: _Cutter) -> Iterable[FieldBytes]:
     return _one_by_one(block, cut)
 
 
-def is_grid(block: bytes, stride: int) -> bool:
-    """Whether every line of the block is a 222-column entry line with the same ending."""
-    if stride not in (_WIDTH + 1, _WIDTH + 2) or len(block) % stride:
+def is_grid(block: bytes, stride: int, width: int = _WIDTH) -> bool:
+    """Whether every line of the block is an entry line of `width` columns (222: STD) with
+    the same ending."""
+    if stride not in (width + 1, width + 2) or len(block) % stride:
         return False
     lines = len(block) // stride
     if block[stride - 1 :: stride] != b"\n" * lines:
         return False
     # CRLF: the CR is the line's ending. LF: a CR there would be taken as one, so no grid.
     carriage = block[stride - 2 :: stride]
-    crlf = stride == _WIDTH + 2
+    crlf = stride == width + 2
     if (crlf and carriage != b"\r" * lines) or (not crlf and b"\r" in carriage):
         return False
     starts = block[::stride]
@@ -210,12 +211,12 @@ def is_grid(block: bytes, stride: int) -> bool:
     return len(block) - len(block.replace(b"\n", b"")) == lines
 
 
-def is_text_grid(block: bytes, stride: int) -> bool:
+def is_text_grid(block: bytes, stride: int, width: int = _WIDTH) -> bool:
     """A grid of entry lines (`is_grid`) in pure ASCII with no control byte but its line
     endings: no line of it can have an encoding problem."""
-    if not is_grid(block, stride) or not block.isascii():
+    if not is_grid(block, stride, width) or not block.isascii():
         return False
-    endings = len(block) // stride * (stride - _WIDTH)
+    endings = len(block) // stride * (stride - width)
     return len(block.translate(None, _CONTROLS)) == len(block) - endings
 
 

@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..tra import layout
 from ..tra.lines import FIRST_BLOCK, DecodedLine, DecodedLines, LineDecoder, not_text
-from ..tra.scan import is_grid
+from ..tra.scan import is_text_grid
 from ..tra.values import parse_date
 from .configuration import ValidationConfig
 from .findings import Recorder, Report
@@ -32,6 +32,7 @@ from .pieces import Piece
 from .streaming import ENTRY_SLICES, ValidationPass
 
 if TYPE_CHECKING:
+    from .gridextended import ExtendedProof
     from .gridpieces import BlockPiece, PieceProof
     from .gridrows import RowProof
 
@@ -53,6 +54,7 @@ class FastPass(ValidationPass):
     ) -> None:
         super().__init__(path, config, decoder, max_findings)
         self._proofs: tuple[RowProof, PieceProof] | None = None  # with the first grid block
+        self._ete_proof: ExtendedProof | None = None  # with the first grid block of ETE lines
         self.recorder = Recorder(config)
         self._dates: dict[str, dt.date | None] = {}
         # Block sizes: attributes so that a test can put block boundaries anywhere.
@@ -90,7 +92,9 @@ class FastPass(ValidationPass):
 
     def _block(self, lines: DecodedLines, block: bytes) -> None:
         stride = block.find(b"\n") + 1
-        if self.is_extended or not _clean_grid(block, stride):
+        # ETE lines wider than a STD line: their columns 1-222 are a STD grid.
+        width = _line_width(block, stride) if self.is_extended else _WIDTH
+        if (self.is_extended and width <= _WIDTH) or not is_text_grid(block, stride, width):
             self.consume(lines, lines.more(block))
             return
         from .gridrows import as_grid  # numpy: only once a block is a grid
@@ -98,8 +102,10 @@ class FastPass(ValidationPass):
         rows_proof, pieces_proof = self._grid_proofs()
         grid = as_grid(block, stride)
         first = lines.count + 1
-        lines.counted(len(grid), len(block), b"\r\n" if stride == _WIDTH + 2 else b"\n")
+        lines.counted(len(grid), len(block), b"\r\n" if stride == width + 2 else b"\n")
         clean = rows_proof.clean_rows(grid, self.version)
+        if width > _WIDTH:
+            clean &= self._extended_proof().clean_rows(block, stride, width, self.version)
         text = block.decode("ascii")
         plan = pieces_proof.plan(grid, clean)
         proved = clean.tolist()
@@ -111,24 +117,25 @@ class FastPass(ValidationPass):
                 run.append(piece)
                 continue
             for left in self._close_run(first, run):
-                self._feed(lines, first, text, stride, proved, left)
+                self._feed(lines, first, text, (stride, width), proved, left)
             run = []
             if piece is not None:
-                self._feed(lines, first, text, stride, proved, piece)
+                self._feed(lines, first, text, (stride, width), proved, piece)
 
     def _feed(
         self,
         lines: DecodedLines,
         first: int,
         text: str,
-        stride: int,
+        shape: tuple[int, int],
         proved: list[bool],
         piece: BlockPiece,
     ) -> None:
         """The pièce's lines, one by one: through the cross-line families only if proved."""
+        stride, width = shape  # bytes from a line to the next, columns of a line
         for index in range(piece.start, piece.end):
             start = index * stride
-            line = text[start : start + _WIDTH]
+            line = text[start : start + width]
             if proved[index]:
                 self.cross_line(first + index, line, dict(zip(_NAMES, _CUT(line), strict=True)))
             else:
@@ -165,6 +172,13 @@ class FastPass(ValidationPass):
                 self._dates[date] = parse_date(date)
             self.report.totals.count_line(journal, self._dates[date], count)
 
+    def _extended_proof(self) -> ExtendedProof:
+        if self._ete_proof is None:
+            from .gridextended import ExtendedProof
+
+            self._ete_proof = ExtendedProof(self.config)
+        return self._ete_proof
+
     def _grid_proofs(self) -> tuple[RowProof, PieceProof]:
         if self._proofs is None:
             from .gridpieces import PieceProof
@@ -189,13 +203,9 @@ class FastPass(ValidationPass):
         return True
 
 
-def _clean_grid(block: bytes, stride: int) -> bool:
-    """A grid of entry lines (`is_grid`) that is pure ASCII with no control character but its
-    line endings: no row can get an encoding finding (TRA-D01, D06, F26)."""
-    if not is_grid(block, stride) or not block.isascii():
-        return False
-    endings = len(block) // stride * (stride - _WIDTH)
-    return len(block.translate(None, _CONTROLS)) == len(block) - endings
+def _line_width(block: bytes, stride: int) -> int:
+    """The width of the block's first line, its ending left out."""
+    return stride - 2 if block[stride - 2 : stride - 1] == b"\r" else stride - 1
 
 
 def _replay(head: bytes, stream: IO[bytes]) -> IO[bytes]:

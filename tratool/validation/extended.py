@@ -182,6 +182,14 @@ def _lettering_issue(state: str, code: str) -> tuple[Issue, layout.Field] | None
     return None
 
 
+def general_fields_read() -> tuple[layout.Field, ...]:
+    """Every field of a general line's ETE part that the rules above read, in column order:
+    the fast engine proves such lines per distinct value of these fields (gridextended.py)."""
+    lay = layout.ETE_GENERAL
+    named = (*REQUIRED, _STATE, _CODE, lay.field("opening_kind"), lay.field("company_code"))
+    return tuple(sorted(set(named) | set(_date_fields(lay)), key=lambda f: f.start))
+
+
 @functools.cache
 def _date_fields(lay: layout.Layout) -> tuple[layout.Field, ...]:
     """The layout's date fields, picked out once per layout rather than on every line."""
