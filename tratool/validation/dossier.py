@@ -75,8 +75,14 @@ class DossierRules(RuleSet):
         """Whether TRA-X05 has nothing to say on an entry date (raw)."""
         return self._year_cached(date) is None
 
+    @property
+    def fiscal_years(self) -> list[FiscalYear] | tuple[FiscalYear, ...]:
+        """The years TRA-X05 checks dates against: the configuration's, or else those of the
+        file's ***EXO records read so far."""
+        return self.config.fiscal_years or self._file_years
+
     def _year_cached(self, date: str) -> Issue | None:
-        years = self.config.fiscal_years or self._file_years
+        years = self.fiscal_years
         if not years:
             return None
         if date not in self._date_cache:

@@ -28,6 +28,7 @@ from ..tra.records import amount_roles
 from .configuration import ValidationConfig
 from .dossier import DossierRules
 from .gridrows import FIELDS, Grid, Mask, unique
+from .gridvalues import Memory
 from .pieces import FOLIO_MODES, REPEAT_FIELDS
 
 Ints = npt.NDArray[np.int64]
@@ -63,6 +64,8 @@ class PieceProof:
         self.enabled = not any(info.mode in FOLIO_MODES for info in journals)
         self.analytic = config.sections is None and config.chart_of_accounts is None
         self._roles: dict[bytes, bool] = {}
+        self.memory = Memory()  # answers by value, kept from block to block
+        self._years = 0  # fiscal years TRA-X05 knew when the dates' answers were kept
 
     def plan(self, grid: Grid, clean: Mask) -> list[BlockPiece]:
         """The block's pièces in order; `clean`: the rows the field rules were spared."""
@@ -97,11 +100,30 @@ class PieceProof:
         if self.analytic:
             kinds |= line_type == _ANALYTIC
         rows = kinds & (grid[:, FIELDS["journal"].start] != _BLANK)
-        rows &= _per_value(_column(grid, "amount_code"), self._keeping_only)
-        rows &= _per_value(_column(grid, "date"), self.dossier.date_quiet)
-        accounts = _joined(grid, ("account", "line_type", "auxiliary"))
-        result: Mask = rows & _per_value(accounts, self._collective, line_type != _ANALYTIC)
+        self.memory.block.load(grid)
+        rows &= self._per_value(grid, ("amount_code",), self._keeping_only)
+        years = len(self.dossier.fiscal_years)
+        if years != self._years:  # TRA-X05's answers change with the years known
+            self.memory.forget("date")
+            self._years = years
+        rows &= self._per_value(grid, ("date",), self.dossier.date_quiet)
+        accounts = ("account", "line_type", "auxiliary")
+        general = line_type != _ANALYTIC
+        result: Mask = rows & self._per_value(grid, accounts, self._collective, general)
         return result
+
+    def _per_value(
+        self, grid: Grid, names: tuple[str, ...], ask: Ask, rows: Mask | None = None
+    ) -> Mask:
+        """`ask` of each distinct value (decoded) of `names` joined, of `rows` (all: None),
+        remembered from block to block; True on the other rows."""
+        spans = [(FIELDS[names[0]].start, FIELDS[names[-1]].end)]  # neighbouring fields
+        key = self.memory.block.key(spans)
+
+        def by_sorting(at: Ints) -> Mask:
+            return _per_value(_joined(grid[at], names), ask)
+
+        return self.memory.answers("/".join(names), key, by_sorting, rows)
 
     def _keeping_only(self, code: str) -> bool:
         return amount_roles(code) == (0, None)

@@ -23,6 +23,7 @@ from .configuration import ValidationConfig
 from .entries import EntryRules
 from .fields import SINGLE_FIELD_CHECKS, Check
 from .findings import Recorder
+from .gridvalues import Memory, Span
 from .structure import StructureRules
 
 _WIDTH = layout.STD_WIDTH
@@ -50,6 +51,7 @@ class RowProof:
         self.entries = EntryRules(config, self.recorder)
         self.structure = StructureRules(config, self.recorder)
         self._answers: dict[tuple[str, bytes], bool] = {}
+        self.memory = Memory()  # answers by value, kept from block to block
 
     def quiet(self, kind: str, key: bytes, ask: Ask, widths: list[int]) -> bool:
         """Whether `ask` reports nothing on the fields `key` joins (of `widths`); remembered by
@@ -64,11 +66,15 @@ class RowProof:
         return answer
 
     def clean_rows(self, grid: Grid, version: str) -> Mask:
+        self.memory.block.load(grid)
         clean = np.ones(len(grid), dtype=np.bool_)
         for name, check in SINGLE_FIELD_CHECKS.items():
+            ask = functools.partial(self._single, check)
             plain = _PLAIN.get(name)
-            asked = None if plain is None else ~plain(_cells(grid, name))
-            clean &= self._by_value(grid, (name,), functools.partial(self._single, check), asked)
+            if plain is None:
+                clean &= self._by_value(grid, (name,), ask)
+            else:  # nearly all distinct: the rows their bytes do not prove, by sorting
+                clean &= self._by_sorting(grid, (name,), ask, asked=~plain(_cells(grid, name)))
         structure = functools.partial(self._structure, version=version)
         clean &= self._by_value(grid, ("line_type",), structure, kind=f"structure {version}")
         clean &= self._by_value(
@@ -88,18 +94,38 @@ class RowProof:
         grid: Grid,
         names: tuple[str, ...],
         ask: Ask,
+        blankness: bool = False,
+        kind: str = "",
+    ) -> Mask:
+        """Rows whose values of `names` make `ask` emit nothing: answers remembered from
+        earlier blocks, the rows of values not remembered sorted (`_by_sorting`)."""
+        kind = kind or "/".join(names)
+        whole = [FIELDS[n] for i, n in enumerate(names) if not blankness or i < _FULL[names[0]]]
+        flags = [FIELDS[n] for n in names if FIELDS[n] not in whole]
+        key = self.memory.block.key(_joined_spans(whole), [(f.start, f.end) for f in flags])
+
+        def by_sorting(rows: Ints) -> Mask:
+            return self._by_sorting(grid[rows], names, ask, None, blankness, kind)
+
+        return self.memory.answers(kind, key, by_sorting)
+
+    def _by_sorting(
+        self,
+        grid: Grid,
+        names: tuple[str, ...],
+        ask: Ask,
         asked: Mask | None = None,
         blankness: bool = False,
         kind: str = "",
     ) -> Mask:
         """Rows whose values of `names` make `ask` emit nothing, of the rows `asked` (None: all;
-        the others are True). With `blankness`, the fields after the first two (the first after
-        one for three amounts' code) count only as blank or not: the check reads no more of
-        them."""
+        the others are True), asked once per distinct value. With `blankness`, the fields after
+        the first two (the first after one for three amounts' code) count only as blank or not:
+        the check reads no more of them."""
         if asked is not None:
             clean: Mask = np.ones(len(grid), dtype=np.bool_)
             if asked.any():
-                clean[asked] = self._by_value(grid[asked], names, ask, None, blankness, kind)
+                clean[asked] = self._by_sorting(grid[asked], names, ask, None, blankness, kind)
             return clean
         columns = []
         for position, name in enumerate(names):
@@ -259,6 +285,17 @@ _PLAIN: dict[str, Callable[[Grid], Mask]] = {
     "label": _plain_label,
     "piece_number": _plain_number,
 }
+
+
+def _joined_spans(fields: list[layout.Field]) -> list[Span]:
+    """The columns of `fields`, neighbours joined (fewer key words)."""
+    spans: list[Span] = []
+    for f in sorted(fields, key=lambda f: f.start):
+        if spans and spans[-1][1] == f.start:
+            spans[-1] = (spans[-1][0], f.end)
+        else:
+            spans.append((f.start, f.end))
+    return spans
 
 
 def _stand_in(flag: str, present: str = "x") -> str:

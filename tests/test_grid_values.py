@@ -1,0 +1,151 @@
+"""The grid proofs' values as words (gridvalues.py): keys that are the bytes themselves, and
+answers remembered across blocks that only ever answer for the value they were asked of."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from tratool.validation.gridvalues import BlockWords, KnownAnswers, Memory, Words
+
+# Three 222-column rows: the values are written where the test reads them.
+ROWS = [
+    "VTE" + " " * 10 + "411000" + " " * 203,
+    "VTE" + " " * 10 + "411001" + " " * 203,
+    "ACH" + " " * 10 + "411000" + " " * 200 + "XYZ",
+]
+
+
+def grid(rows: list[str]) -> npt.NDArray[np.uint8]:
+    return np.frombuffer("".join(rows).encode("ascii"), dtype=np.uint8).reshape(len(rows), 222)
+
+
+def block(rows: list[str]) -> BlockWords:
+    words = BlockWords()
+    words.load(grid(rows))
+    return words
+
+
+def as_ints(key: list[Words]) -> list[tuple[int, ...]]:
+    return list(zip(*(w.tolist() for w in key), strict=True))
+
+
+def test_a_key_is_the_bytes_of_its_columns() -> None:
+    words = block(ROWS)
+    assert words.key([(0, 3)])[0].tolist() == [
+        int.from_bytes(b"VTE", "little"),
+        int.from_bytes(b"VTE", "little"),
+        int.from_bytes(b"ACH", "little"),
+    ]
+    # 17 columns: two whole words and one byte; the bytes after the span never count.
+    key = words.key([(13, 30)])
+    assert len(key) == 3
+    assert key[0].tolist()[0] == int.from_bytes(b"411000  ", "little")
+    assert key[2].tolist() == [32, 32, 32]
+
+
+def test_rows_share_a_key_exactly_when_they_share_the_bytes() -> None:
+    words = block(ROWS)
+    assert as_ints(words.key([(0, 3)]))[:2] == [as_ints(words.key([(0, 3)]))[0]] * 2
+    accounts = as_ints(words.key([(13, 30)]))
+    assert accounts[0] == accounts[2] != accounts[1]
+    both = as_ints(words.key([(0, 3), (13, 30)]))
+    assert len(set(both)) == 3
+
+
+def test_the_last_columns_of_a_line_are_read_without_their_neighbours() -> None:
+    words = block(ROWS)
+    assert words.key([(219, 222)])[0].tolist() == [
+        int.from_bytes(b"   ", "little"),
+        int.from_bytes(b"   ", "little"),
+        int.from_bytes(b"XYZ", "little"),
+    ]
+
+
+def test_blank_or_not_flags() -> None:
+    words = block(ROWS)
+    assert words.blank(3, 13).tolist() == [True, True, True]
+    assert words.blank(219, 222).tolist() == [True, True, False]
+    assert words.blank(13, 19).tolist() == [False, False, False]
+    flags = words.key([(0, 3)], [(3, 13), (219, 222)])[-1]
+    assert flags.tolist() == [0, 0, 2]
+
+
+def test_a_block_of_fewer_rows_after_a_bigger_one() -> None:
+    words = block(ROWS)
+    words.load(grid(ROWS[2:]))
+    assert words.key([(0, 3)])[0].tolist() == [int.from_bytes(b"ACH", "little")]
+
+
+def keys(*values: int) -> list[Words]:
+    return [np.array(values, dtype=np.uint64)]
+
+
+def test_an_answer_is_found_for_its_value_only() -> None:
+    table = KnownAnswers(1, bits=4)
+    key = keys(7, 8)
+    table.remember(key, table.slots(key), np.array([True, False]))
+    asked = keys(7, 8, 9)
+    found, answers = table.look_up(asked, table.slots(asked))
+    assert found.tolist() == [True, True, False]
+    assert answers.tolist() == [True, False, False]
+
+
+def test_values_of_one_slot_take_it_over_and_never_answer_for_each_other() -> None:
+    table = KnownAnswers(1, bits=1)  # two slots: values share them
+    for value in range(1, 40):
+        key = keys(value)
+        table.remember(key, table.slots(key), np.array([True]))
+    asked = keys(*range(1, 80))
+    found, answers = table.look_up(asked, table.slots(asked))
+    assert not found[39:].any()  # never remembered
+    assert answers.tolist() == found.tolist()
+    assert 1 <= found.sum() <= 2
+
+
+def test_an_empty_slot_answers_false() -> None:
+    table = KnownAnswers(2, bits=3)
+    zero = [np.zeros(1, dtype=np.uint64)] * 2
+    found, answers = table.look_up(zero, table.slots(zero))
+    assert (found.tolist(), answers.tolist()) == ([True], [False])  # the row is looked at
+
+
+def test_a_key_too_long_is_refused() -> None:
+    with pytest.raises(ValueError, match="17 words"):
+        KnownAnswers(17)
+
+
+def test_the_memory_asks_each_value_once_across_blocks() -> None:
+    memory = Memory()
+    asked: list[list[str]] = []
+    rows = grid(ROWS)
+
+    def ask(at: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        journals = [bytes(rows[i, :3]).decode() for i in at.tolist()]
+        asked.append(journals)
+        return np.array([j == "VTE" for j in journals], dtype=np.bool_)
+
+    for _ in range(3):
+        memory.block.load(rows)
+        answers = memory.answers("journal", memory.block.key([(0, 3)]), ask)
+        assert answers.tolist() == [True, True, False]
+    assert asked == [["VTE", "VTE", "ACH"]]  # the first block only
+    memory.forget("journal")
+    memory.answers("journal", memory.block.key([(0, 3)]), ask)
+    assert len(asked) == 2
+
+
+def test_the_memory_answers_only_the_rows_given() -> None:
+    memory = Memory()
+    memory.block.load(grid(ROWS))
+    seen: list[list[int]] = []
+
+    def ask(at: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        seen.append(at.tolist())
+        return np.zeros(len(at), dtype=np.bool_)
+
+    rows = np.array([False, True, False])
+    answers = memory.answers("account", memory.block.key([(13, 30)]), ask, rows)
+    assert seen == [[1]]
+    assert answers.tolist() == [True, False, True]

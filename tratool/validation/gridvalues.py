@@ -1,0 +1,158 @@
+"""A grid block's field values as 64-bit words, and answers remembered across blocks by those
+words (numpy), for the grid proofs (gridrows.py, gridpieces.py).
+
+A question the proofs ask of the rule code ("does this account draw a finding?") has one
+answer per distinct value, and a file repeats a few hundred values a million times. Asking
+once per distinct value still means finding the block's distinct values, a sort per column
+and block. Instead, each answer is kept in a table keyed by the value's own bytes, packed into
+8-byte words (exactly: a key is the value, not a hash of it), so that a block's column is
+checked by looking each row's words up; only the rows whose value is not in the table (new
+values, or values that lost their slot) are sorted and asked of the rule code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from ..tra import layout
+
+Words = npt.NDArray[np.uint64]
+Mask = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.int64]
+Grid = npt.NDArray[np.uint8]
+Span = tuple[int, int]  # columns start to end of a line, as in tra.layout
+_WORD = np.dtype("<u8")  # little-endian whatever the machine: byte 0 is the low byte
+_ROW = -(-(layout.STD_WIDTH + 8) // 8) * 8  # a copied row: room for a word at any column
+_BLANKS = int.from_bytes(b" " * 8, "little")
+# Odd multipliers spreading a key's words over a table's slots (any odd constants would do).
+_SPREAD = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93]
+    + [0xFF51AFD7ED558CCD + 2 * k for k in range(12)],
+    dtype=np.uint64,
+)
+
+
+class BlockWords:
+    """A grid block copied once into rows padded to a whole number of words, read as the
+    8-byte words that start at any column. The copy is reused from block to block."""
+
+    def __init__(self) -> None:
+        self._buffer: Grid = np.empty((0, _ROW), dtype=np.uint8)
+        self.rows = 0
+
+    def load(self, grid: Grid) -> None:
+        rows = len(grid)
+        if len(self._buffer) < rows:
+            self._buffer = np.empty((rows, _ROW), dtype=np.uint8)
+        self._buffer[:rows, : layout.STD_WIDTH] = grid
+        self.rows = rows
+
+    def word(self, column: int) -> Words:
+        """Each row's bytes `column` to `column + 8` as a little-endian integer."""
+        word: Words = np.ndarray(
+            (self.rows,), dtype=_WORD, buffer=self._buffer, offset=column, strides=(_ROW,)
+        )
+        return word
+
+    def key(self, spans: Sequence[Span], blank_or_not: Sequence[Span] = ()) -> list[Words]:
+        """Each row's key words: the bytes of `spans`, 8 at a time (the last word of a span
+        keeps only the span's bytes), then one word whose bit i says whether the i-th of
+        `blank_or_not` holds anything but blanks. Two rows have the same words exactly when
+        they have the same bytes in `spans` and the same blankness in `blank_or_not`."""
+        words = []
+        for start, end in spans:
+            for at in range(start, end, 8):
+                word = self.word(at)
+                if end - at < 8:
+                    word = word & np.uint64((1 << 8 * (end - at)) - 1)
+                words.append(word)
+        if blank_or_not:
+            flags = np.zeros(self.rows, dtype=np.uint64)
+            for bit, (start, end) in enumerate(blank_or_not):
+                flags |= (~self.blank(start, end)).astype(np.uint64) << np.uint64(bit)
+            words.append(flags)
+        return words
+
+    def blank(self, start: int, end: int) -> Mask:
+        """Rows whose columns `start` to `end` are all blanks."""
+        blank: Mask = np.ones(self.rows, dtype=np.bool_)
+        for at in range(start, end, 8):
+            keep = (1 << 8 * min(end - at, 8)) - 1
+            blank &= (self.word(at) & np.uint64(keep)) == np.uint64(_BLANKS & keep)
+        return blank
+
+
+class KnownAnswers:
+    """Answers to one question about values, remembered by their key words (`BlockWords.key`)
+    in a table of 2**bits slots: a value's slot is chosen by a hash of its words, and a newer
+    value of the same slot takes it over. A slot holds the key whole, so a row is answered
+    only by its own value; an empty slot answers False (the row is looked at), which is never
+    wrong. Memory is fixed: (words + 1) × 8 × 2**bits bytes."""
+
+    def __init__(self, words: int, bits: int = 14) -> None:
+        if not 1 <= words <= len(_SPREAD):
+            raise ValueError(f"a key of {words} words")
+        self._shift = np.uint64(64 - bits)
+        self._keys: Words = np.zeros((words, 1 << bits), dtype=np.uint64)
+        self._answers: Mask = np.zeros(1 << bits, dtype=np.bool_)
+
+    def slots(self, key: list[Words]) -> Ints:
+        spread = key[0] * _SPREAD[0]
+        for index in range(1, len(key)):
+            spread += key[index] * _SPREAD[index]
+        slots: Ints = (spread >> self._shift).astype(np.int64)
+        return slots
+
+    def look_up(self, key: list[Words], slots: Ints) -> tuple[Mask, Mask]:
+        """Whether each row's value is in the table, and its answer (False where it is not)."""
+        found: Mask = self._keys[0][slots] == key[0]
+        for index in range(1, len(key)):
+            found &= self._keys[index][slots] == key[index]
+        answers: Mask = found & self._answers[slots]
+        return found, answers
+
+    def remember(self, key: list[Words], slots: Ints, answers: Mask) -> None:
+        """Keep these rows' answers (one row per slot, the first, when several share one)."""
+        taken, first = np.unique(slots, return_index=True)
+        for index, words in enumerate(key):
+            self._keys[index][taken] = words[first]
+        self._answers[taken] = answers[first]
+
+
+class Memory:
+    """The tables of the questions one proof asks, by name, and the block they read."""
+
+    def __init__(self) -> None:
+        self.block = BlockWords()
+        self._tables: dict[str, KnownAnswers] = {}
+
+    def answers(
+        self,
+        question: str,
+        key: list[Words],
+        ask: Callable[[Ints], Mask],
+        rows: Mask | None = None,
+    ) -> Mask:
+        """Each row's answer to `question`, looked up by `key`; the rows not found are given
+        to `ask` (their indices, in order; it returns their answers), which are remembered.
+        Only `rows` are answered (None: all); the others are True."""
+        table = self._tables.get(question)
+        if table is None:
+            table = self._tables[question] = KnownAnswers(len(key))
+        slots = table.slots(key)
+        found, answers = table.look_up(key, slots)
+        missing = ~found if rows is None else ~found & rows
+        if missing.any():
+            at = np.flatnonzero(missing)
+            asked = ask(at)
+            answers[at] = asked
+            table.remember([words[at] for words in key], slots[at], asked)
+        if rows is not None:
+            answers |= ~rows
+        return answers
+
+    def forget(self, question: str) -> None:
+        self._tables.pop(question, None)
