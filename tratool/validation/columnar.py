@@ -187,7 +187,8 @@ class FastPass(ValidationPass):
 
             for trace in self.pieces.traces():
                 trace.tiers = KeyTiers()
-            self._proofs = RowProof(self.config), PieceProof(self.config, self.dossier)
+            rows = RowProof(self.config)
+            self._proofs = rows, PieceProof(self.config, self.dossier, rows)
         return self._proofs
 
     def _close_proved(self, first: int, proved: BlockPiece) -> bool:

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from ..tra.records import amount_roles
 from .configuration import ValidationConfig
 from .dossier import DossierRules
-from .gridrows import FIELDS, Grid, Mask, unique
+from .gridrows import FIELDS, Grid, Mask, RowProof, unique
 from .gridvalues import Memory
 from .pieces import FOLIO_MODES, REPEAT_FIELDS
 
@@ -38,8 +38,6 @@ Ask = Callable[[str], bool]
 _CONTENT = ("piece_type", "journal", "date", *REPEAT_FIELDS, "line_type")
 _SAME_IN_PIECE = ("piece_type", "currency", "establishment")
 _KEY = ("journal", "date", "piece_number")
-_POWERS = 10 ** np.arange(19, dtype=np.int64)
-_MAX_DIGITS = 15  # integer digits of an amount whose cents fit in an int64 with room
 _BLANK, _TIERS, _ANALYTIC, _DEBIT = (ord(c) for c in " XAD")
 
 
@@ -58,13 +56,14 @@ class BlockPiece:
 class PieceProof:
     """Splits grid blocks into pièces and proves the ones the families would not report."""
 
-    def __init__(self, config: ValidationConfig, dossier: DossierRules) -> None:
+    def __init__(self, config: ValidationConfig, dossier: DossierRules, rows: RowProof) -> None:
         self.config, self.dossier = config, dossier
+        self.rows = rows  # the row proof, which reads each block's words and amounts first
         journals = (config.journals or {}).values()
         self.enabled = not any(info.mode in FOLIO_MODES for info in journals)
         self.analytic = config.sections is None and config.chart_of_accounts is None
         self._roles: dict[bytes, bool] = {}
-        self.memory = Memory()  # answers by value, kept from block to block
+        self.memory = Memory(rows.memory.block)  # answers by value, from block to block
         self._years = 0  # fiscal years TRA-X05 knew when the dates' answers were kept
 
     def plan(self, grid: Grid, clean: Mask) -> list[BlockPiece]:
@@ -74,7 +73,7 @@ class PieceProof:
         if not self.enabled or len(starts) < 3:
             return [BlockPiece(s, e) for s, e in zip(starts.tolist(), ends, strict=True)]
         keys = _keys(grid[starts])
-        cents, fits = _cents(grid, "amount")
+        cents, fits = self._cents(grid)
         hashes = _content_hashes(grid)
         proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
         proved &= _pieces(grid, starts, cents, hashes)
@@ -100,7 +99,7 @@ class PieceProof:
         if self.analytic:
             kinds |= line_type == _ANALYTIC
         rows = kinds & (grid[:, FIELDS["journal"].start] != _BLANK)
-        self.memory.block.load(grid)
+        self.rows.load(grid)
         rows &= self._per_value(grid, ("amount_code",), self._keeping_only)
         years = len(self.dossier.fiscal_years)
         if years != self._years:  # TRA-X05's answers change with the years known
@@ -124,6 +123,13 @@ class PieceProof:
             return _per_value(_joined(grid[at], names), ask)
 
         return self.memory.answers("/".join(names), key, by_sorting, rows)
+
+    def _cents(self, grid: Grid) -> tuple[Ints, Mask]:
+        """The amount in cents, as the row proof read it (`AmountField.cents`: as `line.cents`
+        reads a plain amount), and whether that is exact."""
+        self.rows.load(grid)
+        assert self.rows.amount is not None
+        return self.rows.amount.cents()
 
     def _keeping_only(self, code: str) -> bool:
         return amount_roles(code) == (0, None)
@@ -180,23 +186,6 @@ def _analytic_misfits(grid: Grid, cents: Ints) -> Ints:
     lines = split[order][groups] // 256
     result: Ints = np.concatenate((orphan, misfit, lines[sums != cents[lines]]))
     return result
-
-
-def _cents(grid: Grid, name: str) -> tuple[Ints, Mask]:
-    """A proved amount column (blanks, digits, perhaps a comma and decimals) in cents, as
-    `line.cents` reads it (decimals past the second dropped); and whether it fits."""
-    f = FIELDS[name]
-    cells = grid[:, f.start : f.end].astype(np.int64)
-    digit = (cells >= 48) & (cells <= 57)
-    comma = cells == 44
-    at = np.where(comma.any(axis=1), comma.argmax(axis=1), f.width)
-    power = at[:, None] - 1 - np.arange(f.width)  # of ten, for each integer digit
-    whole = digit & (power >= 0)
-    values = np.where(whole, cells - 48, 0) * _POWERS[np.clip(power, 0, 18)]
-    tenths = np.where(digit & (power == -2), cells - 48, 0)
-    hundredths = np.where(digit & (power == -3), cells - 48, 0)
-    result: Ints = values.sum(axis=1) * 100 + (tenths * 10 + hundredths).sum(axis=1)
-    return result, whole.sum(axis=1) <= _MAX_DIGITS
 
 
 def _content_hashes(grid: Grid) -> Ints:

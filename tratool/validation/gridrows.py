@@ -23,12 +23,12 @@ from .configuration import ValidationConfig
 from .entries import EntryRules
 from .fields import SINGLE_FIELD_CHECKS, Check
 from .findings import Recorder
+from .gridamounts import AmountField
 from .gridvalues import Memory, Span
 from .structure import StructureRules
 
 _WIDTH = layout.STD_WIDTH
 FIELDS = {f.name: f for f in layout.ENTRY.fields}
-_AMOUNTS = ("amount", "amount2", "amount3")
 Mask = npt.NDArray[np.bool_]
 Grid = npt.NDArray[np.uint8]
 Ask = Callable[[list[str]], bool]  # whether a check reports something on these field values
@@ -52,6 +52,8 @@ class RowProof:
         self.structure = StructureRules(config, self.recorder)
         self._answers: dict[tuple[str, bytes], bool] = {}
         self.memory = Memory()  # answers by value, kept from block to block
+        self._grid: Grid | None = None  # the block last read, its amount (for the pièces)
+        self.amount: AmountField | None = None
 
     def quiet(self, kind: str, key: bytes, ask: Ask, widths: list[int]) -> bool:
         """Whether `ask` reports nothing on the fields `key` joins (of `widths`); remembered by
@@ -66,7 +68,7 @@ class RowProof:
         return answer
 
     def clean_rows(self, grid: Grid, version: str) -> Mask:
-        self.memory.block.load(grid)
+        self.load(grid)
         clean = np.ones(len(grid), dtype=np.bool_)
         for name, check in SINGLE_FIELD_CHECKS.items():
             ask = functools.partial(self._single, check)
@@ -87,7 +89,7 @@ class RowProof:
         clean &= self._by_value(
             grid, ("amount_code", "amount2", "amount3"), self._code, blankness=True
         )
-        return clean & self._amounts(grid)
+        return clean & self._amounts()
 
     def _by_value(
         self,
@@ -189,43 +191,41 @@ class RowProof:
         self.entries._amounts(0, "", raw, self.config.dossier_currency, frozenset())
         return False
 
-    def _amounts(self, grid: Grid) -> Mask:
-        """TRA-F11 / F17 on the amounts' format: rows whose three amounts are plain digits
-        after leading blanks, with at most one decimal comma followed by 1 to the currency's
-        decimals; the amount not zero, amounts 2 and 3 possibly blank. Anything else (a sign,
-        a decimal point, trailing blanks) is looked at line by line."""
-        f = FIELDS["currency"]
-        column = np.ascontiguousarray(grid[:, f.start : f.end]).view(f"S{f.width}").ravel()
-        distinct, inverse = unique(column)
-        dossier = self.config.dossier_currency
-        decimals = np.array(
-            [self.config.decimals(c.decode("ascii").strip() or dossier) for c in distinct.tolist()]
-        )[inverse.ravel()]
-        clean = np.ones(len(grid), dtype=np.bool_)
-        for name in _AMOUNTS:
-            clean &= _plain_amount(grid, name, decimals)
+    def load(self, grid: Grid) -> None:
+        """Read the block's words and its amount, unless `grid` is the block last read."""
+        if grid is not self._grid:
+            self.memory.block.load(grid)
+            self.amount = AmountField(self.memory.block, "amount")
+            self._grid = grid
+
+    def _amounts(self) -> Mask:
+        """TRA-F11 / F17 on the amounts' format: rows whose three amounts are plain
+        (gridamounts.py), within the currency's decimals."""
+        assert self.amount is not None
+        decimals = self._decimals()
+        clean = self.amount.plain(decimals, required=True)
+        first, last = FIELDS["amount2"].start, FIELDS["amount3"].end
+        if not self.memory.block.blank(first, last).all():  # mostly blank, both
+            for name in ("amount2", "amount3"):
+                clean &= AmountField(self.memory.block, name).plain(decimals, required=False)
         return clean
+
+    def _decimals(self) -> Ints:
+        """Each row's currency's decimals (one number when the block has one currency)."""
+        f = FIELDS["currency"]
+        currencies = self.memory.block.key([(f.start, f.end)])[0]
+        if (currencies == currencies[0]).all():
+            return np.array(self._decimals_of(int(currencies[0])))
+        distinct, inverse = np.unique(currencies, return_inverse=True)
+        decimals = [self._decimals_of(code) for code in distinct.tolist()]
+        return np.array(decimals, dtype=np.int64)[inverse.ravel()]
+
+    def _decimals_of(self, code: int) -> int:
+        currency = code.to_bytes(3, "little").decode("ascii").strip()
+        return self.config.decimals(currency or self.config.dossier_currency)
 
 
 _FULL = {"line_type": 2, "axis": 2, "amount_code": 1}  # fields read whole, for `blankness`
-
-
-def _plain_amount(grid: Grid, name: str, decimals: npt.NDArray[np.int64]) -> Mask:
-    f = FIELDS[name]
-    cells = grid[:, f.start : f.end]
-    if name != "amount" and not (cells != 32).any():
-        return np.ones(len(grid), dtype=np.bool_)  # amounts 2 and 3 blank, as they mostly are
-    blank, digit, comma = cells == 32, (cells >= 48) & (cells <= 57), cells == 44
-    lead = np.logical_and.accumulate(blank, axis=1).sum(axis=1)
-    clean = (blank | digit | comma).all(axis=1) & (blank.sum(axis=1) == lead)
-    commas = comma.sum(axis=1)
-    fraction = f.width - 1 - comma.argmax(axis=1)
-    point = (commas == 1) & (comma.argmax(axis=1) > lead) & (fraction >= 1)
-    clean &= (commas == 0) | (point & (fraction <= decimals))
-    if name == "amount":  # required, and not zero
-        clean &= ((cells >= 49) & (cells <= 57)).any(axis=1)
-    result: Mask = clean
-    return result
 
 
 Values = npt.NDArray[np.bytes_]

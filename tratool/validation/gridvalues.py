@@ -125,8 +125,8 @@ class KnownAnswers:
 class Memory:
     """The tables of the questions one proof asks, by name, and the block they read."""
 
-    def __init__(self) -> None:
-        self.block = BlockWords()
+    def __init__(self, block: BlockWords | None = None) -> None:
+        self.block = block or BlockWords()
         self._tables: dict[str, KnownAnswers] = {}
 
     def answers(
