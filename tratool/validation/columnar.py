@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import operator
-from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ..tra import layout
@@ -28,12 +27,13 @@ from ..tra.scan import is_text_grid
 from ..tra.values import parse_date
 from .configuration import ValidationConfig
 from .findings import Recorder, Report
-from .pieces import Piece
+from .pieces import CONTENT_MASK, Piece
 from .streaming import ENTRY_SLICES, ValidationPass
 
 if TYPE_CHECKING:
+    from .gridclosing import BlockClosing
     from .gridextended import ExtendedProof
-    from .gridpieces import BlockPiece, PieceProof
+    from .gridpieces import BlockPlan, PieceProof
     from .gridrows import RowProof
 
 FIRST_READ = 64 << 10  # read by the reference path: the header and the first lines
@@ -111,16 +111,16 @@ class FastPass(ValidationPass):
         proved = clean.tolist()
         self.grid_rows += len(grid)
         self.proved_rows += sum(proved)
-        run: list[BlockPiece] = []
-        for piece in [*plan, None]:
-            if piece is not None and piece.key is not None:
-                run.append(piece)
-                continue
-            for left in self._close_run(first, run):
-                self._feed(lines, first, text, (stride, width), proved, left)
-            run = []
-            if piece is not None:
-                self._feed(lines, first, text, (stride, width), proved, piece)
+        from .gridclosing import BlockClosing
+
+        closing = BlockClosing(plan, self.pieces, first)
+
+        def feed(index: int) -> None:
+            rows = range(plan.starts[index], plan.ends[index])
+            self._feed(lines, first, text, (stride, width), proved, rows)
+
+        closing.close(feed, lambda index: self._close_proved(plan, first, index), self._close_open)
+        self._count(closing)
 
     def _feed(
         self,
@@ -129,11 +129,11 @@ class FastPass(ValidationPass):
         text: str,
         shape: tuple[int, int],
         proved: list[bool],
-        piece: BlockPiece,
+        rows: range,
     ) -> None:
-        """The pièce's lines, one by one: through the cross-line families only if proved."""
+        """A pièce's lines, one by one: through the cross-line families only if proved."""
         stride, width = shape  # bytes from a line to the next, columns of a line
-        for index in range(piece.start, piece.end):
+        for index in rows:
             start = index * stride
             line = text[start : start + width]
             if proved[index]:
@@ -141,33 +141,18 @@ class FastPass(ValidationPass):
             else:
                 self._line(lines, DecodedLine(first + index, line, ()))
 
-    def _close_run(self, first: int, run: list[BlockPiece]) -> Iterator[BlockPiece]:
-        """Close consecutive proved pièces, all at once while the pièce rules would report
-        nothing (`PieceRules.close_proved`); yields each one left to the per-line path."""
-        at = 0
-        while at < len(run):
-            self.pieces.close_open()
-            self.analytics.close_open()
-            closing = [(p.key, first + p.start, p.content) for p in run[at:] if p.key]
-            done = self.pieces.close_proved(closing)
-            self._count(run[at : at + done])
-            at += done
-            if at < len(run):
-                if not self._close_proved(first, run[at]):
-                    yield run[at]
-                at += 1
+    def _close_open(self) -> None:
+        self.pieces.close_open()
+        self.analytics.close_open()
 
-    def _count(self, closed: list[BlockPiece]) -> None:
-        """Count closed proved pièces: their money, and their lines by journal and date."""
-        self.proved_pieces += len(closed)
-        self.pieces.debit += sum(p.debit for p in closed)
-        self.pieces.credit += sum(p.credit for p in closed)
-        counts: dict[tuple[str, str], int] = {}
-        for p in closed:
-            assert p.key is not None
-            day = p.key[0], p.key[1]
-            counts[day] = counts.get(day, 0) + p.end - p.start
-        for (journal, date), count in counts.items():
+    def _count(self, closing: BlockClosing) -> None:
+        """Count the pièces closed without their lines: their money, and their lines by
+        journal and date."""
+        pieces, debit, credit, days = closing.totals()
+        self.proved_pieces += pieces
+        self.pieces.debit += debit
+        self.pieces.credit += credit
+        for journal, date, count in days:
             if date not in self._dates:
                 self._dates[date] = parse_date(date)
             self.report.totals.count_line(journal, self._dates[date], count)
@@ -191,17 +176,14 @@ class FastPass(ValidationPass):
             self._proofs = rows, PieceProof(self.config, self.dossier, rows)
         return self._proofs
 
-    def _close_proved(self, first: int, proved: BlockPiece) -> bool:
-        """Close the pièce in progress, then the proved one if its closing reports nothing;
-        count its lines. False: its lines must go through the families after all."""
-        assert proved.key is not None
-        self.pieces.close_open()
-        self.analytics.close_open()
-        piece = Piece(proved.key, first + proved.start, "", "", "", "", content=proved.content)
-        if not self.pieces.close_quietly(piece, self.recorder):
-            return False
-        self._count([proved])
-        return True
+    def _close_proved(self, plan: BlockPlan, first: int, index: int) -> bool:
+        """Close the pièce in progress, then the proved one if its closing reports nothing.
+        False: its lines must go through the families after all."""
+        self._close_open()
+        line = first + int(plan.starts[index])
+        content = int(plan.contents[index]) & CONTENT_MASK
+        piece = Piece(plan.key(index), line, "", "", "", "", content=content)
+        return self.pieces.close_quietly(piece, self.recorder)
 
 
 def _line_width(block: bytes, stride: int) -> int:

@@ -27,6 +27,7 @@ import numpy.typing as npt
 from ..tra.records import amount_roles
 from .configuration import ValidationConfig
 from .dossier import DossierRules
+from .gridhashes import fingerprints, number_keys
 from .gridrows import FIELDS, Grid, Mask, RowProof, unique
 from .gridvalues import Memory
 from .pieces import FOLIO_MODES, REPEAT_FIELDS
@@ -41,16 +42,31 @@ _KEY = ("journal", "date", "piece_number")
 _BLANK, _TIERS, _ANALYTIC, _DEBIT = (ord(c) for c in " XAD")
 
 
-@attrs.frozen
-class BlockPiece:
-    """A pièce of a block: rows start to end; `key` None when the per-line path must feed it."""
+@attrs.frozen(eq=False)
+class BlockPlan:
+    """A block's pièces, rows `starts` to `ends`, and which are `proved`; for those, what their
+    closing reads and stores (the traces' keys as fingerprints.py computes them, from the
+    columns, which are canonical in a proved pièce), and their money in cents."""
 
-    start: int
-    end: int
-    key: tuple[str, str, str] | None = None
-    content: int = 0  # the sum of its lines' content hashes, modulo 2**64
-    debit: int = 0  # cents
-    credit: int = 0
+    grid: Grid
+    starts: Ints
+    ends: Ints
+    proved: Mask
+    journals: Ints  # each pièce's stripped journal, as an index into `journal_names`
+    journal_names: list[str]
+    keys: Ints
+    contents: Ints  # the sum of its lines' content hashes, modulo 2**64, signed
+    number_keys: Ints
+    numbers: Ints  # the piece number, 0 unless digits
+    dates: Ints  # 31042024 as an int, 0 unless digits
+    debits: Ints
+    credits: Ints
+
+    def key(self, index: int) -> tuple[str, str, str]:
+        """The pièce's key, as `EntryLine.key` has it."""
+        head = self.grid[self.starts[index]]
+        journal, date, number = (_cell_text(head, name) for name in _KEY)
+        return journal.strip(), date, number.strip()
 
 
 class PieceProof:
@@ -66,29 +82,42 @@ class PieceProof:
         self.memory = Memory(rows.memory.block)  # answers by value, from block to block
         self._years = 0  # fiscal years TRA-X05 knew when the dates' answers were kept
 
-    def plan(self, grid: Grid, clean: Mask) -> list[BlockPiece]:
+    def plan(self, grid: Grid, clean: Mask) -> BlockPlan:
         """The block's pièces in order; `clean`: the rows the field rules were spared."""
         starts = _starts(grid)
-        ends = [*starts[1:].tolist(), len(grid)]
-        if not self.enabled or len(starts) < 3:
-            return [BlockPiece(s, e) for s, e in zip(starts.tolist(), ends, strict=True)]
-        keys = _keys(grid[starts])
-        cents, fits = self._cents(grid)
-        hashes = _content_hashes(grid)
-        proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
-        proved &= _pieces(grid, starts, cents, hashes)
+        heads = grid[starts]
+        journals, names = _journals(heads)
+        number = _right_aligned(_cells(heads, "piece_number"))
+        day = _cells(heads, "date")
+        numbers, dates = _digits(number), np.where(_is_digit(day).all(axis=1), _digits(day), 0)
+        count = len(starts)
+        proved = np.zeros(count, dtype=np.bool_)
+        cents: Ints = np.zeros(len(grid), dtype=np.int64)
+        contents = np.zeros(len(grid), dtype=np.uint64)
+        if self.enabled and count >= 3:
+            cents, fits = self._cents(grid)
+            contents = fingerprints(np.concatenate(_columns(grid, _CONTENT), axis=1))
+            proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
+            proved &= _pieces(grid, starts, cents, contents.view(np.int64))
+            proved &= (numbers > 0) & (dates > 0) & _neighboured(journals, number)
         general = grid[:, FIELDS["line_type"].start] != _ANALYTIC
         debit = np.where(general & (grid[:, FIELDS["direction"].start] == _DEBIT), cents, 0)
-        debits = np.add.reduceat(debit, starts).tolist()
-        credits = np.add.reduceat(np.where(general, cents, 0) - debit, starts).tolist()
-        contents = np.add.reduceat(hashes.view(np.uint64), starts).tolist()
-        chosen = set(_neighboured(keys, proved.tolist()))
-        return [
-            BlockPiece(start, end, keys[i], contents[i], debits[i], credits[i])
-            if i in chosen
-            else BlockPiece(start, end)
-            for i, (start, end) in enumerate(zip(starts.tolist(), ends, strict=True))
-        ]
+        key = np.concatenate((_cells(heads, "journal"), _cells(heads, "date"), number), axis=1)
+        return BlockPlan(
+            grid,
+            starts,
+            np.append(starts[1:], len(grid)),
+            proved,
+            journals,
+            names,
+            fingerprints(key).view(np.int64),
+            np.add.reduceat(contents, starts).view(np.int64),
+            number_keys(_cells(heads, "journal"), numbers).view(np.int64),
+            numbers,
+            dates,
+            np.add.reduceat(debit, starts),
+            np.add.reduceat(np.where(general, cents, 0) - debit, starts),
+        )
 
     def _rows(self, grid: Grid) -> Mask:
         """Rows the families read as the proof assumes: a journal without leading blank, a
@@ -188,31 +217,55 @@ def _analytic_misfits(grid: Grid, cents: Ints) -> Ints:
     return result
 
 
-def _content_hashes(grid: Grid) -> Ints:
-    """Each row's content hash, `hash` of the text `PieceRules._repeated_line` hashes."""
-    joined = np.ascontiguousarray(np.concatenate(_columns(grid, _CONTENT), axis=1))
-    width = joined.shape[1]
-    text = joined.tobytes().decode("ascii")
-    parts = (text[at : at + width] for at in range(0, len(text), width))
-    return np.fromiter(map(hash, parts), dtype=np.int64, count=len(grid))
-
-
-def _neighboured(keys: list[tuple[str, str, str]], proved: list[bool]) -> list[int]:
-    """The proved pièces but the block's first and last, whose journal and number differ from
+def _neighboured(journals: Ints, numbers: Grid) -> Mask:
+    """Pièces but the block's first and last whose journal and number (stripped) differ from
     both neighbours' (the same would make TRA-X04's date change, or one pièce of two)."""
-    numbers = [(journal, number) for journal, _, number in keys]
-    return [
-        index
-        for index in range(1, len(keys) - 1)
-        if proved[index] and numbers[index - 1] != numbers[index] != numbers[index + 1]
-    ]
+    same = (journals[1:] == journals[:-1]) & (numbers[1:] == numbers[:-1]).all(axis=1)
+    result: Mask = np.zeros(len(journals), dtype=np.bool_)
+    result[1:-1] = ~same[:-1] & ~same[1:]
+    return result
 
 
-def _keys(rows: Grid) -> list[tuple[str, str, str]]:
-    """The pièce keys of these rows, as `EntryLine.key` has them (journal and number stripped)."""
-    journals, dates, numbers = (_column(rows, name).astype(np.str_) for name in _KEY)
-    stripped = (np.strings.strip(journals).tolist(), np.strings.strip(numbers).tolist())
-    return list(zip(stripped[0], dates.tolist(), stripped[1], strict=True))
+def _journals(heads: Grid) -> tuple[Ints, list[str]]:
+    """Each row's journal, stripped, as an index into the distinct journals."""
+    stripped = np.strings.strip(_column(heads, "journal"))
+    distinct, inverse = np.unique(stripped, return_inverse=True)
+    return inverse.ravel().astype(np.int64), [v.decode("ascii") for v in distinct.tolist()]
+
+
+def _right_aligned(cells: Grid) -> Grid:
+    """Each row's bytes, stripped of blanks and right-aligned (`str.rjust(str.strip())`: the
+    grid holds no other white space)."""
+    width = cells.shape[1]
+    blank = cells == _BLANK
+    trailing = np.where(blank.all(axis=1), width, np.argmin(blank[:, ::-1], axis=1))
+    at = np.arange(width) - trailing[:, None]
+    shifted = np.take_along_axis(cells, np.maximum(at, 0), axis=1)
+    result: Grid = np.where(at >= 0, shifted, _BLANK).astype(np.uint8)
+    return result
+
+
+def _digits(cells: Grid) -> Ints:
+    """Right-aligned digits after blanks as an int; 0 for anything else."""
+    blank, digit = cells == _BLANK, _is_digit(cells)
+    ordered = (blank[:, 1:] <= blank[:, :-1]).all(axis=1)  # no blank after a digit
+    powers = 10 ** np.arange(cells.shape[1] - 1, -1, -1, dtype=np.int64)
+    values = (np.where(digit, cells - 48, 0).astype(np.int64) * powers).sum(axis=1)
+    result: Ints = np.where(ordered & (blank | digit).all(axis=1), values, 0)
+    return result
+
+
+def _is_digit(cells: Grid) -> Mask:
+    result: Mask = (cells >= 48) & (cells <= 57)
+    return result
+
+
+def _cells(grid: Grid, name: str) -> Grid:
+    return grid[:, FIELDS[name].start : FIELDS[name].end]
+
+
+def _cell_text(row: Grid, name: str) -> str:
+    return row[FIELDS[name].start : FIELDS[name].end].tobytes().decode("ascii")
 
 
 def _columns(grid: Grid, names: tuple[str, ...]) -> list[Grid]:

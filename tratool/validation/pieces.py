@@ -9,6 +9,8 @@ balance them). Memory therefore grows with neither the number of lines nor of pi
 
 from __future__ import annotations
 
+import itertools
+
 import attrs
 
 from ..i18n import N_
@@ -16,8 +18,9 @@ from ..tra import layout
 from ..tra.values import parse_date
 from .configuration import ValidationConfig
 from .findings import Recorder, RuleSet, Sink
+from .fingerprints import line_content, number_key, piece_key, signed
 from .line import EntryLine, day, money
-from .traces import SpillDatabase, Trace, Value
+from .traces import SpillDatabase, Trace
 
 TRACE_LIMIT = 4_096  # pièces per trace kept in memory; older ones go to disk (traces.py)
 CONTENT_MASK = (1 << 64) - 1  # a pièce's content hash is a sum modulo 2**64
@@ -42,6 +45,22 @@ class Piece:
     date_changed: bool = False  # split from the previous pièce by a date change (TRA-X04)
 
 
+@attrs.frozen
+class ProvedRun:
+    """Proved pièces of a block, in file order, as their closing stores them: the traces' keys
+    (pièce key, content, journal's number), first lines, dates as the int 31042024, whether
+    the number is new, journals and (number, date) as the journal's last."""
+
+    keys: list[int]
+    contents: list[int]
+    number_keys: list[int]
+    lines: list[int]
+    dates: list[int]
+    new_numbers: list[bool]
+    journals: list[str]
+    lasts: list[tuple[int, str]]
+
+
 @attrs.define
 class Unbalanced:
     """A pièce that did not balance when it closed; a later fragment may still balance it."""
@@ -58,11 +77,11 @@ class PieceRules(RuleSet):
         self.debit = 0  # whole-file totals, keeping currency, hundredths
         self.credit = 0
         self._spill = SpillDatabase()
-        self.seen = self._spill.trace(TRACE_LIMIT)  # pièce key hash -> its first line
+        self.seen = self._spill.trace(TRACE_LIMIT)  # pièce key fingerprint -> its first line
         self._pending: dict[tuple[str, str, str], Unbalanced] = {}
         self._contents = self._spill.trace(TRACE_LIMIT)  # pièce content hash -> first line
-        self._numbers: dict[str, tuple[int, str]] = {}  # journal -> (last number, date raw)
-        # hash((journal, number)) -> its date, as the int 31042024 (a str only if not digits)
+        self.numbers: dict[str, tuple[int, str]] = {}  # journal -> (last number, date raw)
+        # number_key(journal, number) -> its date, as the int 31042024 (a str if not digits)
         self._number_dates = self._spill.trace(TRACE_LIMIT)
         self._folio: tuple[tuple[str, str, str, str], int, int, str] | None = None
 
@@ -161,7 +180,7 @@ class PieceRules(RuleSet):
                 ),
             )
         piece.lines.add(line_hash)
-        piece.content = (piece.content + hash(line.raw["piece_type"] + text)) & CONTENT_MASK
+        piece.content = (piece.content + line_content(line.raw["piece_type"] + text)) & CONTENT_MASK
 
     def _homogeneous(self, number: int, text: str, piece: Piece, raw: dict[str, str]) -> None:
         for name, first in (("piece_type", piece.piece_type), ("currency", piece.currency)):
@@ -255,7 +274,7 @@ class PieceRules(RuleSet):
     # -- per pièce ---------------------------------------------------------------------
     def _close(self, piece: Piece) -> None:
         journal, date, number = piece.key
-        if self.seen.setdefault(hash(piece.key), piece.line) != piece.line:
+        if self.seen.setdefault(piece_key(*piece.key), piece.line) != piece.line:
             self.report(
                 "TRA-X04",
                 line=piece.line,
@@ -292,7 +311,7 @@ class PieceRules(RuleSet):
                 ),
                 source=piece.text,
             )
-        first = self._contents.setdefault(hash(piece.content), piece.line)  # 64-bit
+        first = self._contents.setdefault(signed(piece.content), piece.line)
         if first != piece.line:
             self.report(
                 "TRA-D03",
@@ -316,7 +335,7 @@ class PieceRules(RuleSet):
             return
         number = int(raw_number)
         compact = int(date) if date.isascii() and date.isdigit() else date
-        first = self._number_dates.setdefault(hash((journal, number)), compact)
+        first = self._number_dates.setdefault(number_key(journal, number), compact)
         seen = f"{first:08d}" if isinstance(first, int) else first
         if seen != date and not piece.date_changed:  # TRA-X04 already said it
             self.report(
@@ -334,8 +353,8 @@ class PieceRules(RuleSet):
                 source=piece.text,
                 severity="warning",
             )
-        last = self._numbers.get(journal)
-        self._numbers[journal] = (number, date)
+        last = self.numbers.get(journal)
+        self.numbers[journal] = (number, date)
         if last is None or seen != date:
             return
         last_number, last_date = last
@@ -382,7 +401,7 @@ class PieceRules(RuleSet):
         (`recorder` tells); otherwise undo what `_close` changed, for the per-line path to
         close it again. The traces need no undoing: `setdefault` stores the same value twice."""
         journal = piece.key[0]
-        last = self._numbers.get(journal)
+        last = self.numbers.get(journal)
         report, self.report = self.report, recorder.emit
         recorder.emitted = False
         try:
@@ -392,53 +411,24 @@ class PieceRules(RuleSet):
         if not recorder.emitted:
             return True
         if last is None:
-            self._numbers.pop(journal, None)
+            self.numbers.pop(journal, None)
         else:
-            self._numbers[journal] = last
+            self.numbers[journal] = last
         return False
 
     def traces(self) -> tuple[Trace, Trace, Trace]:
         """The pièce keys', contents' and numbers' traces."""
         return self.seen, self._contents, self._number_dates
 
-    def close_proved(self, run: list[tuple[tuple[str, str, str], int, int]]) -> int:
-        """Close proved pièces, (key, first line, content hash) in file order, while `_close`
-        would report nothing; how many were closed. The grid proof (gridpieces.py) made them
-        balanced, in the keeping currency, numbered with digits, dated with 8 digits and
-        unlike their neighbours, so only the traces and the numbering can speak; the pièce
-        that would is left untouched, for `close_quietly` and the per-line path."""
-        seen: dict[int, Value] = {}
-        contents: dict[int, Value] = {}
-        dates: dict[int, Value] = {}
-        numbers = self._numbers
-        closed = 0
-        for key, line, content in run:
-            journal, date, raw = key
-            if not (raw.isdigit() and date.isdigit() and len(date) == 8 and int(raw)):
-                break  # not what the proof makes: `_close` will tell
-            number, compact = int(raw), int(date)
-            hashes = (hash(key), hash(content), hash((journal, number)))
-            if not self._traces_quiet(hashes, line, compact, (seen, contents, dates)):
-                break
-            if not _numbered_quietly(numbers.get(journal), number, date):
-                break
-            seen[hashes[0]] = contents[hashes[1]] = line
-            dates.setdefault(hashes[2], compact)
-            numbers[journal] = (number, date)
-            closed += 1
-        self.seen.update(seen)
-        self._contents.update(contents)
-        self._number_dates.update(dates)
-        return closed
-
-    def _traces_quiet(
-        self, hashes: tuple[int, int, int], line: int, date: int, run: tuple[dict[int, Value], ...]
-    ) -> bool:
-        """TRA-X04, D03 and X02 have nothing to say of a pièce whose key and content are new
-        and whose number is new in its journal or was used on the same date."""
-        traces = self.traces()
-        found = [run[i].get(h) or traces[i].get(h) for i, h in enumerate(hashes)]
-        return found[0] in (None, line) and found[1] in (None, line) and found[2] in (None, date)
+    def record_proved(self, run: ProvedRun, start: int, end: int) -> None:
+        """Store what `_close` would of the proved pièces `start` to `end` of `run`, in file
+        order: the grid engine found that closing them reports nothing (gridclosing.py)."""
+        lines = run.lines[start:end]
+        self.seen.update(dict(zip(run.keys[start:end], lines, strict=True)))
+        self._contents.update(dict(zip(run.contents[start:end], lines, strict=True)))
+        dates = zip(run.number_keys[start:end], run.dates[start:end], strict=True)
+        self._number_dates.update(dict(itertools.compress(dates, run.new_numbers[start:end])))
+        self.numbers.update(zip(run.journals[start:end], run.lasts[start:end], strict=True))
 
     def close(self) -> None:
         """Delete the traces' temporary database."""
@@ -497,7 +487,7 @@ def repeat_text(journal: str, date: str, raw: dict[str, str], line_type: str) ->
     return "".join((journal.ljust(3), date, *fields, line_type.ljust(1)))
 
 
-def _numbered_quietly(last: tuple[int, str] | None, number: int, date: str) -> bool:
+def numbered_quietly(last: tuple[int, str] | None, number: int, date: str) -> bool:
     """TRA-X11 has nothing to say of `number` on `date` after the journal's `last`."""
     if last is None or number in (last[0], last[0] + 1):
         return True

@@ -13,11 +13,13 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from .traces import Value
+from .traces import Trace, Value
 
 Keys = npt.NDArray[np.int64]
+Found = npt.NDArray[np.int64]  # per key: its int value, ABSENT, or OTHER
 Numbers = npt.NDArray[np.int32]  # first lines, dates as 31042024
 CAPACITY = 1 << 18  # keys per trace: 3 MiB, a million-line file's pièces with room
+ABSENT, OTHER = -1, -2  # not stored; stored with a str value (a date not in digits)
 
 
 class KeyTiers:
@@ -33,12 +35,18 @@ class KeyTiers:
         """Keep `items` (keys not stored yet) and mark them in `bitmap`; False when full."""
         if self.size + len(items) > self.capacity:
             return False
-        numbers = [v if isinstance(v, int) else 0 for v in items.values()]
-        if numbers and not 0 <= min(numbers) <= max(numbers) < 1 << 31:
+        found = np.array(list(items.values()))
+        words = found.dtype.kind != "i"  # a str among them (a date not in digits)?
+        if words:
+            found = np.array([v if isinstance(v, int) else 0 for v in items.values()])
+        if len(found) and not (
+            found.dtype.kind == "i" and 0 <= found.min() <= found.max() < 1 << 31
+        ):
             return False  # lines past 2**31: the database keeps them
         keys = np.fromiter(items.keys(), dtype=np.int64, count=len(items))
-        values = np.array(numbers, dtype=np.int32)
-        self._words.update((k, v) for k, v in items.items() if isinstance(v, str))
+        values = found.astype(np.int32)
+        if words:
+            self._words.update((k, v) for k, v in items.items() if isinstance(v, str))
         bits = np.frombuffer(bitmap, dtype=np.uint8)
         np.bitwise_or.at(bits, (keys & mask) >> 3, (1 << (keys & 7)).astype(np.uint8))
         order = np.argsort(keys)
@@ -56,8 +64,47 @@ class KeyTiers:
                 return int(values[at]) if word is None else word
         return None
 
+    def find(self, keys: Keys) -> Found:
+        """`get` of each key at once: its int value, ABSENT or OTHER."""
+        found: Found = np.full(len(keys), ABSENT, dtype=np.int64)
+        for stored, values in self._tiers:
+            if not len(stored):
+                continue
+            at = np.minimum(np.searchsorted(stored, keys), len(stored) - 1)
+            hit = stored[at] == keys
+            found[hit] = values[at[hit]]
+        if self._words:
+            words = np.fromiter(self._words, dtype=np.int64, count=len(self._words))
+            found[np.isin(keys, words)] = OTHER
+        return found
+
     def _merge(self) -> None:
         (keys1, values1), (keys2, values2) = self._tiers.pop(), self._tiers.pop()
         keys = np.concatenate((keys2, keys1))
         order = np.argsort(keys, kind="stable")
         self._tiers.append((keys[order], np.concatenate((values2, values1))[order]))
+
+
+def lookup(trace: Trace, keys: Keys) -> Found:
+    """`trace.get` of each key, as `KeyTiers.find` answers: at once for the dict, the bitmap
+    and the memory tier; one by one, in Python, only for the keys the database may hold."""
+    found: Found = np.full(len(keys), ABSENT, dtype=np.int64)
+    bitmap, mask, database = trace.spilled()
+    if bitmap is not None:
+        bits = np.frombuffer(bitmap, dtype=np.uint8)
+        maybe = (bits[(keys & mask) >> 3] >> (keys & 7).astype(np.uint8)) & 1 == 1
+        if isinstance(trace.tiers, KeyTiers):
+            found[maybe] = trace.tiers.find(keys[maybe])
+        if database:
+            _one_by_one(trace, keys, found, maybe & (found == ABSENT))
+    recent = trace.recent()
+    if recent:
+        stored = np.fromiter(recent, dtype=np.int64, count=len(recent))
+        _one_by_one(trace, keys, found, np.isin(keys, stored))
+    return found
+
+
+def _one_by_one(trace: Trace, keys: Keys, found: Found, asked: npt.NDArray[np.bool_]) -> None:
+    for at in np.flatnonzero(asked).tolist():
+        value = trace.get(int(keys[at]))
+        found[at] = ABSENT if value is None else value if isinstance(value, int) else OTHER

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
+from collections.abc import Mapping
 from typing import Protocol
 
 Value = int | str
@@ -66,8 +67,8 @@ class SpillDatabase:
 
 
 class Trace:
-    """A map from hashes (signed 64-bit ints, as `hash` returns) to ints or strings that only
-    grows, with `setdefault` only."""
+    """A map from fingerprints (signed 64-bit ints, fingerprints.py) to ints or strings that
+    only grows, with `setdefault` only."""
 
     def __init__(self, spill: SpillDatabase, limit: int) -> None:
         self._spill = spill
@@ -78,6 +79,9 @@ class Trace:
         self._spilled = 0
         # The fast engine's memory tier (tiers.py), tried before the database.
         self.tiers: MemoryTier | None = None
+        # The keys `setdefault` stores while this is a list: the fast engine watches what the
+        # line-by-line path stores during a block (gridclosing.py).
+        self.added: list[int] | None = None
 
     def __len__(self) -> int:
         return self._spilled + len(self._recent)
@@ -88,9 +92,20 @@ class Trace:
         if found is not None:
             return found
         self._recent[key] = value
+        if self.added is not None:
+            self.added.append(key)
         if len(self._recent) >= self._limit:
             self._move_to_disk()
         return value
+
+    def recent(self) -> Mapping[int, Value]:
+        """The keys still in the dict, with their values."""
+        return self._recent
+
+    def spilled(self) -> tuple[bytearray | None, int, bool]:
+        """The bitmap of the keys moved out of the dict (None: none yet), its mask, and
+        whether some went to the database."""
+        return self._bitmap, _MASK, self._table is not None
 
     def get(self, key: int) -> Value | None:
         """The value stored under `key`, if any."""
@@ -110,7 +125,7 @@ class Trace:
                 return stored
         return None
 
-    def update(self, new: dict[int, Value]) -> None:
+    def update(self, new: Mapping[int, Value]) -> None:
         """Store keys that are not there yet (`get` said so): `setdefault` of each, in order."""
         items, at = list(new.items()), 0
         while at < len(items):

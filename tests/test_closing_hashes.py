@@ -1,0 +1,122 @@
+"""The pièce traces' fingerprints (fingerprints.py): the values pinned for given starting
+values, the numpy version (gridhashes.py) equal to the pure-Python one, the grid plan's keys
+equal to what the reference's pièce rules compute from the same lines' fields, and the traces'
+vectorized lookup (tiers.lookup) equal to `Trace.get`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.tra_lines import entry, put, std, tiers
+from tratool.validation.configuration import ValidationConfig
+from tratool.validation.dossier import DossierRules
+from tratool.validation.findings import Recorder
+from tratool.validation.fingerprints import (
+    fingerprint,
+    line_content,
+    number_key,
+    piece_key,
+    signed,
+)
+from tratool.validation.gridhashes import fingerprints, number_keys
+from tratool.validation.gridpieces import PieceProof
+from tratool.validation.gridrows import FIELDS, RowProof, as_grid
+from tratool.validation.pieces import repeat_text
+from tratool.validation.tiers import ABSENT, OTHER, KeyTiers, lookup
+from tratool.validation.traces import SpillDatabase, Value
+
+
+def rows(*values: bytes) -> np.ndarray[tuple[int, int], np.dtype[np.uint8]]:
+    return np.frombuffer(b"".join(values), dtype=np.uint8).reshape(len(values), -1)
+
+
+def test_fingerprints_are_pinned_for_given_starting_values() -> None:
+    # Written down once: a change of the function shows here (both engines must follow).
+    assert fingerprint(b"", 0) == 0
+    assert fingerprint(b"\x01", 0) == 0x697723A9116E9C56
+    assert fingerprint(b"VT 01012024       1", 1) == 0xC0875BC45C1CE949
+    assert fingerprint(bytes(range(1, 17)), 12345) == 0xD48B4CE30C1BE44F
+    assert piece_key("VT", "01012024", "1", seed=1) == -4573585997654333111
+    assert number_key("VT", 1, seed=1) == -7328192077871205722
+    assert fingerprints(rows(b"VT 01012024       1"), 1).tolist() == [0xC0875BC45C1CE949]
+    assert fingerprints(rows(bytes(range(1, 17))), 12345).tolist() == [0xD48B4CE30C1BE44F]
+    journals = rows(b"VT ")
+    assert number_keys(journals, np.array([1]), 1).view(np.int64).tolist() == [-7328192077871205722]
+
+
+def test_the_canonical_texts_tell_apart_what_differs() -> None:
+    # The date of a cut line is shorter: the length keeps the parts apart.
+    assert piece_key("VT", "0101", "2024") != piece_key("VT", "01012024", "")
+    assert piece_key("VT", "01012024", "12") != piece_key("VT", "01012024", "012")
+    assert number_key("VT", 12) != number_key("VTE", 12) != number_key("VT", 13)
+    assert fingerprint(b"a") != fingerprint(b"a\0")  # a zero byte is not the padding
+
+
+@given(
+    width=st.integers(1, 40),
+    count=st.integers(1, 6),
+    seed=st.integers(0, (1 << 64) - 1),
+    data=st.data(),
+)
+def test_numpy_and_python_fingerprints_agree(
+    width: int, count: int, seed: int, data: st.DataObject
+) -> None:
+    values = [data.draw(st.binary(min_size=width, max_size=width)) for _ in range(count)]
+    assert fingerprints(rows(*values), seed).tolist() == [fingerprint(v, seed) for v in values]
+
+
+def grid_of(lines: list[str]) -> np.ndarray[tuple[int, int], np.dtype[np.uint8]]:
+    block = "".join(f"{line}\r\n" for line in lines).encode("ascii")
+    return as_grid(block, len(lines[0]) + 2)
+
+
+def test_the_plan_keys_are_the_reference_keys() -> None:
+    # Four pièces of three lines; the third's number written left-aligned (still proved: the
+    # plan right-aligns it as the reference strips it).
+    lines: list[str] = []
+    for number in (101, 102, 7, 104):
+        lines += std(
+            tiers(direction="D", amount=Decimal(200), piece_number=number),
+            entry(direction="C", amount=Decimal("150.5"), piece_number=number),
+            entry(direction="C", amount=Decimal("49.5"), piece_number=number, label="x"),
+        )[1:]
+    for at in (6, 7, 8):
+        lines[at] = put(lines[at], "piece_number", "7       ")
+    config = ValidationConfig()
+    rows = RowProof(config)
+    proof = PieceProof(config, DossierRules(config, Recorder(config), [], {}), rows)
+    grid = grid_of(lines)
+    plan = proof.plan(grid, rows.clean_rows(grid, ""))
+    assert plan.proved.tolist() == [False, True, True, False]
+    for index, number in ((1, 102), (2, 7)):
+        journal, date, raw = plan.key(index)
+        assert (raw, plan.numbers[index]) == (str(number), number)
+        assert plan.keys[index] == piece_key(journal, date, str(number))
+        assert plan.number_keys[index] == number_key(journal, number)
+        contents = 0
+        for line in lines[3 * index : 3 * index + 3]:
+            raw_fields = {n: line[f.start : f.end] for n, f in FIELDS.items()}
+            text = repeat_text(journal, date, raw_fields, raw_fields["line_type"].strip())
+            contents += line_content(raw_fields["piece_type"] + text)
+        assert plan.contents[index] == signed(contents % (1 << 64))
+
+
+def test_the_vectorized_lookup_is_trace_get() -> None:
+    spill = SpillDatabase()
+    try:
+        trace = spill.trace(2)
+        trace.tiers = KeyTiers()
+        trace.tiers.capacity = 4
+        stored: dict[int, Value] = {11: 5, -12: 6, 13: "ab012024", 14: 0, 15: 9, 16: 10, 17: 11}
+        for key, value in stored.items():  # two batches to the tier, the rest to SQLite, one kept
+            trace.setdefault(key, value)
+        keys = np.array([11, -12, 13, 14, 15, 16, 17, 18, -1], dtype=np.int64)
+        expected = [5, 6, OTHER, 0, 9, 10, 11, ABSENT, ABSENT]
+        assert lookup(trace, keys).tolist() == expected
+        assert [trace.get(k) for k in keys.tolist()] == [*stored.values(), None, None]
+    finally:
+        spill.close()
