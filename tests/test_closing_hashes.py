@@ -42,8 +42,8 @@ def test_fingerprints_are_pinned_for_given_starting_values() -> None:
     assert fingerprint(bytes(range(1, 17)), 12345) == 0xD48B4CE30C1BE44F
     assert piece_key("VT", "01012024", "1", seed=1) == -4573585997654333111
     assert number_key("VT", 1, seed=1) == -7328192077871205722
-    assert fingerprints(rows(b"VT 01012024       1"), 1).tolist() == [0xC0875BC45C1CE949]
-    assert fingerprints(rows(bytes(range(1, 17))), 12345).tolist() == [0xD48B4CE30C1BE44F]
+    assert fingerprints((rows(b"VT 01012024       1"),), 1).tolist() == [0xC0875BC45C1CE949]
+    assert fingerprints((rows(bytes(range(1, 17))),), 12345).tolist() == [0xD48B4CE30C1BE44F]
     journals = rows(b"VT ")
     assert number_keys(journals, np.array([1]), 1).view(np.int64).tolist() == [-7328192077871205722]
 
@@ -66,7 +66,7 @@ def test_numpy_and_python_fingerprints_agree(
     width: int, count: int, seed: int, data: st.DataObject
 ) -> None:
     values = [data.draw(st.binary(min_size=width, max_size=width)) for _ in range(count)]
-    assert fingerprints(rows(*values), seed).tolist() == [fingerprint(v, seed) for v in values]
+    assert fingerprints((rows(*values),), seed).tolist() == [fingerprint(v, seed) for v in values]
 
 
 def grid_of(lines: list[str]) -> np.ndarray[tuple[int, int], np.dtype[np.uint8]]:

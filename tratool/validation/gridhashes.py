@@ -3,6 +3,8 @@ same numbers the pure-Python functions give for the same bytes (a test pins both
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
@@ -14,15 +16,18 @@ _MULTIPLIER, _FINAL = np.uint64(MULTIPLIER), np.uint64(FINAL)
 _HALF, _LAST = np.uint64(32), np.uint64(31)
 
 
-def fingerprints(cells: Cells, seed: int = SEED) -> Words:
-    """`fingerprints.fingerprint` of each row's bytes (rows of one width)."""
-    rows, width = cells.shape
+def fingerprints(parts: Sequence[Cells], seed: int = SEED) -> Words:
+    """`fingerprints.fingerprint` of each row's bytes: the parts' rows joined."""
+    rows, width = len(parts[0]), sum(part.shape[1] for part in parts)
     padded = np.zeros((rows, -(-width // 8) * 8), dtype=np.uint8)
-    padded[:, :width] = cells
-    columns = np.ascontiguousarray(padded.view("<u8").astype(np.uint64, copy=False).T)
+    at = 0
+    for part in parts:
+        padded[:, at : at + part.shape[1]] = part
+        at += part.shape[1]
+    words = padded.view("<u8")
     state = np.full(rows, seed, dtype=np.uint64)
-    for word in columns:  # one pass per 8 bytes, over every row at once
-        state ^= word
+    for column in range(words.shape[1]):  # one pass per 8 bytes, over every row at once
+        state ^= words[:, column]
         state *= _MULTIPLIER
         state ^= state >> _HALF
     state ^= np.uint64(width)
@@ -33,7 +38,5 @@ def fingerprints(cells: Cells, seed: int = SEED) -> Words:
 
 def number_keys(journals: Cells, numbers: npt.NDArray[np.int64], seed: int = SEED) -> Words:
     """`fingerprints.number_key` of 3-byte journals (left-aligned) and their numbers."""
-    cells = np.zeros((len(numbers), 11), dtype=np.uint8)
-    cells[:, :3] = journals
-    cells[:, 3:] = numbers.astype("<u8").view(np.uint8).reshape(len(numbers), 8)
-    return fingerprints(cells, seed)
+    number = numbers.astype("<u8").view(np.uint8).reshape(len(numbers), 8)
+    return fingerprints((journals, number), seed)

@@ -96,13 +96,13 @@ class PieceProof:
         contents = np.zeros(len(grid), dtype=np.uint64)
         if self.enabled and count >= 3:
             cents, fits = self._cents(grid)
-            contents = fingerprints(np.concatenate(_columns(grid, _CONTENT), axis=1))
+            contents = fingerprints(_columns(grid, _CONTENT))
             proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
             proved &= _pieces(grid, starts, cents, contents.view(np.int64))
             proved &= (numbers > 0) & (dates > 0) & _neighboured(journals, number)
         general = grid[:, FIELDS["line_type"].start] != _ANALYTIC
         debit = np.where(general & (grid[:, FIELDS["direction"].start] == _DEBIT), cents, 0)
-        key = np.concatenate((_cells(heads, "journal"), _cells(heads, "date"), number), axis=1)
+        key = (_cells(heads, "journal"), _cells(heads, "date"), number)
         return BlockPlan(
             grid,
             starts,
