@@ -3,10 +3,15 @@ answers remembered across blocks that only ever answer for the value they were a
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tratool.validation import gridrows
 from tratool.validation.gridvalues import BlockWords, KnownAnswers, Memory, Words
 
 # Three 222-column rows: the values are written where the test reads them.
@@ -85,9 +90,9 @@ def keys(*values: int) -> list[Words]:
 def test_an_answer_is_found_for_its_value_only() -> None:
     table = KnownAnswers(1, bits=4)
     key = keys(7, 8)
-    table.remember(key, table.slots(key), np.array([True, False]))
+    table.remember(key, table.spread(key), np.array([True, False]))
     asked = keys(7, 8, 9)
-    found, answers = table.look_up(asked, table.slots(asked))
+    found, answers = table.look_up(asked, table.spread(asked))
     assert found.tolist() == [True, True, False]
     assert answers.tolist() == [True, False, False]
 
@@ -96,9 +101,9 @@ def test_values_of_one_slot_take_it_over_and_never_answer_for_each_other() -> No
     table = KnownAnswers(1, bits=1)  # two slots: values share them
     for value in range(1, 40):
         key = keys(value)
-        table.remember(key, table.slots(key), np.array([True]))
+        table.remember(key, table.spread(key), np.array([True]))
     asked = keys(*range(1, 80))
-    found, answers = table.look_up(asked, table.slots(asked))
+    found, answers = table.look_up(asked, table.spread(asked))
     assert not found[39:].any()  # never remembered
     assert answers.tolist() == found.tolist()
     assert 1 <= found.sum() <= 2
@@ -107,7 +112,7 @@ def test_values_of_one_slot_take_it_over_and_never_answer_for_each_other() -> No
 def test_an_empty_slot_answers_false() -> None:
     table = KnownAnswers(2, bits=3)
     zero = [np.zeros(1, dtype=np.uint64)] * 2
-    found, answers = table.look_up(zero, table.slots(zero))
+    found, answers = table.look_up(zero, table.spread(zero))
     assert (found.tolist(), answers.tolist()) == ([True], [False])  # the row is looked at
 
 
@@ -149,3 +154,58 @@ def test_the_memory_answers_only_the_rows_given() -> None:
     answers = memory.answers("account", memory.block.key([(13, 30)]), ask, rows)
     assert seen == [[1]]
     assert answers.tolist() == [True, False, True]
+
+
+def row_with(label: str, number: str) -> str:
+    """A 222-column row of digits but the label (columns 84-118) and the piece number
+    (columns 152-159), as Cegid's table places them."""
+    row = list("1" * 222)
+    row[83:118] = label.ljust(35)[:35]
+    row[151:159] = number.rjust(8)[:8]
+    return "".join(row)
+
+
+def plain_label(label: str) -> bool:
+    """TRA-F06's quiet labels, as the proof may take them: text, no double quote, not
+    starting with a D."""
+    text = label[:35].strip(" ")
+    return bool(text) and '"' not in text and text[0] not in "Dd"
+
+
+def plain_number(number: str) -> bool:
+    """TRA-F13's quiet numbers, as the proof may take them: one run of digits, not all 0."""
+    return re.fullmatch(r" *[0-9]*[1-9][0-9]* *", number.rjust(8)[:8]) is not None
+
+
+def test_plain_labels_and_numbers_written() -> None:
+    cases = [
+        ("Piece VTE 1", "12", True, True),
+        ("  indented", "00000101", True, True),
+        ("Dupont", "0", False, False),
+        ("  dupont", "000", False, False),
+        ('say "hi"', "1 2", False, False),
+        ("", "12 ", False, True),
+        ("x" * 34 + '"', " 7 ", False, True),
+        ("Avoir", "A1", True, False),
+        ("Avoir", "7+", True, False),
+    ]
+    rows = [row_with(label, number) for label, number, _, _ in cases]
+    words = block(rows)
+    assert gridrows._plain_label(words, grid(rows)).tolist() == [c[2] for c in cases]
+    assert gridrows._plain_number(words, grid(rows)).tolist() == [c[3] for c in cases]
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(alphabet=' "dDx1', max_size=36), st.text(alphabet=" 0123+A", max_size=8)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_plain_labels_and_numbers_against_their_rules(values: list[tuple[str, str]]) -> None:
+    rows = [row_with(label, number) for label, number in values]
+    words = block(rows)
+    labels = gridrows._plain_label(words, grid(rows)).tolist()
+    numbers = gridrows._plain_number(words, grid(rows)).tolist()
+    assert labels == [plain_label(label) for label, _ in values]
+    assert numbers == [plain_number(number) for _, number in values]

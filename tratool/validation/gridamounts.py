@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..tra import layout
-from .gridvalues import BlockWords, Mask, Words
+from .gridvalues import BlockWords, Mask, Words, byte_bits, digit_bytes, each_byte, equal_bytes
 
 Ints = npt.NDArray[np.int64]
 _WIDTH = 20  # every amount field
@@ -26,52 +26,22 @@ _ALL = np.uint64((1 << _WIDTH) - 1)
 _MAX_WHOLE = 10**12  # an amount's cents below 10**14: a block's sums stay far from 2**63
 
 
-def _each(byte: int) -> np.uint64:
-    return np.uint64(byte * 0x0101010101010101)
-
-
-_HIGH, _LOW7, _NIBBLE = _each(0x80), _each(0x7F), _each(0x0F)
-_GATHER = np.uint64(0x0102040810204080)  # bit 7 of byte i to bit 56 + i
+_NIBBLE = each_byte(0x0F)
 _POWERS = np.array([10**k for k in range(20)], dtype=np.uint64)
 _BITS = np.array([1 << k for k in range(_WIDTH)], dtype=np.uint64)
-_SEVEN, _FIFTY_SIX = np.uint64(7), np.uint64(56)
-
-
-def _equal(words: Words, byte: int) -> Words:
-    """Bit 7 of each byte set where the byte is `byte` (no carry between bytes)."""
-    other = words ^ _each(byte)
-    high: Words = ~(((other & _LOW7) + _LOW7) | other) & _HIGH
-    return high
-
-
-def _digits(words: Words) -> Words:
-    """Bit 7 of each byte set where the byte is an ASCII digit (bytes below 0x80)."""
-    high: Words = (words + _each(0x80 - 0x30)) & ~(words + _each(0x80 - 0x3A)) & _HIGH
-    return high
-
-
-def _mask(high: Words) -> Words:
-    """The bits 7 of the 8 bytes as 8 bits, byte 0 lowest."""
-    gathered: Words = ((high >> _SEVEN) * _GATHER) >> _FIFTY_SIX
-    return gathered
+_SEVEN = np.uint64(7)
+_EVERY_2ND = np.uint64(0x00FF00FF00FF00FF)
+_EVERY_2ND_PAIR = np.uint64(0x0000FFFF0000FFFF)
 
 
 def _number(words: Words, digits: Words) -> Words:
     """The 8 bytes read as an 8-digit number, byte 0 first; a byte that is not a digit
     counts as 0."""
     value = words & _NIBBLE & ((digits >> _SEVEN) * np.uint64(0xFF))
-    value = ((value * np.uint64(10)) + (value >> np.uint64(8))) & _each16(0xFF)
-    value = ((value * np.uint64(100)) + (value >> np.uint64(16))) & _each32(0xFFFF)
+    value = ((value * np.uint64(10)) + (value >> np.uint64(8))) & _EVERY_2ND
+    value = ((value * np.uint64(100)) + (value >> np.uint64(16))) & _EVERY_2ND_PAIR
     number: Words = ((value * np.uint64(10_000)) + (value >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
     return number
-
-
-def _each16(mask: int) -> np.uint64:
-    return np.uint64(mask * 0x0001000100010001)
-
-
-def _each32(mask: int) -> np.uint64:
-    return np.uint64(mask * 0x0000000100000001)
 
 
 class AmountField:
@@ -85,11 +55,11 @@ class AmountField:
         self.digits = self.blanks = self.commas = np.zeros(block.rows, dtype=np.uint64)
         self.number = np.zeros(block.rows, dtype=np.uint64)
         for index, (word, shift) in enumerate(zip(words, (0, 8, 12), strict=True)):
-            digits = _digits(word)
+            digits = digit_bytes(word)
             at = np.uint64(shift)
-            self.digits = self.digits | (_mask(digits) << at)
-            self.blanks = self.blanks | (_mask(_equal(word, 0x20)) << at)
-            self.commas = self.commas | (_mask(_equal(word, 0x2C)) << at)
+            self.digits = self.digits | (byte_bits(digits) << at)
+            self.blanks = self.blanks | (byte_bits(equal_bytes(word, 0x20)) << at)
+            self.commas = self.commas | (byte_bits(equal_bytes(word, 0x2C)) << at)
             scale = _POWERS[12 - 8 * index] if index < 2 else np.uint64(1)
             self.number += _number(word, digits) * scale
         self.digits &= _ALL

@@ -24,10 +24,11 @@ from .entries import EntryRules
 from .fields import SINGLE_FIELD_CHECKS, Check
 from .findings import Recorder
 from .gridamounts import AmountField
-from .gridvalues import Memory, Span
+from .gridvalues import BlockWords, Memory, Span, digit_bytes, equal_bytes, first_bytes
 from .structure import StructureRules
 
 _WIDTH = layout.STD_WIDTH
+_BLANK = ord(" ")
 FIELDS = {f.name: f for f in layout.ENTRY.fields}
 Mask = npt.NDArray[np.bool_]
 Grid = npt.NDArray[np.uint8]
@@ -76,7 +77,8 @@ class RowProof:
             if plain is None:
                 clean &= self._by_value(grid, (name,), ask)
             else:  # nearly all distinct: the rows their bytes do not prove, by sorting
-                clean &= self._by_sorting(grid, (name,), ask, asked=~plain(_cells(grid, name)))
+                asked = ~plain(self.memory.block, grid)
+                clean &= self._by_sorting(grid, (name,), ask, asked=asked)
         structure = functools.partial(self._structure, version=version)
         clean &= self._by_value(grid, ("line_type",), structure, kind=f"structure {version}")
         clean &= self._by_value(
@@ -262,26 +264,39 @@ def _cells(grid: Grid, name: str) -> Grid:
     return grid[:, f.start : f.end]
 
 
-def _plain_label(cells: Grid) -> Mask:
+def _plain_label(block: BlockWords, grid: Grid) -> Mask:
     """TRA-F06 has nothing to say: not blank, no double quote, and the first character not
-    a D (what could start 'DETRUITE LE ', in any case)."""
-    text = cells != 32
-    first = cells[np.arange(len(cells)), text.argmax(axis=1)]
-    plain: Mask = text.any(axis=1) & ~(cells == 34).any(axis=1) & (first | 32 != ord("d"))
+    a D (what could start 'DETRUITE LE ', in any case). Labels are written from their first
+    column: only the rows that start with a blank are searched for their first character."""
+    f = FIELDS["label"]
+    quotes = np.zeros(block.rows, dtype=np.uint64)
+    for at in range(f.start, f.end, 8):
+        quotes |= equal_bytes(block.word(at), ord('"')) & first_bytes(f.end - at)
+    first = grid[:, f.start]
+    plain: Mask = (quotes == 0) & (first != _BLANK) & (first | 32 != ord("d"))
+    indented = np.flatnonzero((first == _BLANK) & (quotes == 0))
+    if len(indented):
+        cells = grid[indented, f.start : f.end]
+        text = cells != _BLANK
+        first = cells[np.arange(len(cells)), text.argmax(axis=1)]
+        plain[indented] = text.any(axis=1) & (first | 32 != ord("d"))
     return plain
 
 
-def _plain_number(cells: Grid) -> Mask:
-    """TRA-F13 has nothing to say: one run of digits 0-9 between blanks, not all zeros."""
-    digit = (cells >= 48) & (cells <= 57)
-    runs = (digit[:, 0].astype(np.int64)) + (digit[:, 1:] & ~digit[:, :-1]).sum(axis=1)
-    plain: Mask = (digit | (cells == 32)).all(axis=1) & (runs == 1)
-    plain &= ((cells >= 49) & (cells <= 57)).any(axis=1)
+def _plain_number(block: BlockWords, grid: Grid) -> Mask:
+    """TRA-F13 has nothing to say: one run of digits 0-9 between blanks, not all zeros (the
+    field's 8 columns are one word)."""
+    word = block.word(FIELDS["piece_number"].start)
+    digits = digit_bytes(word)
+    run = (digits >> np.uint64(7)) * np.uint64(0xFF)  # the digits' bytes all ones
+    plain: Mask = (digits | equal_bytes(word, ord(" "))) == first_bytes(8)
+    plain &= ((run + (run & (~run + np.uint64(1)))) & run) == 0  # one run: its lowest bit up
+    plain &= (digits & ~equal_bytes(word, ord("0"))) != 0
     return plain
 
 
 # Single-field checks proved on their bytes first; the rows left are asked of the rule.
-_PLAIN: dict[str, Callable[[Grid], Mask]] = {
+_PLAIN: dict[str, Callable[[BlockWords, Grid], Mask]] = {
     "label": _plain_label,
     "piece_number": _plain_number,
 }

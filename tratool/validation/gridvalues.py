@@ -33,6 +33,43 @@ _SPREAD = np.array(
     + [0xFF51AFD7ED558CCD + 2 * k for k in range(12)],
     dtype=np.uint64,
 )
+_SECOND = np.uint64(0xBF58476D1CE4E5B9)  # the second slot's hash, from the first's
+
+
+def each_byte(byte: int) -> np.uint64:
+    """`byte` in each of a word's 8 bytes."""
+    return np.uint64(byte * 0x0101010101010101)
+
+
+_HIGH, _LOW7 = each_byte(0x80), each_byte(0x7F)
+_GATHER = np.uint64(0x0102040810204080)  # bit 7 of byte i to bit 56 + i
+_SEVEN, _FIFTY_SIX = np.uint64(7), np.uint64(56)
+
+
+# Bytes told apart eight at a time, in words of ASCII bytes (bit 7 clear): the answers are
+# bit 7 of each byte, and no sum carries from one byte into the next.
+def equal_bytes(words: Words, byte: int) -> Words:
+    """Bit 7 of each byte set where the byte is `byte`."""
+    other = words ^ each_byte(byte)
+    high: Words = ~(((other & _LOW7) + _LOW7) | other) & _HIGH
+    return high
+
+
+def digit_bytes(words: Words) -> Words:
+    """Bit 7 of each byte set where the byte is an ASCII digit."""
+    high: Words = (words + each_byte(0x80 - 0x30)) & ~(words + each_byte(0x80 - 0x3A)) & _HIGH
+    return high
+
+
+def first_bytes(count: int) -> np.uint64:
+    """Bit 7 of a word's first `count` bytes (all 8 from 8 on): what keeps a field's bytes."""
+    return _HIGH & np.uint64((1 << 8 * min(count, 8)) - 1)
+
+
+def byte_bits(high: Words) -> Words:
+    """The bits 7 of a word's 8 bytes as 8 bits, byte 0 lowest."""
+    gathered: Words = ((high >> _SEVEN) * _GATHER) >> _FIFTY_SIX
+    return gathered
 
 
 class BlockWords:
@@ -87,10 +124,11 @@ class BlockWords:
 
 class KnownAnswers:
     """Answers to one question about values, remembered by their key words (`BlockWords.key`)
-    in a table of 2**bits slots: a value's slot is chosen by a hash of its words, and a newer
-    value of the same slot takes it over. A slot holds the key whole, so a row is answered
-    only by its own value; an empty slot answers False (the row is looked at), which is never
-    wrong. Memory is fixed: (words + 1) × 8 × 2**bits bytes."""
+    in a table of 2**bits slots. A value may sit in either of two slots chosen by hashes of its
+    words: the first if it is free, else the second, whose value it takes over. A slot holds
+    the key whole, so a row is answered only by its own value; an empty slot (its key all
+    zeros) answers False: the row is looked at, which is never wrong. Memory is fixed:
+    (words + 1) × 8 × 2**bits bytes."""
 
     def __init__(self, words: int, bits: int = 14) -> None:
         if not 1 <= words <= len(_SPREAD):
@@ -99,27 +137,49 @@ class KnownAnswers:
         self._keys: Words = np.zeros((words, 1 << bits), dtype=np.uint64)
         self._answers: Mask = np.zeros(1 << bits, dtype=np.bool_)
 
-    def slots(self, key: list[Words]) -> Ints:
-        spread = key[0] * _SPREAD[0]
+    def spread(self, key: list[Words]) -> Words:
+        """A 64-bit hash of each row's key words, from which its two slots are taken."""
+        spread: Words = key[0] * _SPREAD[0]
         for index in range(1, len(key)):
             spread += key[index] * _SPREAD[index]
-        slots: Ints = (spread >> self._shift).astype(np.int64)
+        return spread
+
+    def _slots(self, spread: Words, choice: int) -> Ints:
+        mixed = spread if choice == 0 else spread * _SECOND
+        slots: Ints = (mixed >> self._shift).astype(np.int64)
         return slots
 
-    def look_up(self, key: list[Words], slots: Ints) -> tuple[Mask, Mask]:
-        """Whether each row's value is in the table, and its answer (False where it is not)."""
-        found: Mask = self._keys[0][slots] == key[0]
+    def _holds(self, key: list[Words], slots: Ints) -> Mask:
+        holds: Mask = self._keys[0][slots] == key[0]
         for index in range(1, len(key)):
-            found &= self._keys[index][slots] == key[index]
+            holds &= self._keys[index][slots] == key[index]
+        return holds
+
+    def look_up(self, key: list[Words], spread: Words) -> tuple[Mask, Mask]:
+        """Whether each row's value is in the table, and its answer (False where it is not)."""
+        slots = self._slots(spread, 0)
+        found = self._holds(key, slots)
         answers: Mask = found & self._answers[slots]
+        rest = np.flatnonzero(~found)
+        if len(rest):
+            part = [words[rest] for words in key]
+            slots = self._slots(spread[rest], 1)
+            found[rest] = held = self._holds(part, slots)
+            answers[rest] = held & self._answers[slots]
         return found, answers
 
-    def remember(self, key: list[Words], slots: Ints, answers: Mask) -> None:
-        """Keep these rows' answers (one row per slot, the first, when several share one)."""
-        taken, first = np.unique(slots, return_index=True)
+    def remember(self, key: list[Words], spread: Words, answers: Mask) -> None:
+        """Keep these rows' answers: each value in its first slot if free, else its second
+        (one row per slot, the first, when several share one)."""
+        _, first = np.unique(spread, return_index=True)
+        slots = self._slots(spread[first], 0)
+        taken = self._keys[:, slots].any(axis=0)
+        slots[taken] = self._slots(spread[first][taken], 1)
+        slots, once = np.unique(slots, return_index=True)
+        rows = first[once]
         for index, words in enumerate(key):
-            self._keys[index][taken] = words[first]
-        self._answers[taken] = answers[first]
+            self._keys[index][slots] = words[rows]
+        self._answers[slots] = answers[rows]
 
 
 class Memory:
@@ -142,14 +202,14 @@ class Memory:
         table = self._tables.get(question)
         if table is None:
             table = self._tables[question] = KnownAnswers(len(key))
-        slots = table.slots(key)
-        found, answers = table.look_up(key, slots)
+        spread = table.spread(key)
+        found, answers = table.look_up(key, spread)
         missing = ~found if rows is None else ~found & rows
         if missing.any():
             at = np.flatnonzero(missing)
             asked = ask(at)
             answers[at] = asked
-            table.remember([words[at] for words in key], slots[at], asked)
+            table.remember([words[at] for words in key], spread[at], asked)
         if rows is not None:
             answers |= ~rows
         return answers
