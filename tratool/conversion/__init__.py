@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import IO, Literal
 
 import attrs
 
@@ -21,7 +22,7 @@ from .._fsutil import pending_output, same_file
 from ..errors import ConfigError, ConversionError, ConversionRejected, TraError, WriteError
 from ..i18n import N_, TextValueError
 from ..tra.records import Entry, Header
-from ..tra.writer import write
+from ..tra.writer import LineWriter, write
 from ..validation import Report, ValidationConfig, config_for, validate
 from . import fec, footers
 from .build import EntryBuilder, RowProblem
@@ -74,6 +75,7 @@ def convert(
     force: bool = False,
     config: ValidationConfig | None = None,
     source_name: str | None = None,
+    engine: Literal["fast", "reference"] = "fast",
 ) -> ConversionResult:
     """Convert a CSV or FEC file to a TRA file. See docs/convert.md.
 
@@ -81,6 +83,8 @@ def convert(
     `ConversionRejected` (the result fails validation and `force` is off), `ConfigError`
     (mapping), `TabularError` / `UnreadableInput` (the source itself). `source_name` is how
     messages name the source when its path is not telling (a copy of standard input).
+    `engine` ``"fast"`` writes the rows it proves plain as byte grids (conversion/grid.py);
+    ``"reference"`` builds an `Entry` of every row and writes it: the oracle, same output.
     """
     src, out = Path(source), Path(output)
     if same_file(src, out):
@@ -104,7 +108,7 @@ def convert(
     )
     if unknown_format is not None:
         builder.problems.append(unknown_format)
-    report = _write_validated(out, table, builder, config, force)
+    report = _write_validated(out, table, builder, (config, force, engine == "fast"))
     return ConversionResult(
         output=out,
         source_format=kind,
@@ -143,31 +147,30 @@ def _entry_rows(
     notices: list[RowProblem] | None = None,
     problems: list[RowProblem] | None = None,
 ) -> Iterator[SourceRow]:
-    """The rows that are entries: total rows noted and skipped, other footers refused."""
+    """The rows that are entries: total rows noted and skipped, other footers refused (not
+    noted when `notices` / `problems` is None)."""
+    noted = [] if notices is None else notices
+    refused = [] if problems is None else problems
     for row in table.rows():
-        kind = footers.classify(row, mapping)
-        if kind is footers.RowKind.ENTRY:
+        if footers.entry_or_noted(row, mapping, noted, refused):
             yield row
-            continue
-        found = notices if kind is footers.RowKind.TOTAL else problems
-        if found is not None:
-            found.append(RowProblem(row.number, None, footers.describe(row, kind)))
 
 
 def _write_validated(
     out: Path,
     table: TabularFile,
     builder: EntryBuilder,
-    config: ValidationConfig | None,
-    force: bool,
+    how: tuple[ValidationConfig | None, bool, bool],
 ) -> Report:
     """Write the entries beside `out`, validate that file, and put it in place only when it
-    has no error (or `force`); any problem leaves `out` untouched."""
+    has no error (or `force`); any problem leaves `out` untouched. `how`: the validation's
+    configuration, `force`, whether plain rows may be written as grids."""
+    config, force, grid = how
     rows = array.array("L")  # source row of each written entry, to locate writer problems
     # The temporary file ends in .tra so that the file-name rule (TRA-D04) judges the output.
     with pending_output(out, "wb", suffix=".tra") as pending:
         try:
-            write(_records(table, builder, rows), pending.stream)
+            _write(table, builder, rows, pending.stream, grid)
         except WriteError as exc:
             builder.problems.extend(_located(exc, rows, builder.mapping))
         if builder.problems:
@@ -180,13 +183,35 @@ def _write_validated(
     return report
 
 
-def _records(
-    table: TabularFile, builder: EntryBuilder, rows: array.array[int]
-) -> Iterator[Header | Entry]:
-    yield Header(
+def _write(
+    table: TabularFile,
+    builder: EntryBuilder,
+    rows: array.array[int],
+    stream: IO[bytes],
+    grid: bool,
+) -> None:
+    """The header and the entries: plain rows as byte grids (conversion/grid.py) when the
+    mapping allows, every other row through the builder and the writer."""
+    header = Header(
         format=builder.mapping.format,
         generated_at=dt.datetime.now().replace(second=0, microsecond=0),
     )
+    if grid:
+        from .grid import GridConverter, applies  # numpy: only when the grid path may run
+
+        grid = applies(builder)
+    if not grid:
+        write(_records(header, table, builder, rows), stream)
+        return
+    lines = LineWriter(stream, getattr(stream, "name", "<stream>"))
+    GridConverter(table, builder, lines).convert(header, rows)
+    lines.close()
+
+
+def _records(
+    header: Header, table: TabularFile, builder: EntryBuilder, rows: array.array[int]
+) -> Iterator[Header | Entry]:
+    yield header
     rows_read = _entry_rows(table, builder.mapping, builder.changes, builder.problems)
     for number, entry in builder.entries(rows_read):
         rows.append(number)

@@ -236,6 +236,12 @@ class EntryBuilder:
             if self.mapping.column("piece")
             else tuple(self._raw(row, f)[0] for f in self.mapping.group_by)
         )
+        return self.piece_number(piece, key, journal)
+
+    def piece_number(self, piece: str, key: object, journal: str) -> int:
+        """The pièce number of a converted row: its pièce's `key` (the piece cell, or the
+        group_by values) changed, a new pièce, numbered by `piece` when it is a whole number
+        of up to 8 digits, else by the journal's counter."""
         if key != self._piece_key or self._piece_number == 0:
             self._piece_key = key
             if is_ascii_number(piece) and len(piece) <= 8 and int(piece) > 0:

@@ -23,6 +23,12 @@ _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?", re.ASCII)  # 0-9 only, not ²
 _PLAIN = re.compile(r"\d+(?:[.,]\d{1,2})?", re.ASCII)
 
 
+def is_plain_amount(raw: str) -> bool:
+    """Digits with up to two decimals (a point or a comma), nothing else: what
+    `parse_amount` reads at once, as `Decimal(raw.replace(",", "."))`."""
+    return _PLAIN.fullmatch(raw) is not None
+
+
 def _not_an_amount(raw: str) -> Text:
     return N_("{raw!r} is not an amount", raw=raw)
 

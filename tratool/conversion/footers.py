@@ -15,6 +15,7 @@ import enum
 import functools
 
 from ..i18n import N_, Text
+from .build import RowProblem
 from .mapping import Mapping, normalise
 from .tabular import SourceRow
 
@@ -50,6 +51,25 @@ def classify(row: SourceRow, mapping: Mapping) -> RowKind:
     if mapping.column("date") and not date and not (account and any(amounts)):
         return RowKind.FOOTER
     return RowKind.ENTRY
+
+
+def entry_or_noted(
+    row: SourceRow, mapping: Mapping, notices: list[RowProblem], problems: list[RowProblem]
+) -> bool:
+    """Whether the row is an entry; a total row is noted in `notices` (and skipped), a
+    footer in `problems`."""
+    kind = classify(row, mapping)
+    if kind is RowKind.ENTRY:
+        return True
+    found = notices if kind is RowKind.TOTAL else problems
+    found.append(RowProblem(row.number, None, describe(row, kind)))
+    return False
+
+
+def surely_entry(date: str) -> bool:
+    """A row whose (stripped) date cell holds something that is not a total word is an
+    entry, whatever its other cells say (`classify`)."""
+    return bool(date) and not _is_total_word(date)
 
 
 def describe(row: SourceRow, kind: RowKind) -> Text:

@@ -109,10 +109,16 @@ class TabularFile:
     def rows(self) -> Iterator[SourceRow]:
         """Data rows, streamed. A row with a different number of cells is an error, and so
         is a byte the encoding cannot decode (named with the line after which it comes)."""
+        for number, cells in self.numbered_cells():
+            yield SourceRow(number, dict(zip(self.columns, cells, strict=True)))
+
+    def numbered_cells(self) -> Iterator[tuple[int, list[str]]]:
+        """(line number where the row starts, its cells) of each data row, as `rows` reads
+        them, without making a dict of each."""
         with self.path.open(encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             try:
-                yield from self._rows(reader)
+                yield from self._cells(reader)
             except UnicodeDecodeError as exc:
                 byte = repr(exc.object[exc.start : exc.start + 1])
                 mixed = N_(
@@ -127,7 +133,7 @@ class TabularFile:
             except csv.Error as exc:
                 raise TabularError(f"{self.name}:{reader.line_num}: {exc}") from None
 
-    def _rows(self, reader: Any) -> Iterator[SourceRow]:
+    def _cells(self, reader: Any) -> Iterator[tuple[int, list[str]]]:
         next(reader, None)
         start = reader.line_num + 1
         for cells in reader:
@@ -146,7 +152,7 @@ class TabularFile:
                         delimiter=self.delimiter,
                     )
                 )
-            yield SourceRow(start, dict(zip(self.columns, cells, strict=True)))
+            yield start, cells
             start = reader.line_num + 1
 
     def column(self, name: str) -> Iterator[str]:

@@ -308,21 +308,58 @@ def _write_stream(
     encoding: str,
     line_ending: str,
 ) -> WriteResult:
-    renderer = _Renderer(transliterate, encoding)
-    ascii_same = _ascii_compatible(encoding)
-    lines = entries = 0
-    for number, record in enumerate(records, start=1):
-        text = renderer.line(number, record) + line_ending
-        if renderer.problems:
-            continue  # keep rendering to report every problem, but write nothing more
+    lines = LineWriter(stream, name, transliterate, encoding, line_ending)
+    for record in records:
+        lines.record(record)
+    return lines.close()
+
+
+class LineWriter:
+    """Writes records to a stream one by one, and lines rendered elsewhere (a converter's
+    byte grids) between them; every problem is reported at the end (`close`), and nothing
+    more is written after the first."""
+
+    def __init__(
+        self,
+        stream: IO[bytes],
+        name: str,
+        transliterate: bool = False,
+        encoding: str = "cp1252",
+        line_ending: str = "\r\n",
+    ) -> None:
+        self.stream, self.name, self.encoding, self.line_ending = (
+            stream,
+            name,
+            encoding,
+            line_ending,
+        )
+        self.renderer = _Renderer(transliterate, encoding)
+        self.ascii_same = _ascii_compatible(encoding)
+        self.number = self.lines = self.entries = 0  # records seen; lines and entries written
+
+    def record(self, record: Record) -> None:
+        self.number += 1
+        text = self.renderer.line(self.number, record) + self.line_ending
+        if self.renderer.problems:
+            return  # keep rendering to report every problem, but write nothing more
         # The ASCII codec is many times faster than a charmap one, and gives the same bytes.
-        ascii_line = ascii_same and text.isascii()
-        stream.write(text.encode("ascii") if ascii_line else text.encode(encoding))
-        lines += 1
-        entries += isinstance(record, Entry)
-    if renderer.problems:
-        raise WriteError(name, renderer.problems)
-    return WriteResult(name, lines, entries, tuple(renderer.changes))
+        ascii_line = self.ascii_same and text.isascii()
+        self.stream.write(text.encode("ascii") if ascii_line else text.encode(self.encoding))
+        self.lines += 1
+        self.entries += isinstance(record, Entry)
+
+    def entry_lines(self, data: bytes, count: int) -> None:
+        """`count` entry lines rendered elsewhere, endings included."""
+        self.number += count
+        if not self.renderer.problems:
+            self.stream.write(data)
+            self.lines += count
+            self.entries += count
+
+    def close(self) -> WriteResult:
+        if self.renderer.problems:
+            raise WriteError(self.name, self.renderer.problems)
+        return WriteResult(self.name, self.lines, self.entries, tuple(self.renderer.changes))
 
 
 @functools.cache
