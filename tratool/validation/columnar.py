@@ -146,16 +146,21 @@ class FastPass(ValidationPass):
         self.analytics.close_open()
 
     def _count(self, closing: BlockClosing) -> None:
-        """Count the pièces closed without their lines: their money, and their lines by
-        journal and date."""
-        pieces, debit, credit, days = closing.totals()
+        """Count the pièces closed without their lines: their money, their lines by journal,
+        and their dates' range."""
+        pieces, debit, credit, journals = closing.totals()
         self.proved_pieces += pieces
         self.pieces.debit += debit
         self.pieces.credit += credit
-        for journal, date, count in days:
-            if date not in self._dates:
-                self._dates[date] = parse_date(date)
-            self.report.totals.count_line(journal, self._dates[date], count)
+        totals = self.report.totals
+        for journal, count, first_date, last_date in journals:
+            totals.count_line(journal, self._date(first_date), count)
+            totals.count_line(journal, self._date(last_date), 0)  # the date range only
+
+    def _date(self, raw: str) -> dt.date | None:
+        if raw not in self._dates:
+            self._dates[raw] = parse_date(raw)
+        return self._dates[raw]
 
     def _extended_proof(self) -> ExtendedProof:
         if self._ete_proof is None:

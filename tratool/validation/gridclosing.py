@@ -64,20 +64,21 @@ class BlockClosing:
             for trace in traces:
                 trace.added = None
 
-    def totals(self) -> tuple[int, int, int, list[tuple[str, str, int]]]:
+    def totals(self) -> tuple[int, int, int, list[tuple[str, int, str, str]]]:
         """The pièces closed without their lines: how many, their debit and credit in cents,
-        and their lines by journal and date."""
+        and by journal their lines, earliest date and latest date."""
         plan = self.plan
         closed = np.flatnonzero(plan.proved)[self.closed]
-        days = plan.journals[closed] * 100_000_000 + plan.dates[closed]  # dates have 8 digits
-        distinct, inverse = np.unique(days, return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=(plan.ends - plan.starts)[closed])
-        lines = [
-            (plan.journal_names[day // 100_000_000], f"{day % 100_000_000:08d}", int(count))
-            for day, count in zip(distinct.tolist(), counts.tolist(), strict=True)
-        ]
+        journals, dates = plan.journals[closed], plan.dates[closed]
+        lines, days = (plan.ends - plan.starts)[closed], _ordered(dates)
+        by_journal = []
+        for journal in np.unique(journals).tolist():
+            mine = journals == journal
+            first, last = dates[mine][days[mine].argmin()], dates[mine][days[mine].argmax()]
+            count = int(lines[mine].sum())
+            by_journal.append((plan.journal_names[journal], count, f"{first:08d}", f"{last:08d}"))
         debit, credit = (int(a[closed].sum()) for a in (plan.debits, plan.credits))
-        return len(closed), debit, credit, lines
+        return len(closed), debit, credit, by_journal
 
     def _walk(self, feed: Feed, quietly: Quiet, close_open: Close) -> None:
         plan, at = self.plan, 0

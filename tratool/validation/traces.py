@@ -127,6 +127,9 @@ class Trace:
 
     def update(self, new: Mapping[int, Value]) -> None:
         """Store keys that are not there yet (`get` said so): `setdefault` of each, in order."""
+        if len(self._recent) + len(new) < self._limit:  # the usual case: room in the dict
+            self._recent.update(new)
+            return
         items, at = list(new.items()), 0
         while at < len(items):
             room = max(self._limit - len(self._recent), 1)
