@@ -164,7 +164,7 @@ def _quiet(plan: BlockPlan, proved: Ints, rules: PieceRules, found: Ints) -> tup
     keys, sums, number_keys = (a[proved] for a in (plan.keys, plan.contents, plan.number_keys))
     quiet = (lookup(seen, keys) == ABSENT) & (lookup(contents, sums) == ABSENT)
     quiet &= (found == ABSENT) | (found == plan.dates[proved])
-    for values in (keys, sums, number_keys):
+    for values in (sums, number_keys):  # (a key repeated repeats its journal's number too)
         quiet &= ~_repeats(values)
     before = _previous(plan.journals)[proved]
     chained = before >= 0

@@ -1,0 +1,49 @@
+"""Closing a grid block's proved pièces at once (gridclosing.py) when journals interleave: each
+pièce's number is checked against its own journal's previous pièce, not the one before it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from tests.test_engines_differential import FIRST_BLOCK, fast, reference, summary
+from tests.tra_lines import entry, std, tiers
+from tratool.validation import ValidationConfig
+
+
+def interleaved(vte: list[int], ach: list[int]) -> bytes:
+    """Pièces of VTE and ACH in turn (three lines each), numbered as given."""
+    lines: list[str] = []
+    for numbers in zip(vte, ach, strict=True):
+        for journal, number in zip(("VTE", "ACH"), numbers, strict=True):
+            common: dict[str, Any] = {
+                "journal": journal,
+                "piece_number": number,
+                "reference": f"FA-{number}",
+            }
+            lines += std(
+                tiers(direction="D", amount=Decimal(200), **common),
+                entry(direction="C", amount=Decimal(150), **common),
+                entry(direction="C", amount=Decimal(50), **common),
+            )[1:]
+    header = std()[0]
+    return "".join(f"{line}\r\n" for line in [header, *lines]).encode("ascii")
+
+
+def test_a_gap_in_one_journal_is_not_hidden_by_the_other() -> None:
+    # VTE 101 … 139 but 130 missing; ACH n follows VTE n - 1, so that ACH 130 sits right before
+    # VTE 131, the number that misses 130 in VTE (a check against the pièce before, whatever
+    # its journal, would find it in sequence).
+    vte = [n for n in range(101, 141) if n != 130]
+    ach = list(range(102, 102 + len(vte)))
+    data = interleaved(vte, ach)
+    config = ValidationConfig()
+    expected = summary(reference(data, config))
+    report, run = fast(data, config, block_lines=16, first_read=FIRST_BLOCK + 224)
+    assert run.proved_pieces > 40  # most pièces closed at once
+    assert summary(report) == expected
+    gaps = [f for f in report.findings if f.rule == "TRA-X11"]
+    # VTE 131 is the 30th VTE pièce: lines 1 (header) + 29 pairs of pièces of 3 lines, + 1.
+    assert [(f.line, str(f.message)) for f in gaps] == [
+        (1 + 29 * 6 + 1, "pieces 130-130 of journal VTE are missing")
+    ]
