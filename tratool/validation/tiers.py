@@ -2,9 +2,10 @@
 as sorted arrays of 64-bit hashes beside their values, instead of rows in the temporary SQLite
 database (traces.py), until `capacity` keys; later ones go to the database as before.
 
-Appending a batch sorts 4,096 keys; tiers of similar size are merged (so a trace holds about
-log2(keys / 4,096) of them) and a lookup is one binary search per tier, after the trace's
-bitmap said "maybe". Inserting a million-line file's 224,000 pièce keys costs a few
+Appending a batch sorts 4,096 keys; tiers of similar size are merged, up to 65,536 keys (so a
+trace holds a few of them, and a merge never needs much memory beside its result), and a
+lookup is one binary search per tier, after the trace's bitmap said "maybe" (`lookup`: a
+block's keys at once). Inserting a million-line file's 224,000 pièce keys costs a few
 milliseconds here against about a second of SQLite inserts; memory is 12 bytes a key.
 """
 
@@ -19,6 +20,7 @@ Keys = npt.NDArray[np.int64]
 Found = npt.NDArray[np.int64]  # per key: its int value, ABSENT, or OTHER
 Numbers = npt.NDArray[np.int32]  # first lines, dates as 31042024
 CAPACITY = 1 << 18  # keys per trace: 3 MiB, a million-line file's pièces with room
+MERGED = 1 << 16  # keys of the biggest tiers: a full trace holds about 8 tiers
 ABSENT, OTHER = -1, -2  # not stored; stored with a str value (a date not in digits)
 
 
@@ -52,7 +54,7 @@ class KeyTiers:
         order = np.argsort(keys)
         self._tiers.append((keys[order], values[order]))
         self.size += len(items)
-        while len(self._tiers) > 1 and len(self._tiers[-2][0]) <= 2 * len(self._tiers[-1][0]):
+        while len(self._tiers) > 1 and _mergeable(len(self._tiers[-2][0]), len(self._tiers[-1][0])):
             self._merge()
         return True
 
@@ -79,10 +81,24 @@ class KeyTiers:
         return found
 
     def _merge(self) -> None:
-        (keys1, values1), (keys2, values2) = self._tiers.pop(), self._tiers.pop()
-        keys = np.concatenate((keys2, keys1))
-        order = np.argsort(keys, kind="stable")
-        self._tiers.append((keys[order], np.concatenate((values2, values1))[order]))
+        """The two newest tiers as one: the newer one's keys put in their places among the
+        older one's, both sorted and without a key in common (no sort again, and little
+        memory beside the result's: the peak of a big file's validation)."""
+        (newer, newer_values), (older, older_values) = self._tiers.pop(), self._tiers.pop()
+        size = len(older) + len(newer)
+        places = np.searchsorted(older, newer) + np.arange(len(newer))
+        rest = np.ones(size, dtype=np.bool_)
+        rest[places] = False
+        keys, values = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int32)
+        keys[places], values[places] = newer, newer_values
+        keys[rest], values[rest] = older, older_values
+        self._tiers.append((keys, values))
+
+
+def _mergeable(older: int, newer: int) -> bool:
+    """Tiers of a size are merged, up to MERGED keys: a bigger merge would need memory for
+    both tiers and the result at once, the peak of a big file's validation."""
+    return older <= 2 * newer and older + newer <= MERGED
 
 
 def lookup(trace: Trace, keys: Keys) -> Found:
