@@ -2,11 +2,13 @@
 report. The fast engine (columnar.py) imports it only once a block is a grid, so that a small
 file never pays numpy's import.
 
-The proofs ask the rule code itself, once per distinct value of the fields a check reads.
-Fields whose values are nearly all distinct are proved by array arithmetic on their bytes, and
-conservatively: amounts (plain digits, at most one decimal comma, within the currency's
-decimals), labels and pièce numbers (`_PLAIN`: the bytes a quiet value is sure to be made of);
-a row those classes do not cover is still asked of the rule code, once per distinct value.
+The proofs ask the rule code itself, once per distinct value of the fields a check reads, and
+remember the answers from block to block by the value's bytes (gridvalues.py). Fields whose
+values are nearly all distinct are proved by arithmetic on their bytes, eight at a time, and
+conservatively: amounts (gridamounts.py: plain digits, at most one decimal comma, within the
+currency's decimals), labels and pièce numbers (`_PLAIN`: the bytes a quiet value is sure to
+be made of); a row those classes do not cover is still asked of the rule code, once per
+distinct value.
 """
 
 from __future__ import annotations
@@ -216,7 +218,7 @@ class RowProof:
         """Each row's currency's decimals (one number when the block has one currency)."""
         f = FIELDS["currency"]
         currencies = self.memory.block.key([(f.start, f.end)])[0]
-        if (currencies == currencies[0]).all():
+        if len(currencies) and (currencies == currencies[0]).all():
             return np.array(self._decimals_of(int(currencies[0])))
         distinct, inverse = np.unique(currencies, return_inverse=True)
         decimals = [self._decimals_of(code) for code in distinct.tolist()]
