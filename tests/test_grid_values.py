@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tratool.validation import gridrows
+from tratool.validation import gridrows, gridvalues
 from tratool.validation.gridvalues import BlockWords, KnownAnswers, Memory, Words
 
 # Three 222-column rows: the values are written where the test reads them.
@@ -107,6 +107,23 @@ def test_values_of_one_slot_take_it_over_and_never_answer_for_each_other() -> No
     assert not found[39:].any()  # never remembered
     assert answers.tolist() == found.tolist()
     assert 1 <= found.sum() <= 2
+
+
+def test_values_alike_in_their_first_word_are_told_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "CDUPONTS" and "CDUPONTSLONGNAME" as auxiliaries: the same first word, not the same
+    # value; every key hashed to 0, so that both want the same slot.
+    monkeypatch.setattr(gridvalues, "_SPREAD", np.zeros(16, dtype=np.uint64))
+    words = block(
+        [row[:31] + "CDUPONTS".ljust(17) + row[48:] for row in ROWS[:1]]
+        + [row[:31] + "CDUPONTSLONGNAME".ljust(17) + row[48:] for row in ROWS[1:2]]
+    )
+    key = words.key([(31, 48)])
+    assert key[0].tolist()[0] == key[0].tolist()[1]
+    table = KnownAnswers(len(key), bits=4)
+    first = [w[:1] for w in key]
+    table.remember(first, table.spread(first), np.array([True]))
+    found, answers = table.look_up(key, table.spread(key))
+    assert (found.tolist(), answers.tolist()) == ([True, False], [True, False])
 
 
 def test_an_empty_slot_answers_false() -> None:
