@@ -18,8 +18,9 @@ written over it, column by column, at the positions of the layout tables.
 from __future__ import annotations
 
 import array
+import re
 from decimal import Decimal
-from itertools import islice
+from itertools import islice, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +41,11 @@ COLUMNS = frozenset(
     {"journal", "date", "piece", "reference", "account", "auxiliary", "label", "debit", "credit"}
 )
 _NONZERO = frozenset("123456789")
+_NO_KEY = object()
+# A column of plain amounts or empty cells, one a line (`cells.is_plain_amount`), and a column
+# of amounts already written as the writer writes them (no leading zero, two decimals).
+_PLAIN_COLUMN = re.compile(r"(?:\d+(?:[.,]\d{1,2})?)?(?:\n(?:\d+(?:[.,]\d{1,2})?)?)*", re.ASCII)
+_CANONICAL_COLUMN = re.compile(r"(?:[1-9]\d*|0),\d\d(?:\n(?:[1-9]\d*|0),\d\d)*", re.ASCII)
 Grid = npt.NDArray[np.uint8]
 
 
@@ -83,23 +89,27 @@ class GridConverter:
             ok and templates[t] is not None for ok, t in zip(plain, cells.line_types, strict=True)
         ]
         builder, start, numbers = self.builder, 0, []
-        for at, (number, values) in enumerate(block):
+        key: object = _NO_KEY  # the last plain row's pièce key, while no other row came
+        number = 0
+        for at, (source, values) in enumerate(block):
             if plain[at]:
                 # The builder numbers pièces, in file order, whichever path writes the row.
-                key = cells.keys[at]
-                numbers.append(builder.piece_number(cells.pieces[at], key, cells.journals[at]))
+                if cells.keys[at] != key:
+                    key = cells.keys[at]
+                    number = builder.piece_number(cells.pieces[at], key, cells.journals[at])
+                numbers.append(number)
                 continue
             self._write_run(cells, range(start, at), numbers, templates, rows)
-            start, numbers = at + 1, []
-            row = SourceRow(number, dict(zip(self.table.columns, values, strict=True)))
+            start, numbers, key = at + 1, [], _NO_KEY
+            row = SourceRow(source, dict(zip(self.table.columns, values, strict=True)))
             if footers.entry_or_noted(row, self.mapping, builder.changes, builder.problems):
-                for source, entry in builder.entries([row]):
-                    rows.append(source)
+                for written, entry in builder.entries([row]):
+                    rows.append(written)
                     self.lines.record(entry)
         self._write_run(cells, range(start, len(block)), numbers, templates, rows)
         builder.rows += sum(plain)
-        builder.debit_in += sum(map(_decimal, cells.of("debit", plain)), Decimal(0))
-        builder.credit_in += sum(map(_decimal, cells.of("credit", plain)), Decimal(0))
+        builder.debit_in += cells.total("debit", plain)
+        builder.credit_in += cells.total("credit", plain)
 
     def _write_run(
         self,
@@ -115,7 +125,7 @@ class GridConverter:
         picked = list(run)
         grid = cells.grid(picked, numbers, templates)
         rows.extend(cells.numbers[i] for i in picked)
-        self.lines.entry_lines(grid.tobytes(), len(picked))
+        self.lines.entry_lines(grid.data, len(picked))  # no copy: the grid is contiguous
         self.grid_rows += len(picked)
 
     def date(self, raw: str) -> str | None:
@@ -190,11 +200,16 @@ class Cells:
         self.size = len(block)
         self._fields: dict[str, list[str]] = {}
         mapping = converter.mapping
-        codes = mapping.journal_codes
-        self.journals = [codes.get(j, j) for j in self.field("journal")]
-        self.dates = [converter.date(d) for d in self.field("date")]
+        journals = self.field("journal")
+        self.journals = list(map(mapping.journal_codes.get, journals, journals))
+        dates = self.field("date")
+        rendered = {date: converter.date(date) for date in set(dates)}  # a file repeats few
+        self.dates = list(map(rendered.__getitem__, dates))
         self.auxiliaries = self.field("auxiliary")
         self.line_types = ["X" if a else "" for a in self.auxiliaries]
+        # Whether the credit, and the debit, is not zero: the row's direction and amount.
+        self.credited = list(map(_nonzero, self.field("credit")))
+        self.debited = list(map(_nonzero, self.field("debit")))
         self.pieces = self.field("piece")
         if mapping.column("piece"):
             self.keys: list[object] = list(self.pieces)
@@ -209,49 +224,41 @@ class Cells:
             if column is None:
                 known = [self.converter.mapping.constants.get(name, "")] * self.size
             else:
-                known = [cell.strip() for cell in self.columns[self.converter.index[column]]]
+                known = list(map(str.strip, self.columns[self.converter.index[column]]))
             self._fields[name] = known
         return known
 
-    def of(self, name: str, plain: list[bool]) -> list[str]:
-        return [v for v, ok in zip(self.field(name), plain, strict=True) if ok and v]
+    def total(self, name: str, plain: list[bool]) -> Decimal:
+        """The sum of the plain rows' amounts of a field, as the builder sums them (a zero
+        amount as Decimal(0), which changes no sum)."""
+        amounts, nonzero = self.field(name), self.credited if name == "credit" else self.debited
+        texts = [a for a, n, ok in zip(amounts, nonzero, plain, strict=True) if ok and n]
+        return sum(map(Decimal, (a.replace(",", ".") for a in texts)), Decimal(0))
 
     def plain(self) -> list[bool]:
-        """Which rows the grid path proves it writes as the builder would."""
+        """Which rows the grid path proves it writes as the builder would. Each check runs
+        on a whole column at once when the column is plain throughout (nearly always)."""
+        limits = TEXT_LIMITS
+        account, auxiliary = self.field("account"), self.auxiliaries
         collective = self.converter.collective
-        rows = zip(
-            self.journals,
-            self.dates,
-            self.field("account"),
-            self.auxiliaries,
-            self.field("reference"),
-            self.field("label"),
-            self.field("debit"),
-            self.field("credit"),
-            strict=True,
-        )
-        return [
-            date is not None
-            and 0 < len(journal) <= 3
-            and _printable(journal)
-            and 0 < len(account) <= TEXT_LIMITS["account"]
-            and _printable(account)
-            and (
-                not auxiliary
-                or (
-                    len(auxiliary) <= TEXT_LIMITS["auxiliary"]
-                    and _printable(auxiliary)
-                    and auxiliary == auxiliary.upper()
-                    and collective(account)
-                )
-            )
-            and len(reference) <= TEXT_LIMITS["reference"]
-            and (not reference or _printable(reference))
-            and len(label) <= TEXT_LIMITS["label"]
-            and (not label or _printable(label))
-            and _one_amount(debit, credit)
-            for journal, date, account, auxiliary, reference, label, debit, credit in rows
+        checks = [
+            [date is not None for date in self.dates],
+            _texts(self.journals, 3, required=True),
+            _texts(account, limits["account"], required=True),
+            _texts(self.field("reference"), limits["reference"]),
+            _texts(self.field("label"), limits["label"]),
+            _texts(auxiliary, limits["auxiliary"]),
+            [
+                not a or (a == a.upper() and collective(c))
+                for a, c in zip(auxiliary, account, strict=True)
+            ],
+            _one_amount(self.field("debit"), self.field("credit"), self.debited, self.credited),
         ]
+        plain = np.ones(self.size, dtype=np.bool_)
+        for check in checks:
+            plain &= np.array(check, dtype=np.bool_)
+        rows: list[bool] = plain.tolist()
+        return rows
 
     def grid(
         self, picked: list[int], numbers: list[int], templates: dict[str, bytes | None]
@@ -265,8 +272,9 @@ class Cells:
                 rows = np.array([self.line_types[i] == line_type for i in picked], dtype=np.bool_)
                 grid[rows] = np.frombuffer(template, dtype=np.uint8)
         debit, credit = self.field("debit"), self.field("credit")
-        amounts = [credit[i] if _nonzero(credit[i]) else debit[i] for i in picked]
-        directions = ["C" if _nonzero(credit[i]) else "D" for i in picked]
+        credited = self.credited
+        amounts = [credit[i] if credited[i] else debit[i] for i in picked]
+        directions = ["C" if credited[i] else "D" for i in picked]
         dates = [self.dates[i] or "" for i in picked]
         values: dict[str, list[str]] = {
             "journal": [self.journals[i] for i in picked],
@@ -276,7 +284,7 @@ class Cells:
             "reference": _picked(self.field("reference"), picked),
             "label": _picked(self.field("label"), picked),
             "direction": directions,
-            "amount": [_amount_text(a) for a in amounts],
+            "amount": _amount_texts(amounts),
             "piece_number": [str(n) for n in numbers],
         }
         for name, texts in values.items():
@@ -289,11 +297,9 @@ class Cells:
 def _put(grid: Grid, f: layout.Field, texts: list[str]) -> None:
     """The texts (ASCII, at most the field's width) into the field's columns, justified as the
     layout says."""
-    if f.just is layout.Just.RIGHT:
-        texts = [t.rjust(f.width) for t in texts]
-    cells = np.array(texts, dtype=f"S{f.width}").view(np.uint8).reshape(len(texts), f.width)
-    cells = np.where(cells == 0, np.uint8(32), cells)
-    grid[:, f.start : f.end] = cells
+    pad = str.rjust if f.just is layout.Just.RIGHT else str.ljust
+    data = "".join(map(pad, texts, repeat(f.width))).encode("ascii")
+    grid[:, f.start : f.end] = np.frombuffer(data, dtype=np.uint8).reshape(len(texts), f.width)
 
 
 def _picked(values: list[str], picked: list[int]) -> list[str]:
@@ -306,24 +312,46 @@ def _printable(text: str) -> bool:
     return text.isascii() and text.isprintable() and '"' not in text
 
 
+def _texts(values: list[str], limit: int, required: bool = False) -> list[bool]:
+    """Which values are `_printable`, at most `limit` long, and not empty if `required`:
+    for the whole column at once when all of them are."""
+    longest = max(map(len, values), default=0)
+    if longest <= limit and _printable(" ".join(values)):  # the blanks between are printable
+        return list(map(bool, values)) if required else [True] * len(values)
+    return [(bool(v) or not required) and len(v) <= limit and _printable(v) for v in values]
+
+
 def _nonzero(amount: str) -> bool:
     return not _NONZERO.isdisjoint(amount)
 
 
-def _one_amount(debit: str, credit: str) -> bool:
-    """Both plain (or empty), exactly one of them not zero."""
-    return (
-        (not debit or is_plain_amount(debit))
-        and (not credit or is_plain_amount(credit))
-        and _nonzero(debit) != _nonzero(credit)
-    )
+def _one_amount(
+    debits: list[str], credits: list[str], debited: list[bool], credited: list[bool]
+) -> list[bool]:
+    """Which rows hold a debit and a credit both plain (or empty), exactly one not zero."""
+    plain = [_plain_amounts(debits), _plain_amounts(credits)]
+    nonzero = [debited, credited]
+    return [pd and pc and d != c for pd, pc, d, c in zip(*plain, *nonzero, strict=True)]
+
+
+def _plain_amounts(values: list[str]) -> list[bool]:
+    """Which values are empty or a plain amount (`cells.is_plain_amount`), for the whole
+    column at once when all of them are (the separator in no value)."""
+    joined = "\n".join(values)
+    if joined.count("\n") == len(values) - 1 and _PLAIN_COLUMN.fullmatch(joined):
+        return [True] * len(values)
+    return [not v or is_plain_amount(v) for v in values]
+
+
+def _amount_texts(amounts: list[str]) -> list[str]:
+    """Plain amounts as the writer writes their Decimal: no leading zero, a comma, at least
+    two decimals; a column already written so is taken as it is."""
+    joined = "\n".join(amounts)
+    if joined.count("\n") == len(amounts) - 1 and _CANONICAL_COLUMN.fullmatch(joined):
+        return amounts
+    return list(map(_amount_text, amounts))
 
 
 def _amount_text(raw: str) -> str:
-    """A plain amount as the writer writes its Decimal: at least two decimals, a comma."""
     whole, _, fraction = raw.replace(",", ".").partition(".")
     return f"{int(whole)},{fraction.ljust(2, '0')}"
-
-
-def _decimal(raw: str) -> Decimal:
-    return Decimal(raw.replace(",", ".")) if _nonzero(raw) else Decimal(0)

@@ -137,7 +137,9 @@ class TabularFile:
         next(reader, None)
         start = reader.line_num + 1
         for cells in reader:
-            if not "".join(cells).strip():  # no cell holds anything but blanks
+            first = cells[0] if cells else ""
+            # A first cell with more than blanks (nearly every row) says the row is not blank.
+            if (not first or first.isspace()) and not "".join(cells).strip():
                 start = reader.line_num + 1
                 continue
             if len(cells) != len(self.columns):

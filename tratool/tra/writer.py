@@ -348,7 +348,7 @@ class LineWriter:
         self.lines += 1
         self.entries += isinstance(record, Entry)
 
-    def entry_lines(self, data: bytes, count: int) -> None:
+    def entry_lines(self, data: bytes | memoryview, count: int) -> None:
         """`count` entry lines rendered elsewhere, endings included."""
         self.number += count
         if not self.renderer.problems:
