@@ -85,7 +85,10 @@ CELLS: dict[str, list[str]] = {
         "a;b",
         "  espaces  ",
     ],
-    "Debit": ["", "", "12,50", "12.5", "7", "0012,3", "1 234,56", "0,00", "-5,00", "(3,00)"],
+    "Debit": [
+        *("", "", "12,50", "12.5", "7", "0012,3", "1 234,56", "0,00", "-5,00", "(3,00)"),
+        *("12\n5", "0012,30"),
+    ],
     "Credit": ["", "", "200,00", "0,5", "12,345", "abc", "1.234,56", "99999999999999999,99"],
 }
 FOOTERS = [
@@ -316,17 +319,19 @@ def csv_text(rows: list[list[str]]) -> str:
 @pytest.mark.parametrize(
     "options", [{"force": True}, {"force": True, "transliterate": True, "truncate_labels": True}]
 )
+@pytest.mark.parametrize("amounts", [("21", "7"), ("21,00", "7,00")])
 def test_every_odd_cell_in_a_plain_file_is_converted_alike(
-    tmp_path: Path, options: dict[str, Any]
+    tmp_path: Path, options: dict[str, Any], amounts: tuple[str, str]
 ) -> None:
     # Each odd cell alone in a file of plain rows, on the first tiers line (a collective
     # account; the grid's template is made of it), the line after it and the second pièce's
     # tiers line: the row must be left to the builder, and the rest stay grid rows. The
-    # amounts 21 and 7 (no decimals) make the totals' exponent tell too.
+    # amounts 21 and 7 (no decimals) make the totals' exponent tell too; 21,00 and 7,00 are
+    # written as they are, unless a cell of their column is not.
     mapping = MAPPING.format(piece='piece = "N piece"\n', constants="", format="ETE")
     cases = [(c, v, at) for c in COLUMNS for v in CELLS[c] for at in (0, 1, 4)]
     for index, (column, value, at) in enumerate(cases):
-        rows = plain_rows(("21", "7"))
+        rows = plain_rows(amounts)
         rows[at][COLUMNS.index(column)] = value
         folder = tmp_path / str(index)
         folder.mkdir()
