@@ -14,8 +14,9 @@ distinct value.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -44,6 +45,38 @@ def as_grid(block: bytes, stride: int) -> Grid:
     return grid
 
 
+@attrs.frozen
+class Question:
+    """A question of the row proof: whether `ask` emits nothing on the fields `names` (with
+    `blankness`, those after the first two — the first one for the amount code — read only
+    as blank or not)."""
+
+    kind: str
+    names: tuple[str, ...]
+    ask: Ask
+    blankness: bool = False
+
+    def whole(self) -> list[layout.Field]:
+        read = _FULL.get(self.names[0], len(self.names)) if self.blankness else len(self.names)
+        return [FIELDS[name] for name in self.names[:read]]
+
+    def flags(self) -> list[layout.Field]:
+        return [FIELDS[name] for name in self.names if FIELDS[name] not in self.whole()]
+
+
+# The questions answered together, by the union of the columns they read: fields that vary
+# together or hardly vary, so that their combinations stay few (one look-up instead of one
+# per question); label and piece number, nearly all distinct, are not looked up.
+_GROUPS = (
+    ("journal", "piece_type", "direction", "due_number"),
+    ("date",),
+    ("due_date",),
+    ("account",),
+    ("payment_method", "entry_type", "currency", "amount_code", "establishment", "rate", "code"),
+    ("structure", "tiers", "axis"),
+)
+
+
 class RowProof:
     """Asks the per-line rule code whether a row can be reported, one distinct input at a
     time, and answers for whole columns."""
@@ -54,6 +87,7 @@ class RowProof:
         self.entries = EntryRules(config, self.recorder)
         self.structure = StructureRules(config, self.recorder)
         self._answers: dict[tuple[str, bytes], bool] = {}
+        self._asked: dict[str, dict[str, Question]] = {}  # the questions, by file version
         self.memory = Memory()  # answers by value, kept from block to block
         self._grid: Grid | None = None  # the block last read, its amount (for the pièces)
         self.amount: AmountField | None = None
@@ -73,47 +107,53 @@ class RowProof:
     def clean_rows(self, grid: Grid, version: str) -> Mask:
         self.load(grid)
         clean = np.ones(len(grid), dtype=np.bool_)
-        for name, check in SINGLE_FIELD_CHECKS.items():
-            ask = functools.partial(self._single, check)
-            plain = _PLAIN.get(name)
-            if plain is None:
-                clean &= self._by_value(grid, (name,), ask)
-            else:  # nearly all distinct: the rows their bytes do not prove, by sorting
-                asked = ~plain(self.memory.block, grid)
-                clean &= self._by_sorting(grid, (name,), ask, asked=asked)
-        structure = functools.partial(self._structure, version=version)
-        clean &= self._by_value(grid, ("line_type",), structure, kind=f"structure {version}")
-        clean &= self._by_value(
-            grid, ("line_type", "auxiliary", "reference"), self._tiers, blankness=True
-        )
-        clean &= self._by_value(grid, ("exchange_rate", "currency"), self._rate)
-        clean &= self._by_value(
-            grid, ("axis", "line_type", "auxiliary"), self._axis, blankness=True
-        )
-        clean &= self._by_value(
-            grid, ("amount_code", "amount2", "amount3"), self._code, blankness=True
-        )
+        questions = self._questions(version)
+        for group in _GROUPS:
+            clean &= self._by_values(grid, [questions[kind] for kind in group])
+        for name, plain in _PLAIN.items():  # nearly all distinct: what the bytes leave, sorted
+            question = questions[name]
+            asked = ~plain(self.memory.block, grid)
+            clean &= self._by_sorting(grid, question.names, question.ask, asked=asked)
         return clean & self._amounts()
 
-    def _by_value(
-        self,
-        grid: Grid,
-        names: tuple[str, ...],
-        ask: Ask,
-        blankness: bool = False,
-        kind: str = "",
-    ) -> Mask:
-        """Rows whose values of `names` make `ask` emit nothing: answers remembered from
-        earlier blocks, the rows of values not remembered sorted (`_by_sorting`)."""
-        kind = kind or "/".join(names)
-        whole = [FIELDS[n] for i, n in enumerate(names) if not blankness or i < _FULL[names[0]]]
-        flags = [FIELDS[n] for n in names if FIELDS[n] not in whole]
-        key = self.memory.block.key(_joined_spans(whole), [(f.start, f.end) for f in flags])
+    def _questions(self, version: str) -> dict[str, Question]:
+        """Every question of the row proof, by the first word of its kind."""
+        found = self._asked.get(version)
+        if found is None:
+            questions = [
+                *(
+                    Question(name, (name,), functools.partial(self._single, check))
+                    for name, check in SINGLE_FIELD_CHECKS.items()
+                ),
+                Question(  # the version's line widths (TRA-S10)
+                    f"structure {version}",
+                    ("line_type",),
+                    functools.partial(self._structure, version=version),
+                ),
+                Question("tiers", ("line_type", "auxiliary", "reference"), self._tiers, True),
+                Question("rate", ("exchange_rate", "currency"), self._rate),
+                Question("axis", ("axis", "line_type", "auxiliary"), self._axis, True),
+                Question("code", ("amount_code", "amount2", "amount3"), self._code, True),
+            ]
+            found = self._asked[version] = {q.kind.split()[0]: q for q in questions}
+        return found
+
+    def _by_values(self, grid: Grid, group: list[Question]) -> Mask:
+        """Rows on whose values every question of `group` emits nothing: answers remembered
+        from earlier blocks by the columns the questions read (whole, or only as blank or
+        not), the rows of values not remembered sorted (`_by_sorting`), question by question."""
+        whole = {f for question in group for f in question.whole()}
+        flags = {f for question in group for f in question.flags()} - whole
+        key = self.memory.block.key(_joined_spans(whole), sorted((f.start, f.end) for f in flags))
 
         def by_sorting(rows: Ints) -> Mask:
-            return self._by_sorting(grid[rows], names, ask, None, blankness, kind)
+            values = grid[rows]
+            quiet: Mask = np.ones(len(rows), dtype=np.bool_)
+            for q in group:
+                quiet &= self._by_sorting(values, q.names, q.ask, None, q.blankness, q.kind)
+            return quiet
 
-        return self.memory.answers(kind, key, by_sorting)
+        return self.memory.answers(" + ".join(q.kind for q in group), key, by_sorting)
 
     def _by_sorting(
         self,
@@ -298,13 +338,13 @@ def _plain_number(block: BlockWords, grid: Grid) -> Mask:
 
 
 # Single-field checks proved on their bytes first; the rows left are asked of the rule.
-_PLAIN: dict[str, Callable[[BlockWords, Grid], Mask]] = {
+_PLAIN: dict[str, Callable[[BlockWords, Grid], Mask]] = {  # by question
     "label": _plain_label,
     "piece_number": _plain_number,
 }
 
 
-def _joined_spans(fields: list[layout.Field]) -> list[Span]:
+def _joined_spans(fields: Iterable[layout.Field]) -> list[Span]:
     """The columns of `fields`, neighbours joined (fewer key words)."""
     spans: list[Span] = []
     for f in sorted(fields, key=lambda f: f.start):
