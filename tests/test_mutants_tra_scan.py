@@ -149,6 +149,11 @@ def test_a_block_is_a_text_grid_only_if_a_grid_of_ascii_without_controls() -> No
     assert not is_text_grid(VAT + b"\r\n" + TIERS[:200] + b"\r\n", 224)  # ASCII, no grid
     assert not is_text_grid(grid.replace(b"Facture", b"Factur\xe9"), 224)  # a grid, not ASCII
     assert not is_text_grid(grid.replace(b"Facture", b"Factur\x01"), 224)  # a control byte
+    assert not is_text_grid(grid.replace(b"Facture", b"Factur\x7f"), 224)  # DEL, the last
+    assert not is_text_grid(grid.replace(b"Facture", b"Factur\x1f"), 224)  # below the space
+    assert is_text_grid(grid.replace(b"Facture", b"Factur~"), 224)  # the last printable
+    lf_only = VAT + b"\n" + TIERS + b"\n"
+    assert is_text_grid(lf_only, 223)  # the line breaks are not control bytes of a line
 
 
 def test_a_file_scan_opens_is_closed_without_waiting_for_the_collector(tmp_path: Path) -> None:

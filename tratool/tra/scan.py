@@ -45,7 +45,6 @@ _LINE_TYPE = layout.LINE_TYPE.start  # 0-based
 # A line whose first byte is none of these is neither blank nor a parameter record, so a
 # block can be proved to hold entry lines only by looking at one column (lines.classify).
 _UNSURE_FIRST_BYTES = b" \t" + bytes({ord(p[0]) for p in layout.PARAMETER_PREFIXES})
-_CONTROLS = bytes([*range(32), 127])
 _NOT_ENTRY_TYPES = "".join(sorted(layout.SPECIAL_LINE_TYPES)).encode("ascii")
 
 
@@ -216,8 +215,12 @@ def is_text_grid(block: bytes, stride: int, width: int = _WIDTH) -> bool:
     endings: no line of it can have an encoding problem."""
     if not is_grid(block, stride, width) or not block.isascii():
         return False
-    endings = len(block) // stride * (stride - width)
-    return len(block.translate(None, _CONTROLS)) == len(block) - endings
+    # Its callers read the grid with numpy next; the smallest and largest byte of the lines
+    # tell in a millisecond what deleting the control bytes took ten to tell.
+    import numpy as np
+
+    cells = np.frombuffer(block, dtype=np.uint8).reshape(-1, stride)[:, :width]
+    return bool(cells.min() >= 32) and bool(cells.max() < 127)
 
 
 def _one_by_one(block: bytes, cut: _Cutter) -> Iterator[FieldBytes]:
