@@ -3,12 +3,22 @@ pièce's number is checked against its own journal's previous pièce, not the on
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from tests.test_engines_differential import FIRST_BLOCK, fast, reference, summary
+from tests.test_engines_differential import (
+    FIRST_BLOCK,
+    fast,
+    reference,
+    summary,
+)
+from tests.test_engines_differential import (
+    test_every_cross_line_defect_in_a_grid_is_reported_alike as cross_line_defects,
+)
 from tests.tra_lines import entry, std, tiers
-from tratool.validation import ValidationConfig
+from tratool.validation import ValidationConfig, gridclosing
 
 
 def interleaved(vte: list[int], ach: list[int]) -> bytes:
@@ -47,3 +57,22 @@ def test_a_gap_in_one_journal_is_not_hidden_by_the_other() -> None:
     assert [(f.line, str(f.message)) for f in gaps] == [
         (1 + 29 * 6 + 1, "pieces 130-130 of journal VTE are missing")
     ]
+
+
+@contextmanager
+def stored_keys_in_dicts() -> Iterator[None]:
+    """The keys the rule code stores during a block looked up in dicts from the first time
+    (by default, numpy looks them up the first few times in a block)."""
+    saved = gridclosing.FEW_ABSORBS
+    gridclosing.FEW_ABSORBS = 0
+    try:
+        yield
+    finally:
+        gridclosing.FEW_ABSORBS = saved
+
+
+def test_keys_stored_meanwhile_are_found_in_dicts_as_with_numpy() -> None:
+    # The cross-line defects' file (TRA-X04, D03, X02 said by the traces, pièces copied in
+    # the same block), with the other way of looking up what the rule code stored.
+    with stored_keys_in_dicts():
+        cross_line_defects()

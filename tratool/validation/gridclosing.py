@@ -33,6 +33,7 @@ Mask = npt.NDArray[np.bool_]
 Feed = Callable[[int], None]  # a pièce's lines through the families, one by one
 Quiet = Callable[[int], bool]  # close a proved pièce if that reports nothing (else False)
 Close = Callable[[], None]  # close the pièce in progress
+FEW_ABSORBS = 8  # keys the rule code stored looked up with numpy so many times in a block
 
 
 class BlockClosing:
@@ -51,7 +52,10 @@ class BlockClosing:
         self.stops: list[int] = np.flatnonzero(~silent).tolist()
         self._stops = set(self.stops)
         self.unchained: list[int] = proved[quiet & ~chained].tolist()
+        self._proved = proved
+        self._keys = tuple(a[proved] for a in (plan.keys, plan.contents, plan.number_keys))
         self._first: list[dict[int, int]] | None = None  # per trace: key -> first pièce
+        self._absorbed = 0  # times the rule code had stored keys when a run began
 
     def close(self, feed: Feed, quietly: Quiet, close_open: Close) -> None:
         """Every pièce of the block, in order: proved runs stored at once, the others fed."""
@@ -104,21 +108,28 @@ class BlockClosing:
             at = end
 
     def _absorb(self, at: int) -> None:
-        """Hand over the proved pièces from `at` on with a key the rule code stored meanwhile."""
+        """Hand over the proved pièces from `at` on with a key the rule code stored meanwhile:
+        looked up with numpy the first few times in a block, then in dicts built once."""
         traces = self.rules.traces()
         if not any(trace.added for trace in traces):
             return
-        if self._first is None:
-            proved = np.flatnonzero(self.plan.proved).tolist()
-            run = self.run
+        self._absorbed += 1
+        if self._first is None and self._absorbed > FEW_ABSORBS:
+            proved, run = self._proved.tolist(), self.run
             columns = (run.keys, run.contents, run.number_keys)
             self._first = [dict(zip(reversed(c), reversed(proved), strict=True)) for c in columns]
-        for trace, first in zip(traces, self._first, strict=True):
-            for key in trace.added or ():
-                index = first.get(key)
-                if index is not None and index >= at:
+        for place, trace in enumerate(traces):
+            added, trace.added = trace.added or [], []
+            if not added:
+                continue
+            if self._first is not None:
+                found = (self._first[place].get(key) for key in added)
+                indexes = [index for index in found if index is not None]
+            else:
+                indexes = self._proved[np.isin(self._keys[place], added)].tolist()
+            for index in indexes:
+                if index >= at:
                     self._stop(index)
-            trace.added = []
 
     def _numbered(self, at: int, end: int) -> int:
         """Where the run from `at` must stop before `end`: at the first pièce whose number

@@ -25,11 +25,11 @@ def fingerprints(parts: Sequence[Cells], seed: int = SEED) -> Words:
         padded[:, at : at + part.shape[1]] = part
         at += part.shape[1]
     words = padded.view("<u8")
-    state = np.full(rows, seed, dtype=np.uint64)
+    state, high = np.full(rows, seed, dtype=np.uint64), np.empty(rows, dtype=np.uint64)
     for column in range(words.shape[1]):  # one pass per 8 bytes, over every row at once
         state ^= words[:, column]
         state *= _MULTIPLIER
-        state ^= state >> _HALF
+        state ^= np.right_shift(state, _HALF, out=high)
     state ^= np.uint64(width)
     state *= _FINAL
     result: Words = state ^ (state >> _LAST)

@@ -188,11 +188,21 @@ def _pieces(grid: Grid, starts: Ints, cents: Ints, hashes: Ints) -> Mask:
     sign = np.where(grid[:, FIELDS["direction"].start] == _DEBIT, 1, -1)
     signed = np.where(line_type != _ANALYTIC, cents * sign, 0)
     proved &= np.add.reduceat(signed, starts) == 0
-    order = np.lexsort((hashes, piece))
-    twice = (hashes[order][1:] == hashes[order][:-1]) & (piece[order][1:] == piece[order][:-1])
-    proved[piece[order][1:][twice]] = False
+    proved[_repeating(hashes, piece)] = False
     proved[piece[_analytic_misfits(grid, cents)]] = False
     return proved
+
+
+def _repeating(hashes: Ints, piece: Ints) -> Ints:
+    """The pièces with two lines of one content hash. Sorting the hashes alone tells whether
+    any two lines of the block share one (seldom); only then are they sorted by pièce too."""
+    ordered = np.sort(hashes)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return piece[:0]
+    order = np.lexsort((hashes, piece))
+    twice = (hashes[order][1:] == hashes[order][:-1]) & (piece[order][1:] == piece[order][:-1])
+    result: Ints = piece[order][1:][twice]
+    return result
 
 
 def _analytic_misfits(grid: Grid, cents: Ints) -> Ints:
