@@ -27,6 +27,7 @@ from ..tra.scan import is_text_grid
 from ..tra.values import parse_date
 from .configuration import ValidationConfig
 from .findings import Recorder, Report
+from .fingerprints import FINGERPRINTS
 from .pieces import CONTENT_MASK, Piece
 from .streaming import ENTRY_SLICES, ValidationPass
 
@@ -57,6 +58,7 @@ class FastPass(ValidationPass):
         self._ete_proof: ExtendedProof | None = None  # with the first grid block of ETE lines
         self.recorder = Recorder(config)
         self._dates: dict[str, dt.date | None] = {}
+        self.pieces.keys = FINGERPRINTS  # the traces' keys as the blocks make them (numpy)
         # Block sizes: attributes so that a test can put block boundaries anywhere.
         self.first_read, self.block_lines = FIRST_READ, BLOCK_LINES
         self.grid_rows = 0  # entry lines read as grid rows

@@ -19,6 +19,9 @@ from __future__ import annotations
 import functools
 import os
 import struct
+from collections.abc import Callable
+
+import attrs
 
 MASK = (1 << 64) - 1
 MULTIPLIER = 0x9E3779B97F4A7C15  # odd; 2**64 / the golden ratio
@@ -67,3 +70,17 @@ def line_content(text: str, seed: int = SEED) -> int:
 @functools.cache
 def _words(size: int) -> struct.Struct:
     return struct.Struct(f"<{size // 8}Q")
+
+
+@attrs.frozen
+class TraceKeys:
+    """How the pièce rules make their traces' keys: a pièce key's, a journal's number's, a
+    line's share of its pièce's content (summed modulo 2**64) and that sum's."""
+
+    piece: Callable[[str, str, str], int]
+    number: Callable[[str, int], int]
+    line: Callable[[str], int]
+    content: Callable[[int], int]
+
+
+FINGERPRINTS = TraceKeys(piece=piece_key, number=number_key, line=line_content, content=signed)

@@ -18,7 +18,7 @@ from ..tra import layout
 from ..tra.values import parse_date
 from .configuration import ValidationConfig
 from .findings import Recorder, RuleSet, Sink
-from .fingerprints import line_content, number_key, piece_key, signed
+from .fingerprints import TraceKeys
 from .line import EntryLine, day, money
 from .traces import SpillDatabase, Trace
 
@@ -28,6 +28,17 @@ CONTENT_MASK = (1 << 64) - 1  # a pièce's content hash is a sum modulo 2**64
 REPEAT_FIELDS = ("account", "auxiliary", "reference", "label", "currency", "amount", "direction")
 
 FOLIO_MODES = frozenset({"BOR", "LIB"})
+
+
+def _python_piece(journal: str, date: str, number: str) -> int:
+    return hash((journal, date, number))
+
+
+def _python_number(journal: str, number: int) -> int:
+    return hash((journal, number))
+
+
+PYTHON_KEYS = TraceKeys(piece=_python_piece, number=_python_number, line=hash, content=hash)
 
 
 @attrs.define
@@ -81,9 +92,12 @@ class PieceRules(RuleSet):
         self._pending: dict[tuple[str, str, str], Unbalanced] = {}
         self._contents = self._spill.trace(TRACE_LIMIT)  # pièce content hash -> first line
         self.numbers: dict[str, tuple[int, str]] = {}  # journal -> (last number, date raw)
-        # number_key(journal, number) -> its date, as the int 31042024 (a str if not digits)
+        # number key (journal, number) -> its date, as the int 31042024 (a str if not digits)
         self._number_dates = self._spill.trace(TRACE_LIMIT)
         self._folio: tuple[tuple[str, str, str, str], int, int, str] | None = None
+        # How the traces' keys are made: Python's `hash` here (the reference engine); the fast
+        # engine, whose blocks make them with numpy, sets `fingerprints.FINGERPRINTS`.
+        self.keys = PYTHON_KEYS
 
     def add(self, line: EntryLine) -> None:
         piece = self.piece
@@ -180,7 +194,9 @@ class PieceRules(RuleSet):
                 ),
             )
         piece.lines.add(line_hash)
-        piece.content = (piece.content + line_content(line.raw["piece_type"] + text)) & CONTENT_MASK
+        piece.content = (
+            piece.content + self.keys.line(line.raw["piece_type"] + text)
+        ) & CONTENT_MASK
 
     def _homogeneous(self, number: int, text: str, piece: Piece, raw: dict[str, str]) -> None:
         for name, first in (("piece_type", piece.piece_type), ("currency", piece.currency)):
@@ -274,7 +290,7 @@ class PieceRules(RuleSet):
     # -- per pièce ---------------------------------------------------------------------
     def _close(self, piece: Piece) -> None:
         journal, date, number = piece.key
-        if self.seen.setdefault(piece_key(*piece.key), piece.line) != piece.line:
+        if self.seen.setdefault(self.keys.piece(*piece.key), piece.line) != piece.line:
             self.report(
                 "TRA-X04",
                 line=piece.line,
@@ -311,7 +327,7 @@ class PieceRules(RuleSet):
                 ),
                 source=piece.text,
             )
-        first = self._contents.setdefault(signed(piece.content), piece.line)
+        first = self._contents.setdefault(self.keys.content(piece.content), piece.line)
         if first != piece.line:
             self.report(
                 "TRA-D03",
@@ -335,7 +351,7 @@ class PieceRules(RuleSet):
             return
         number = int(raw_number)
         compact = int(date) if date.isascii() and date.isdigit() else date
-        first = self._number_dates.setdefault(number_key(journal, number), compact)
+        first = self._number_dates.setdefault(self.keys.number(journal, number), compact)
         seen = f"{first:08d}" if isinstance(first, int) else first
         if seen != date and not piece.date_changed:  # TRA-X04 already said it
             self.report(
