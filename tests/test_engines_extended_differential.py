@@ -67,6 +67,20 @@ def converted(line: str) -> str:
     return line
 
 
+def general_fields(line: str) -> str:
+    """An analytic line given a general line's converted ETE fields (which its own layout
+    reads otherwise); a general line as it is."""
+    if line[layout.LINE_TYPE_SLICE] != "A":
+        return line
+    for name, value in [
+        ("created_on", "04032024"),
+        ("opening_kind", "N"),
+        ("lettering_state", "RI"),
+    ]:
+        line = put(line, name, value, GENERAL)
+    return line
+
+
 def ete_change(line: str, name: str, value: str) -> str:
     """One ETE field of a general line replaced, the line's width kept when it held it."""
     changed = put(line, name, value, GENERAL)
@@ -84,6 +98,8 @@ def ete_file(draw: st.DrawFn) -> bytes:
     width = draw(st.sampled_from(WIDTHS))
     lines = [converted(line) for line in lines]
     lines = [line if len(line) != 1023 else line.ljust(width)[:width] for line in lines]
+    if draw(st.booleans()):  # analytic lines of the general lines' width, general fields set
+        lines = [general_fields(line)[:width].ljust(width) for line in lines]
     for _ in range(draw(st.integers(0, 8))):
         at = draw(st.integers(0, len(lines) - 1))
         name = draw(st.sampled_from(sorted(ETE_TRIGGERS)))
