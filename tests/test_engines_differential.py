@@ -275,10 +275,18 @@ def test_the_fast_engine_reports_what_the_reference_reports(
     block_lines: int,
     kept: tuple[int, int],
 ) -> None:
+    assert_engines_agree(data, config, (first_read, block_lines), kept)
+
+
+def assert_engines_agree(
+    data: bytes, config: ValidationConfig, blocks: tuple[int, int], kept: tuple[int, int]
+) -> None:
+    """The two engines' reports on `data` (`blocks`: the fast engine's first read and block
+    lines; `kept`: the traces' limits), and what the example exercised (make fuzz prints it)."""
+    first_read, block_lines = blocks
     with traces_kept(*kept):
         expected = summary(reference(data, config))
         report, run = fast(data, config, block_lines, first_read)
-    # What the examples exercised (make fuzz prints it): grid rows proved or looked at.
     event("grid rows: " + ("none" if not run.grid_rows else "some"))
     event("grid rows looked at: " + ("none" if run.proved_rows == run.grid_rows else "some"))
     event("pièces proved: " + ("none" if not run.proved_pieces else "some"))

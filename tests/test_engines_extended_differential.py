@@ -8,13 +8,14 @@ give the reference's report. TRATOOL_FUZZ_EXAMPLES sets the examples (`make fuzz
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_engines_differential import (
     CONFIGS,
     EXAMPLES,
     FIRST_BLOCK,
+    assert_engines_agree,
     fast,
     field_change,
     number_of,
@@ -132,13 +133,7 @@ def test_the_fast_engine_reports_what_the_reference_reports_on_ete_files(
     block_lines: int,
     kept: tuple[int, int],
 ) -> None:
-    with traces_kept(*kept):
-        expected = summary(reference(data, config))
-        report, run = fast(data, config, block_lines, first_read)
-    event("grid rows: " + ("none" if not run.grid_rows else "some"))
-    event("grid rows looked at: " + ("none" if run.proved_rows == run.grid_rows else "some"))
-    event("pièces proved: " + ("none" if not run.proved_pieces else "some"))
-    assert summary(report) == expected
+    assert_engines_agree(data, config, (first_read, block_lines), kept)
 
 
 def test_clean_converted_ete_rows_are_proved_and_reported_alike() -> None:
