@@ -36,17 +36,18 @@ def as_ints(key: list[Words]) -> list[tuple[int, ...]]:
     return list(zip(*(w.tolist() for w in key), strict=True))
 
 
+def little(*values: bytes) -> list[int]:
+    """Bytes as a little-endian word holds them: the first byte lowest."""
+    return [int.from_bytes(value, "little") for value in values]
+
+
 def test_a_key_is_the_bytes_of_its_columns() -> None:
     words = block(ROWS)
-    assert words.key([(0, 3)])[0].tolist() == [
-        int.from_bytes(b"VTE", "little"),
-        int.from_bytes(b"VTE", "little"),
-        int.from_bytes(b"ACH", "little"),
-    ]
+    assert words.key([(0, 3)])[0].tolist() == little(b"VTE", b"VTE", b"ACH")
     # 17 columns: two whole words and one byte; the bytes after the span never count.
     key = words.key([(13, 30)])
     assert len(key) == 3
-    assert key[0].tolist()[0] == int.from_bytes(b"411000  ", "little")
+    assert key[0].tolist()[0] == little(b"411000  ")[0]
     assert key[2].tolist() == [32, 32, 32]
 
 
@@ -61,11 +62,7 @@ def test_rows_share_a_key_exactly_when_they_share_the_bytes() -> None:
 
 def test_the_last_columns_of_a_line_are_read_without_their_neighbours() -> None:
     words = block(ROWS)
-    assert words.key([(219, 222)])[0].tolist() == [
-        int.from_bytes(b"   ", "little"),
-        int.from_bytes(b"   ", "little"),
-        int.from_bytes(b"XYZ", "little"),
-    ]
+    assert words.key([(219, 222)])[0].tolist() == little(b"   ", b"   ", b"XYZ")
 
 
 def test_blank_or_not_flags() -> None:
@@ -80,7 +77,7 @@ def test_blank_or_not_flags() -> None:
 def test_a_block_of_fewer_rows_after_a_bigger_one() -> None:
     words = block(ROWS)
     words.load(grid(ROWS[2:]))
-    assert words.key([(0, 3)])[0].tolist() == [int.from_bytes(b"ACH", "little")]
+    assert words.key([(0, 3)])[0].tolist() == little(b"ACH")
 
 
 def keys(*values: int) -> list[Words]:
