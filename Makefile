@@ -56,12 +56,14 @@ mutation: $(BIN)/tratool
 	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 # Not part of make test (which runs 25 examples per property, 40 for the engines): a long fuzz
-# campaign of the CLI and of the fast validation engine against the reference one, e.g.
-# make fuzz FUZZ_EXAMPLES=20000. Hypothesis prints the examples run per property.
+# campaign of the CLI, of the fast validation engine against the reference one (STD and ETE
+# files) and of convert's grid path against the builder, e.g. make fuzz FUZZ_EXAMPLES=20000.
+# Hypothesis prints the examples run per property.
 FUZZ_EXAMPLES ?= 5000
 fuzz: $(BIN)/tratool
 	TRATOOL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_cli_fuzz.py \
-		tests/test_engines_differential.py -q \
+		tests/test_engines_differential.py tests/test_engines_extended_differential.py \
+		tests/test_convert_grid_differential.py -q \
 		--hypothesis-show-statistics
 
 # A wheel to install the tool for use (pipx install dist/tratool-*.whl): see the README.
