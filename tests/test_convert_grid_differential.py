@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +21,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import FIXTURES
 from tests.test_engines_differential import summary
+from tratool import conversion
 from tratool.conversion import ConversionResult, convert
 from tratool.conversion import grid as grid_path
 from tratool.errors import ConversionError, ConversionRejected
@@ -144,9 +148,11 @@ def csv_file(draw: st.DrawFn) -> tuple[str, str]:
 
 @contextmanager
 def grid_rows_counted() -> Iterator[list[int]]:
-    """How many rows the grid path wrote, run by run."""
+    """How many rows the grid path wrote, run by run; it takes sources of any size."""
     counted: list[int] = []
     original = grid_path.GridConverter._write_run
+    smallest = conversion.GRID_FROM_BYTES
+    conversion.GRID_FROM_BYTES = 0
 
     def counting(self: grid_path.GridConverter, cells: Any, run: range, *rest: Any) -> None:
         counted.append(len(run))
@@ -157,6 +163,7 @@ def grid_rows_counted() -> Iterator[list[int]]:
         yield counted
     finally:
         setattr(grid_path.GridConverter, "_write_run", original)  # noqa: B010
+        conversion.GRID_FROM_BYTES = smallest
 
 
 def outcome(folder: Path, source: Path, mapping: Path, engine: str, **options: Any) -> Any:
@@ -338,3 +345,24 @@ def test_every_odd_cell_in_a_plain_file_is_converted_alike(
         fast, reference, counted = both(folder, csv_text(rows), mapping, **options)
         assert fast == reference, (column, value, at)
         assert sum(counted) >= 6, (column, value, at)
+
+
+def test_a_small_source_is_converted_without_numpy(tmp_path: Path) -> None:
+    # A fresh interpreter: the example CSV (under 64 KiB) goes through the builder alone,
+    # and its validation reads no grid block either, so numpy is never imported.
+    code = (
+        "import sys\n"
+        "from tratool.conversion import convert\n"
+        "convert(sys.argv[1], sys.argv[2], mapping=sys.argv[3])\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    source = FIXTURES / "ventes-excel.csv"
+    arguments = [str(source), str(tmp_path / "out.tra"), str(FIXTURES / "ventes-mapping.toml")]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["False"]

@@ -32,6 +32,9 @@ from .tabular import SourceRow, TabularFile
 
 __all__ = ["ConversionError", "ConversionRejected", "ConversionResult", "Mapping", "convert"]
 
+# A smaller source goes through the builder alone: it would not repay importing numpy.
+GRID_FROM_BYTES = 64 << 10
+
 
 @attrs.frozen
 class ConversionResult:
@@ -196,10 +199,12 @@ def _write(
         format=builder.mapping.format,
         generated_at=dt.datetime.now().replace(second=0, microsecond=0),
     )
-    if grid:
+    if grid and table.path.stat().st_size >= GRID_FROM_BYTES:
         from .grid import GridConverter, applies  # numpy: only when the grid path may run
 
         grid = applies(builder)
+    else:
+        grid = False
     if not grid:
         write(_records(header, table, builder, rows), stream)
         return
