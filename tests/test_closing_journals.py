@@ -60,19 +60,26 @@ def test_a_gap_in_one_journal_is_not_hidden_by_the_other() -> None:
 
 
 @contextmanager
-def stored_keys_in_dicts() -> Iterator[None]:
-    """The keys the rule code stores during a block looked up in dicts from the first time
-    (by default, numpy looks them up the first few times in a block)."""
-    saved = gridclosing.FEW_ABSORBS
-    gridclosing.FEW_ABSORBS = 0
+def closing(few_absorbs: int, big_run: int) -> Iterator[None]:
+    """The keys the rule code stores during a block looked up with numpy `few_absorbs` times,
+    then in dicts; proved runs of `big_run` pièces or more stored as arrays."""
+    saved = gridclosing.FEW_ABSORBS, gridclosing.BIG_RUN
+    gridclosing.FEW_ABSORBS, gridclosing.BIG_RUN = few_absorbs, big_run
     try:
         yield
     finally:
-        gridclosing.FEW_ABSORBS = saved
+        gridclosing.FEW_ABSORBS, gridclosing.BIG_RUN = saved
 
 
 def test_keys_stored_meanwhile_are_found_in_dicts_as_with_numpy() -> None:
     # The cross-line defects' file (TRA-X04, D03, X02 said by the traces, pièces copied in
     # the same block), with the other way of looking up what the rule code stored.
-    with stored_keys_in_dicts():
+    with closing(few_absorbs=0, big_run=256):
+        cross_line_defects()
+
+
+def test_runs_stored_as_arrays_are_reported_alike() -> None:
+    # The same file with every proved run's keys put in the memory tiers as arrays (a
+    # million-line file's runs, a block long, are), full at 60 keys in its last part.
+    with closing(few_absorbs=8, big_run=1):
         cross_line_defects()

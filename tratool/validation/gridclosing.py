@@ -33,6 +33,7 @@ Mask = npt.NDArray[np.bool_]
 Feed = Callable[[int], None]  # a pièce's lines through the families, one by one
 Quiet = Callable[[int], bool]  # close a proved pièce if that reports nothing (else False)
 Close = Callable[[], None]  # close the pièce in progress
+BIG_RUN = 256  # proved pièces from which a run's keys go to the memory tiers as arrays
 FEW_ABSORBS = 8  # keys the rule code stored looked up with numpy so many times in a block
 
 
@@ -54,6 +55,8 @@ class BlockClosing:
         self.unchained: list[int] = proved[quiet & ~chained].tolist()
         self._proved = proved
         self._keys = tuple(a[proved] for a in (plan.keys, plan.contents, plan.number_keys))
+        self._lines, self._dates = first + plan.starts[proved], plan.dates[proved]
+        self._new = found == ABSENT  # numbers not in the trace yet
         self._first: list[dict[int, int]] | None = None  # per trace: key -> first pièce
         self._absorbed = 0  # times the rule code had stored keys when a run began
 
@@ -103,9 +106,29 @@ class BlockClosing:
             end = self._numbered(at, end)
             if end > at:
                 start = int(self.rank[at])
-                self.rules.record_proved(self.run, start, start + end - at)
+                self._record(start, start + end - at)
                 self.closed[start : start + end - at] = True
             at = end
+
+    def _record(self, start: int, end: int) -> None:
+        """Store what closing the proved pièces `start` to `end` (places in `run`) stores: in
+        the traces' memory tiers as arrays when they take them, else as the rule code would."""
+        if end - start < BIG_RUN:  # a dict update each costs less than sorting an array
+            self.rules.record_proved(self.run, start, end, (False, False, False))
+            return
+        keys, contents, numbers = self._keys
+        new = self._new[start:end]
+        kept = tuple(
+            trace.keep(stored[start:end][chosen], values[start:end][chosen])
+            for trace, stored, values, chosen in zip(
+                self.rules.traces(),
+                (keys, contents, numbers),
+                (self._lines, self._lines, self._dates),
+                (slice(None), slice(None), new),
+                strict=True,
+            )
+        )
+        self.rules.record_proved(self.run, start, end, (kept[0], kept[1], kept[2]))
 
     def _absorb(self, at: int) -> None:
         """Hand over the proved pièces from `at` on with a key the rule code stored meanwhile:

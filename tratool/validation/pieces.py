@@ -436,14 +436,21 @@ class PieceRules(RuleSet):
         """The pièce keys', contents' and numbers' traces."""
         return self.seen, self._contents, self._number_dates
 
-    def record_proved(self, run: ProvedRun, start: int, end: int) -> None:
+    def record_proved(
+        self, run: ProvedRun, start: int, end: int, kept: tuple[bool, bool, bool]
+    ) -> None:
         """Store what `_close` would of the proved pièces `start` to `end` of `run`, in file
-        order: the grid engine found that closing them reports nothing (gridclosing.py)."""
+        order: the grid engine found that closing them reports nothing (gridclosing.py).
+        `kept`: the traces (key, content, number) whose memory tier took them already."""
         lines = run.lines[start:end]
-        self.seen.update(dict(zip(run.keys[start:end], lines, strict=True)))
-        self._contents.update(dict(zip(run.contents[start:end], lines, strict=True)))
-        dates = zip(run.number_keys[start:end], run.dates[start:end], strict=True)
-        self._number_dates.update(dict(itertools.compress(dates, run.new_numbers[start:end])))
+        if not kept[0]:
+            self.seen.update(dict(zip(run.keys[start:end], lines, strict=True)))
+        if not kept[1]:
+            self._contents.update(dict(zip(run.contents[start:end], lines, strict=True)))
+        if not kept[2]:
+            dates = zip(run.number_keys[start:end], run.dates[start:end], strict=True)
+            new = itertools.compress(dates, run.new_numbers[start:end])
+            self._number_dates.update(dict(new))
         self.numbers.update(zip(run.journals[start:end], run.lasts[start:end], strict=True))
 
     def close(self) -> None:

@@ -35,25 +35,32 @@ class KeyTiers:
 
     def add(self, items: dict[int, Value], bitmap: bytearray, mask: int) -> bool:
         """Keep `items` (keys not stored yet) and mark them in `bitmap`; False when full."""
-        if self.size + len(items) > self.capacity:
-            return False
         found = np.array(list(items.values()))
         words = found.dtype.kind != "i"  # a str among them (a date not in digits)?
         if words:
             found = np.array([v if isinstance(v, int) else 0 for v in items.values()])
-        if len(found) and not (
-            found.dtype.kind == "i" and 0 <= found.min() <= found.max() < 1 << 31
-        ):
-            return False  # lines past 2**31: the database keeps them
+        if found.dtype.kind != "i" and len(found):
+            return False  # lines past 2**63: the database keeps them
         keys = np.fromiter(items.keys(), dtype=np.int64, count=len(items))
-        values = found.astype(np.int32)
+        if not self.keep(keys, found.astype(np.int64), bitmap, mask):
+            return False
         if words:
             self._words.update((k, v) for k, v in items.items() if isinstance(v, str))
+        return True
+
+    def keep(self, keys: Keys, values: Keys, bitmap: bytearray, mask: int) -> bool:
+        """`add` of keys and int values as arrays (the fast engine's proved pièces)."""
+        if not len(keys):
+            return True
+        if self.size + len(keys) > self.capacity:
+            return False
+        if len(values) and not 0 <= values.min() <= values.max() < 1 << 31:
+            return False  # lines past 2**31: the database keeps them
         bits = np.frombuffer(bitmap, dtype=np.uint8)
         np.bitwise_or.at(bits, (keys & mask) >> 3, (1 << (keys & 7)).astype(np.uint8))
         order = np.argsort(keys)
-        self._tiers.append((keys[order], values[order]))
-        self.size += len(items)
+        self._tiers.append((keys[order], values[order].astype(np.int32)))
+        self.size += len(keys)
         while len(self._tiers) > 1 and _mergeable(len(self._tiers[-2][0]), len(self._tiers[-1][0])):
             self._merge()
         return True

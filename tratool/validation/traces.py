@@ -18,7 +18,11 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # names only: this module imports no numpy
+    import numpy as np
+    import numpy.typing as npt
 
 Value = int | str
 
@@ -28,6 +32,14 @@ class MemoryTier(Protocol):
     (`tiers.KeyTiers`, on numpy: named here by shape so this module imports no numpy)."""
 
     def add(self, items: dict[int, Value], bitmap: bytearray, mask: int) -> bool: ...
+
+    def keep(
+        self,
+        keys: npt.NDArray[np.int64],
+        values: npt.NDArray[np.int64],
+        bitmap: bytearray,
+        mask: int,
+    ) -> bool: ...
 
     def get(self, key: int) -> Value | None: ...
 
@@ -124,6 +136,19 @@ class Trace:
                 stored: Value = row[0]
                 return stored
         return None
+
+    def keep(self, keys: npt.NDArray[np.int64], values: npt.NDArray[np.int64]) -> bool:
+        """Store keys that are not there yet, with int values, as arrays straight in the
+        memory tier (the fast engine's proved pièces); False when there is none or it is
+        full, for `update` to store them."""
+        if self.tiers is None:
+            return False
+        if self._bitmap is None:
+            self._bitmap = bytearray(_BITMAP_BITS // 8)
+        if not self.tiers.keep(keys, values, self._bitmap, _MASK):
+            return False
+        self._spilled += len(keys)
+        return True
 
     def update(self, new: Mapping[int, Value]) -> None:
         """Store keys that are not there yet (`get` said so): `setdefault` of each, in order."""
