@@ -93,8 +93,7 @@ _TRA_FILES = (
 # The fast validation engine: grid blocks as arrays, rows and pièces proved clean.
 _FAST_PASS = (
     "tratool/validation/columnar.py",
-    "tratool/validation/gridrows.py",
-    "tratool/validation/gridpieces.py",
+    "tratool/validation/grid*.py",
     "tratool/validation/tiers.py",
 )
 
@@ -181,8 +180,10 @@ AREAS = (
         _FAST_PASS,
         (
             "tests/test_engines_differential.py",
+            "tests/test_engines_extended_differential.py",
             "tests/test_tiers.py",
-            "tests/test_grid_unique.py",
+            "tests/test_grid_*.py",
+            "tests/test_closing_*.py",
             "tests/test_validate.py",
             "tests/test_mutants_validation*.py",
         ),
@@ -198,6 +199,13 @@ AREAS = (
             "tests/test_convert_sheets.py",
             "tests/test_survivors.py",
         ),
+    ),
+    # The convert's grid path writes what the builder and the writer would: their differential.
+    Area(
+        "conversion grid",
+        ("tratool/conversion/grid.py",),
+        ("tests/test_convert_grid_differential.py", "tests/test_convert.py"),
+        pytest_args=FAST_PROPERTIES,
     ),
     Area(
         "journal",
