@@ -18,6 +18,7 @@ GENERAL_TIERS_NATURE = {"COC": "CLI", "COF": "FOU", "COS": "SAL"}
 Issue = tuple[Severity, Text, Text]  # severity, message, hint
 
 _LINE_TYPE = layout.LINE_TYPE.pos
+_ANALYTIC = layout.ANALYTIC_LINE_TYPES
 _AUXILIARY = layout.ENTRY_FIELDS["auxiliary"].pos
 
 
@@ -37,12 +38,14 @@ class DossierRules(RuleSet):
         self._collective_cache: dict[tuple[str, bool, str], Issue | None] = {}
 
     def add(self, line: EntryLine) -> None:
-        if line.general:
+        if line.line_type not in _ANALYTIC:  # `line.general`
             self._collective(line.number, line.text, line.raw, line.line_type)
-            self._letter(
-                line.number, line.text, line.raw, line.lettering, line.signed, line.line_type
-            )
-        self._fiscal_year(line.number, line.text, line.raw["date"])
+            if line.lettering[1]:  # a lettering code
+                self._letter(
+                    line.number, line.text, line.raw, line.lettering, line.signed, line.line_type
+                )
+        if self.config.fiscal_years or self._file_years:  # else TRA-X05 is skipped
+            self._fiscal_year(line.number, line.text, line.raw["date"])
 
     def _collective(self, number: int, text: str, raw: dict[str, str], line_type: str) -> None:
         account, auxiliary = raw["account"].strip(), raw["auxiliary"].strip()
@@ -63,9 +66,11 @@ class DossierRules(RuleSet):
 
     def _collective_cached(self, account: str, is_tiers: bool, auxiliary: str) -> Issue | None:
         key = (account, is_tiers, auxiliary)
-        if key not in self._collective_cache:
-            self._collective_cache[key] = self._collective_issue(account, is_tiers, auxiliary)
-        return self._collective_cache[key]
+        try:
+            return self._collective_cache[key]
+        except KeyError:
+            issue = self._collective_cache[key] = self._collective_issue(*key)
+            return issue
 
     def collective_quiet(self, account: str, is_tiers: bool, auxiliary: str) -> bool:
         """Whether TRA-X06 has nothing to say on a general line (stripped fields)."""

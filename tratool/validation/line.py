@@ -3,6 +3,7 @@ from them once (the pièce key, the sign, the amounts in hundredths)."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import attrs
@@ -12,11 +13,21 @@ from ..tra.records import amount_roles
 from ..tra.values import is_ascii_number
 
 _ANALYTIC = layout.ANALYTIC_LINE_TYPES
+_roles = functools.lru_cache(maxsize=1024)(amount_roles)  # a file holds few amount codes
 
 
 def cents(raw: str) -> int:
     """An amount field in hundredths; 0 for what the field rules report as invalid."""
-    text = raw.strip().replace(",", ".")
+    text = raw.strip()
+    if text.isdigit() and text.isascii():  # the common forms first: 1234 and 1234,5
+        return int(text) * 100
+    units, comma, fraction = text.partition(",")
+    if comma and units.isdigit() and fraction.isdigit() and text.isascii():
+        return int(units) * 100 + int((fraction + "00")[:2])
+    return _any_cents(text.replace(",", "."))
+
+
+def _any_cents(text: str) -> int:
     if not text:
         return 0
     negative = text.startswith("-")
@@ -72,17 +83,17 @@ def entry_line(
     opening: str = "",
 ) -> EntryLine:
     direction = raw["direction"]
-    keeping, foreign = amount_roles(raw["amount_code"])
+    keeping, foreign = _roles(raw["amount_code"])
     amounts = (raw["amount"], raw["amount2"], raw["amount3"])
     return EntryLine(
-        number=number,
-        text=text,
-        raw=raw,
-        line_type=raw["line_type"].strip(),
-        key=(raw["journal"].strip(), raw["date"], raw["piece_number"].strip()),
-        sign=1 if direction == "D" else -1 if direction == "C" else 0,
-        keeping=cents(amounts[keeping]),
-        foreign=0 if foreign is None else cents(amounts[foreign]),
-        lettering=lettering,
-        opening=opening,
+        number,
+        text,
+        raw,
+        raw["line_type"].strip(),
+        (raw["journal"].strip(), raw["date"], raw["piece_number"].strip()),
+        1 if direction == "D" else -1 if direction == "C" else 0,
+        cents(amounts[keeping]),
+        0 if foreign is None else cents(amounts[foreign]),
+        lettering,
+        opening,
     )

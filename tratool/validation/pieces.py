@@ -10,6 +10,7 @@ balance them). Memory therefore grows with neither the number of lines nor of pi
 from __future__ import annotations
 
 import itertools
+import operator
 
 import attrs
 
@@ -26,6 +27,9 @@ TRACE_LIMIT = 4_096  # pièces per trace kept in memory; older ones go to disk (
 CONTENT_MASK = (1 << 64) - 1  # a pièce's content hash is a sum modulo 2**64
 # The fields a repeated line repeats, after the journal and the date (`repeat_text`).
 REPEAT_FIELDS = ("account", "auxiliary", "reference", "label", "currency", "amount", "direction")
+
+_REPEATED = operator.itemgetter(*REPEAT_FIELDS)
+_ANALYTIC = layout.ANALYTIC_LINE_TYPES
 
 FOLIO_MODES = frozenset({"BOR", "LIB"})
 
@@ -100,24 +104,29 @@ class PieceRules(RuleSet):
         self.keys = PYTHON_KEYS
 
     def add(self, line: EntryLine) -> None:
-        piece = self.piece
-        journal, date, piece_number = line.key
-        date = self._counted_date(line, piece)
-        if piece is None or piece.key != (journal, date, piece_number):
-            piece = self._open(line, piece)
-        else:
+        piece, key = self.piece, line.key
+        if piece is not None and piece.key == key:  # the line continues its pièce
+            date = key[1]
             self._homogeneous(line.number, line.text, piece, line.raw)
+        else:
+            date = self._counted_date(line, piece)
+            if piece is None or piece.key != (key[0], date, key[2]):
+                piece = self._open(line, piece)
+            else:
+                self._homogeneous(line.number, line.text, piece, line.raw)
         self._repeated_line(line, piece, date)
-        if line.general:
+        if line.line_type not in _ANALYTIC:  # `line.general`
+            sign = line.sign
             if line.opening not in ("OAN", "H"):  # opening balances are left out (TRA-X01)
-                piece.balance += line.signed
-                piece.foreign += line.sign * line.foreign
-            if line.sign > 0:
+                piece.balance += sign * line.keeping
+                piece.foreign += sign * line.foreign
+            if sign > 0:
                 self.debit += line.keeping
-            elif line.sign < 0:
+            elif sign < 0:
                 self.credit += line.keeping
-            self._folio_group(line.number, line.text, line.raw, line.signed)
-        self._folio_entry_type(line.number, line.text, line.key[0], line.raw["entry_type"].strip())
+            self._folio_group(line)
+        if self.config.journals:
+            self._folio_entry_type(line.number, line.text, key[0], line.raw["entry_type"].strip())
 
     def _open(self, line: EntryLine, previous: Piece | None) -> Piece:
         """Close the previous pièce and start the line's; TRA-X04 when only the date changed."""
@@ -176,7 +185,8 @@ class PieceRules(RuleSet):
     def _repeated_line(self, line: EntryLine, piece: Piece, date: str) -> None:
         """TRA-D03 for a line repeated inside its pièce; the pièce's content hash grows."""
         journal, _, piece_number = line.key
-        text = repeat_text(journal, date, line.raw, line.line_type)
+        raw = line.raw
+        text = repeat_text(journal, date, raw, line.line_type)
         line_hash = hash(text)
         if line_hash in piece.lines:
             self.report(
@@ -194,11 +204,15 @@ class PieceRules(RuleSet):
                 ),
             )
         piece.lines.add(line_hash)
-        piece.content = (
-            piece.content + self.keys.line(line.raw["piece_type"] + text)
-        ) & CONTENT_MASK
+        piece.content = (piece.content + self.keys.line(raw["piece_type"] + text)) & CONTENT_MASK
 
     def _homogeneous(self, number: int, text: str, piece: Piece, raw: dict[str, str]) -> None:
+        if (
+            raw["piece_type"] == piece.piece_type
+            and raw["currency"] == piece.currency
+            and raw["establishment"] == piece.establishment
+        ):
+            return  # nearly every line: nothing differs
         for name, first in (("piece_type", piece.piece_type), ("currency", piece.currency)):
             column = layout.ENTRY_FIELDS[name].pos
             if raw[name] != first:
@@ -239,18 +253,21 @@ class PieceRules(RuleSet):
                 value=raw["establishment"],
             )
 
-    def _folio_group(self, number: int, text: str, raw: dict[str, str], signed: int) -> None:
-        info = (self.config.journals or {}).get(raw["journal"].strip())
+    def _folio_group(self, line: EntryLine) -> None:
+        journals = self.config.journals
+        info = journals.get(line.key[0]) if journals else None
         if info is None or info.mode not in FOLIO_MODES:
-            self._flush_folio()
+            if self._folio is not None:
+                self._flush_folio()
             return
+        raw, signed = line.raw, line.signed
         key = (raw["journal"], raw["date"], raw["piece_type"], raw["currency"])
         if self._folio is not None and self._folio[0] == key:
             folio = self._folio
             self._folio = (key, folio[1], folio[2] + signed, folio[3])
         else:
             self._flush_folio()
-            self._folio = (key, number, signed, text)
+            self._folio = (key, line.number, signed, line.text)
 
     def _flush_folio(self) -> None:
         folio, self._folio = self._folio, None
@@ -506,8 +523,7 @@ def repeat_text(journal: str, date: str, raw: dict[str, str], line_type: str) ->
     """What a repeated line repeats, as one text: every part has a fixed width (the stripped
     journal and line type padded back), so equal texts mean equal fields. The grid proof
     builds the same text from a block's columns (gridpieces.py)."""
-    fields = (raw[name] for name in REPEAT_FIELDS)
-    return "".join((journal.ljust(3), date, *fields, line_type.ljust(1)))
+    return "".join((journal.ljust(3), date, *_REPEATED(raw), line_type.ljust(1)))
 
 
 def numbered_quietly(last: tuple[int, str] | None, number: int, date: str) -> bool:
