@@ -3,10 +3,10 @@ pièce's number is checked against its own journal's previous pièce, not the on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
+
+import pytest
 
 from tests.test_engines_differential import (
     FIRST_BLOCK,
@@ -59,27 +59,18 @@ def test_a_gap_in_one_journal_is_not_hidden_by_the_other() -> None:
     ]
 
 
-@contextmanager
-def closing(few_absorbs: int, big_run: int) -> Iterator[None]:
-    """The keys the rule code stores during a block looked up with numpy `few_absorbs` times,
-    then in dicts; proved runs of `big_run` pièces or more stored as arrays."""
-    saved = gridclosing.FEW_ABSORBS, gridclosing.BIG_RUN
-    gridclosing.FEW_ABSORBS, gridclosing.BIG_RUN = few_absorbs, big_run
-    try:
-        yield
-    finally:
-        gridclosing.FEW_ABSORBS, gridclosing.BIG_RUN = saved
-
-
-def test_keys_stored_meanwhile_are_found_in_dicts_as_with_numpy() -> None:
+def test_keys_stored_meanwhile_are_found_in_dicts_as_with_numpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # The cross-line defects' file (TRA-X04, D03, X02 said by the traces, pièces copied in
-    # the same block), with the other way of looking up what the rule code stored.
-    with closing(few_absorbs=0, big_run=256):
-        cross_line_defects()
+    # the same block), with the other way of looking up what the rule code stored: in dicts
+    # from the first time in a block.
+    monkeypatch.setattr(gridclosing, "FEW_ABSORBS", 0)
+    cross_line_defects()
 
 
-def test_runs_stored_as_arrays_are_reported_alike() -> None:
+def test_runs_stored_as_arrays_are_reported_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     # The same file with every proved run's keys put in the memory tiers as arrays (a
     # million-line file's runs, a block long, are), full at 60 keys in its last part.
-    with closing(few_absorbs=8, big_run=1):
-        cross_line_defects()
+    monkeypatch.setattr(gridclosing, "BIG_RUN", 1)
+    cross_line_defects()
