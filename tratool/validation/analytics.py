@@ -40,9 +40,10 @@ class AnalyticRules(RuleSet):
         if line.key != self._key:
             self._close_piece()
             self._key, self._first = line.key, (number, text)
-        if line.line_type == "A":
+        line_type = line.line_type
+        if line_type == "A":
             self._analytic(number, text, raw, line.keeping)
-        elif line.line_type == "O":
+        elif line_type == "O":
             self._analytic_only += line.signed
             self._journal_axis(number, text, line.key[0], raw["axis"].strip())
         else:
@@ -50,7 +51,7 @@ class AnalyticRules(RuleSet):
             self.general = GeneralLine(
                 number, text, line.key, raw["account"].strip(), raw["direction"], line.keeping
             )
-        if line.line_type in ("A", "H", "O"):
+        if line_type in ("A", "H", "O") and self.config.sections is not None:
             self._section(number, text, raw)
 
     def _close_piece(self) -> None:
@@ -125,7 +126,7 @@ class AnalyticRules(RuleSet):
 
     def _close_general(self) -> None:
         general, self.general = self.general, None
-        if general is None:
+        if general is None or not general.axes:  # most general lines: no A line split them
             return
         for axis, total in sorted(general.axes.items()):
             if total != general.amount:

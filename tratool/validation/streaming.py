@@ -3,6 +3,7 @@ rule families in turn. `engine.validate` runs it, or its fast subclass (validati
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -33,6 +34,8 @@ from .pieces import PieceRules
 from .structure import StructureRules
 
 ENTRY_SLICES = [(f.name, f.start, f.end) for f in layout.ENTRY.fields]
+_ENTRY_NAMES = [name for name, _, _ in ENTRY_SLICES]
+_CUT_ENTRY = operator.itemgetter(*(slice(start, end) for _, start, end in ENTRY_SLICES))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ETE_LETTERING = [
     layout.ETE_GENERAL.field(n) for n in ("lettering_state", "lettering_code", "lettering_max_date")
@@ -159,8 +162,7 @@ class ValidationPass:
             self.fields.check_digits(number, text, typed)
 
     def _entry(self, number: int, text: str, line_type: str, extended: bool, version: str) -> None:
-        padded = text.ljust(layout.STD_WIDTH)
-        raw = {name: padded[start:end] for name, start, end in ENTRY_SLICES}
+        raw = dict(zip(_ENTRY_NAMES, _CUT_ENTRY(text.ljust(layout.STD_WIDTH)), strict=True))
         analytic = line_type in layout.ANALYTIC_LINE_TYPES
         self.structure.width(number, text, line_type, extended, version)
         self.structure.line_type(number, text, line_type)
@@ -189,12 +191,13 @@ class ValidationPass:
         self.pieces.add(line)
         self.analytics.add(line)
         self.dossier.add(line)
+        journal, date, _ = line.key
         try:
-            entry_date = parse_date(raw["date"])
+            entry_date = parse_date(date)
         except ValueError:
             entry_date = None
         # The totals' money and pièces come from the pièce rules, in exact hundredths.
-        self.report.totals.count_line(raw["journal"].strip(), entry_date)
+        self.report.totals.count_line(journal, entry_date)
 
     def _finish(self, lines: DecodedLines) -> None:
         totals = self.report.totals
