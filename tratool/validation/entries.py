@@ -16,6 +16,7 @@ from .fields import (
     SECTION_LINE_TYPES,
     SINGLE_FIELD_CHECKS,
     TIERS_LINE_TYPES,
+    Check,
     Issue,
     amount_issues,
     foreign_digit,
@@ -44,29 +45,41 @@ class EntryRules:
     def __init__(self, config: ValidationConfig, sink: Sink) -> None:
         self.config = config
         self.sink = sink
-        self._cache: dict[tuple[str, str], tuple[Issue, ...]] = {}
+        # Each single-field check with its results per raw value (a dict per field: no key to
+        # build per value), and how many results all of them hold.
+        self._checks: list[tuple[str, Check, dict[str, tuple[Issue, ...]]]] = [
+            (name, check, {}) for name, check in SINGLE_FIELD_CHECKS.items()
+        ]
+        self._cached = 0
         self._once: set[tuple[str, Text]] = set()  # (rule, message) of issues reported once
 
     def check(self, number: int, text: str, raw: dict[str, str]) -> None:
         foreign = self.check_digits(number, text, layout.ENTRY)
-        cache = self._cache
-        if len(cache) > CACHE_LIMIT:
-            cache.clear()  # keeps memory flat on files with very many distinct values
-        for name, check in SINGLE_FIELD_CHECKS.items():
-            if name in foreign:
+        if self._cached > CACHE_LIMIT:  # keeps memory flat on files with very many values
+            for _, _, cache in self._checks:
+                cache.clear()
+            self._cached = 0
+        for name, check, cache in self._checks:
+            if foreign and name in foreign:
                 continue  # TRA-F26 said what is wrong with it
             value = raw[name]
-            key = (name, value)
-            issues = cache.get(key)
+            issues = cache.get(value)
             if issues is None:
-                issues = cache[key] = check(value, self.config)
-            for issue in issues:
-                if issue.once:
-                    if (issue.rule, issue.message) in self._once:
-                        continue
-                    self._once.add((issue.rule, issue.message))
-                self._emit(number, text, name, value, issue)
+                issues = cache[value] = check(value, self.config)
+                self._cached += 1
+            if issues:
+                self._issues(number, text, name, value, issues)
         self._line_checks(number, text, raw, foreign)
+
+    def _issues(
+        self, number: int, text: str, name: str, value: str, issues: tuple[Issue, ...]
+    ) -> None:
+        for issue in issues:
+            if issue.once:
+                if (issue.rule, issue.message) in self._once:
+                    continue
+                self._once.add((issue.rule, issue.message))
+            self._emit(number, text, name, value, issue)
 
     def check_digits(self, number: int, text: str, lay: layout.Layout) -> frozenset[str]:
         """TRA-F26: the numeric fields of a layout hold ASCII digits only. Returns the names of
