@@ -82,7 +82,10 @@ class FastPass(ValidationPass):
         rest = first[end:]
         size = max(self.block_lines, 1) * (_WIDTH + 2)
         while not lines.stopped:
-            chunk = stream.read(size)
+            # A block of `size` bytes from a line's start: on a CRLF grid it ends at a line
+            # break, so the cut below copies nothing. (A line longer than half a block reads
+            # whole blocks: never a few bytes at a time.)
+            chunk = stream.read(size - len(rest) if len(rest) < size // 2 else size)
             block = rest + chunk
             cut = block.rfind(b"\n") + 1 if chunk else len(block)
             block, rest = block[:cut], block[cut:]
