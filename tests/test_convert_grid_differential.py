@@ -366,3 +366,21 @@ def test_a_small_source_is_converted_without_numpy(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.stdout.split() == ["False"]
+
+
+def test_a_journal_counter_past_eight_digits_is_left_to_the_builder(tmp_path: Path) -> None:
+    # No piece column: the journal's counter numbers the pièces from first_number. The second
+    # pièce's number, 100000000, does not fit the 8 columns of the piece number (tra-format.md):
+    # the grid path once crashed on it (a 9-character text in an 8-column field); now its rows
+    # go to the builder, whose writer reports each of them, as the reference path does.
+    rows = plain_rows(("21", "7"))
+    for row in rows:
+        row[2] = ""
+    mapping = MAPPING.format(piece="", constants="", format="STD")
+    mapping = mapping.replace("[options]", "[options]\nfirst_number = 99999999")
+    fast, reference, counted = both(tmp_path, csv_text(rows), mapping, force=True)
+    assert fast == reference
+    assert fast[0] == "problems"
+    assert [p.split(": ", 1)[0] for p in fast[1]] == [f"x.csv:{n}" for n in (6, 7, 8, 9)]
+    assert all("'100000000' is 9 characters long" in p for p in fast[1])
+    assert sum(counted) == 4  # the first pièce, numbered 99999999, through the grid

@@ -42,6 +42,7 @@ COLUMNS = frozenset(
 )
 _NONZERO = frozenset("123456789")
 _NO_KEY = object()
+_LARGEST_NUMBER = 10 ** layout.ENTRY.field("piece_number").width - 1
 # A column of plain amounts or empty cells, one a line (`cells.is_plain_amount`), and a column
 # of amounts already written as the writer writes them (no leading zero, two decimals).
 _PLAIN_COLUMN = re.compile(r"(?:\d+(?:[.,]\d{1,2})?)?(?:\n(?:\d+(?:[.,]\d{1,2})?)?)*", re.ASCII)
@@ -97,8 +98,12 @@ class GridConverter:
                 if cells.keys[at] != key:
                     key = cells.keys[at]
                     number = builder.piece_number(cells.pieces[at], key, cells.journals[at])
-                numbers.append(number)
-                continue
+                if number <= _LARGEST_NUMBER:
+                    numbers.append(number)
+                    continue
+                # A journal's counter past 8 digits: the writer's problem, which the builder's
+                # path reports for the row (asked again, the builder gives the same number).
+                plain[at] = False
             self._write_run(cells, range(start, at), numbers, templates, rows)
             start, numbers, key = at + 1, [], _NO_KEY
             row = SourceRow(source, dict(zip(self.table.columns, values, strict=True)))
