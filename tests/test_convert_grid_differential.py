@@ -384,3 +384,21 @@ def test_a_journal_counter_past_eight_digits_is_left_to_the_builder(tmp_path: Pa
     assert [p.split(": ", 1)[0] for p in fast[1]] == [f"x.csv:{n}" for n in (6, 7, 8, 9)]
     assert all("'100000000' is 9 characters long" in p for p in fast[1])
     assert sum(counted) == 4  # the first pièce, numbered 99999999, through the grid
+
+
+@pytest.mark.parametrize("amount", ["123456789012345678,90", "123456789012345678", "7" * 25])
+def test_an_amount_wider_than_its_columns_is_left_to_the_builder(
+    tmp_path: Path, amount: str
+) -> None:
+    # The amount field holds 20 columns (tra-format.md); these plain amounts are written with
+    # 21 or more characters. On a row after the templates' (the second pièce's second line)
+    # the grid path once crashed on it; now the row is the builder's, whose writer reports it.
+    rows = plain_rows(("21", "7"))
+    rows[5][8] = amount
+    mapping = MAPPING.format(piece='piece = "N piece"\n', constants="", format="STD")
+    fast, reference, counted = both(tmp_path, csv_text(rows), mapping, force=True)
+    assert fast == reference
+    assert fast[0] == "problems"
+    assert [p.split(": amount: ")[0] for p in fast[1]] == ["x.csv:7"]
+    assert "characters long; amount holds 20" in fast[1][0]
+    assert sum(counted) == 7

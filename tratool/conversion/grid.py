@@ -43,6 +43,9 @@ COLUMNS = frozenset(
 _NONZERO = frozenset("123456789")
 _NO_KEY = object()
 _LARGEST_NUMBER = 10 ** layout.ENTRY.field("piece_number").width - 1
+# A plain amount's longest cell that fits the amount's columns however written: "7" is written
+# "7,00", three characters more; a longer one is the builder's (the writer reports it).
+_AMOUNT_CHARS = layout.ENTRY.field("amount").width - 3
 # A column of plain amounts or empty cells, one a line (`cells.is_plain_amount`), and a column
 # of amounts already written as the writer writes them (no leading zero, two decimals).
 _PLAIN_COLUMN = re.compile(r"(?:\d+(?:[.,]\d{1,2})?)?(?:\n(?:\d+(?:[.,]\d{1,2})?)?)*", re.ASCII)
@@ -340,12 +343,18 @@ def _one_amount(
 
 
 def _plain_amounts(values: list[str]) -> list[bool]:
-    """Which values are empty or a plain amount (`cells.is_plain_amount`), for the whole
-    column at once when all of them are (the separator in no value)."""
+    """Which values are empty or a plain amount (`cells.is_plain_amount`) short enough for
+    the amount's columns however written, for the whole column at once when all of them are
+    (the separator in no value)."""
     joined = "\n".join(values)
-    if joined.count("\n") == len(values) - 1 and _PLAIN_COLUMN.fullmatch(joined):
+    longest = max(map(len, values), default=0)
+    if (
+        longest <= _AMOUNT_CHARS
+        and joined.count("\n") == len(values) - 1
+        and _PLAIN_COLUMN.fullmatch(joined)
+    ):
         return [True] * len(values)
-    return [not v or is_plain_amount(v) for v in values]
+    return [not v or (len(v) <= _AMOUNT_CHARS and is_plain_amount(v)) for v in values]
 
 
 def _amount_texts(amounts: list[str]) -> list[str]:
