@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import operator
 from typing import IO, TYPE_CHECKING, Any
 
 from ..tra import layout
@@ -29,7 +28,7 @@ from .configuration import ValidationConfig
 from .findings import Recorder, Report
 from .fingerprints import FINGERPRINTS
 from .pieces import CONTENT_MASK, Piece
-from .streaming import ENTRY_SLICES, ValidationPass
+from .streaming import ValidationPass, entry_fields
 
 if TYPE_CHECKING:
     from .gridclosing import BlockClosing
@@ -40,10 +39,6 @@ if TYPE_CHECKING:
 FIRST_READ = 64 << 10  # read by the reference path: the header and the first lines
 BLOCK_LINES = 16_384  # a grid block's rows: small enough to stay in the CPU cache
 _WIDTH = layout.STD_WIDTH
-_CONTROLS = bytes([*range(32), 127])
-# The standard fields of a 222-column line, cut in C (the reference's slices, same order).
-_NAMES = [name for name, _, _ in ENTRY_SLICES]
-_CUT = operator.itemgetter(*(slice(start, end) for _, start, end in ENTRY_SLICES))
 
 
 class FastPass(ValidationPass):
@@ -142,7 +137,7 @@ class FastPass(ValidationPass):
             start = index * stride
             line = text[start : start + width]
             if proved[index]:
-                self.cross_line(first + index, line, dict(zip(_NAMES, _CUT(line), strict=True)))
+                self.cross_line(first + index, line, entry_fields(line))
             else:
                 self._line(lines, DecodedLine(first + index, line, ()))
 

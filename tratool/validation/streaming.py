@@ -33,9 +33,15 @@ from .parameters import ParameterRules
 from .pieces import PieceRules
 from .structure import StructureRules
 
-ENTRY_SLICES = [(f.name, f.start, f.end) for f in layout.ENTRY.fields]
-_ENTRY_NAMES = [name for name, _, _ in ENTRY_SLICES]
-_CUT_ENTRY = operator.itemgetter(*(slice(start, end) for _, start, end in ENTRY_SLICES))
+_ENTRY_NAMES = [f.name for f in layout.ENTRY.fields]
+_CUT_ENTRY = operator.itemgetter(*(slice(f.start, f.end) for f in layout.ENTRY.fields))
+
+
+def entry_fields(text: str) -> dict[str, str]:
+    """An entry line's 22 standard fields by name, raw (a short line padded with blanks)."""
+    return dict(zip(_ENTRY_NAMES, _CUT_ENTRY(text.ljust(layout.STD_WIDTH)), strict=True))
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ETE_LETTERING = [
     layout.ETE_GENERAL.field(n) for n in ("lettering_state", "lettering_code", "lettering_max_date")
@@ -162,7 +168,7 @@ class ValidationPass:
             self.fields.check_digits(number, text, typed)
 
     def _entry(self, number: int, text: str, line_type: str, extended: bool, version: str) -> None:
-        raw = dict(zip(_ENTRY_NAMES, _CUT_ENTRY(text.ljust(layout.STD_WIDTH)), strict=True))
+        raw = entry_fields(text)
         analytic = line_type in layout.ANALYTIC_LINE_TYPES
         self.structure.width(number, text, line_type, extended, version)
         self.structure.line_type(number, text, line_type)
