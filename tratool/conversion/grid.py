@@ -5,9 +5,10 @@ A row takes this path only when it is proved to come out exactly as `EntryBuilde
 writer would make it, with no problem and no change to report: its date parses (and is no
 total word), its journal holds 1 to 3 printable ASCII characters, its account and texts are
 printable ASCII without a double quote within their limits, an auxiliary is upper-case on a
-collective account, its debit and credit are plain amounts (`cells.is_plain_amount`) of which
-exactly one is not zero. Every other row — and every row when the mapping reads other
-columns — goes through the builder and the writer, in file order, between the grid's lines.
+collective account, its debit and credit are plain amounts (`cells.is_plain_amount`) of at
+most 17 characters of which exactly one is not zero, its pièce number fits 8 columns. Every
+other row — and every row when the mapping reads other columns — goes through the builder
+and the writer, in file order, between the grid's lines.
 
 The fields that do not vary from row to row (piece type, currency, amount code, rate, the
 constants, the line type's due number and ETE part) are taken from a template: a row of each
