@@ -31,11 +31,19 @@ class DossierRules(RuleSet):
         tiers: dict[str, tuple[str, str]],
     ) -> None:
         super().__init__(config, sink)
-        self._file_years = fiscal_years  # filled by ***EXO records, before the entries
+        self._file_years = fiscal_years  # filled by ***EXO records, usually before the entries
         self._file_tiers = tiers  # filled by ***CAE records
+        self.revision = 0  # how many parameter records the answers have been told of
         self._lettering: defaultdict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
         self._date_cache: dict[str, Issue | None] = {}
         self._collective_cache: dict[tuple[str, bool, str], Issue | None] = {}
+
+    def learned(self) -> None:
+        """A parameter record was read: what it declares (a fiscal year, a tiers' nature) may
+        change the answers kept per value, which are forgotten."""
+        self.revision += 1
+        self._date_cache.clear()
+        self._collective_cache.clear()
 
     def add(self, line: EntryLine) -> None:
         if line.line_type not in _ANALYTIC:  # `line.general`

@@ -39,6 +39,7 @@ Ask = Callable[[str], bool]
 _CONTENT = ("piece_type", "journal", "date", *REPEAT_FIELDS, "line_type")
 _SAME_IN_PIECE = ("piece_type", "currency", "establishment")
 _KEY = ("journal", "date", "piece_number")
+_ACCOUNTS = ("account", "line_type", "auxiliary")  # what TRA-X06 reads of a general line
 _BLANK, _TIERS, _ANALYTIC, _DEBIT = (ord(c) for c in " XAD")
 
 
@@ -80,7 +81,7 @@ class PieceProof:
         self.analytic = config.sections is None and config.chart_of_accounts is None
         self._roles: dict[bytes, bool] = {}
         self.memory = Memory(rows.memory.block)  # answers by value, from block to block
-        self._years = 0  # fiscal years TRA-X05 knew when the dates' answers were kept
+        self._revision = 0  # the parameter records the dossier rules knew when they answered
 
     def plan(self, grid: Grid, clean: Mask) -> BlockPlan:
         """The block's pièces in order; `clean`: the rows the field rules were spared."""
@@ -130,14 +131,13 @@ class PieceProof:
         rows = kinds & (grid[:, FIELDS["journal"].start] != _BLANK)
         self.rows.load(grid)
         rows &= self._per_value(grid, ("amount_code",), self._keeping_only)
-        years = len(self.dossier.fiscal_years)
-        if years != self._years:  # TRA-X05's answers change with the years known
+        if self.dossier.revision != self._revision:  # a ***EXO or ***CAE record was read since
             self.memory.forget("date")
-            self._years = years
+            self.memory.forget("/".join(_ACCOUNTS))
+            self._revision = self.dossier.revision
         rows &= self._per_value(grid, ("date",), self.dossier.date_quiet)
-        accounts = ("account", "line_type", "auxiliary")
         general = line_type != _ANALYTIC
-        result: Mask = rows & self._per_value(grid, accounts, self._collective, general)
+        result: Mask = rows & self._per_value(grid, _ACCOUNTS, self._collective, general)
         return result
 
     def _per_value(
@@ -164,7 +164,7 @@ class PieceProof:
         return amount_roles(code) == (0, None)
 
     def _collective(self, joined: str) -> bool:
-        account, line_type, auxiliary = _split(joined, ("account", "line_type", "auxiliary"))
+        account, line_type, auxiliary = _split(joined, _ACCOUNTS)
         return self.dossier.collective_quiet(account.strip(), line_type == "X", auxiliary.strip())
 
 

@@ -163,6 +163,7 @@ class ValidationPass:
     def _parameter(self, number: int, text: str) -> None:
         self.report.totals.parameter_records += 1
         self.parameters.add(number, text, self.content)
+        self.dossier.learned()
         typed = layout.PARAMETER_LAYOUTS.get(layout.record_code(text))
         if typed is not None:
             self.fields.check_digits(number, text, typed)
