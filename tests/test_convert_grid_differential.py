@@ -402,3 +402,25 @@ def test_an_amount_wider_than_its_columns_is_left_to_the_builder(
     assert [p.split(": amount: ")[0] for p in fast[1]] == ["x.csv:7"]
     assert "characters long; amount holds 20" in fast[1][0]
     assert sum(counted) == 7
+
+
+def test_rows_at_the_grid_paths_limits_are_written_by_it(tmp_path: Path) -> None:
+    # The widest plain amount the grid takes (17 characters: 20 columns once written with
+    # two decimals, docs/convert.md) and an 8-digit pièce number (the field's width, §3).
+    wide = "12345678901234,56"
+    rows = [
+        ["VENTES", "15/03/2024", "99999999", "F1", "70610000", "", "Vente", wide, ""],
+        ["VENTES", "15/03/2024", "99999999", "F1", "51210000", "", "Vente", "", wide],
+        ["VENTES", "16/03/2024", "7", "F2", "70610000", "", "Vente", "7", ""],
+        ["VENTES", "16/03/2024", "7", "F2", "51210000", "", "Vente", "", "7"],
+    ]
+    text = "".join(";".join(row) + "\r\n" for row in [COLUMNS, *rows])
+    mapping = MAPPING.format(piece='piece = "N piece"\n', constants="", format="STD")
+    fast, reference, counted = both(tmp_path, text, mapping)
+    assert fast == reference
+    assert sum(counted) == 4  # every row, none left to the builder
+    state, lines, _ = fast
+    assert state == "written"
+    assert lines[0][129:150] == b"D" + wide.encode().rjust(20)  # direction 130, amount 131 (§3)
+    assert lines[0][:11] == b"VT 15032024"  # journal 1-3, date 4-11
+    assert lines[0][151:159] == b"99999999"  # piece number, columns 152-159
