@@ -18,7 +18,6 @@ GENERAL_TIERS_NATURE = {"COC": "CLI", "COF": "FOU", "COS": "SAL"}
 Issue = tuple[Severity, Text, Text]  # severity, message, hint
 
 _LINE_TYPE = layout.LINE_TYPE.pos
-_ANALYTIC = layout.ANALYTIC_LINE_TYPES
 _AUXILIARY = layout.ENTRY_FIELDS["auxiliary"].pos
 
 
@@ -46,14 +45,12 @@ class DossierRules(RuleSet):
         self._collective_cache.clear()
 
     def add(self, line: EntryLine) -> None:
-        if line.line_type not in _ANALYTIC:  # `line.general`
+        if line.general:
             self._collective(line.number, line.text, line.raw, line.line_type)
-            if line.lettering[1]:  # a lettering code
-                self._letter(
-                    line.number, line.text, line.raw, line.lettering, line.signed, line.line_type
-                )
-        if self.config.fiscal_years or self._file_years:  # else TRA-X05 is skipped
-            self._fiscal_year(line.number, line.text, line.raw["date"])
+            self._letter(
+                line.number, line.text, line.raw, line.lettering, line.signed, line.line_type
+            )
+        self._fiscal_year(line.number, line.text, line.raw["date"])
 
     def _collective(self, number: int, text: str, raw: dict[str, str], line_type: str) -> None:
         account, auxiliary = raw["account"].strip(), raw["auxiliary"].strip()
