@@ -79,7 +79,6 @@ class PieceProof:
         journals = (config.journals or {}).values()
         self.enabled = not any(info.mode in FOLIO_MODES for info in journals)
         self.analytic = config.sections is None and config.chart_of_accounts is None
-        self._roles: dict[bytes, bool] = {}
         self.memory = Memory(rows.memory.block)  # answers by value, from block to block
         self._revision = 0  # the parameter records the dossier rules knew when they answered
 
