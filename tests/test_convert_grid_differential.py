@@ -424,3 +424,11 @@ def test_rows_at_the_grid_paths_limits_are_written_by_it(tmp_path: Path) -> None
     assert lines[0][129:150] == b"D" + wide.encode().rjust(20)  # direction 130, amount 131 (§3)
     assert lines[0][:11] == b"VT 15032024"  # journal 1-3, date 4-11
     assert lines[0][151:159] == b"99999999"  # piece number, columns 152-159
+
+
+def test_an_unknown_engine_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    source, out = tmp_path / "in.csv", tmp_path / "out.tra"
+    source.write_text(PIECE_42, encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown conversion engine 'quick'"):
+        convert(source, out, engine="quick")  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

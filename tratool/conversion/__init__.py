@@ -87,8 +87,11 @@ def convert(
     (mapping), `TabularError` / `UnreadableInput` (the source itself). `source_name` is how
     messages name the source when its path is not telling (a copy of standard input).
     `engine` ``"fast"`` writes the rows it proves plain as byte grids (conversion/grid.py);
-    ``"reference"`` builds an `Entry` of every row and writes it: the oracle, same output.
+    ``"reference"`` builds an `Entry` of every row and writes it, and validates the output
+    with the reference engine: the oracle, same output. Another value is a `ValueError`.
     """
+    if engine not in ("fast", "reference"):
+        raise ValueError(f"unknown conversion engine {engine!r}: 'fast' or 'reference'")
     src, out = Path(source), Path(output)
     if same_file(src, out):
         raise TraError(N_("{path}: is the input file; choose another output", path=str(out)))
@@ -111,7 +114,7 @@ def convert(
     )
     if unknown_format is not None:
         builder.problems.append(unknown_format)
-    report = _write_validated(out, table, builder, (config, force, engine == "fast"))
+    report = _write_validated(out, table, builder, (config, force, engine))
     return ConversionResult(
         output=out,
         source_format=kind,
@@ -163,23 +166,24 @@ def _write_validated(
     out: Path,
     table: TabularFile,
     builder: EntryBuilder,
-    how: tuple[ValidationConfig | None, bool, bool],
+    how: tuple[ValidationConfig | None, bool, Literal["fast", "reference"]],
 ) -> Report:
     """Write the entries beside `out`, validate that file, and put it in place only when it
     has no error (or `force`); any problem leaves `out` untouched. `how`: the validation's
-    configuration, `force`, whether plain rows may be written as grids."""
-    config, force, grid = how
+    configuration, `force`, the engine (fast: plain rows written as grids, the output
+    validated by the fast engine)."""
+    config, force, engine = how
     rows = array.array("L")  # source row of each written entry, to locate writer problems
     # The temporary file ends in .tra so that the file-name rule (TRA-D04) judges the output.
     with pending_output(out, "wb", suffix=".tra") as pending:
         try:
-            _write(table, builder, rows, pending.stream, grid)
+            _write(table, builder, rows, pending.stream, engine == "fast")
         except WriteError as exc:
             builder.problems.extend(_located(exc, rows, builder.mapping))
         if builder.problems:
             raise ConversionError(table.name, builder.problems)
         pending.stream.flush()
-        report = validate(pending.path, config or config_for(out.parent / out.name))
+        report = validate(pending.path, config or config_for(out.parent / out.name), engine=engine)
         report.path = str(out)
         if report.errors and not force:
             raise ConversionRejected(report)
