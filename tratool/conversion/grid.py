@@ -252,7 +252,7 @@ class Cells:
         collective = self.converter.collective
         checks = [
             [date is not None for date in self.dates],
-            _texts(self.journals, 3, required=True),
+            _texts(self.journals, layout.ENTRY_FIELDS["journal"].width, required=True),
             _texts(account, limits["account"], required=True),
             _texts(self.field("reference"), limits["reference"]),
             _texts(self.field("label"), limits["label"]),

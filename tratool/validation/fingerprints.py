@@ -23,11 +23,15 @@ from collections.abc import Callable
 
 import attrs
 
+from ..tra import layout
+
 MASK = (1 << 64) - 1
 MULTIPLIER = 0x9E3779B97F4A7C15  # odd; 2**64 / the golden ratio
 FINAL = 0xBF58476D1CE4E5B9  # odd; splitmix64's first multiplier
 SEED = int.from_bytes(os.urandom(8), "little")
-JOURNAL_WIDTH, NUMBER_WIDTH = 3, 8  # the layout's widths; a pièce key's canonical text
+# A pièce key's canonical text: the journal and the number at their fields' widths.
+JOURNAL_WIDTH = layout.ENTRY_FIELDS["journal"].width
+NUMBER_WIDTH = layout.ENTRY_FIELDS["piece_number"].width
 
 
 def fingerprint(data: bytes, seed: int = SEED) -> int:

@@ -20,7 +20,8 @@ from ..tra import layout
 from .gridvalues import BlockWords, Mask, Words, byte_bits, digit_bytes, each_byte, equal_bytes
 
 Ints = npt.NDArray[np.int64]
-_WIDTH = 20  # every amount field
+_WIDTH = layout.ENTRY_FIELDS["amount"].width  # every amount field: read as 8 + 8 + 4 bytes
+assert all(layout.ENTRY_FIELDS[n].width == _WIDTH == 20 for n in ("amount2", "amount3"))
 _FIELDS = {name: layout.ENTRY_FIELDS[name] for name in ("amount", "amount2", "amount3")}
 _ALL = np.uint64((1 << _WIDTH) - 1)
 _MAX_WHOLE = 10**12  # an amount's cents below 10**14: a block's sums stay far from 2**63

@@ -43,6 +43,8 @@ def entry_fields(text: str) -> dict[str, str]:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# The records whose facts the dossier rules read: a fiscal year, a tiers' nature.
+_DOSSIER_FACTS = frozenset({"EXO", "CAE"})
 _ETE_LETTERING = [
     layout.ETE_GENERAL.field(n) for n in ("lettering_state", "lettering_code", "lettering_max_date")
 ]
@@ -163,8 +165,10 @@ class ValidationPass:
     def _parameter(self, number: int, text: str) -> None:
         self.report.totals.parameter_records += 1
         self.parameters.add(number, text, self.content)
-        self.dossier.learned()
-        typed = layout.PARAMETER_LAYOUTS.get(layout.record_code(text))
+        code = layout.record_code(text)
+        if code in _DOSSIER_FACTS:
+            self.dossier.learned()
+        typed = layout.PARAMETER_LAYOUTS.get(code)
         if typed is not None:
             self.fields.check_digits(number, text, typed)
 
