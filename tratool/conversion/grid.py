@@ -77,7 +77,6 @@ class GridConverter:
         self._dates: dict[str, str | None] = {}  # date cell -> JJMMAAAA, None if not sure
         self._collective: dict[str, bool] = {}
         self._templates: dict[str, bytes | None] = {}  # line type -> its template line
-        self.grid_rows = 0  # rows written through the grid
 
     def convert(self, header: Header, rows: array.array[int]) -> None:
         """Write `header`, then every row's line; `rows` gets each entry's source row."""
@@ -135,7 +134,6 @@ class GridConverter:
         grid = cells.grid(picked, numbers, templates)
         rows.extend(cells.numbers[i] for i in picked)
         self.lines.entry_lines(grid.data, len(picked))  # no copy: the grid is contiguous
-        self.grid_rows += len(picked)
 
     def date(self, raw: str) -> str | None:
         """JJMMAAAA of a date cell that surely makes an entry, or None."""

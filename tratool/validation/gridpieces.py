@@ -292,17 +292,11 @@ def _column(grid: Grid, name: str) -> npt.NDArray[np.bytes_]:
     return _joined(grid, (name,))
 
 
-def _per_value(values: npt.NDArray[np.bytes_], ask: Ask, rows: Mask | None = None) -> Mask:
-    """`ask` of each distinct value (decoded) of `rows` (all rows: None), spread back to the
-    rows; True on the others."""
-    result: Mask = np.ones(len(values), dtype=np.bool_)
-    asked = values if rows is None else values[rows]
-    distinct, inverse = unique(asked)
+def _per_value(values: npt.NDArray[np.bytes_], ask: Ask) -> Mask:
+    """`ask` of each distinct value (decoded), spread back to the rows."""
+    distinct, inverse = unique(values)
     answers = np.array([ask(v.decode("ascii")) for v in distinct.tolist()], dtype=np.bool_)
-    if rows is None:
-        result = answers[inverse.ravel()]
-    else:
-        result[rows] = answers[inverse.ravel()]
+    result: Mask = answers[inverse.ravel()]
     return result
 
 
