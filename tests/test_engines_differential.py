@@ -212,13 +212,15 @@ def tra_file(draw: st.DrawFn) -> bytes:
 @contextmanager
 def traces_kept(limit: int, capacity: int) -> Iterator[None]:
     """Pièce traces that move keys out of their dict every `limit` keys, to the fast engine's
-    memory tier until it holds `capacity` keys, then to the database (both engines)."""
-    saved = piece_rules.TRACE_LIMIT, key_tiers.CAPACITY
-    piece_rules.TRACE_LIMIT, key_tiers.CAPACITY = limit, capacity
+    memory tier until it holds `capacity` keys, then to the database (both engines); the
+    tier's arrays go to its file from a quarter of `capacity` keys (at least 2)."""
+    saved = piece_rules.TRACE_LIMIT, key_tiers.CAPACITY, key_tiers.COLD
+    cold = min(key_tiers.COLD, max(capacity // 4, 2))
+    piece_rules.TRACE_LIMIT, key_tiers.CAPACITY, key_tiers.COLD = limit, capacity, cold
     try:
         yield
     finally:
-        piece_rules.TRACE_LIMIT, key_tiers.CAPACITY = saved
+        piece_rules.TRACE_LIMIT, key_tiers.CAPACITY, key_tiers.COLD = saved
 
 
 def fast(

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tratool.validation.tiers import KeyTiers
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tratool.validation.tiers import ABSENT, KeyTiers
 from tratool.validation.traces import SpillDatabase, Value
 
 
@@ -32,3 +38,34 @@ def test_lines_past_two_billion_and_a_full_tier_go_to_the_database() -> None:
         assert len(trace) == 4
     finally:
         spill.close()
+
+
+def test_cold_tiers_keep_keys_on_file_and_find_them_by_their_high_half() -> None:
+    tiers, bitmap, mask = KeyTiers(), bytearray(1 << 10), (1 << 13) - 1
+    tiers.cold = 4  # a tier of 4 keys or more goes to the file
+    high = 5 << 32  # keys sharing their high 32 bits: only the file tells them apart
+    batches: list[dict[int, Value]] = [
+        {high + 1: 10, high + 3: 11, -(7 << 32) - 9: 12, 99: 13},
+        {high + 2: 20, 1 << 62: 21},
+        {-1: 30, high + 5: 31},
+    ]
+    for batch in batches:
+        assert tiers.add(batch, bitmap, mask)
+    stored = (high + 3, high + 2, high + 1, -(7 << 32) - 9, 99, 1 << 62, -1, high + 5)
+    assert [tiers.get(k) for k in stored] == [11, 20, 10, 12, 13, 21, 30, 31]
+    assert [tiers.get(k) for k in (high + 4, high, 6 << 32)] == [None, None, None]
+    keys = np.array([high + 4, high + 5, high + 1, 98, -1, -(7 << 32) - 9], dtype=np.int64)
+    assert tiers.find(keys).tolist() == [ABSENT, 31, 10, ABSENT, 30, 12]
+    tiers.close()
+
+
+def test_without_a_writable_temporary_directory_cold_tiers_stay_in_memory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    tiers, bitmap, mask = KeyTiers(), bytearray(1 << 10), (1 << 13) - 1
+    tiers.cold = 2
+    for batch in ({1: 1, 2: 2}, {3: 3, 4: 4}, {5: 5}):
+        assert tiers.add(dict(batch), bitmap, mask)
+    assert [tiers.get(k) for k in range(1, 7)] == [1, 2, 3, 4, 5, None]
+    tiers.close()

@@ -6,11 +6,22 @@ Appending a batch sorts 4,096 keys; tiers of similar size are merged, up to 65,5
 trace holds a few of them, and a merge never needs much memory beside its result), and a
 lookup is one binary search per tier, after the trace's bitmap said "maybe" (`lookup`: a
 block's keys at once). Inserting a million-line file's 224,000 pièce keys costs a few
-milliseconds here against about a second of SQLite inserts; memory is 12 bytes a key.
+milliseconds here against about a second of SQLite inserts.
+
+A tier of `COLD` keys or more is written to a temporary file and only its keys' high 32 bits
+stay in memory (4 bytes a key instead of 12, so that memory hardly grows with the file): a key
+whose high half is there is read back from the file (8 bytes, then its value's 4), which a
+key not stored asks about once in 2**32 / 32,768 lookups. Without a writable temporary
+directory the tiers stay whole in memory.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+from typing import IO
+
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -21,7 +32,22 @@ Found = npt.NDArray[np.int64]  # per key: its int value, ABSENT, or OTHER
 Numbers = npt.NDArray[np.int32]  # first lines, dates as 31042024
 CAPACITY = 1 << 18  # keys per trace: 3 MiB, a million-line file's pièces with room
 MERGED = 1 << 16  # keys of the biggest tiers: a full trace holds about 8 tiers
+COLD = 1 << 15  # keys from which a tier goes to the temporary file, its high halves kept
 ABSENT, OTHER = -1, -2  # not stored; stored with a str value (a date not in digits)
+
+
+@attrs.frozen(eq=False)
+class ColdTier:
+    """A tier written to the temporary file at `offset`: its keys (int64), then their values
+    (int32); in memory, the keys' high 32 bits, sorted as the keys are."""
+
+    highs: npt.NDArray[np.int32]
+    offset: int
+
+    def candidates(self, high: int) -> range:
+        """Places whose key has the high half `high`."""
+        start = int(np.searchsorted(self.highs, high))
+        return range(start, int(np.searchsorted(self.highs, high, side="right")))
 
 
 class KeyTiers:
@@ -29,8 +55,11 @@ class KeyTiers:
 
     def __init__(self) -> None:
         self.capacity = CAPACITY
+        self.cold = COLD  # keys from which a tier goes to the file
         self.size = 0
         self._tiers: list[tuple[Keys, Numbers]] = []
+        self._cold: list[ColdTier] = []
+        self._file: IO[bytes] | None = None
         self._words: dict[int, str] = {}  # the str values, by key
 
     def add(self, items: dict[int, Value], bitmap: bytearray, mask: int) -> bool:
@@ -63,15 +92,61 @@ class KeyTiers:
         self.size += len(keys)
         while len(self._tiers) > 1 and _mergeable(len(self._tiers[-2][0]), len(self._tiers[-1][0])):
             self._merge()
+        if len(self._tiers[-1][0]) >= self.cold:
+            self._freeze()
         return True
 
     def get(self, key: int) -> Value | None:
+        found = self._find_int(key)
+        if found is None:
+            return None
+        word = self._words.get(key)
+        return found if word is None else word
+
+    def close(self) -> None:
+        """Delete the temporary file."""
+        if self._file is not None:
+            self._file.close()
+
+    def _find_int(self, key: int) -> int | None:
         for keys, values in self._tiers:
             at = int(np.searchsorted(keys, key))
             if at < len(keys) and keys[at] == key:
-                word = self._words.get(key)
-                return int(values[at]) if word is None else word
+                return int(values[at])
+        for tier in self._cold:
+            found = self._read(tier, key)
+            if found is not None:
+                return found
         return None
+
+    def _read(self, tier: ColdTier, key: int) -> int | None:
+        """`key`'s value in a cold tier, read from the file, or None."""
+        assert self._file is not None
+        descriptor, size = self._file.fileno(), len(tier.highs)
+        for at in tier.candidates(key >> 32):
+            stored = int.from_bytes(
+                os.pread(descriptor, 8, tier.offset + 8 * at), "little", signed=True
+            )
+            if stored == key:
+                value = os.pread(descriptor, 4, tier.offset + 8 * size + 4 * at)
+                return int.from_bytes(value, "little", signed=True)
+        return None
+
+    def _freeze(self) -> None:
+        """Write the newest tier to the file and keep its keys' high halves only; nothing
+        changes when the file cannot be written (the tier stays whole in memory)."""
+        keys, values = self._tiers[-1]
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by `close`)
+            offset = self._file.seek(0, os.SEEK_END)
+            self._file.write(keys.astype("<i8").tobytes() + values.astype("<i4").tobytes())
+            self._file.flush()
+        except OSError:
+            self.cold = CAPACITY + 1  # never again
+            return
+        self._tiers.pop()
+        self._cold.append(ColdTier((keys >> 32).astype(np.int32), offset))
 
     def find(self, keys: Keys) -> Found:
         """`get` of each key at once: its int value, ABSENT or OTHER."""
@@ -82,6 +157,14 @@ class KeyTiers:
             at = np.minimum(np.searchsorted(stored, keys), len(stored) - 1)
             hit = stored[at] == keys
             found[hit] = values[at[hit]]
+        for tier in self._cold:
+            highs = keys >> 32
+            first = np.searchsorted(tier.highs, highs)
+            maybe = np.flatnonzero(first < np.searchsorted(tier.highs, highs, side="right"))
+            for index in maybe[found[maybe] == ABSENT].tolist():
+                value = self._read(tier, int(keys[index]))
+                if value is not None:
+                    found[index] = value
         if self._words:
             words = np.fromiter(self._words, dtype=np.int64, count=len(self._words))
             found[np.isin(keys, words)] = OTHER

@@ -43,6 +43,8 @@ class MemoryTier(Protocol):
 
     def get(self, key: int) -> Value | None: ...
 
+    def close(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +65,13 @@ class SpillDatabase:
         self.db.execute("PRAGMA synchronous = OFF")
         self.db.execute("PRAGMA cache_size = -1024")  # KiB; lookups are few, misses cheap
         self.tables = 0
+        self._traces: list[Trace] = []
 
     def trace(self, limit: int) -> Trace:
         """A new trace keeping at most `limit` keys in memory."""
-        return Trace(self, limit)
+        trace = Trace(self, limit)
+        self._traces.append(trace)
+        return trace
 
     def table(self) -> str:
         self.tables += 1
@@ -75,7 +80,11 @@ class SpillDatabase:
         return name
 
     def close(self) -> None:
+        """Delete the database, and the files of the traces' memory tiers."""
         self.db.close()
+        for trace in self._traces:
+            if trace.tiers is not None:
+                trace.tiers.close()
 
 
 class Trace:
