@@ -69,8 +69,10 @@ def test_keys_stored_meanwhile_are_found_in_dicts_as_with_numpy(
     cross_line_defects()
 
 
-def test_runs_stored_as_arrays_are_reported_alike(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The same file with every proved run's keys put in the memory tiers as arrays (a
-    # million-line file's runs, a block long, are), full at 60 keys in its last part.
-    monkeypatch.setattr(gridclosing, "BIG_RUN", 1)
+def test_keys_of_runs_closed_in_the_block_are_found_in_dicts_as_with_numpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The same file with the other way of looking up, between runs, the keys of the proved
+    # pièces closed earlier in the block (`Recorded`): in dicts from the first look-up.
+    monkeypatch.setattr(gridclosing, "FEW_GETS", 0)
     cross_line_defects()

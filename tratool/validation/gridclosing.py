@@ -6,9 +6,11 @@ D03), its number used on another date (X02) or out of sequence (X11) — is read
 whole block at once: the traces are looked up for every proved pièce's three keys
 (`tiers.lookup`), repeats among them are found by sorting, and each pièce's number is checked
 against the one before it in its journal when that one is proved too. A proved pièce all of
-this finds silent is closed by storing its keys with the others of its run (`PieceRules.
-record_proved`); any other one is handed to the rule code (`close_quietly`, then its lines one
-by one if it would speak), as are the pièces that were not proved, in file order.
+this finds silent is closed a run at a time: its keys marked stored (`Recorded`: the traces
+look them up there until the block ends, then they go to the memory tiers as arrays, in one
+call per trace and block), its journal's last number set (`PieceRules.record_proved`); any
+other one is handed to the rule code (`close_quietly`, then its lines one by one if it would
+speak), as are the pièces that were not proved, in file order.
 
 Those handed over may store keys a later proved pièce has: the traces list what they store
 during the block (`Trace.added`), and such a pièce is handed over too. A proved pièce whose
@@ -25,16 +27,72 @@ import numpy as np
 import numpy.typing as npt
 
 from .gridpieces import BlockPlan
-from .pieces import PieceRules, ProvedRun, numbered_quietly
+from .pieces import PieceRules, numbered_quietly
 from .tiers import ABSENT, lookup
+from .traces import Trace, Value
 
 Ints = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 Feed = Callable[[int], None]  # a pièce's lines through the families, one by one
 Quiet = Callable[[int], bool]  # close a proved pièce if that reports nothing (else False)
 Close = Callable[[], None]  # close the pièce in progress
-BIG_RUN = 256  # proved pièces from which a run's keys go to the memory tiers as arrays
 FEW_ABSORBS = 8  # keys the rule code stored looked up with numpy so many times in a block
+FEW_GETS = 16  # keys looked up in `Recorded` with numpy so many times in a block, then a dict
+
+
+class Recorded:
+    """The keys one trace gets from the proved pièces closed during a block, as arrays by
+    place (the block's proved pièces in order): `record` marks a run stored, `get` finds a
+    stored one (the rule code's look-ups between runs), `flush` moves them into the trace
+    when the block ends. `eligible`: the places that may be stored, whose keys are distinct
+    (the quiet ones: a key repeated in the block is not; for numbers, only new ones)."""
+
+    def __init__(self, keys: Ints, values: Ints, eligible: Mask) -> None:
+        self.keys, self.values, self.eligible = keys, values, eligible
+        self.stored: Mask = np.zeros(len(keys), dtype=np.bool_)
+        self._any = False
+        self._sorted: tuple[Ints, Ints] | None = None  # the eligible keys sorted, their places
+        self._places: dict[int, int] | None = None  # key -> place, after FEW_GETS look-ups
+        self._gets = 0
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.stored))
+
+    def record(self, start: int, end: int) -> None:
+        self.stored[start:end] = self.eligible[start:end]
+        self._any = True
+
+    def get(self, key: int) -> Value | None:
+        if not self._any:
+            return None
+        place = self._place(key)
+        if place is None or not self.stored[place]:
+            return None
+        return int(self.values[place])
+
+    def flush(self, trace: Trace) -> None:
+        """Store the keys marked stored, in file order: in the memory tier as arrays when it
+        takes them, else as `Trace.update` stores."""
+        places = np.flatnonzero(self.stored)
+        keys, values = self.keys[places], self.values[places]
+        if len(places) and not trace.keep(keys, values):
+            trace.update(dict(zip(keys.tolist(), values.tolist(), strict=True)))
+
+    def _place(self, key: int) -> int | None:
+        if self._places is not None:
+            return self._places.get(key)
+        self._gets += 1
+        if self._gets > FEW_GETS:
+            places = np.flatnonzero(self.eligible)
+            self._places = dict(zip(self.keys[places].tolist(), places.tolist(), strict=True))
+            return self._places.get(key)
+        if self._sorted is None:
+            places = np.flatnonzero(self.eligible)
+            order = np.argsort(self.keys[places])
+            self._sorted = self.keys[places][order], places[order]
+        keys, where = self._sorted
+        at = int(np.searchsorted(keys, key))
+        return int(where[at]) if at < len(keys) and keys[at] == key else None
 
 
 class BlockClosing:
@@ -45,8 +103,8 @@ class BlockClosing:
         proved = np.flatnonzero(plan.proved)
         self.rank = np.cumsum(plan.proved) - 1  # a proved pièce's place in `proved`
         found = lookup(rules.traces()[2], plan.number_keys[proved])  # the numbers' dates
-        self.run = _run(plan, proved, first, found)
         quiet, chained = _quiet(plan, proved, rules, found)
+        self.journals, self.numbers = plan.journals[proved], plan.numbers[proved]
         self.closed: Mask = np.zeros(len(proved), dtype=np.bool_)  # without their lines
         silent = np.zeros(len(plan.starts), dtype=np.bool_)
         silent[proved[quiet]] = True
@@ -55,21 +113,27 @@ class BlockClosing:
         self.unchained: list[int] = proved[quiet & ~chained].tolist()
         self._proved = proved
         self._keys = tuple(a[proved] for a in (plan.keys, plan.contents, plan.number_keys))
-        self._lines, self._dates = first + plan.starts[proved], plan.dates[proved]
-        self._new = found == ABSENT  # numbers not in the trace yet
+        self._dates = plan.dates[proved]
+        lines, new = first + plan.starts[proved], quiet & (found == ABSENT)  # new numbers
+        self._recorded = (
+            Recorded(self._keys[0], lines, quiet),
+            Recorded(self._keys[1], lines, quiet),
+            Recorded(self._keys[2], self._dates, new),
+        )
         self._first: list[dict[int, int]] | None = None  # per trace: key -> first pièce
         self._absorbed = 0  # times the rule code had stored keys when a run began
 
     def close(self, feed: Feed, quietly: Quiet, close_open: Close) -> None:
         """Every pièce of the block, in order: proved runs stored at once, the others fed."""
         traces = self.rules.traces()
-        for trace in traces:
-            trace.added = []
+        for trace, recorded in zip(traces, self._recorded, strict=True):
+            trace.added, trace.pending = [], recorded
         try:
             self._walk(feed, quietly, close_open)
         finally:
-            for trace in traces:
-                trace.added = None
+            for trace, recorded in zip(traces, self._recorded, strict=True):
+                trace.added = trace.pending = None
+                recorded.flush(trace)
 
     def totals(self) -> tuple[int, int, int, list[tuple[str, int, str, str]]]:
         """The pièces closed without their lines: how many, their debit and credit in cents,
@@ -111,24 +175,22 @@ class BlockClosing:
             at = end
 
     def _record(self, start: int, end: int) -> None:
-        """Store what closing the proved pièces `start` to `end` (places in `run`) stores: in
-        the traces' memory tiers as arrays when they take them, else as the rule code would."""
-        if end - start < BIG_RUN:  # a dict update each costs less than sorting an array
-            self.rules.record_proved(self.run, start, end, (False, False, False))
-            return
-        keys, contents, numbers = self._keys
-        new = self._new[start:end]
-        kept = tuple(
-            trace.keep(stored[start:end][chosen], values[start:end][chosen])
-            for trace, stored, values, chosen in zip(
-                self.rules.traces(),
-                (keys, contents, numbers),
-                (self._lines, self._lines, self._dates),
-                (slice(None), slice(None), new),
-                strict=True,
-            )
-        )
-        self.rules.record_proved(self.run, start, end, (kept[0], kept[1], kept[2]))
+        """Store what closing the proved pièces `start` to `end` (places) stores: their keys
+        marked stored, each journal's last number."""
+        for recorded in self._recorded:
+            recorded.record(start, end)
+        journals, names = self.journals[start:end], self.plan.journal_names
+        if end - start < 64:  # each journal's last place in the run: a loop costs less
+            places = {j: start + i for i, j in enumerate(journals.tolist())}.items()
+        else:
+            distinct, last = np.unique(journals[::-1], return_index=True)
+            places = dict(zip(distinct.tolist(), (end - 1 - last).tolist(), strict=True)).items()
+        lasts = {names[j]: self._last(place) for j, place in places}
+        self.rules.record_proved(lasts)
+
+    def _last(self, place: int) -> tuple[int, str]:
+        """A proved pièce's number and date, as its journal's last."""
+        return int(self.numbers[place]), f"{int(self._dates[place]):08d}"
 
     def _absorb(self, at: int) -> None:
         """Hand over the proved pièces from `at` on with a key the rule code stored meanwhile:
@@ -138,8 +200,8 @@ class BlockClosing:
             return
         self._absorbed += 1
         if self._first is None and self._absorbed > FEW_ABSORBS:
-            proved, run = self._proved.tolist(), self.run
-            columns = (run.keys, run.contents, run.number_keys)
+            proved = self._proved.tolist()
+            columns = (keys.tolist() for keys in self._keys)
             self._first = [dict(zip(reversed(c), reversed(proved), strict=True)) for c in columns]
         for place, trace in enumerate(traces):
             added, trace.added = trace.added or [], []
@@ -157,12 +219,12 @@ class BlockClosing:
     def _numbered(self, at: int, end: int) -> int:
         """Where the run from `at` must stop before `end`: at the first pièce whose number
         the journal's last (as the rule code left it) would report."""
-        run = self.run
         low = bisect.bisect_left(self.unchained, at)
         for index in self.unchained[low : bisect.bisect_left(self.unchained, end)]:
             place = int(self.rank[index])
-            number, date = run.lasts[place]
-            if not numbered_quietly(self.rules.numbers.get(run.journals[place]), number, date):
+            number, date = self._last(place)
+            journal = self.plan.journal_names[self.journals[place]]
+            if not numbered_quietly(self.rules.numbers.get(journal), number, date):
                 self._stop(index)
                 return index
         return end
@@ -171,24 +233,6 @@ class BlockClosing:
         if index not in self._stops:
             self._stops.add(index)
             bisect.insort(self.stops, index)
-
-
-def _run(plan: BlockPlan, proved: Ints, first: int, found: Ints) -> ProvedRun:
-    """What the closing of the proved pièces stores, as lists; `found`: their numbers' dates
-    in the trace."""
-    numbers = plan.numbers[proved]
-    dates = plan.dates[proved]
-    days = np.strings.zfill(dates.astype(np.str_), 8).tolist() if len(dates) else []
-    return ProvedRun(
-        keys=plan.keys[proved].tolist(),
-        contents=plan.contents[proved].tolist(),
-        number_keys=plan.number_keys[proved].tolist(),
-        lines=(first + plan.starts[proved]).tolist(),
-        dates=dates.tolist(),
-        new_numbers=(found == ABSENT).tolist(),
-        journals=np.array(plan.journal_names, dtype=object)[plan.journals[proved]].tolist(),
-        lasts=list(zip(numbers.tolist(), days, strict=True)),
-    )
 
 
 def _quiet(plan: BlockPlan, proved: Ints, rules: PieceRules, found: Ints) -> tuple[Mask, Mask]:

@@ -9,7 +9,6 @@ balance them). Memory therefore grows with neither the number of lines nor of pi
 
 from __future__ import annotations
 
-import itertools
 import operator
 
 import attrs
@@ -58,22 +57,6 @@ class Piece:
     content: int = 0  # order-independent hash of the lines, without the piece number
     lines: set[int] = attrs.field(factory=set)
     date_changed: bool = False  # split from the previous pièce by a date change (TRA-X04)
-
-
-@attrs.frozen
-class ProvedRun:
-    """Proved pièces of a block, in file order, as their closing stores them: the traces' keys
-    (pièce key, content, journal's number), first lines, dates as the int 31042024, whether
-    the number is new, journals and (number, date) as the journal's last."""
-
-    keys: list[int]
-    contents: list[int]
-    number_keys: list[int]
-    lines: list[int]
-    dates: list[int]
-    new_numbers: list[bool]
-    journals: list[str]
-    lasts: list[tuple[int, str]]
 
 
 @attrs.define
@@ -453,22 +436,11 @@ class PieceRules(RuleSet):
         """The pièce keys', contents' and numbers' traces."""
         return self.seen, self._contents, self._number_dates
 
-    def record_proved(
-        self, run: ProvedRun, start: int, end: int, kept: tuple[bool, bool, bool]
-    ) -> None:
-        """Store what `_close` would of the proved pièces `start` to `end` of `run`, in file
-        order: the grid engine found that closing them reports nothing (gridclosing.py).
-        `kept`: the traces (key, content, number) whose memory tier took them already."""
-        lines = run.lines[start:end]
-        if not kept[0]:
-            self.seen.update(dict(zip(run.keys[start:end], lines, strict=True)))
-        if not kept[1]:
-            self._contents.update(dict(zip(run.contents[start:end], lines, strict=True)))
-        if not kept[2]:
-            dates = zip(run.number_keys[start:end], run.dates[start:end], strict=True)
-            new = itertools.compress(dates, run.new_numbers[start:end])
-            self._number_dates.update(dict(new))
-        self.numbers.update(zip(run.journals[start:end], run.lasts[start:end], strict=True))
+    def record_proved(self, lasts: dict[str, tuple[int, str]]) -> None:
+        """Set what `_close` would of the journals' last numbers after a run of proved pièces
+        the grid engine found that closing reports nothing of (gridclosing.py), which stores
+        their keys in the traces itself (`Trace.pending`)."""
+        self.numbers.update(lasts)
 
     def close(self) -> None:
         """Delete the traces' temporary database."""

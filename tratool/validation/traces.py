@@ -46,6 +46,15 @@ class MemoryTier(Protocol):
     def close(self) -> None: ...
 
 
+class Pending(Protocol):
+    """Keys the fast engine stored during a block, as arrays until the block ends
+    (gridclosing.py): looked up after the dict."""
+
+    def get(self, key: int) -> Value | None: ...
+
+    def __len__(self) -> int: ...
+
+
 log = logging.getLogger(__name__)
 
 # 1 MiB. A new key gets a false "maybe" (and one query) about once in 40 lookups with 224,000
@@ -103,9 +112,12 @@ class Trace:
         # The keys `setdefault` stores while this is a list: the fast engine watches what the
         # line-by-line path stores during a block (gridclosing.py).
         self.added: list[int] | None = None
+        # The keys of the proved pièces the fast engine closed during a block, until it ends.
+        self.pending: Pending | None = None
 
     def __len__(self) -> int:
-        return self._spilled + len(self._recent)
+        pending = 0 if self.pending is None else len(self.pending)
+        return self._spilled + len(self._recent) + pending
 
     def setdefault(self, key: int, value: Value) -> Value:
         """The value first stored under `key`, storing `value` if there is none."""
@@ -133,6 +145,10 @@ class Trace:
         found = self._recent.get(key)
         if found is not None:
             return found
+        if self.pending is not None:
+            found = self.pending.get(key)
+            if found is not None:
+                return found
         bitmap = self._bitmap
         if bitmap is not None and bitmap[(key & _MASK) >> 3] >> (key & 7) & 1:
             kept = None if self.tiers is None else self.tiers.get(key)
