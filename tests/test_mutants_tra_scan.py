@@ -156,6 +156,23 @@ def test_a_block_is_a_text_grid_only_if_a_grid_of_ascii_without_controls() -> No
     assert is_text_grid(lf_only, 223)  # the line breaks are not control bytes of a line
 
 
+def test_a_text_grid_has_no_line_break_nor_byte_out_of_ascii_in_any_column() -> None:
+    grid = VAT + b"\r\n" + TIERS + b"\r\n" + EXPENSE + b"\r\n"
+    assert is_text_grid(grid, 224)
+
+    def at(offset: int, byte: bytes) -> bytes:
+        return grid[:offset] + byte + grid[offset + 1 :]
+
+    # Each line's columns 1, 100 and 222, on the first, middle and last line.
+    for offset in (0, 99, 221, 224 + 99, 2 * 224 + 221):
+        for byte in (b"\n", b"\r", b"\t", b"\x00", b"\x1f", b"\x7f", b"\x80", b"\xff"):
+            assert not is_text_grid(at(offset, byte), 224), (offset, byte)
+    lf_only = VAT + b"\n" + TIERS + b"\n"
+    assert is_text_grid(lf_only, 223)
+    assert not is_text_grid(lf_only[:100] + b"\n" + lf_only[101:], 223)
+    assert not is_text_grid(lf_only[: 223 + 221] + b"\r" + lf_only[223 + 222 :], 223)
+
+
 def test_a_file_scan_opens_is_closed_without_waiting_for_the_collector(tmp_path: Path) -> None:
     path = tmp_path / "a.tra"
     path.write_bytes(STD_HEADER + b"\r\n" + VAT + b"\r\n")

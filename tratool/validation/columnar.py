@@ -110,7 +110,7 @@ class FastPass(ValidationPass):
         plan = pieces_proof.plan(grid, clean)
         proved = clean.tolist()
         self.grid_rows += len(grid)
-        self.proved_rows += sum(proved)
+        self.proved_rows += int(clean.sum())
         from .gridclosing import BlockClosing
 
         closing = BlockClosing(plan, self.pieces, first)
