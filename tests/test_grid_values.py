@@ -4,6 +4,7 @@ answers remembered across blocks that only ever answer for the value they were a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -70,8 +71,31 @@ def test_blank_or_not_flags() -> None:
     assert words.blank(3, 13).tolist() == [True, True, True]
     assert words.blank(219, 222).tolist() == [True, True, False]
     assert words.blank(13, 19).tolist() == [False, False, False]
-    flags = words.key([(0, 3)], [(3, 13), (219, 222)])[-1]
-    assert flags.tolist() == [0, 0, 2]
+    # The journal's 3 bytes, then the flags' byte: bit 1, the second span is not blank.
+    key = words.key([(0, 3)], [(3, 13), (219, 222)])
+    assert len(key) == 1
+    assert key[0].tolist() == little(b"VTE\0", b"VTE\0", b"ACH\2")
+
+
+def test_a_blank_span_of_several_words_reads_each_of_them_whole() -> None:
+    rows = [" " * 222, " " * 60 + "x" + " " * 161, " " * 82 + "x" + " " * 139]
+    assert block(rows).blank(48, 83).tolist() == [True, False, False]
+    assert block(rows).blank(48, 82).tolist() == [True, False, True]
+    assert block(rows).blank(61, 82).tolist() == [True, True, True]
+
+
+def test_spans_are_packed_one_after_the_other_eight_bytes_a_word() -> None:
+    # Journal (3), account (17), due number (2), then a flags byte: 23 bytes in 3 words.
+    words = block(ROWS)
+    key = words.key([(0, 3), (13, 30), (220, 222)], [(219, 222)])
+    stream = [
+        b"VTE" + b"411000".ljust(17) + b"  " + b"\0",
+        b"VTE" + b"411001".ljust(17) + b"  " + b"\0",
+        b"ACH" + b"411000".ljust(17) + b"YZ" + b"\1",
+    ]
+    assert as_ints(key) == [
+        tuple(little(text[at : at + 8])[0] for at in range(0, 24, 8)) for text in stream
+    ]
 
 
 def test_a_block_of_fewer_rows_after_a_bigger_one() -> None:
@@ -223,3 +247,52 @@ def test_plain_labels_and_numbers_against_their_rules(values: list[tuple[str, st
     numbers = gridrows._plain_number(words, grid(rows)).tolist()
     assert labels == [plain_label(label) for label, _ in values]
     assert numbers == [plain_number(number) for _, number in values]
+
+
+def test_bytes_are_told_apart_eight_at_a_time_whatever_their_neighbours() -> None:
+    # Every ASCII byte at each of a word's 8 places, amid neighbours that are digits, blanks,
+    # commas, tildes or zeros (a copy's padding): bit 7 of each byte says what that byte is.
+    texts = [
+        bytes([fill] * place + [byte] + [fill] * (7 - place))
+        for byte in range(128)
+        for place in range(8)
+        for fill in b"0 ,~\0"
+    ]
+    words = np.array([int.from_bytes(text, "little") for text in texts], dtype=np.uint64)
+
+    def high_bits(found: Words) -> list[list[int]]:
+        return [[(w >> (8 * at + 7)) & 1 for at in range(8)] for w in found.tolist()]
+
+    def where(test: Callable[[int], bool]) -> list[list[int]]:
+        return [[int(test(b)) for b in text] for text in texts]
+
+    high = int.from_bytes(b"\x80" * 8, "little")
+    for found in (
+        gridvalues.digit_bytes(words),
+        gridvalues.equal_bytes(words, ord(" ")),
+        gridvalues.equal_bytes(words, ord(",")),
+    ):
+        assert all(w & ~high == 0 for w in found.tolist())  # bit 7 of a byte, nothing else
+    assert high_bits(gridvalues.digit_bytes(words)) == where(lambda b: 0x30 <= b <= 0x39)
+    assert high_bits(gridvalues.equal_bytes(words, ord(" "))) == where(lambda b: b == 0x20)
+    assert high_bits(gridvalues.equal_bytes(words, ord(","))) == where(lambda b: b == 0x2C)
+    blanks = gridvalues.byte_bits(gridvalues.equal_bytes(words, ord(" "))).tolist()
+    assert blanks == [sum(1 << at for at, b in enumerate(text) if b == 0x20) for text in texts]
+
+
+@pytest.mark.parametrize("ending", [b"\r\n", b"\n"])
+def test_words_are_read_in_place_from_a_block_and_never_past_a_row(ending: bytes) -> None:
+    # The block as read from the file: the line endings between the rows, none after the
+    # last. A word of the last columns holds those columns and zeros, never an ending.
+    rows = ["".join(chr(33 + (7 * i + 3 * r) % 94) for i in range(222)) for r in range(3)]
+    data = b"".join(row.encode("ascii") + ending for row in rows)
+    stride = 222 + len(ending)
+    words = BlockWords()
+    words.load(np.frombuffer(data, dtype=np.uint8).reshape(3, stride)[:, :222])
+    for column in (0, 13, 214, 215, 219, 221):
+        expected = [
+            int.from_bytes(row[column : column + 8].encode("ascii"), "little") for row in rows
+        ]
+        assert words.word(column).tolist() == expected, column
+    assert words.key([(218, 222)])[0].tolist() == little(*(row[218:].encode() for row in rows))
+    assert words.blank(215, 222).tolist() == [False] * 3

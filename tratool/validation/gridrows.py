@@ -248,8 +248,9 @@ class RowProof:
         assert self.amount is not None
         decimals = self._decimals()
         clean = self.amount.plain(decimals, required=True)
-        first, last = FIELDS["amount2"].start, FIELDS["amount3"].end
-        if not self.memory.block.blank(first, last).all():  # mostly blank, both
+        block = self.memory.block  # whether each is blank: asked by TRA-F17's question first
+        spans = [(FIELDS[name].start, FIELDS[name].end) for name in ("amount2", "amount3")]
+        if not (block.blank(*spans[0]) & block.blank(*spans[1])).all():  # mostly blank, both
             for name in ("amount2", "amount3"):
                 clean &= AmountField(self.memory.block, name).plain(decimals, required=False)
         return clean

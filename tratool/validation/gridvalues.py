@@ -25,7 +25,6 @@ Ints = npt.NDArray[np.int64]
 Grid = npt.NDArray[np.uint8]
 Span = tuple[int, int]  # columns start to end of a line, as in tra.layout
 _WORD = np.dtype("<u8")  # little-endian whatever the machine: byte 0 is the low byte
-_ROW = -(-(layout.STD_WIDTH + 8) // 8) * 8  # a copied row: room for a word at any column
 _BLANKS = int.from_bytes(b" " * 8, "little")
 # Odd multipliers spreading a key's words over a table's slots (any odd constants would do).
 _SPREAD = np.array(
@@ -41,23 +40,27 @@ def each_byte(byte: int) -> np.uint64:
     return np.uint64(byte * 0x0101010101010101)
 
 
-_HIGH, _LOW7 = each_byte(0x80), each_byte(0x7F)
-_GATHER = np.uint64(0x0102040810204080)  # bit 7 of byte i to bit 56 + i
-_SEVEN, _FIFTY_SIX = np.uint64(7), np.uint64(56)
+_HIGH = each_byte(0x80)
+_DIGIT_FROM, _DIGIT_TO = each_byte(0x80 - 0x30), each_byte(0x80 + 0x39)
+# Bit 7 of byte i to bit 56 + i: the eight bits land on eight distinct bits, so no sum carries.
+_GATHER = np.uint64(0x0002040810204081)
+_FIFTY_SIX = np.uint64(56)
 
 
-# Bytes told apart eight at a time, in words of ASCII bytes (bit 7 clear): the answers are
-# bit 7 of each byte, and no sum carries from one byte into the next.
+# Bytes told apart eight at a time, in words of ASCII bytes (bit 7 clear; a grid block is
+# ASCII, its copy is padded with zeros): the answers are bit 7 of each byte, and no sum or
+# difference carries from one byte into the next (each byte's stays within 0 to 0xFF).
 def equal_bytes(words: Words, byte: int) -> Words:
-    """Bit 7 of each byte set where the byte is `byte`."""
-    other = words ^ each_byte(byte)
-    high: Words = ~(((other & _LOW7) + _LOW7) | other) & _HIGH
+    """Bit 7 of each byte set where the byte is `byte` (ASCII): 0x80 - (byte ^ other) keeps
+    bit 7 only where that is 0."""
+    high: Words = (_HIGH - (words ^ each_byte(byte))) & _HIGH
     return high
 
 
 def digit_bytes(words: Words) -> Words:
-    """Bit 7 of each byte set where the byte is an ASCII digit."""
-    high: Words = (words + each_byte(0x80 - 0x30)) & ~(words + each_byte(0x80 - 0x3A)) & _HIGH
+    """Bit 7 of each byte set where the byte is an ASCII digit: 0x30 or more (bit 7 of the
+    byte + 0x50) and 0x39 or less (bit 7 of 0xB9 - the byte)."""
+    high: Words = (words + _DIGIT_FROM) & (_DIGIT_TO - words) & _HIGH
     return high
 
 
@@ -67,59 +70,91 @@ def first_bytes(count: int) -> np.uint64:
 
 
 def byte_bits(high: Words) -> Words:
-    """The bits 7 of a word's 8 bytes as 8 bits, byte 0 lowest."""
-    gathered: Words = ((high >> _SEVEN) * _GATHER) >> _FIFTY_SIX
+    """The bits 7 of a word's 8 bytes (nothing else set) as 8 bits, byte 0 lowest."""
+    gathered: Words = (high * _GATHER) >> _FIFTY_SIX
     return gathered
 
 
 class BlockWords:
-    """A grid block copied once into rows padded to a whole number of words, read as the
-    8-byte words that start at any column. The copy is reused from block to block."""
+    """A grid block's rows read as the 8-byte words that start at any of their columns, in
+    place: no copy of the block. A word that would run past column 222 is read from column
+    214 and shifted: its bytes past the row read as zeros, so that every byte a word holds
+    is one of the row's (ASCII, in a grid block) or zero."""
 
     def __init__(self) -> None:
-        self._buffer: Grid = np.empty((0, _ROW), dtype=np.uint8)
+        self._grid: Grid = np.zeros((0, layout.STD_WIDTH), dtype=np.uint8)
         self.rows = 0
+        self._blanks: dict[Span, Mask] = {}  # the block's blank columns, once asked
 
     def load(self, grid: Grid) -> None:
-        rows = len(grid)
-        if len(self._buffer) < rows:
-            self._buffer = np.empty((rows, _ROW), dtype=np.uint8)
-        self._buffer[:rows, : layout.STD_WIDTH] = grid
-        self.rows = rows
+        """Read `grid`'s rows of 222 columns (each contiguous, any distance apart) from now."""
+        if grid.shape[1:] != (layout.STD_WIDTH,) or grid.strides[1] != 1:
+            raise ValueError(f"a grid of shape {grid.shape}, strides {grid.strides}")
+        self._grid, self.rows = grid, len(grid)
+        self._blanks.clear()
 
     def word(self, column: int) -> Words:
-        """Each row's bytes `column` to `column + 8` as a little-endian integer."""
-        word: Words = np.ndarray(
-            (self.rows,), dtype=_WORD, buffer=self._buffer, offset=column, strides=(_ROW,)
-        )
+        """Each row's bytes `column` to `column + 8` as a little-endian integer (those past
+        column 222 zeros)."""
+        last = layout.STD_WIDTH - 8
+        if column > last:
+            shifted: Words = self.word(last) >> np.uint64(8 * (column - last))
+            return shifted
+        word: Words = self._grid[:, column : column + 8].view(_WORD)[:, 0]
         return word
 
     def key(self, spans: Sequence[Span], blank_or_not: Sequence[Span] = ()) -> list[Words]:
-        """Each row's key words: the bytes of `spans`, 8 at a time (the last word of a span
-        keeps only the span's bytes), then one word whose bit i says whether the i-th of
-        `blank_or_not` holds anything but blanks. Two rows have the same words exactly when
-        they have the same bytes in `spans` and the same blankness in `blank_or_not`."""
-        words = []
-        for start, end in spans:
-            for at in range(start, end, 8):
-                word = self.word(at)
-                if end - at < 8:
-                    word = word & np.uint64((1 << 8 * (end - at)) - 1)
-                words.append(word)
+        """Each row's key words: the bytes of `spans` one after the other, then (if any
+        `blank_or_not`) one byte whose bit i says whether the i-th of them holds anything but
+        blanks, packed 8 bytes to a word, the first byte lowest (the last word's bytes past
+        them zeros). Every row's bytes sit at the same places of its words, so two rows have
+        the same words exactly when they have the same bytes in `spans` and the same
+        blankness in `blank_or_not`; packed, several narrow fields take one word, not one
+        each (each word costs the look-ups a gather, a comparison and a multiplication)."""
+        words: list[Words] = []
+        used = 8  # bytes of the last word taken
+        parts: list[tuple[int, int, Words | None]] = [(start, end, None) for start, end in spans]
         if blank_or_not:
-            flags = np.zeros(self.rows, dtype=np.uint64)
-            for bit, (start, end) in enumerate(blank_or_not):
-                flags |= (~self.blank(start, end)).astype(np.uint64) << np.uint64(bit)
-            words.append(flags)
+            parts.append((0, 1, self._flags(blank_or_not)))
+        for start, end, flags in parts:
+            at = start
+            while at < end:
+                if used == 8:
+                    used = 0
+                take = min(end - at, 8 - used)
+                if flags is not None:
+                    part = flags
+                elif take == 8:
+                    part = np.array(self.word(at))  # a contiguous copy, read faster next
+                else:
+                    part = self.word(at) & np.uint64((1 << 8 * take) - 1)
+                if used:
+                    words[-1] |= part << np.uint64(8 * used)
+                else:
+                    words.append(part)
+                used += take
+                at += take
         return words
 
+    def _flags(self, spans: Sequence[Span]) -> Words:
+        """Bit i of each row's byte: whether the i-th span holds anything but blanks."""
+        flags = np.zeros(self.rows, dtype=np.uint64)
+        for bit, (start, end) in enumerate(spans):
+            flags |= (~self.blank(start, end)).astype(np.uint64) << np.uint64(bit)
+        return flags
+
     def blank(self, start: int, end: int) -> Mask:
-        """Rows whose columns `start` to `end` are all blanks."""
-        blank: Mask = np.ones(self.rows, dtype=np.bool_)
-        for at in range(start, end, 8):
-            keep = (1 << 8 * min(end - at, 8)) - 1
-            blank &= (self.word(at) & np.uint64(keep)) == np.uint64(_BLANKS & keep)
-        return blank
+        """Rows whose columns `start` to `end` are all blanks (remembered for the block)."""
+        found = self._blanks.get((start, end))
+        if found is None:
+            other = np.zeros(self.rows, dtype=np.uint64)  # bytes that are not blanks: not 0
+            for at in range(start, end, 8):
+                word = self.word(at) ^ np.uint64(_BLANKS)
+                if end - at < 8:
+                    word &= np.uint64((1 << 8 * (end - at)) - 1)  # its bytes, not those after
+                other |= word
+            found = self._blanks[(start, end)] = other == 0
+        return found
 
 
 class KnownAnswers:
