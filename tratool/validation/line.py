@@ -64,6 +64,9 @@ class EntryLine:
     foreign: int  # the amount in the foreign currency, when the amount code names one
     lettering: tuple[str, str, str] = ("", "", "")  # ETE state, code, max date
     opening: str = ""  # ETE opening kind
+    # The line's share of its pièce's content hash when the fast engine computed it from the
+    # row's raw columns (`pieces.CONTENT_FIELDS`); the pièce rules check it hashed their text.
+    content: int | None = None
 
     @property
     def general(self) -> bool:
@@ -81,6 +84,7 @@ def entry_line(
     raw: dict[str, str],
     lettering: tuple[str, str, str] = ("", "", ""),
     opening: str = "",
+    content: int | None = None,
 ) -> EntryLine:
     direction = raw["direction"]
     keeping, foreign = _roles(raw["amount_code"])
@@ -96,4 +100,5 @@ def entry_line(
         0 if foreign is None else cents(amounts[foreign]),
         lettering,
         opening,
+        content,
     )

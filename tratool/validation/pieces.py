@@ -26,6 +26,10 @@ TRACE_LIMIT = 4_096  # pièces per trace kept in memory; older ones go to disk (
 CONTENT_MASK = (1 << 64) - 1  # a pièce's content hash is a sum modulo 2**64
 # The fields a repeated line repeats, after the journal and the date (`repeat_text`).
 REPEAT_FIELDS = ("account", "auxiliary", "reference", "label", "currency", "amount", "direction")
+# A line's content text as its share of the pièce's content hash is taken of: the pièce type,
+# then `repeat_text`'s parts. A grid row's raw columns in this order are that text when its
+# journal is left-aligned and the line counts under its own date (`_repeated_line`).
+CONTENT_FIELDS = ("piece_type", "journal", "date", *REPEAT_FIELDS, "line_type")
 
 _REPEATED = operator.itemgetter(*REPEAT_FIELDS)
 _ANALYTIC = layout.ANALYTIC_LINE_TYPES
@@ -187,7 +191,10 @@ class PieceRules(RuleSet):
                 ),
             )
         piece.lines.add(line_hash)
-        piece.content = (piece.content + self.keys.line(raw["piece_type"] + text)) & CONTENT_MASK
+        share = line.content  # the fast engine's, hashed with numpy from the row's raw columns
+        if share is None or date != line.key[1] or text[:3] != raw["journal"]:
+            share = self.keys.line(raw["piece_type"] + text)  # not the same text: hash this one
+        piece.content = (piece.content + share) & CONTENT_MASK
 
     def _homogeneous(self, number: int, text: str, piece: Piece, raw: dict[str, str]) -> None:
         if (

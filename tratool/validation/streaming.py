@@ -196,9 +196,10 @@ class ValidationPass:
         raw: dict[str, str],
         lettering: tuple[str, str, str] = ("", "", ""),
         opening: str = "",
+        content: int | None = None,
     ) -> None:
         """Feed one entry line to the families that look across lines, and count it."""
-        line = entry_line(number, text, raw, lettering, opening)
+        line = entry_line(number, text, raw, lettering, opening, content)
         self.pieces.add(line)
         self.analytics.add(line)
         self.dossier.add(line)
