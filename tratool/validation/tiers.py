@@ -171,18 +171,12 @@ class KeyTiers:
         return found
 
     def _merge(self) -> None:
-        """The two newest tiers as one: the newer one's keys put in their places among the
-        older one's, both sorted and without a key in common (no sort again, and little
-        memory beside the result's: the peak of a big file's validation)."""
+        """The two newest tiers as one. Both are sorted, without a key in common: a stable
+        sort of the two joined finds the two runs and merges them in one pass."""
         (newer, newer_values), (older, older_values) = self._tiers.pop(), self._tiers.pop()
-        size = len(older) + len(newer)
-        places = np.searchsorted(older, newer) + np.arange(len(newer))
-        rest = np.ones(size, dtype=np.bool_)
-        rest[places] = False
-        keys, values = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int32)
-        keys[places], values[places] = newer, newer_values
-        keys[rest], values[rest] = older, older_values
-        self._tiers.append((keys, values))
+        keys = np.concatenate((older, newer))
+        order = np.argsort(keys, kind="stable")
+        self._tiers.append((keys[order], np.concatenate((older_values, newer_values))[order]))
 
 
 def _mergeable(older: int, newer: int) -> bool:
