@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,16 +17,19 @@ from tratool.validation.configuration import ValidationConfig
 from tratool.validation.dossier import DossierRules
 from tratool.validation.findings import Recorder
 from tratool.validation.fingerprints import (
+    LINE_TEXT,
     fingerprint,
     line_content,
+    mix,
     number_key,
     piece_key,
     signed,
 )
-from tratool.validation.gridhashes import fingerprints, number_keys
+from tratool.validation.gridhashes import contents, fingerprints, number_keys
 from tratool.validation.gridpieces import PieceProof
 from tratool.validation.gridrows import FIELDS, RowProof, as_grid
-from tratool.validation.pieces import repeat_text
+from tratool.validation.gridvalues import BlockWords
+from tratool.validation.pieces import CONTENT_FIELDS, REPEAT_FIELDS, repeat_text
 from tratool.validation.tiers import ABSENT, OTHER, KeyTiers, lookup
 from tratool.validation.traces import SpillDatabase, Value
 
@@ -48,7 +52,43 @@ def test_fingerprints_are_pinned_for_given_starting_values() -> None:
     assert number_keys(journals, np.array([1]), 1).view(np.int64).tolist() == [-7328192077871205722]
 
 
+# A line's content text (LINE_TEXT): pièce type, journal, date, account, auxiliary,
+# reference, label, currency, amount, direction, line type.
+TEXT = (
+    "FC" "VTE" "04032024" "70610000         " + " " * 17 + "FA-101".ljust(35)
+    + "Facture Dupont".ljust(35) + "EUR" + "100,00".rjust(20) + "D" " "
+)  # fmt: skip
+
+
+def test_a_line_content_is_pinned_and_its_text_is_the_pieces_rules() -> None:
+    assert ("piece_type", "journal", "date", *REPEAT_FIELDS, "line_type") == LINE_TEXT
+    assert CONTENT_FIELDS == LINE_TEXT
+    assert len(TEXT) == 142
+    assert line_content(TEXT, 1) == 0xFAF2069F978156FE
+
+
+@pytest.mark.parametrize("label", ["Facture Dupont", "Facturé Dupont"])
+def test_a_line_content_hashes_its_fields_in_their_order_on_the_line(label: str) -> None:
+    # Journal to label (the line type between account and auxiliary), direction and amount,
+    # currency: each part's UTF-8 bytes padded with zero bytes to whole words, and the parts'
+    # lengths, 16 bits each, for the length.
+    text = TEXT[:82] + label.ljust(35) + TEXT[117:]
+    first = (
+        "VTE" "04032024" "FC" "70610000         " " " + " " * 17 + "FA-101".ljust(35)
+        + label.ljust(35)
+    ).encode("utf-8")  # fmt: skip
+    parts = [first, b"D" + b"100,00".rjust(20), b"EUR"]
+    padded = b"".join(part + bytes(-len(part) & 7) for part in parts)
+    length = len(first) | 21 << 16 | 3 << 32
+    assert line_content(text, 7) == mix(padded, length, 7)
+
+
 def test_the_canonical_texts_tell_apart_what_differs() -> None:
+    # The same characters in other fields, or other parts of the line; a cut text.
+    moved = TEXT[:13] + TEXT[14:30] + "7" + TEXT[30:]  # the account's last 0 into the auxiliary
+    assert len({line_content(t) for t in (TEXT, moved, TEXT[:-1], TEXT[:-1] + "é")}) == 4
+    swapped = TEXT[:117] + "100" + TEXT[120:137] + "EUR" + TEXT[140:]  # currency and amount
+    assert line_content(swapped) != line_content(TEXT)
     # The date of a cut line is shorter: the length keeps the parts apart.
     assert piece_key("VT", "0101", "2024") != piece_key("VT", "01012024", "")
     assert piece_key("VT", "01012024", "12") != piece_key("VT", "01012024", "012")
@@ -67,6 +107,17 @@ def test_numpy_and_python_fingerprints_agree(
 ) -> None:
     values = [data.draw(st.binary(min_size=width, max_size=width)) for _ in range(count)]
     assert fingerprints((rows(*values),), seed).tolist() == [fingerprint(v, seed) for v in values]
+
+
+@given(data=st.data(), count=st.integers(1, 5), seed=st.integers(0, (1 << 64) - 1))
+def test_numpy_and_python_line_contents_agree(data: st.DataObject, count: int, seed: int) -> None:
+    # Any ASCII rows: the numpy side reads the fields in place, Python cuts them from the text.
+    ascii_line = st.text(st.characters(max_codepoint=127), min_size=222, max_size=222)
+    lines = [data.draw(ascii_line) for _ in range(count)]
+    block = BlockWords()
+    block.load(rows(*(line.encode("ascii") for line in lines)))
+    texts = ["".join(line[FIELDS[n].start : FIELDS[n].end] for n in LINE_TEXT) for line in lines]
+    assert contents(block, seed).tolist() == [line_content(t, seed) for t in texts]
 
 
 def grid_of(lines: list[str]) -> np.ndarray[tuple[int, int], np.dtype[np.uint8]]:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from .fingerprints import FINAL, MULTIPLIER, SEED
+from .fingerprints import CONTENT_SPANS, FINAL, MULTIPLIER, SEED, content_length
+from .gridvalues import BlockWords
 
 Cells = npt.NDArray[np.uint8]
 Words = npt.NDArray[np.uint64]
@@ -34,6 +35,31 @@ def fingerprints(parts: Sequence[Cells], seed: int = SEED) -> Words:
     state *= _FINAL
     result: Words = state ^ (state >> _LAST)
     return result
+
+
+def contents(block: BlockWords, seed: int = SEED) -> Words:
+    """`fingerprints.line_content` of each row of the block (its words read in place)."""
+    state = np.full(block.rows, seed, dtype=np.uint64)
+    high = np.empty(block.rows, dtype=np.uint64)
+    for start, end in CONTENT_SPANS:
+        for at in range(start, end, 8):
+            word = block.word(at)
+            if end - at < 8:  # the part's last word, padded with zero bytes
+                word = word & np.uint64((1 << 8 * (end - at)) - 1)
+            state ^= word
+            state *= _MULTIPLIER
+            state ^= np.right_shift(state, _HALF, out=high)
+    state ^= np.uint64(content_length([end - start for start, end in CONTENT_SPANS]))
+    state *= _FINAL
+    result: Words = state ^ (state >> _LAST)
+    return result
+
+
+def row_contents(rows: Cells) -> Words:
+    """`fingerprints.line_content` of each of these grid rows (222 columns each)."""
+    block = BlockWords()
+    block.load(rows)
+    return contents(block)
 
 
 def number_keys(journals: Cells, numbers: npt.NDArray[np.int64], seed: int = SEED) -> Words:

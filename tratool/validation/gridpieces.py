@@ -27,16 +27,14 @@ import numpy.typing as npt
 from ..tra.records import amount_roles
 from .configuration import ValidationConfig
 from .dossier import DossierRules
+from .gridhashes import contents as line_contents
 from .gridhashes import fingerprints, number_keys
 from .gridrows import FIELDS, Grid, Mask, RowProof, unique
 from .gridvalues import Memory
-from .pieces import FOLIO_MODES, REPEAT_FIELDS
+from .pieces import FOLIO_MODES
 
 Ints = npt.NDArray[np.int64]
 Ask = Callable[[str], bool]
-# A line's content text, as `PieceRules._repeated_line` hashes it: the pièce type, then
-# `repeat_text`'s parts (a proved row's journal and line type need no stripping).
-_CONTENT = ("piece_type", "journal", "date", *REPEAT_FIELDS, "line_type")
 _SAME_IN_PIECE = ("piece_type", "currency", "establishment")
 _KEY = ("journal", "date", "piece_number")
 _ACCOUNTS = ("account", "line_type", "auxiliary")  # what TRA-X06 reads of a general line
@@ -96,7 +94,8 @@ class PieceProof:
         contents = np.zeros(len(grid), dtype=np.uint64)
         if self.enabled and count >= 3:
             cents, fits = self._cents(grid)
-            contents = fingerprints(_columns(grid, _CONTENT))
+            self.rows.load(grid)  # (a proved row's journal and line type need no stripping)
+            contents = line_contents(self.rows.memory.block)
             proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
             proved &= _pieces(grid, starts, cents, contents.view(np.int64))
             proved &= (numbers > 0) & (dates > 0) & _neighboured(journals, number)
