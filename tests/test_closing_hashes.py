@@ -25,7 +25,7 @@ from tratool.validation.fingerprints import (
     piece_key,
     signed,
 )
-from tratool.validation.gridhashes import contents, fingerprints, number_keys
+from tratool.validation.gridhashes import contents, fingerprints, number_keys, piece_keys
 from tratool.validation.gridpieces import PieceProof
 from tratool.validation.gridrows import FIELDS, RowProof, as_grid
 from tratool.validation.gridvalues import BlockWords
@@ -38,6 +38,13 @@ def rows(*values: bytes) -> np.ndarray[tuple[int, int], np.dtype[np.uint8]]:
     return np.frombuffer(b"".join(values), dtype=np.uint8).reshape(len(values), -1)
 
 
+KEY = (b"VT ", b"01012024", b"       1")  # a pièce key as a grid has it (3, 8, 8 bytes)
+
+
+def word(text: bytes) -> int:
+    return int.from_bytes(text.ljust(8, b"\0"), "little")
+
+
 def test_fingerprints_are_pinned_for_given_starting_values() -> None:
     # Written down once: a change of the function shows here (both engines must follow).
     assert fingerprint(b"", 0) == 0
@@ -48,8 +55,9 @@ def test_fingerprints_are_pinned_for_given_starting_values() -> None:
     assert number_key("VT", 1, seed=1) == -7328192077871205722
     assert fingerprints((rows(b"VT 01012024       1"),), 1).tolist() == [0xC0875BC45C1CE949]
     assert fingerprints((rows(bytes(range(1, 17))),), 12345).tolist() == [0xD48B4CE30C1BE44F]
-    journals = rows(b"VT ")
-    assert number_keys(journals, np.array([1]), 1).view(np.int64).tolist() == [-7328192077871205722]
+    journal, date, number = (np.array([word(text)], dtype=np.uint64) for text in KEY)
+    assert number_keys(journal, np.array([1]), 1).view(np.int64).tolist() == [-7328192077871205722]
+    assert piece_keys(journal, date, number, 1).view(np.int64).tolist() == [-4573585997654333111]
 
 
 # A line's content text (LINE_TEXT): pièce type, journal, date, account, auxiliary,

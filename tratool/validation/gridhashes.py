@@ -26,12 +26,18 @@ def fingerprints(parts: Sequence[Cells], seed: int = SEED) -> Words:
         padded[:, at : at + part.shape[1]] = part
         at += part.shape[1]
     words = padded.view("<u8")
-    state, high = np.full(rows, seed, dtype=np.uint64), np.empty(rows, dtype=np.uint64)
-    for column in range(words.shape[1]):  # one pass per 8 bytes, over every row at once
-        state ^= words[:, column]
+    return mix([words[:, column] for column in range(words.shape[1])], width, seed)
+
+
+def mix(words: Sequence[Words], length: int, seed: int = SEED) -> Words:
+    """`fingerprints.mix` of each row's words (one array per word), `length` mixed in last."""
+    state = np.full(len(words[0]), seed, dtype=np.uint64)
+    high = np.empty(len(state), dtype=np.uint64)
+    for word in words:  # one pass per 8 bytes, over every row at once
+        state ^= word
         state *= _MULTIPLIER
         state ^= np.right_shift(state, _HALF, out=high)
-    state ^= np.uint64(width)
+    state ^= np.uint64(length)
     state *= _FINAL
     result: Words = state ^ (state >> _LAST)
     return result
@@ -39,20 +45,14 @@ def fingerprints(parts: Sequence[Cells], seed: int = SEED) -> Words:
 
 def contents(block: BlockWords, seed: int = SEED) -> Words:
     """`fingerprints.line_content` of each row of the block (its words read in place)."""
-    state = np.full(block.rows, seed, dtype=np.uint64)
-    high = np.empty(block.rows, dtype=np.uint64)
+    words = []
     for start, end in CONTENT_SPANS:
         for at in range(start, end, 8):
             word = block.word(at)
             if end - at < 8:  # the part's last word, padded with zero bytes
                 word = word & np.uint64((1 << 8 * (end - at)) - 1)
-            state ^= word
-            state *= _MULTIPLIER
-            state ^= np.right_shift(state, _HALF, out=high)
-    state ^= np.uint64(content_length([end - start for start, end in CONTENT_SPANS]))
-    state *= _FINAL
-    result: Words = state ^ (state >> _LAST)
-    return result
+            words.append(word)
+    return mix(words, content_length([end - start for start, end in CONTENT_SPANS]), seed)
 
 
 def row_contents(rows: Cells) -> Words:
@@ -62,7 +62,17 @@ def row_contents(rows: Cells) -> Words:
     return contents(block)
 
 
-def number_keys(journals: Cells, numbers: npt.NDArray[np.int64], seed: int = SEED) -> Words:
-    """`fingerprints.number_key` of 3-byte journals (left-aligned) and their numbers."""
-    number = numbers.astype("<u8").view(np.uint8).reshape(len(numbers), 8)
-    return fingerprints((journals, number), seed)
+def piece_keys(journals: Words, dates: Words, numbers: Words, seed: int = SEED) -> Words:
+    """`fingerprints.piece_key` of 3-byte journals (left-aligned), 8-digit dates and 8-byte
+    numbers (right-aligned), one word each: the 19 bytes' three words."""
+    first = journals | (dates << np.uint64(24))
+    second = (dates >> np.uint64(40)) | (numbers << np.uint64(24))
+    return mix([first, second, numbers >> np.uint64(40)], 19, seed)
+
+
+def number_keys(journals: Words, numbers: npt.NDArray[np.int64], seed: int = SEED) -> Words:
+    """`fingerprints.number_key` of 3-byte journals (left-aligned, one word each) and their
+    numbers: the 11 bytes' two words."""
+    number = numbers.astype(np.uint64)
+    first = journals | (number << np.uint64(24))
+    return mix([first, number >> np.uint64(40)], 11, seed)

@@ -25,10 +25,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ..tra.records import amount_roles
+from . import gridkeys
 from .configuration import ValidationConfig
 from .dossier import DossierRules
 from .gridhashes import contents as line_contents
-from .gridhashes import fingerprints, number_keys
+from .gridhashes import number_keys, piece_keys
 from .gridrows import FIELDS, Grid, Mask, RowProof, unique
 from .gridvalues import Memory
 from .pieces import FOLIO_MODES
@@ -82,26 +83,24 @@ class PieceProof:
 
     def plan(self, grid: Grid, clean: Mask) -> BlockPlan:
         """The block's pièces in order; `clean`: the rows the field rules were spared."""
-        starts = _starts(grid)
-        heads = grid[starts]
-        journals, names = _journals(heads)
-        number = _right_aligned(_cells(heads, "piece_number"))
-        day = _cells(heads, "date")
-        numbers, dates = _digits(number), np.where(_is_digit(day).all(axis=1), _digits(day), 0)
+        self.rows.load(grid)  # the block's words
+        block = self.rows.memory.block
+        starts = gridkeys.starts(block)
+        heads = gridkeys.heads(block, starts)
+        journals, names = gridkeys.journal_indexes(heads.journals)
+        numbers, dates = heads.number_values, heads.date_values
         count = len(starts)
         proved = np.zeros(count, dtype=np.bool_)
         cents: Ints = np.zeros(len(grid), dtype=np.int64)
         contents = np.zeros(len(grid), dtype=np.uint64)
         if self.enabled and count >= 3:
             cents, fits = self._cents(grid)
-            self.rows.load(grid)  # (a proved row's journal and line type need no stripping)
-            contents = line_contents(self.rows.memory.block)
+            contents = line_contents(block)  # (a proved row's journal, line type unstripped)
             proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
             proved &= _pieces(grid, starts, cents, contents.view(np.int64))
-            proved &= (numbers > 0) & (dates > 0) & _neighboured(journals, number)
+            proved &= (numbers > 0) & (dates > 0) & _neighboured(journals, heads.numbers)
         general = grid[:, FIELDS["line_type"].start] != _ANALYTIC
         debit = np.where(general & (grid[:, FIELDS["direction"].start] == _DEBIT), cents, 0)
-        key = (_cells(heads, "journal"), _cells(heads, "date"), number)
         return BlockPlan(
             grid,
             starts,
@@ -109,9 +108,9 @@ class PieceProof:
             proved,
             journals,
             names,
-            fingerprints(key).view(np.int64),
+            piece_keys(heads.journals, heads.dates, heads.numbers).view(np.int64),
             np.add.reduceat(contents, starts).view(np.int64),
-            number_keys(_cells(heads, "journal"), numbers).view(np.int64),
+            number_keys(heads.journals, numbers).view(np.int64),
             numbers,
             dates,
             np.add.reduceat(debit, starts),
@@ -166,15 +165,6 @@ class PieceProof:
         return self.dossier.collective_quiet(account.strip(), line_type == "X", auxiliary.strip())
 
 
-def _starts(grid: Grid) -> Ints:
-    """The first row of each pièce: where the raw key changes (a change of blanks only is
-    told apart by `_neighboured`)."""
-    keys = _joined(grid, _KEY)
-    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-    starts: Ints = np.concatenate(([0], change)).astype(np.int64)
-    return starts
-
-
 def _pieces(grid: Grid, starts: Ints, cents: Ints, hashes: Ints) -> Mask:
     """Pièces that are homogeneous, balanced, without a repeated line, analytic lines right."""
     rows = len(grid)
@@ -225,51 +215,14 @@ def _analytic_misfits(grid: Grid, cents: Ints) -> Ints:
     return result
 
 
-def _neighboured(journals: Ints, numbers: Grid) -> Mask:
-    """Pièces but the block's first and last whose journal and number (stripped) differ from
-    both neighbours' (the same would make TRA-X04's date change, or one pièce of two)."""
-    same = (journals[1:] == journals[:-1]) & (numbers[1:] == numbers[:-1]).all(axis=1)
+def _neighboured(journals: Ints, numbers: gridkeys.Words) -> Mask:
+    """Pièces but the block's first and last whose journal and number (stripped: compared
+    right-aligned) differ from both neighbours' (the same would make TRA-X04's date change,
+    or one pièce of two)."""
+    same = (journals[1:] == journals[:-1]) & (numbers[1:] == numbers[:-1])
     result: Mask = np.zeros(len(journals), dtype=np.bool_)
     result[1:-1] = ~same[:-1] & ~same[1:]
     return result
-
-
-def _journals(heads: Grid) -> tuple[Ints, list[str]]:
-    """Each row's journal, stripped, as an index into the distinct journals."""
-    stripped = np.strings.strip(_column(heads, "journal"))
-    distinct, inverse = np.unique(stripped, return_inverse=True)
-    return inverse.ravel().astype(np.int64), [v.decode("ascii") for v in distinct.tolist()]
-
-
-def _right_aligned(cells: Grid) -> Grid:
-    """Each row's bytes, stripped of blanks and right-aligned (`str.rjust(str.strip())`: the
-    grid holds no other white space)."""
-    width = cells.shape[1]
-    blank = cells == _BLANK
-    trailing = np.where(blank.all(axis=1), width, np.argmin(blank[:, ::-1], axis=1))
-    at = np.arange(width) - trailing[:, None]
-    shifted = np.take_along_axis(cells, np.maximum(at, 0), axis=1)
-    result: Grid = np.where(at >= 0, shifted, _BLANK).astype(np.uint8)
-    return result
-
-
-def _digits(cells: Grid) -> Ints:
-    """Right-aligned digits after blanks as an int; 0 for anything else."""
-    blank, digit = cells == _BLANK, _is_digit(cells)
-    ordered = (blank[:, 1:] <= blank[:, :-1]).all(axis=1)  # no blank after a digit
-    powers = 10 ** np.arange(cells.shape[1] - 1, -1, -1, dtype=np.int64)
-    values = (np.where(digit, cells - 48, 0).astype(np.int64) * powers).sum(axis=1)
-    result: Ints = np.where(ordered & (blank | digit).all(axis=1), values, 0)
-    return result
-
-
-def _is_digit(cells: Grid) -> Mask:
-    result: Mask = (cells >= 48) & (cells <= 57)
-    return result
-
-
-def _cells(grid: Grid, name: str) -> Grid:
-    return grid[:, FIELDS[name].start : FIELDS[name].end]
 
 
 def _cell_text(row: Grid, name: str) -> str:
