@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from tests.conftest import FIXTURES
 from tests.test_engines_differential import summary
 from tratool import conversion
-from tratool.conversion import ConversionResult, convert
+from tratool.conversion import ConversionResult, convert, csvbytes
 from tratool.conversion import grid as grid_path
 from tratool.errors import ConversionError, ConversionRejected
 from tratool.validation import Report
@@ -150,19 +150,21 @@ def csv_file(draw: st.DrawFn) -> tuple[str, str]:
 def grid_rows_counted() -> Iterator[list[int]]:
     """How many rows the grid path wrote, run by run; it takes sources of any size."""
     counted: list[int] = []
-    original = grid_path.GridConverter._write_run
+    original = grid_path.GridConverter.grid_lines
     smallest = conversion.GRID_FROM_BYTES
     conversion.GRID_FROM_BYTES = 0
 
-    def counting(self: grid_path.GridConverter, cells: Any, run: range, *rest: Any) -> None:
-        counted.append(len(run))
-        original(self, cells, run, *rest)
+    def counting(
+        self: grid_path.GridConverter, grid: Any, numbers: Any, run: tuple[int, int], rows: Any
+    ) -> int:
+        counted.append(run[1] - run[0])
+        return original(self, grid, numbers, run, rows)
 
-    setattr(grid_path.GridConverter, "_write_run", counting)  # noqa: B010
+    setattr(grid_path.GridConverter, "grid_lines", counting)  # noqa: B010
     try:
         yield counted
     finally:
-        setattr(grid_path.GridConverter, "_write_run", original)  # noqa: B010
+        setattr(grid_path.GridConverter, "grid_lines", original)  # noqa: B010
         conversion.GRID_FROM_BYTES = smallest
 
 
@@ -194,9 +196,11 @@ def described(result: ConversionResult) -> tuple[Any, ...]:
     )
 
 
-def both(tmp: Path, text: str, mapping: str, **options: Any) -> tuple[Any, Any, list[int]]:
+def both(
+    tmp: Path, text: str, mapping: str, encoding: str = "utf-8", **options: Any
+) -> tuple[Any, Any, list[int]]:
     source, rules = tmp / "in.csv", tmp / "mapping.toml"
-    source.write_text(text, encoding="utf-8")
+    source.write_text(text, encoding=encoding)
     rules.write_text(mapping, encoding="utf-8")
     with grid_rows_counted() as counted:
         fast = outcome(tmp / "fast", source, rules, "fast", **options)
@@ -220,20 +224,36 @@ def both(tmp: Path, text: str, mapping: str, **options: Any) -> tuple[Any, Any, 
         ]
     ),
     block=st.sampled_from([4096, 1, 3]),
+    block_bytes=st.sampled_from([1 << 18, 97, 7]),
+    encoding=st.sampled_from(["utf-8", "cp1252", "utf-8-sig"]),
 )
 def test_the_grid_path_writes_what_the_builder_writes(
     tmp_path_factory: pytest.TempPathFactory,
     drawn: tuple[str, str],
     options: dict[str, Any],
     block: int,
+    block_bytes: int,
+    encoding: str,
 ) -> None:
     text, mapping = drawn
-    saved = grid_path.BLOCK_ROWS
-    grid_path.BLOCK_ROWS = block
+    saved = grid_path.BLOCK_ROWS, csvbytes.BLOCK_BYTES
+    # Rows per block of the csv module's reading, bytes per block of the bytes' reading.
+    grid_path.BLOCK_ROWS, csvbytes.BLOCK_BYTES = block, block_bytes
+    parse, parsed = csvbytes.parse, []
+
+    def parsing(block: bytes, first: int, table: Any) -> csvbytes.ByteRows | None:
+        rows = parse(block, first, table)
+        parsed.append(rows is not None)
+        return rows
+
+    csvbytes.parse = parsing
     try:
-        fast, reference, counted = both(tmp_path_factory.mktemp("grid"), text, mapping, **options)
+        folder = tmp_path_factory.mktemp("grid")
+        fast, reference, counted = both(folder, text, mapping, encoding, **options)
     finally:
-        grid_path.BLOCK_ROWS = saved
+        grid_path.BLOCK_ROWS, csvbytes.BLOCK_BYTES = saved
+        csvbytes.parse = parse
+    event("blocks of bytes read as arrays: " + ("some" if any(parsed) else "none"))
     event("grid rows: " + ("none" if not sum(counted) else "some"))
     event("outcome: " + reference[0])
     assert fast == reference

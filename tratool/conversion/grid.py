@@ -28,12 +28,13 @@ import numpy.typing as npt
 
 from ..errors import WriteError
 from ..tra import layout
-from ..tra.records import Header
+from ..tra.records import Entry, Header
 from ..tra.values import format_date
 from ..tra.writer import LineWriter, render_lines
-from . import footers
+from . import csvbytes, footers
 from .build import TEXT_LIMITS, EntryBuilder
 from .cells import is_plain_amount, parse_date
+from .gridbytes import ByteCells
 from .tabular import SourceRow, TabularFile
 
 BLOCK_ROWS = 4096  # rows converted at once: a few MB of grid
@@ -81,14 +82,141 @@ class GridConverter:
     def convert(self, header: Header, rows: array.array[int]) -> None:
         """Write `header`, then every row's line; `rows` gets each entry's source row."""
         self.lines.record(header)
-        numbered = self.table.numbered_cells()
-        while block := list(islice(numbered, BLOCK_ROWS)):
-            self._block(block, rows)
+        if not self._bytes_apply():
+            numbered = self.table.numbered_cells()
+            while block := list(islice(numbered, BLOCK_ROWS)):
+                self._block(block, rows)
+            return
+        for part in csvbytes.blocks(self.table, rows=BLOCK_ROWS):
+            if isinstance(part, csvbytes.ByteRows):
+                self._byte_block(part, rows)
+            else:
+                self._block(part, rows)
+
+    def _bytes_apply(self) -> bool:
+        """Whether the source can be read as blocks of bytes: each field the byte path reads
+        comes from a column or is empty (the journal may be a constant)."""
+        constants = self.mapping.constants
+        return csvbytes.readable(self.table) and not any(
+            self.mapping.column(name) is None and name in constants
+            for name in ("piece", "reference", "label", "auxiliary")
+        )
+
+    def _byte_block(self, block: csvbytes.ByteRows, rows: array.array[int]) -> None:
+        """A block of `ByteRows`: the plain rows as one grid, the others (in file order,
+        between its runs) through the builder."""
+        cells = ByteCells(self, block)
+        plain = cells.plain(_printable)
+        for line_type in ("", "X"):
+            of_type = plain & (cells.tiers == (line_type == "X"))
+            first = int(of_type.argmax()) if of_type.any() else None
+            template = self._template(line_type, None if first is None else self._row(block, first))
+            if template is None:
+                plain &= ~of_type
+        numbered = np.zeros(block.size, dtype=np.bool_)
+        assigned = np.zeros(block.size, dtype=np.int64)
+        built = self._numbered(block, cells, plain, (numbered, assigned))
+        picked = np.flatnonzero(plain)
+        latest = np.maximum.accumulate(np.where(numbered, np.arange(block.size), 0))
+        numbers = assigned[latest][picked]
+        grid = cells.grid(picked, numbers, self._templates)
+        # The plain rows before each row: where a run of grid lines ends.
+        before: npt.NDArray[np.intp] = np.cumsum(plain) - plain
+        done = 0
+        for at, entries in built:
+            done = self.grid_lines(grid, block.numbers[picked], (done, int(before[at])), rows)
+            for written, entry in entries:
+                rows.append(written)
+                self.lines.record(entry)
+        self.grid_lines(grid, block.numbers[picked], (done, len(picked)), rows)
+        builder = self.builder
+        builder.rows += len(picked)
+        debit, credit = cells.totals(plain)
+        builder.debit_in += debit
+        builder.credit_in += credit
+
+    def _numbered(
+        self,
+        block: csvbytes.ByteRows,
+        cells: ByteCells,
+        plain: npt.NDArray[np.bool_],
+        numbers: tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]],
+    ) -> list[tuple[int, list[tuple[int, Entry]]]]:
+        """Ask the builder, in file order, for the pièce number of each plain row that starts
+        a pièce (`numbers`: where, and which), and to build every other row (returned, with
+        its index). A pièce whose number is past 8 digits is left to the builder whole."""
+        numbered, assigned = numbers
+        events = np.flatnonzero(~plain | cells.changes(plain))
+        numeric = cells.numeric_pieces()
+        # A pièce numbered by its piece cell takes that number: the builder need only be told
+        # of the last such pièce before it is asked anything else (`_told`).
+        direct = events[plain[events] & numeric[0][events]] if numeric else events[:0]
+        numbered[direct], assigned[direct] = True, numeric[1][direct] if numeric else 0
+        asked = np.setdiff1d(events, direct, assume_unique=True).tolist()
+        built: list[tuple[int, list[tuple[int, Entry]]]] = []
+        told = 0  # the direct pièces up to this row are told
+        for at in asked:
+            told = self._told(cells, direct, (told, at))
+            if plain[at]:
+                number = self.builder.piece_number(
+                    cells.text("piece", at), cells.key(at), cells.journal(at)
+                )
+                if number <= _LARGEST_NUMBER:
+                    numbered[at], assigned[at] = True, number
+                    continue
+                # A journal's counter past 8 digits: the writer's problem, which the builder's
+                # path reports for each row of the pièce (asked again, the builder gives the
+                # same number).
+                later = int(np.searchsorted(events, at, side="right"))
+                end = int(events[later]) if later < len(events) else block.size
+                plain[at:end] = False
+                built.extend((row, self._built(self._row(block, row))) for row in range(at, end))
+            else:
+                built.append((at, self._built(self._row(block, at))))
+        self._told(cells, direct, (told, block.size))
+        return built
+
+    def _told(self, cells: ByteCells, direct: npt.NDArray[np.intp], rows: tuple[int, int]) -> int:
+        """Tell the builder the number of the last pièce numbered by its piece cell among
+        `rows` (start, end), as if it had been asked for each; returns the end."""
+        start, end = rows
+        last = int(np.searchsorted(direct, end)) - 1
+        if last >= 0 and direct[last] >= start:
+            at = int(direct[last])
+            self.builder.piece_number(cells.text("piece", at), cells.key(at), cells.journal(at))
+        return end
+
+    def _row(self, block: csvbytes.ByteRows, at: int) -> SourceRow:
+        cells = block.cells(at)
+        return SourceRow(int(block.numbers[at]), dict(zip(self.table.columns, cells, strict=True)))
+
+    def _built(self, row: SourceRow) -> list[tuple[int, Entry]]:
+        """The row through the builder: its entry, if it makes one."""
+        builder = self.builder
+        if not footers.entry_or_noted(row, self.mapping, builder.changes, builder.problems):
+            return []
+        return list(builder.entries([row]))
+
+    def grid_lines(
+        self,
+        grid: Grid,
+        numbers: npt.NDArray[np.intp],
+        run: tuple[int, int],
+        rows: array.array[int],
+    ) -> int:
+        """The grid's lines `run` (start, end), written (their source rows in `numbers`);
+        returns the end."""
+        start, end = run
+        if end > start:
+            rows.extend(numbers[start:end].tolist())
+            # No copy: the lines are contiguous.
+            self.lines.entry_lines(grid[start:end].data, end - start)
+        return end
 
     def _block(self, block: list[tuple[int, list[str]]], rows: array.array[int]) -> None:
         cells = Cells(self, block)
         plain = cells.plain()
-        templates = {t: self._template(t, block, plain, cells) for t in ("", "X")}
+        templates = {t: self._template(t, _first(t, block, plain, cells)) for t in ("", "X")}
         plain = [
             ok and templates[t] is not None for ok, t in zip(plain, cells.line_types, strict=True)
         ]
@@ -132,8 +260,8 @@ class GridConverter:
             return
         picked = list(run)
         grid = cells.grid(picked, numbers, templates)
-        rows.extend(cells.numbers[i] for i in picked)
-        self.lines.entry_lines(grid.data, len(picked))  # no copy: the grid is contiguous
+        sources = np.array([cells.numbers[i] for i in picked], dtype=np.intp)
+        self.grid_lines(grid, sources, (0, len(picked)), rows)
 
     def date(self, raw: str) -> str | None:
         """JJMMAAAA of a date cell that surely makes an entry, or None."""
@@ -160,20 +288,13 @@ class GridConverter:
             known = self._collective[account] = any(account.startswith(p) for p in prefixes)
         return known
 
-    def _template(
-        self, line_type: str, block: list[tuple[int, list[str]]], plain: list[bool], cells: Cells
-    ) -> bytes | None:
-        """The line the writer makes of a plain row of this line type, once per conversion:
-        built by a scratch builder (its pièce number is written over anyway)."""
+    def _template(self, line_type: str, row: SourceRow | None) -> bytes | None:
+        """The line the writer makes of a plain row of this line type (`row`, the first one),
+        once per conversion: built by a scratch builder (its pièce number is written over)."""
         if line_type in self._templates:
             return self._templates[line_type]
-        found = next(
-            (i for i, ok in enumerate(plain) if ok and cells.line_types[i] == line_type), None
-        )
-        if found is None:
+        if row is None:
             return None
-        number, values = block[found]
-        row = SourceRow(number, dict(zip(self.table.columns, values, strict=True)))
         b = self.builder
         scratch = EntryBuilder(
             self.mapping,
@@ -195,6 +316,17 @@ class GridConverter:
                 template = (text + ending).encode("ascii")
         self._templates[line_type] = template
         return template
+
+
+def _first(
+    line_type: str, block: list[tuple[int, list[str]]], plain: list[bool], cells: Cells
+) -> SourceRow | None:
+    """The block's first plain row of the line type."""
+    found = next((i for i, ok in enumerate(plain) if ok and cells.line_types[i] == line_type), None)
+    if found is None:
+        return None
+    number, values = block[found]
+    return SourceRow(number, dict(zip(cells.converter.table.columns, values, strict=True)))
 
 
 class Cells:

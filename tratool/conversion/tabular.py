@@ -118,7 +118,7 @@ class TabularFile:
         with self.path.open(encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             try:
-                yield from self._cells(reader)
+                yield from self.cells_of(reader)
             except UnicodeDecodeError as exc:
                 byte = repr(exc.object[exc.start : exc.start + 1])
                 mixed = N_(
@@ -133,14 +133,19 @@ class TabularFile:
             except csv.Error as exc:
                 raise TabularError(f"{self.name}:{reader.line_num}: {exc}") from None
 
-    def _cells(self, reader: Any) -> Iterator[tuple[int, list[str]]]:
-        next(reader, None)
-        start = reader.line_num + 1
+    def cells_of(
+        self, reader: Any, before: int = 0, header: bool = True
+    ) -> Iterator[tuple[int, list[str]]]:
+        """The data rows of a csv reader over the file (`header`: its start), or over the
+        part after its first `before` lines."""
+        if header:
+            next(reader, None)
+        start = before + reader.line_num + 1
         for cells in reader:
             first = cells[0] if cells else ""
             # A first cell with more than blanks (nearly every row) says the row is not blank.
             if (not first or first.isspace()) and not "".join(cells).strip():
-                start = reader.line_num + 1
+                start = before + reader.line_num + 1
                 continue
             if len(cells) != len(self.columns):
                 raise TabularError(
@@ -155,7 +160,7 @@ class TabularFile:
                     )
                 )
             yield start, cells
-            start = reader.line_num + 1
+            start = before + reader.line_num + 1
 
     def column(self, name: str) -> Iterator[str]:
         for row in self.rows():
