@@ -48,10 +48,10 @@ def data() -> bytes:
     return "".join(f"{line}\r\n" for line in [std()[0], *lines]).encode("cp1252")
 
 
-def found(data: bytes, block_lines: int) -> Iterator[tuple[str, int | None, str]]:
-    """The fast engine's findings (the reference's too)."""
+def found(data: bytes, block_lines: int, proved: int = 30) -> Iterator[tuple[str, int | None, str]]:
+    """The fast engine's findings (the reference's too); more than `proved` pièces proved."""
     report, run = fast(data, ValidationConfig(), block_lines, FIRST_BLOCK + 224, 100)
-    assert run.proved_pieces > 30
+    assert run.proved_pieces > proved
     assert summary(report) == summary(reference(data, ValidationConfig(), 100))
     return ((f.rule, f.line, str(f.message)) for f in report.findings if f.line is not None)
 
@@ -70,3 +70,17 @@ def test_pieces_closed_blocks_before_are_found_past_the_memory_tier() -> None:
     # the database from 8.
     with traces_kept(2, 8):
         assert sorted(found(data(), 16)) == sorted(EXPECTED)
+
+
+def test_lines_repeated_a_few_lines_apart_in_a_short_piece_are_reported() -> None:
+    # Pièce VTE 120's three lines twice over (six lines, lines 59 - 64): each repeat is three
+    # lines after its first, in a pièce short enough to be compared line by line, not sorted.
+    lines = pieces(40)
+    at = 3 * (120 - 101)
+    lines[at + 3 : at + 3] = lines[at : at + 3]
+    data = "".join(f"{line}\r\n" for line in [std()[0], *lines]).encode("cp1252")
+    repeats = [(rule, line, message) for rule, line, message in found(data, 400, 30)]
+    assert [r for r in repeats if r[0] == "TRA-D03"] == [
+        ("TRA-D03", line, "this line repeats an earlier line of pièce VTE 120")
+        for line in (62, 63, 64)
+    ]

@@ -31,7 +31,7 @@ from .dossier import DossierRules
 from .gridhashes import contents as line_contents
 from .gridhashes import number_keys, piece_keys
 from .gridrows import FIELDS, Grid, Mask, RowProof, unique
-from .gridvalues import Memory
+from .gridvalues import BlockWords, Memory
 from .pieces import FOLIO_MODES
 
 Ints = npt.NDArray[np.int64]
@@ -97,7 +97,7 @@ class PieceProof:
             cents, fits = self._cents(grid)
             contents = line_contents(block)  # (a proved row's journal, line type unstripped)
             proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
-            proved &= _pieces(grid, starts, cents, contents.view(np.int64))
+            proved &= _pieces(block, grid, starts, cents, contents.view(np.int64))
             proved &= (numbers > 0) & (dates > 0) & _neighboured(journals, heads.numbers)
         general = grid[:, FIELDS["line_type"].start] != _ANALYTIC
         debit = np.where(general & (grid[:, FIELDS["direction"].start] == _DEBIT), cents, 0)
@@ -165,31 +165,36 @@ class PieceProof:
         return self.dossier.collective_quiet(account.strip(), line_type == "X", auxiliary.strip())
 
 
-def _pieces(grid: Grid, starts: Ints, cents: Ints, hashes: Ints) -> Mask:
+def _pieces(block: BlockWords, grid: Grid, starts: Ints, cents: Ints, hashes: Ints) -> Mask:
     """Pièces that are homogeneous, balanced, without a repeated line, analytic lines right."""
     rows = len(grid)
-    piece = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, rows)))
-    same = _joined(grid, _SAME_IN_PIECE)
-    proved = np.logical_and.reduceat(same == same[starts][piece], starts)
+    spans = [(FIELDS[n].start, FIELDS[n].end) for n in _SAME_IN_PIECE]
+    changed = np.zeros(rows, dtype=np.bool_)  # a row whose fields differ from the row before
+    for same in block.key(spans):  # (2 + 3 + 3 bytes: one word)
+        changed[1:] |= same[1:] != same[:-1]
+    changed[starts] = False
+    proved = ~np.logical_or.reduceat(changed, starts)
     line_type = grid[:, FIELDS["line_type"].start]
     proved &= line_type[starts] != _ANALYTIC
     sign = np.where(grid[:, FIELDS["direction"].start] == _DEBIT, 1, -1)
     signed = np.where(line_type != _ANALYTIC, cents * sign, 0)
     proved &= np.add.reduceat(signed, starts) == 0
-    proved[_repeating(hashes, piece)] = False
-    proved[piece[_analytic_misfits(grid, cents)]] = False
+    misfits = np.concatenate((_repeating(hashes, starts), _analytic_misfits(grid, cents)))
+    proved[np.searchsorted(starts, misfits, side="right") - 1] = False
     return proved
 
 
-def _repeating(hashes: Ints, piece: Ints) -> Ints:
-    """The pièces with two lines of one content hash. Sorting the hashes alone tells whether
-    any two lines of the block share one (seldom); only then are they sorted by pièce too."""
+def _repeating(hashes: Ints, starts: Ints) -> Ints:
+    """Rows whose content hash an earlier row of their pièce has. Sorting the hashes alone
+    tells whether any two rows of the block share one (seldom); only then are they sorted by
+    pièce too."""
     ordered = np.sort(hashes)
     if not (ordered[1:] == ordered[:-1]).any():
-        return piece[:0]
+        return starts[:0]
+    piece = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(hashes))))
     order = np.lexsort((hashes, piece))
     twice = (hashes[order][1:] == hashes[order][:-1]) & (piece[order][1:] == piece[order][:-1])
-    result: Ints = piece[order][1:][twice]
+    result: Ints = order[1:][twice]
     return result
 
 
@@ -203,8 +208,8 @@ def _analytic_misfits(grid: Grid, cents: Ints) -> Ints:
     general = np.maximum.accumulate(np.where(line_type == _ANALYTIC, -1, rows))[analytic]
     orphan = analytic[general < 0]
     analytic, general = analytic[general >= 0], general[general >= 0]
-    account = _joined(grid, ("account", "direction"))
-    misfit = analytic[account[analytic] != account[general]]
+    account = ("account", "direction")
+    misfit = analytic[_joined(grid[analytic], account) != _joined(grid[general], account)]
     axis = grid[analytic, FIELDS["axis"].start + 1].astype(np.int64)  # A1 … A5: the digit
     split = general * 256 + axis
     order = np.argsort(split, kind="stable")

@@ -157,11 +157,11 @@ class KeyTiers:
             at = np.minimum(np.searchsorted(stored, keys), len(stored) - 1)
             hit = stored[at] == keys
             found[hit] = values[at[hit]]
+        highs = (keys >> 32).astype(np.int32)
         for tier in self._cold:
-            highs = keys >> 32
-            first = np.searchsorted(tier.highs, highs)
-            maybe = np.flatnonzero(first < np.searchsorted(tier.highs, highs, side="right"))
-            for index in maybe[found[maybe] == ABSENT].tolist():
+            first = np.minimum(np.searchsorted(tier.highs, highs), len(tier.highs) - 1)
+            maybe = np.flatnonzero((tier.highs[first] == highs) & (found == ABSENT))
+            for index in maybe.tolist():
                 value = self._read(tier, int(keys[index]))
                 if value is not None:
                     found[index] = value
@@ -198,13 +198,15 @@ def lookup(trace: Trace, keys: Keys) -> Found:
         if database:
             _one_by_one(trace, keys, found, maybe & (found == ABSENT))
     recent = trace.recent()
-    if recent:
-        stored = np.fromiter(recent, dtype=np.int64, count=len(recent))
-        _one_by_one(trace, keys, found, np.isin(keys, stored))
+    if recent:  # a set look-up per key costs less than sorting both (np.isin)
+        in_dict = [at for at, key in enumerate(keys.tolist()) if key in recent]
+        _one_by_one(trace, keys, found, np.array(in_dict, dtype=np.int64))
     return found
 
 
-def _one_by_one(trace: Trace, keys: Keys, found: Found, asked: npt.NDArray[np.bool_]) -> None:
-    for at in np.flatnonzero(asked).tolist():
+def _one_by_one(trace: Trace, keys: Keys, found: Found, asked: npt.NDArray[np.generic]) -> None:
+    """`trace.get` of the keys `asked` (a mask, or their places)."""
+    places = np.flatnonzero(asked) if asked.dtype == np.bool_ else asked
+    for at in places.tolist():
         value = trace.get(int(keys[at]))
         found[at] = ABSENT if value is None else value if isinstance(value, int) else OTHER
