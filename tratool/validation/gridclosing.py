@@ -264,7 +264,8 @@ def _repeats(values: Ints) -> Mask:
 
 def _previous(journals: Ints) -> Ints:
     """Each pièce's previous pièce of the same journal in the block; -1 for none."""
-    order = np.argsort(journals, kind="stable")
+    few = len(journals) and journals.max() < 1 << 15  # (16 bits: a radix sort, 3 x faster)
+    order = np.argsort(journals.astype(np.int16) if few else journals, kind="stable")
     previous: Ints = np.full(len(journals), -1, dtype=np.int64)
     same = journals[order][1:] == journals[order][:-1]
     previous[order[1:][same]] = order[:-1][same]
