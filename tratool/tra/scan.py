@@ -196,28 +196,28 @@ def is_grid(block: bytes, stride: int, width: int = _WIDTH) -> bool:
     return len(block) - len(block.replace(b"\n", b"")) == len(block) // stride
 
 
-def _entry_rows(block: bytes, stride: int, width: int) -> bool:
+def _entry_rows(block: bytes | memoryview, stride: int, width: int) -> bool:
     """`is_grid` but for line breaks inside the records: every `stride` bytes a line ending
     of the one kind, and no line whose first byte or line type makes it other than an entry
-    line."""
+    line. (`bytes` of a slice of bytes is that slice, of a memoryview's its one copy.)"""
     if stride not in (width + 1, width + 2) or len(block) % stride:
         return False
     lines = len(block) // stride
-    if block[stride - 1 :: stride] != b"\n" * lines:
+    if bytes(block[stride - 1 :: stride]) != b"\n" * lines:
         return False
     # CRLF: the CR is the line's ending. LF: a CR there would be taken as one, so no grid.
-    carriage = block[stride - 2 :: stride]
+    carriage = bytes(block[stride - 2 :: stride])
     crlf = stride == width + 2
     if (crlf and carriage != b"\r" * lines) or (not crlf and b"\r" in carriage):
         return False
-    starts = block[::stride]
+    starts = bytes(block[::stride])
     if len(starts.translate(None, _UNSURE_FIRST_BYTES)) != lines:
         return False
-    types = block[_LINE_TYPE::stride]
+    types = bytes(block[_LINE_TYPE::stride])
     return len(types.translate(None, _NOT_ENTRY_TYPES)) == lines
 
 
-def is_text_grid(block: bytes, stride: int, width: int = _WIDTH) -> bool:
+def is_text_grid(block: bytes | memoryview, stride: int, width: int = _WIDTH) -> bool:
     """A grid of entry lines (`is_grid`) in pure ASCII with no control byte but its line
     endings: no line of it can have an encoding problem."""
     if not _entry_rows(block, stride, width):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ..tra import layout
@@ -74,28 +75,19 @@ class FastPass(ValidationPass):
             return super().run(_replay(first, stream))
         lines = DecodedLines(io.BytesIO(first[:end]), self.decoder)
         self.consume(lines, lines)
-        rest = first[end:]
         size = max(self.block_lines, 1) * (_WIDTH + 2)
-        while not lines.stopped:
-            # A block of `size` bytes from a line's start: on a CRLF grid it ends at a line
-            # break, so the cut below copies nothing. (A line longer than half a block reads
-            # whole blocks: never a few bytes at a time.)
-            chunk = stream.read(size - len(rest) if len(rest) < size // 2 else size)
-            block = rest + chunk
-            cut = block.rfind(b"\n") + 1 if chunk else len(block)
-            block, rest = block[:cut], block[cut:]
-            if block:
-                self._block(lines, block)
-            if not chunk:
+        for block in _blocks(stream, size, first[end:]):
+            self._block(lines, block)
+            if lines.stopped:
                 break
         return self.finish(lines)
 
-    def _block(self, lines: DecodedLines, block: bytes) -> None:
-        stride = block.find(b"\n") + 1
+    def _block(self, lines: DecodedLines, block: memoryview) -> None:
+        stride = _stride(block)
         # ETE lines wider than a STD line: their columns 1-222 are a STD grid.
         width = _line_width(block, stride) if self.is_extended else _WIDTH
         if (self.is_extended and width <= _WIDTH) or not is_text_grid(block, stride, width):
-            self.consume(lines, lines.more(block))
+            self.consume(lines, lines.more(bytes(block)))
             return
         from .gridrows import as_grid  # numpy: only once a block is a grid
 
@@ -106,7 +98,7 @@ class FastPass(ValidationPass):
         clean = rows_proof.clean_rows(grid, self.version)
         if width > _WIDTH:
             clean &= self._extended_proof().clean_rows(block, stride, width, self.version)
-        text = block.decode("ascii")
+        text = str(block, "ascii")
         plan = pieces_proof.plan(grid, clean)
         shares = _line_contents(grid, plan)
         proved = clean.tolist()
@@ -210,9 +202,49 @@ def _line_contents(grid: Grid, plan: BlockPlan) -> dict[int, int]:
     return dict(zip(fed.tolist(), row_contents(grid[fed]).tolist(), strict=True))
 
 
-def _line_width(block: bytes, stride: int) -> int:
+def _blocks(stream: IO[bytes], size: int, rest: bytes) -> Iterator[memoryview]:
+    """The whole lines of `stream` after `rest` (already read off it), about `size` bytes at a
+    time, the last line without a line break only at the end. They are read into one buffer,
+    reused: a block is only valid until the next one is read. Where a block does not end at
+    a line break (LF-only lines, ETE lines), the bytes after its last one move to the front;
+    nothing else is copied."""
+    buffer, filled = bytearray(rest) + bytearray(2 * size), len(rest)
+    readinto = getattr(stream, "readinto", None)
+    while True:
+        # A block of `size` bytes from a line's start: on a CRLF grid it ends at a line
+        # break. (A line longer than half a block reads whole blocks: never a few bytes at a
+        # time.)
+        want = size - filled if filled < size // 2 else size
+        if filled + want > len(buffer):  # a line longer than the buffer: a bigger buffer
+            buffer = buffer[:filled] + bytearray(want)
+        space = memoryview(buffer)[filled : filled + want]
+        if readinto is not None:
+            got = readinto(space) or 0
+        else:
+            chunk = stream.read(want)
+            space[: len(chunk)] = chunk
+            got = len(chunk)
+        total = filled + got
+        cut = buffer.rfind(b"\n", 0, total) + 1 if got else total
+        if cut:
+            yield memoryview(buffer)[:cut]
+        buffer[: total - cut] = buffer[cut:total]  # the same length: the buffer stays put
+        filled = total - cut
+        if not got:
+            return
+
+
+def _stride(block: memoryview) -> int:
+    """Bytes from the block's first line to its second (its length when it has one line)."""
+    found = bytes(block[: 4 * _WIDTH]).find(b"\n")  # a grid's first line ends in there
+    if found < 0:
+        found = bytes(block).find(b"\n")
+    return found + 1
+
+
+def _line_width(block: memoryview, stride: int) -> int:
     """The width of the block's first line, its ending left out."""
-    return stride - 2 if block[stride - 2 : stride - 1] == b"\r" else stride - 1
+    return stride - 2 if stride >= 2 and block[stride - 2] == ord("\r") else stride - 1
 
 
 def _replay(head: bytes, stream: IO[bytes]) -> IO[bytes]:

@@ -46,7 +46,7 @@ class ExtendedProof:
         self.rules = ExtendedRules(config, self.recorder)
         self._answers: dict[tuple[int, str, bytes], bool] = {}
 
-    def clean_rows(self, block: bytes, stride: int, width: int, version: str) -> Mask:
+    def clean_rows(self, block: memoryview, stride: int, width: int, version: str) -> Mask:
         """The rows of `block` (lines `stride` bytes apart, `width` columns each) whose ETE
         part is proved; False everywhere when the lines stop before a required field (the
         rules then count them, which only the line-by-line path does)."""

@@ -38,7 +38,7 @@ Grid = npt.NDArray[np.uint8]
 Ask = Callable[[list[str]], bool]  # whether a check reports something on these field values
 
 
-def as_grid(block: bytes, stride: int) -> Grid:
+def as_grid(block: bytes | memoryview, stride: int) -> Grid:
     """A block of entry lines `stride` bytes apart as rows of their 222 columns."""
     rows = len(block) // stride
     grid: Grid = np.frombuffer(block, dtype=np.uint8).reshape(rows, stride)[:, :_WIDTH]

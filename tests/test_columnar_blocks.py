@@ -1,0 +1,90 @@
+"""How the fast engine reads a file after its first lines (columnar._blocks): whole lines,
+about a block's bytes at a time, into one buffer it reuses, from any stream."""
+
+from __future__ import annotations
+
+import io
+from typing import IO, cast
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.test_engines_differential import fast, pieces, reference, summary
+from tests.tra_lines import std
+from tratool.validation import ValidationConfig
+from tratool.validation.columnar import _blocks
+
+
+class ReadOnly:
+    """A stream that has `read` only (no `readinto`, no `read1`), and gives at most `most`
+    bytes a read."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        self.data, self.most = data, most
+
+    def read(self, size: int = -1) -> bytes:
+        taken = min(size, self.most)
+        found, self.data = self.data[:taken], self.data[taken:]
+        return found
+
+
+def read_only(data: bytes, most: int) -> IO[bytes]:
+    return cast(IO[bytes], ReadOnly(data, most))
+
+
+def blocks(stream: IO[bytes], size: int, rest: bytes) -> list[bytes]:
+    # A block is only valid until the next is read: copied at once.
+    return [bytes(block) for block in _blocks(stream, size, rest)]
+
+
+@pytest.mark.parametrize(
+    ("rest", "data", "size", "expected"),
+    [
+        (b"", b"ab\ncd\n", 6, [b"ab\ncd\n"]),
+        (b"", b"ab\ncd\n", 4, [b"ab\n", b"cd\n"]),
+        (b"a", b"b\ncd", 4, [b"ab\n", b"cd"]),  # the last line without a line break
+        (b"", b"abcdefghij\nk\n", 4, [b"abcdefghij\n", b"k\n"]),  # a line past the buffer
+        (b"", b"", 4, []),
+        (b"xy", b"", 4, [b"xy"]),
+        (b"", b"\n\n\n", 1, [b"\n", b"\n", b"\n"]),
+    ],
+)
+def test_blocks_of_whole_lines_written(
+    rest: bytes, data: bytes, size: int, expected: list[bytes]
+) -> None:
+    assert blocks(io.BytesIO(data), size, rest) == expected
+    assert blocks(read_only(data, size), size, rest) == expected
+
+
+@given(
+    st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")), max_size=20),
+    st.booleans(),
+    st.integers(1, 40),
+    st.integers(0, 20),
+    st.integers(1, 50),
+)
+def test_blocks_are_the_stream_cut_after_line_breaks(
+    lines: list[bytes], ended: bool, size: int, head: int, most: int
+) -> None:
+    data = b"\n".join(lines) + (b"\n" if ended and lines else b"")
+    rest, data = data[:head], data[head:]
+    for stream in (io.BytesIO(data), read_only(data, most)):
+        found = blocks(stream, size, rest)
+        assert b"".join(found) == rest + data
+        assert all(block.endswith(b"\n") for block in found[:-1])
+        assert all(found)  # no empty block
+
+
+def test_a_stream_without_readinto_is_read_as_a_file_is() -> None:
+    # Grid blocks read from a stream that has no readinto (nor read1): read, then copied in.
+    data = "".join(f"{line}\r\n" for line in [std()[0], *pieces(60)]).encode("ascii")
+    config = ValidationConfig()
+    expected = summary(reference(data, config))
+    report, run = fast(data, config, 16, first_read=8192)
+    assert summary(report) == expected
+    assert run.grid_rows > 100
+    slow = type(run)("x.tra", config, run.decoder, 25)
+    slow.first_read, slow.block_lines = 8192, 16
+    assert summary(slow.run(read_only(data, 1 << 20))) == expected
+    assert slow.grid_rows == run.grid_rows
