@@ -31,20 +31,23 @@ from ..tra.diagnose import entry_width
 from .configuration import ValidationConfig
 from .extended import REQUIRED, ExtendedRules, general_fields_read
 from .findings import Recorder
-from .gridrows import Grid, Mask, unique
+from .gridrows import Grid, Ints, Mask, unique
+from .gridvalues import Memory, Span
 
 _LEFT_OUT = ("OAN", "H")  # opening kinds the pièce rules leave out of the balance
 
 
 class ExtendedProof:
     """Asks the ETE rule code about each distinct ETE value of a block, and answers for the
-    rows."""
+    rows: answers remembered from block to block by the values' bytes (gridvalues.Memory), so
+    that only values not seen before are sorted and asked."""
 
     def __init__(self, config: ValidationConfig) -> None:
         self.config = config
         self.recorder = Recorder(config)
         self.rules = ExtendedRules(config, self.recorder)
         self._answers: dict[tuple[int, str, bytes], bool] = {}
+        self.memory = Memory()  # its own block: the ETE part's columns
 
     def clean_rows(self, block: memoryview, stride: int, width: int, version: str) -> Mask:
         """The rows of `block` (lines `stride` bytes apart, `width` columns each) whose ETE
@@ -52,20 +55,21 @@ class ExtendedProof:
         rules then count them, which only the line-by-line path does)."""
         rows = len(block) // stride
         grid: Grid = np.frombuffer(block, dtype=np.uint8).reshape(rows, stride)[:, :width]
-        fields = _read_within(width)
-        if fields is None:
+        spans = _spans(width)
+        if spans is None:
             return np.zeros(rows, dtype=np.bool_)
-        line_type = layout.LINE_TYPE
-        columns = [grid[:, line_type.start : line_type.end]]
-        columns += [grid[:, f.start : f.end] for f in fields]
-        joined = np.ascontiguousarray(np.concatenate(columns, axis=1))
-        keys = joined.view(f"S{joined.shape[1]}").ravel()
-        distinct, inverse = unique(keys)
-        answers = np.array(
-            [self._quiet(width, version, key) for key in distinct.tolist()], dtype=np.bool_
-        )
-        clean: Mask = answers[inverse]
-        return clean
+        self.memory.block.load(grid)
+
+        def ask(at: Ints) -> Mask:
+            chosen = grid[at]
+            joined = np.ascontiguousarray(np.concatenate([chosen[:, a:b] for a, b in spans], 1))
+            distinct, inverse = unique(joined.view(f"S{joined.shape[1]}").ravel())
+            answers = [self._quiet(width, version, key) for key in distinct.tolist()]
+            asked: Mask = np.array(answers, dtype=np.bool_)[inverse]
+            return asked
+
+        # The answers depend on the width and the version too: a table for each.
+        return self.memory.answers(f"{width} {version}", self.memory.block.key(spans), ask)
 
     def _quiet(self, width: int, version: str, key: bytes) -> bool:
         remembered = (width, version, key)
@@ -96,6 +100,23 @@ class ExtendedProof:
         self.recorder.emitted = False
         self.rules.check(0, "".join(text), layout.ETE_GENERAL)
         return not self.recorder.emitted
+
+
+@functools.cache
+def _spans(width: int) -> list[Span] | None:
+    """The columns the proof reads of a line of `width` columns: the line type's, then those
+    of the fields the ETE rules read (`_read_within`), neighbours joined; None as there."""
+    fields = _read_within(width)
+    if fields is None:
+        return None
+    spans = [(layout.LINE_TYPE.start, layout.LINE_TYPE.end)]
+    for f in fields:
+        end = min(f.end, width)
+        if spans[-1][1] == f.start:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((f.start, end))
+    return spans
 
 
 @functools.cache

@@ -77,9 +77,10 @@ def byte_bits(high: Words) -> Words:
 
 class BlockWords:
     """A grid block's rows read as the 8-byte words that start at any of their columns, in
-    place: no copy of the block. A word that would run past column 222 is read from column
-    214 and shifted: its bytes past the row read as zeros, so that every byte a word holds
-    is one of the row's (ASCII, in a grid block) or zero."""
+    place: no copy of the block. A word that would run past the rows' last column (222 for
+    the STD grid) is read from 8 columns before it and shifted: its bytes past the row read
+    as zeros, so that every byte a word holds is one of the row's (ASCII, in a grid block) or
+    zero."""
 
     def __init__(self) -> None:
         self._grid: Grid = np.zeros((0, layout.STD_WIDTH), dtype=np.uint8)
@@ -87,16 +88,17 @@ class BlockWords:
         self._blanks: dict[Span, Mask] = {}  # the block's blank columns, once asked
 
     def load(self, grid: Grid) -> None:
-        """Read `grid`'s rows of 222 columns (each contiguous, any distance apart) from now."""
-        if grid.shape[1:] != (layout.STD_WIDTH,) or grid.strides[1] != 1:
+        """Read `grid`'s rows (each contiguous, 8 columns or more, any distance apart) from
+        now."""
+        if grid.ndim != 2 or grid.shape[1] < 8 or grid.strides[1] != 1:
             raise ValueError(f"a grid of shape {grid.shape}, strides {grid.strides}")
         self._grid, self.rows = grid, len(grid)
         self._blanks.clear()
 
     def word(self, column: int) -> Words:
         """Each row's bytes `column` to `column + 8` as a little-endian integer (those past
-        column 222 zeros)."""
-        last = layout.STD_WIDTH - 8
+        the row's last column zeros)."""
+        last = self._grid.shape[1] - 8
         if column > last:
             shifted: Words = self.word(last) >> np.uint64(8 * (column - last))
             return shifted
