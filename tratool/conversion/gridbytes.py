@@ -144,14 +144,23 @@ class ByteCells:
             upper = ~(
                 (self.matrix("auxiliary") >= ord("a")) & (self.matrix("auxiliary") <= ord("z"))
             )
-            accounts, account_of = self.distinct("account")
-            collective = np.array([self.converter.collective(a) for a in accounts], np.bool_)
-            plain &= ~self.tiers | (upper.all(axis=1) & collective[account_of])
+            plain &= ~self.tiers | (upper.all(axis=1) & self._collective())
         debit, credit = self.amounts["debit"], self.amounts["credit"]
         plain &= debit.plain & credit.plain & (debit.nonzero != credit.nonzero)
         for name in self._key_fields():
             self.matrix(name)  # a cell too wide to compare makes its row the builder's
         return plain & ~self.unsure
+
+    def _collective(self) -> Flags:
+        """Which rows' account starts with one of the mapping's collective prefixes (the
+        builder's test, `str.startswith`, on the bytes)."""
+        cells, lengths = self.matrix("account"), self.span_of("account")[1]
+        found = np.zeros(self.rows.size, dtype=np.bool_)
+        for prefix in self.mapping.collective_prefixes:
+            if prefix.isascii() and len(prefix) <= cells.shape[1]:
+                wanted = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+                found |= (lengths >= len(wanted)) & (cells[:, : len(wanted)] == wanted).all(axis=1)
+        return found
 
     def _key_fields(self) -> list[str]:
         """The fields of the pièce key read from columns."""
@@ -203,12 +212,11 @@ class ByteCells:
         """The lines of the picked rows: their line type's template, their fields over it."""
         if not len(picked):
             return np.empty((0, 0), dtype=np.uint8)
-        tiers = self.tiers[picked]
         stride = len(next(t for t in templates.values() if t is not None))
-        grid: Grid = np.empty((len(picked), stride), dtype=np.uint8)
-        for line_type, template in templates.items():
-            if template is not None:
-                grid[tiers == (line_type == "X")] = np.frombuffer(template, dtype=np.uint8)
+        # Each row its line type's template (a type without one has no row here), at once.
+        lines = [templates.get(t) or bytes(stride) for t in ("", "X")]
+        table = np.frombuffer(b"".join(lines), dtype=np.uint8).reshape(2, stride)
+        grid: Grid = table[self.tiers[picked].astype(np.intp)]
         entry = layout.ENTRY.field
         codes = [c if 0 < len(c) <= 3 and c.isascii() else "" for c in self.journal_codes]
         grid[:, entry("journal").start : entry("journal").end] = _table(codes, entry("journal"))[
@@ -225,6 +233,12 @@ class ByteCells:
             f = entry(name)
             if span is None:  # no column: blank
                 grid[:, f.start : f.end] = _SPACE
+            elif name in self._matrices and f.just is layout.Just.LEFT:
+                # Already copied, zero-padded (a plain row's cell fits): blanks for zeros.
+                cells = self._matrices[name][picked, : f.width]
+                grid[:, f.start : f.start + cells.shape[1]] = cells
+                grid[:, f.start : f.start + cells.shape[1]][cells == 0] = _SPACE
+                grid[:, f.start + cells.shape[1] : f.end] = _SPACE
             else:
                 grid[:, f.start : f.end] = _justified(
                     self.rows.buf, span[0][picked], span[1][picked], f
