@@ -154,11 +154,9 @@ def grid_rows_counted() -> Iterator[list[int]]:
     smallest = conversion.GRID_FROM_BYTES
     conversion.GRID_FROM_BYTES = 0
 
-    def counting(
-        self: grid_path.GridConverter, grid: Any, numbers: Any, run: tuple[int, int], rows: Any
-    ) -> int:
+    def counting(self: grid_path.GridConverter, grid: Any, run: tuple[int, int]) -> int:
         counted.append(run[1] - run[0])
-        return original(self, grid, numbers, run, rows)
+        return original(self, grid, run)
 
     setattr(grid_path.GridConverter, "grid_lines", counting)  # noqa: B010
     try:

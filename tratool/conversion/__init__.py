@@ -173,7 +173,7 @@ def _write_validated(
     configuration, `force`, the engine (fast: plain rows written as grids, the output
     validated by the fast engine)."""
     config, force, engine = how
-    rows = array.array("L")  # source row of each written entry, to locate writer problems
+    rows = _Sources()  # of the written entries, to place the writer's problems
     # The temporary file ends in .tra so that the file-name rule (TRA-D04) judges the output.
     with pending_output(out, "wb", suffix=".tra") as pending:
         try:
@@ -193,7 +193,7 @@ def _write_validated(
 def _write(
     table: TabularFile,
     builder: EntryBuilder,
-    rows: array.array[int],
+    rows: _Sources,
     stream: IO[bytes],
     grid: bool,
 ) -> None:
@@ -210,10 +210,10 @@ def _write(
     else:
         grid = False
     if not grid:
-        write(_records(header, table, builder, rows), stream)
+        write(_records(header, table, builder, rows.in_order), stream)
         return
     lines = LineWriter(stream, getattr(stream, "name", "<stream>"))
-    GridConverter(table, builder, lines).convert(header, rows)
+    GridConverter(table, builder, lines, rows.rendered).convert(header)
     lines.close()
 
 
@@ -227,11 +227,26 @@ def _records(
         yield entry
 
 
-def _located(exc: WriteError, rows: array.array[int], chosen: Mapping) -> Iterator[RowProblem]:
+class _Sources:
+    """The source row of each written entry, to place the writer's problems: every entry's
+    in file order on the builder's path; on the grid path, only those of the lines the writer
+    renders, by record number (it never judges a grid's lines)."""
+
+    def __init__(self) -> None:
+        self.in_order = array.array("L")
+        self.rendered: dict[int, int] = {}
+
+    def of(self, record: int) -> int:
+        if record in self.rendered:
+            return self.rendered[record]
+        return self.in_order[record - 2] if 2 <= record <= len(self.in_order) + 1 else 0
+
+
+def _located(exc: WriteError, rows: _Sources, chosen: Mapping) -> Iterator[RowProblem]:
     """The writer's problems (by output line) as problems of the source rows."""
     for p in exc.problems:
         yield RowProblem(
-            rows[p.record - 2] if 2 <= p.record <= len(rows) + 1 else 0,
+            rows.of(p.record),
             chosen.column(p.field or "") if p.field else None,
             f"{p.field}: {p.message}",
         )

@@ -18,7 +18,6 @@ written over it, column by column, at the positions of the layout tables.
 
 from __future__ import annotations
 
-import array
 import re
 from decimal import Decimal
 from itertools import islice, repeat
@@ -69,29 +68,36 @@ def applies(builder: EntryBuilder) -> bool:
 
 class GridConverter:
     """Converts a table's rows to entry lines, through the grid when it can, and writes them
-    with `lines` (source row numbers of written entries go to `rows`)."""
+    with `lines`. `rendered` gets the source row of each line the writer renders, by record
+    number, to place its problems (the grid's lines are proved: it never judges them)."""
 
-    def __init__(self, table: TabularFile, builder: EntryBuilder, lines: LineWriter) -> None:
-        self.table, self.builder, self.lines = table, builder, lines
+    def __init__(
+        self,
+        table: TabularFile,
+        builder: EntryBuilder,
+        lines: LineWriter,
+        rendered: dict[int, int],
+    ) -> None:
+        self.table, self.builder, self.lines, self.rendered = table, builder, lines, rendered
         self.mapping = builder.mapping
         self.index = {name: i for i, name in enumerate(table.columns)}
         self._dates: dict[str, str | None] = {}  # date cell -> JJMMAAAA, None if not sure
         self._collective: dict[str, bool] = {}
         self._templates: dict[str, bytes | None] = {}  # line type -> its template line
 
-    def convert(self, header: Header, rows: array.array[int]) -> None:
-        """Write `header`, then every row's line; `rows` gets each entry's source row."""
+    def convert(self, header: Header) -> None:
+        """Write `header`, then every row's line."""
         self.lines.record(header)
         if not self._bytes_apply():
             numbered = self.table.numbered_cells()
             while block := list(islice(numbered, BLOCK_ROWS)):
-                self._block(block, rows)
+                self._block(block)
             return
         for part in csvbytes.blocks(self.table, rows=BLOCK_ROWS):
             if isinstance(part, csvbytes.ByteRows):
-                self._byte_block(part, rows)
+                self._byte_block(part)
             else:
-                self._block(part, rows)
+                self._block(part)
 
     def _bytes_apply(self) -> bool:
         """Whether the source can be read as blocks of bytes: each field the byte path reads
@@ -102,7 +108,7 @@ class GridConverter:
             for name in ("piece", "reference", "label", "auxiliary")
         )
 
-    def _byte_block(self, block: csvbytes.ByteRows, rows: array.array[int]) -> None:
+    def _byte_block(self, block: csvbytes.ByteRows) -> None:
         """A block of `ByteRows`: the plain rows as one grid, the others (in file order,
         between its runs) through the builder."""
         cells = ByteCells(self, block)
@@ -124,11 +130,10 @@ class GridConverter:
         before: npt.NDArray[np.intp] = np.cumsum(plain) - plain
         done = 0
         for at, entries in built:
-            done = self.grid_lines(grid, block.numbers[picked], (done, int(before[at])), rows)
+            done = self.grid_lines(grid, (done, int(before[at])))
             for written, entry in entries:
-                rows.append(written)
-                self.lines.record(entry)
-        self.grid_lines(grid, block.numbers[picked], (done, len(picked)), rows)
+                self._record(written, entry)
+        self.grid_lines(grid, (done, len(picked)))
         builder = self.builder
         builder.rows += len(picked)
         debit, credit = cells.totals(plain)
@@ -197,23 +202,20 @@ class GridConverter:
             return []
         return list(builder.entries([row]))
 
-    def grid_lines(
-        self,
-        grid: Grid,
-        numbers: npt.NDArray[np.intp],
-        run: tuple[int, int],
-        rows: array.array[int],
-    ) -> int:
-        """The grid's lines `run` (start, end), written (their source rows in `numbers`);
-        returns the end."""
+    def grid_lines(self, grid: Grid, run: tuple[int, int]) -> int:
+        """The grid's lines `run` (start, end), written; returns the end."""
         start, end = run
         if end > start:
-            rows.extend(numbers[start:end].tolist())
             # No copy: the lines are contiguous.
             self.lines.entry_lines(grid[start:end].data, end - start)
         return end
 
-    def _block(self, block: list[tuple[int, list[str]]], rows: array.array[int]) -> None:
+    def _record(self, written: int, entry: Entry) -> None:
+        """An entry the builder made of source row `written`, rendered by the writer."""
+        self.lines.record(entry)
+        self.rendered[self.lines.number] = written
+
+    def _block(self, block: list[tuple[int, list[str]]]) -> None:
         cells = Cells(self, block)
         plain = cells.plain()
         templates = {t: self._template(t, _first(t, block, plain, cells)) for t in ("", "X")}
@@ -235,33 +237,23 @@ class GridConverter:
                 # A journal's counter past 8 digits: the writer's problem, which the builder's
                 # path reports for the row (asked again, the builder gives the same number).
                 plain[at] = False
-            self._write_run(cells, range(start, at), numbers, templates, rows)
+            self._write_run(cells, range(start, at), numbers, templates)
             start, numbers, key = at + 1, [], _NO_KEY
             row = SourceRow(source, dict(zip(self.table.columns, values, strict=True)))
             if footers.entry_or_noted(row, self.mapping, builder.changes, builder.problems):
                 for written, entry in builder.entries([row]):
-                    rows.append(written)
-                    self.lines.record(entry)
-        self._write_run(cells, range(start, len(block)), numbers, templates, rows)
+                    self._record(written, entry)
+        self._write_run(cells, range(start, len(block)), numbers, templates)
         builder.rows += sum(plain)
         builder.debit_in += cells.total("debit", plain)
         builder.credit_in += cells.total("credit", plain)
 
     def _write_run(
-        self,
-        cells: Cells,
-        run: range,
-        numbers: list[int],
-        templates: dict[str, bytes | None],
-        rows: array.array[int],
+        self, cells: Cells, run: range, numbers: list[int], templates: dict[str, bytes | None]
     ) -> None:
         """A run of plain rows (their pièce numbers given), as one grid."""
-        if not run:
-            return
-        picked = list(run)
-        grid = cells.grid(picked, numbers, templates)
-        sources = np.array([cells.numbers[i] for i in picked], dtype=np.intp)
-        self.grid_lines(grid, sources, (0, len(picked)), rows)
+        if run:
+            self.grid_lines(cells.grid(list(run), numbers, templates), (0, len(run)))
 
     def date(self, raw: str) -> str | None:
         """JJMMAAAA of a date cell that surely makes an entry, or None."""
