@@ -296,3 +296,21 @@ def test_words_are_read_in_place_from_a_block_and_never_past_a_row(ending: bytes
         assert words.word(column).tolist() == expected, column
     assert words.key([(218, 222)])[0].tolist() == little(*(row[218:].encode() for row in rows))
     assert words.blank(215, 222).tolist() == [False] * 3
+
+
+def test_a_double_quote_counts_in_the_label_only() -> None:
+    clean = row_with("Facture 12", "1")
+    rows = [
+        clean[:118] + '"""' + clean[121:],  # the payment method's columns, after the label
+        clean[:82] + '"' + clean[83:],  # the reference's last column, before it
+        clean[:117] + '"' + clean[118:],  # the label's last column
+        clean[:83] + '"' + clean[84:],  # its first
+        clean[:100] + '"' + clean[101:],
+    ]
+    assert gridrows._plain_label(block(rows), grid(rows)).tolist() == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]

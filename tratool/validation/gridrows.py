@@ -27,7 +27,15 @@ from .entries import EntryRules
 from .fields import SINGLE_FIELD_CHECKS, Check
 from .findings import Recorder
 from .gridamounts import AmountField
-from .gridvalues import BlockWords, Memory, Span, digit_bytes, equal_bytes, first_bytes
+from .gridvalues import (
+    BlockWords,
+    Memory,
+    Span,
+    digit_bytes,
+    each_byte,
+    equal_bytes,
+    first_bytes,
+)
 from .structure import StructureRules
 
 _WIDTH = layout.STD_WIDTH
@@ -312,12 +320,16 @@ def _plain_label(block: BlockWords, grid: Grid) -> Mask:
     a D (what could start 'DETRUITE LE ', in any case). Labels are written from their first
     column: only the rows that start with a blank are searched for their first character."""
     f = FIELDS["label"]
-    quotes = np.zeros(block.rows, dtype=np.uint64)
+    # A byte that is a double quote is 0 once xored with one, and only such a byte's bit 7
+    # (or a higher byte's, borrowed from) is set once 1 is taken from every ASCII byte.
+    lowered = np.zeros(block.rows, dtype=np.uint64)
     for at in range(f.start, f.end, 8):
-        quotes |= equal_bytes(block.word(at), ord('"')) & first_bytes(f.end - at)
+        found = (block.word(at) ^ each_byte(ord('"'))) - each_byte(1)
+        lowered |= found if f.end - at >= 8 else found & first_bytes(f.end - at)
+    unquoted = (lowered & each_byte(0x80)) == 0
     first = grid[:, f.start]
-    plain: Mask = (quotes == 0) & (first != _BLANK) & (first | 32 != ord("d"))
-    indented = np.flatnonzero((first == _BLANK) & (quotes == 0))
+    plain: Mask = unquoted & (first != _BLANK) & (first | 32 != ord("d"))
+    indented = np.flatnonzero((first == _BLANK) & unquoted)
     if len(indented):
         cells = grid[indented, f.start : f.end]
         text = cells != _BLANK

@@ -183,7 +183,7 @@ class KnownAnswers:
 
     def _slots(self, spread: Words, choice: int) -> Ints:
         mixed = spread if choice == 0 else spread * _SECOND
-        slots: Ints = (mixed >> self._shift).astype(np.int64)
+        slots: Ints = (mixed >> self._shift).view(np.int64)  # below 2**bits
         return slots
 
     def _holds(self, key: list[Words], slots: Ints) -> Mask:
@@ -197,6 +197,8 @@ class KnownAnswers:
         slots = self._slots(spread, 0)
         found = self._holds(key, slots)
         answers: Mask = found & self._answers[slots]
+        if found.all():  # nearly every block once the values are known
+            return found, answers
         rest = np.flatnonzero(~found)
         if len(rest):
             part = [words[rest] for words in key]
