@@ -170,6 +170,13 @@ def test_a_text_grid_has_no_line_break_nor_byte_out_of_ascii_in_any_column() -> 
     lf_only = VAT + b"\n" + TIERS + b"\n"
     assert is_text_grid(lf_only, 223)
     assert not is_text_grid(lf_only[:100] + b"\n" + lf_only[101:], 223)
+    # The fast engine's blocks are views of its buffer, from any place in it.
+    assert is_text_grid(memoryview(b"ab" + grid)[2:], 224)
+    assert is_text_grid(memoryview(lf_only + b"xy")[:-2], 223)
+    # A parameter record's first byte, a CR inside a record, a CR for the last line feed.
+    for offset, byte in ((0, b"*"), (224 + 30, b"\r"), (2 * 224 + 223, b"\r")):
+        changed = b"ab" + at(offset, byte) + b"xy"
+        assert not is_text_grid(memoryview(changed)[2:-2], 224), offset
     assert not is_text_grid(lf_only[: 223 + 221] + b"\r" + lf_only[223 + 222 :], 223)
 
 

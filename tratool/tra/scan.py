@@ -199,22 +199,33 @@ def is_grid(block: bytes, stride: int, width: int = _WIDTH) -> bool:
 def _entry_rows(block: bytes | memoryview, stride: int, width: int) -> bool:
     """`is_grid` but for line breaks inside the records: every `stride` bytes a line ending
     of the one kind, and no line whose first byte or line type makes it other than an entry
-    line. (`bytes` of a slice of bytes is that slice, of a memoryview's its one copy.)"""
+    line."""
     if stride not in (width + 1, width + 2) or len(block) % stride:
         return False
     lines = len(block) // stride
-    if bytes(block[stride - 1 :: stride]) != b"\n" * lines:
+    if _every(block, stride - 1, stride) != b"\n" * lines:
         return False
     # CRLF: the CR is the line's ending. LF: a CR there would be taken as one, so no grid.
-    carriage = bytes(block[stride - 2 :: stride])
+    carriage = _every(block, stride - 2, stride)
     crlf = stride == width + 2
     if (crlf and carriage != b"\r" * lines) or (not crlf and b"\r" in carriage):
         return False
-    starts = bytes(block[::stride])
+    starts = _every(block, 0, stride)
     if len(starts.translate(None, _UNSURE_FIRST_BYTES)) != lines:
         return False
-    types = bytes(block[_LINE_TYPE::stride])
+    types = _every(block, _LINE_TYPE, stride)
     return len(types.translate(None, _NOT_ENTRY_TYPES)) == lines
+
+
+def _every(block: bytes | memoryview, start: int, stride: int) -> bytes:
+    """The block's bytes `start`, `start + stride`… (numpy copies a memoryview's in C;
+    `bytes` of a strided memoryview takes 17 times as long)."""
+    if isinstance(block, bytes):
+        return block[start::stride]
+    import numpy as np
+
+    taken: bytes = np.frombuffer(block, dtype=np.uint8)[start::stride].tobytes()
+    return taken
 
 
 def is_text_grid(block: bytes | memoryview, stride: int, width: int = _WIDTH) -> bool:
