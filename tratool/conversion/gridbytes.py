@@ -10,6 +10,7 @@ separator and one or two decimals, written back as the writer writes their `Deci
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -357,8 +358,19 @@ def _gather(buf: Grid, starts: Indexes, lengths: Indexes, width: int, pad: int) 
     assert width <= PADDING
     windows = np.lib.stride_tricks.sliding_window_view(buf, width)
     taken = windows[starts]
-    taken[np.arange(width) >= lengths[:, None]] = pad
+    # The bytes past each length cleared by a row of ones and zeros picked by the length
+    # (quicker than a mask per byte), then `pad` put there.
+    kept = _kept(width)[np.minimum(lengths, width)]
+    taken *= kept
+    if pad:
+        taken += (1 - kept) * np.uint8(pad)
     return taken
+
+
+@functools.cache
+def _kept(width: int) -> Grid:
+    """Row L: L ones, then zeros, `width` in all (L from 0 to `width`)."""
+    return (np.arange(width) < np.arange(width + 1)[:, None]).astype(np.uint8)
 
 
 def _justified(buf: Grid, starts: Indexes, lengths: Indexes, f: layout.Field) -> Grid:
