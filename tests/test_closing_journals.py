@@ -59,20 +59,12 @@ def test_a_gap_in_one_journal_is_not_hidden_by_the_other() -> None:
     ]
 
 
-def test_keys_stored_meanwhile_are_found_in_dicts_as_with_numpy(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The cross-line defects' file (TRA-X04, D03, X02 said by the traces, pièces copied in
-    # the same block), with the other way of looking up what the rule code stored: in dicts
-    # from the first time in a block.
-    monkeypatch.setattr(gridclosing, "FEW_ABSORBS", 0)
-    cross_line_defects()
-
-
 def test_keys_of_runs_closed_in_the_block_are_found_in_dicts_as_with_numpy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The same file with the other way of looking up, between runs, the keys of the proved
-    # pièces closed earlier in the block (`Recorded`): in dicts from the first look-up.
+    # The cross-line defects' file (TRA-X04, D03, X02 said by the traces, pièces copied in
+    # the same block) with the other way of looking up, by key, the block's proved pièces
+    # (`Recorded.place`: those closed earlier in the block, those whose key the rule code
+    # stored meanwhile): in dicts from the first look-up.
     monkeypatch.setattr(gridclosing, "FEW_GETS", 0)
     cross_line_defects()

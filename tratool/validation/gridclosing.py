@@ -36,7 +36,6 @@ Mask = npt.NDArray[np.bool_]
 Feed = Callable[[int], None]  # a pièce's lines through the families, one by one
 Quiet = Callable[[int], bool]  # close a proved pièce if that reports nothing (else False)
 Close = Callable[[], None]  # close the pièce in progress
-FEW_ABSORBS = 8  # keys the rule code stored looked up with numpy so many times in a block
 FEW_GETS = 16  # keys looked up in `Recorded` with numpy so many times in a block, then a dict
 
 
@@ -45,7 +44,8 @@ class Recorded:
     place (the block's proved pièces in order): `record` marks a run stored, `get` finds a
     stored one (the rule code's look-ups between runs), `flush` moves them into the trace
     when the block ends. `eligible`: the places that may be stored, whose keys are distinct
-    (the quiet ones: a key repeated in the block is not; for numbers, only new ones)."""
+    (the quiet ones: a key repeated in the block is not; for numbers, only new ones); `place`
+    finds one by its key (a binary search the first FEW_GETS times, then a dict)."""
 
     def __init__(self, keys: Ints, values: Ints, eligible: Mask) -> None:
         self.keys, self.values, self.eligible = keys, values, eligible
@@ -65,7 +65,7 @@ class Recorded:
     def get(self, key: int) -> Value | None:
         if not self._any:
             return None
-        place = self._place(key)
+        place = self._places.get(key) if self._places is not None else self.place(key)
         if place is None or not self.stored[place]:
             return None
         return int(self.values[place])
@@ -78,7 +78,8 @@ class Recorded:
         if len(places) and not trace.keep(keys, values):
             trace.update(dict(zip(keys.tolist(), values.tolist(), strict=True)))
 
-    def _place(self, key: int) -> int | None:
+    def place(self, key: int) -> int | None:
+        """The eligible place with this key, if any."""
         if self._places is not None:
             return self._places.get(key)
         self._gets += 1
@@ -120,8 +121,6 @@ class BlockClosing:
             Recorded(self._keys[1], lines, quiet),
             Recorded(self._keys[2], self._dates, new),
         )
-        self._first: list[dict[int, int]] | None = None  # per trace: key -> first pièce
-        self._absorbed = 0  # times the rule code had stored keys when a run began
 
     def close(self, feed: Feed, quietly: Quiet, close_open: Close) -> None:
         """Every pièce of the block, in order: proved runs stored at once, the others fed."""
@@ -193,28 +192,14 @@ class BlockClosing:
         return int(self.numbers[place]), f"{int(self._dates[place]):08d}"
 
     def _absorb(self, at: int) -> None:
-        """Hand over the proved pièces from `at` on with a key the rule code stored meanwhile:
-        looked up with numpy the first few times in a block, then in dicts built once."""
-        traces = self.rules.traces()
-        if not any(trace.added for trace in traces):
-            return
-        self._absorbed += 1
-        if self._first is None and self._absorbed > FEW_ABSORBS:
-            proved = self._proved.tolist()
-            columns = (keys.tolist() for keys in self._keys)
-            self._first = [dict(zip(reversed(c), reversed(proved), strict=True)) for c in columns]
-        for place, trace in enumerate(traces):
-            added, trace.added = trace.added or [], []
-            if not added:
-                continue
-            if self._first is not None:
-                found = (self._first[place].get(key) for key in added)
-                indexes = [index for index in found if index is not None]
-            else:
-                indexes = self._proved[np.isin(self._keys[place], added)].tolist()
-            for index in indexes:
-                if index >= at:
-                    self._stop(index)
+        """Hand over the proved pièces from `at` on with a key the rule code stored meanwhile
+        (only a quiet one can have it: the others are handed over anyway)."""
+        for trace, recorded in zip(self.rules.traces(), self._recorded, strict=True):
+            added, trace.added = trace.added, []
+            for key in added or ():
+                place = recorded.place(key)
+                if place is not None and self._proved[place] >= at:
+                    self._stop(int(self._proved[place]))
 
     def _numbered(self, at: int, end: int) -> int:
         """Where the run from `at` must stop before `end`: at the first pièce whose number
