@@ -88,3 +88,17 @@ def test_a_stream_without_readinto_is_read_as_a_file_is() -> None:
     slow.first_read, slow.block_lines = 8192, 16
     assert summary(slow.run(read_only(data, 1 << 20))) == expected
     assert slow.grid_rows == run.grid_rows
+
+
+def test_a_stream_giving_a_few_bytes_a_read_is_read_whole() -> None:
+    # A raw pipe gives at most what it has: the first 64 KiB come in reads of 5,000 bytes,
+    # and a short read is not the end of the file (a line cut there was read as two).
+    data = "".join(f"{line}\r\n" for line in [std()[0], *pieces(400)]).encode("ascii")
+    config = ValidationConfig()
+    expected = summary(reference(data, config))
+    assert not [f for f in expected["findings"] if f[0].line is not None]
+    run = fast(data, config, 16)[1]
+    slow = type(run)("x.tra", config, run.decoder, 25)
+    slow.block_lines = 16
+    assert summary(slow.run(read_only(data, 5000))) == expected
+    assert slow.grid_rows > 800  # past the first 64 KiB, read line by line

@@ -68,7 +68,7 @@ class FastPass(ValidationPass):
         if len(head) < FIRST_BLOCK or not_text(head, self.decoder.encoding) is not None:
             return super().run(_replay(head, stream))
         wanted = max(self.first_read, FIRST_BLOCK)
-        first = head + stream.read(wanted - len(head))
+        first = head + _read_up_to(stream, wanted - len(head))
         end = first.rfind(b"\n") + 1 if len(first) == wanted else len(first)
         if end < FIRST_BLOCK:
             # No line break early on: whatever this is, the reference reads it.
@@ -200,6 +200,16 @@ def _line_contents(grid: Grid, plan: BlockPlan) -> dict[int, int]:
     if not len(fed):
         return {}
     return dict(zip(fed.tolist(), row_contents(grid[fed]).tolist(), strict=True))
+
+
+def _read_up_to(stream: IO[bytes], size: int) -> bytes:
+    """`size` bytes, fewer only at the end: a pipe or a raw stream may give fewer a read, and
+    a short first read taken for the end would cut a line in two."""
+    chunks, wanted = [], size
+    while wanted > 0 and (chunk := stream.read(wanted)):
+        chunks.append(chunk)
+        wanted -= len(chunk)
+    return b"".join(chunks)
 
 
 def _blocks(stream: IO[bytes], size: int, rest: bytes) -> Iterator[memoryview]:
