@@ -15,6 +15,7 @@ import pytest
 
 from tests.test_convert_grid_differential import COLUMNS, MAPPING, grid_rows_counted, outcome
 from tratool.conversion import convert, csvbytes, gridbytes
+from tratool.conversion.tabular import TabularFile
 from tratool.errors import TabularError
 
 HEADER = ";".join(COLUMNS)
@@ -222,3 +223,41 @@ def test_tab_separated_with_blanks(tmp_path: Path, block_bytes: int) -> None:
     assert fast == reference
     assert fast[1][4][83:118] == b"Vente  du  jour".ljust(35)
     assert sum(counted) == 20
+
+
+def test_lines_ending_in_a_lone_cr_are_not_gathered_into_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Excel for Mac's CSV: every line ends in CR alone. The byte path has no line feed to cut
+    # at: it hands the file to the csv module within a line's length (the first rows come
+    # before a fifth of the file is read), instead of reading it whole into one buffer.
+    source = tmp_path / "mac.csv"
+    source.write_bytes(("\r".join([HEADER, *plain(20_000)]) + "\r").encode("ascii"))
+    size = source.stat().st_size
+    monkeypatch.setattr(csvbytes, "BLOCK_BYTES", 4096)
+    assert size > 5 * (csvbytes.LONGEST_LINE + 4096)
+    read = 0
+    opened = Path.open
+
+    def counted(path: Path, *args: Any, **kwargs: Any) -> Any:
+        handle = opened(path, *args, **kwargs)
+        if path == source and "b" in (args[0] if args else kwargs.get("mode", "r")):
+            whole = handle.read
+
+            def read_counted(n: int = -1) -> bytes:
+                nonlocal read
+                got: bytes = whole(n)
+                read += len(got)
+                return got
+
+            handle.read = read_counted
+        return handle
+
+    monkeypatch.setattr(Path, "open", counted)
+    table = TabularFile.open(source)
+    read = 0
+    first = next(csvbytes.blocks(table, 100))
+    assert read < size // 5
+    assert isinstance(first, list)  # the csv module's rows, not a block of bytes
+    assert [number for number, _ in first][:2] == [2, 3]
+    assert first[1][1][:5] == ["VTE", "04/03/2024", "1", "F1", "70610000"]

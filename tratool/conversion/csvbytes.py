@@ -24,6 +24,7 @@ from ..errors import TabularError
 from .tabular import TabularFile
 
 BLOCK_BYTES = 1 << 18  # a block's bytes: a few thousand rows
+LONGEST_LINE = 1 << 16  # longer, and the csv module reads the file from there on
 PADDING = 64  # zero bytes after a block's: a cell's first bytes can be read as a whole window
 # Encodings in which an ASCII byte is that ASCII character: the blocks of bytes can be read.
 _ASCII_BASED = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "iso8859-15", "ascii"})
@@ -67,20 +68,20 @@ def blocks(table: TabularFile, rows: int) -> Iterator[ByteRows | Cells]:
     `TabularFile.rows` would."""
     size = BLOCK_BYTES
     with table.path.open("rb") as handle:
-        data = handle.read(size)
-        while b"\n" not in data and (more := handle.read(size)):
-            data += more  # the header line, whole
-        start = data.find(b"\n") + 1
-        if not (start and quote_free(data[:start]) and readable(table)):
+        header = handle.readline(LONGEST_LINE)
+        start = len(header) if header.endswith(b"\n") else 0
+        if not (start and quote_free(header) and readable(table)):
             yield from _chunks(table.numbered_cells(), rows)
             return
-        line, rest = 2, data[start:]  # the header is line 1
+        line, rest = 2, b""  # the header is line 1
         while True:
             chunk = handle.read(size)
             data = rest + chunk
             cut = data.rfind(b"\n") + 1 if chunk else len(data)
             block, rest = data[:cut], data[cut:]
-            if block and not quote_free(block):
+            # A line longer than any row is lines ending in a lone CR (Excel for Mac) or a
+            # huge cell: kept here, it would be copied again with every block read.
+            if (block and not quote_free(block)) or len(rest) > LONGEST_LINE:
                 yield from _chunks(_cells_from(table, start, line), rows)
                 return
             part = (parse(block, line, table) or _decoded(table, block, line)) if block else []
