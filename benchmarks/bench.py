@@ -1,6 +1,6 @@
 """Throughput and memory of tratool on large TRA files, measured beside pandas and polars.
 
-    python benchmarks/bench.py [--sizes 10000,100000,1000000] [--folder DIR]
+    python benchmarks/bench.py [--sizes 10000,100000,1000000] [--folder DIR] [--runs N] [--pairs N]
 
 (``make bench`` installs the ``bench`` extra — pandas, polars — and runs it.)
 
@@ -252,7 +252,11 @@ collective_prefixes = { "411" = "COC", "401" = "COF" }
 """
 
 
-def run(sizes: list[int], folder: Path) -> dict[int, dict[str, dict[str, float] | None]]:
+def run(
+    sizes: list[int], folder: Path, runs: int = 1
+) -> dict[int, dict[str, dict[str, float] | None]]:
+    """Every task at every size, `runs` times in turn (a change of load weighs on every task
+    alike); a task's figures are the medians of its runs."""
     (folder / "mapping.toml").write_text(MAPPING_TOML, encoding="utf-8")
     results: dict[int, dict[str, dict[str, float] | None]] = {}
     for size in sizes:
@@ -262,19 +266,30 @@ def run(sizes: list[int], folder: Path) -> dict[int, dict[str, dict[str, float] 
         if not (folder / f"bench-{size}-defective.tra").exists():
             defective(tra, folder / f"bench-{size}-defective.tra")
         print(f"\n{size:,} entry lines ({tra.stat().st_size / 1e6:.1f} MB)", flush=True)
-        results[size] = {}
-        for task in TASKS:
-            measured = results[size][task] = measure(task, tra, csv, folder)
+        taken: dict[str, list[dict[str, float] | None]] = {task: [] for task in TASKS}
+        for _ in range(runs):
+            for task in TASKS:
+                taken[task].append(measure(task, tra, csv, folder))
+        results[size] = {task: _medians(taken[task]) for task in TASKS}
+        for task, measured in results[size].items():
             if measured is None:
                 print(f"  {task:<26} not installed (pip install -e '.[bench]')", flush=True)
                 continue
             rate = size / measured["seconds"]
+            spread = [m["seconds"] for m in taken[task] if m]
+            runs_text = f"  runs {min(spread):.2f}-{max(spread):.2f} s" if runs > 1 else ""
             print(
                 f"  {task:<30} {measured['seconds']:8.2f} s  (work {measured['work']:6.2f} s)  "
-                f"{rate:>10,.0f} lines/s  peak RSS {measured['rss_mb']:6.0f} MB",
+                f"{rate:>10,.0f} lines/s  peak RSS {measured['rss_mb']:6.0f} MB{runs_text}",
                 flush=True,
             )
     return results
+
+
+def _medians(runs: list[dict[str, float] | None]) -> dict[str, float] | None:
+    if not runs or any(measured is None for measured in runs):
+        return None
+    return {key: median(m[key] for m in runs if m) for key in ("seconds", "work", "rss_mb")}
 
 
 def measure(task: str, tra: Path, csv: Path, folder: Path) -> dict[str, float] | None:
@@ -407,6 +422,9 @@ def main() -> int:
     parser.add_argument(
         "--pairs", type=int, default=0, help="Then run validate and polars in turn N times."
     )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="Run every task N times in turn; medians count."
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     # As pip does when it installs the package: the children then load tratool's bytecode
@@ -417,7 +435,7 @@ def main() -> int:
         folder = args.folder or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         print(f"machine: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
-        results = run(sizes, folder)
+        results = run(sizes, folder, max(args.runs, 1))
         if args.pairs:
             paired(sizes[-1], folder, args.pairs)
     print("\ntargets:")
