@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -21,9 +21,7 @@ import numpy.typing as npt
 from ..tra import layout
 from .build import TEXT_LIMITS
 from .csvbytes import PADDING, ByteRows, Indexes
-
-if TYPE_CHECKING:
-    from .grid import GridConverter
+from .mapping import Mapping
 
 Grid = npt.NDArray[np.uint8]
 Flags = npt.NDArray[np.bool_]
@@ -42,10 +40,19 @@ WIDTHS = {
 }
 
 
+class Converter(Protocol):
+    """What a block's cells take from the converter (grid.GridConverter)."""
+
+    mapping: Mapping
+    index: dict[str, int]  # column name -> its place in a row
+
+    def date(self, raw: str) -> str | None: ...
+
+
 class ByteCells:
     """One block of `ByteRows`, by field, and what the grid path makes of it."""
 
-    def __init__(self, converter: GridConverter, rows: ByteRows) -> None:
+    def __init__(self, converter: Converter, rows: ByteRows) -> None:
         self.converter, self.rows, self.mapping = converter, rows, converter.mapping
         self.unsure = np.zeros(rows.size, dtype=np.bool_)  # rows left to the builder
         self._spans: dict[str, Span] = {}
