@@ -184,6 +184,8 @@ AREAS = (
             "tests/test_tiers.py",
             "tests/test_grid_*.py",
             "tests/test_closing_*.py",
+            "tests/test_columnar_blocks.py",
+            "tests/test_fed_contents.py",
             "tests/test_validate.py",
             "tests/test_mutants_validation*.py",
         ),
@@ -200,11 +202,20 @@ AREAS = (
             "tests/test_survivors.py",
         ),
     ),
-    # The convert's grid path writes what the builder and the writer would: their differential.
+    # The convert's grid path writes what the builder and the writer would: their differential;
+    # its byte path (CSV bytes parsed with numpy) has its own tests, bytes in and bytes out.
     Area(
         "conversion grid",
-        ("tratool/conversion/grid.py",),
-        ("tests/test_convert_grid_differential.py", "tests/test_convert.py"),
+        (
+            "tratool/conversion/grid.py",
+            "tratool/conversion/csvbytes.py",
+            "tratool/conversion/gridbytes.py",
+        ),
+        (
+            "tests/test_convert_grid_differential.py",
+            "tests/test_convert.py",
+            "tests/test_convert_bytes.py",
+        ),
         pytest_args=FAST_PROPERTIES,
     ),
     Area(

@@ -33,6 +33,7 @@ def block_of(keys: list[tuple[str, str, str]]) -> BlockWords:
         ("        ", "        ", 0),
         ("0000000A", "0000000A", 0),
         ("   -5   ", "      -5", 0),
+        ("12A     ", "     12A", 0),  # a letter keeps its case when shifted (0x41, not 0x61)
     ],
 )
 def test_a_piece_number_is_stripped_right_aligned_and_read(
@@ -68,3 +69,9 @@ def test_journals_are_indexed_stripped() -> None:
     indexes, names = gridkeys.journal_indexes(heads.journals)
     assert names == ["VT", "VTE"]
     assert indexes.tolist() == [1, 0, 0]
+
+
+def test_no_pieces_give_no_journals_and_indexes_that_still_index() -> None:
+    indexes, names = gridkeys.journal_indexes(np.array([], dtype=np.uint64))
+    assert names == []
+    assert np.array(["unused"])[indexes].tolist() == []  # float indexes would raise here
