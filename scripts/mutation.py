@@ -215,6 +215,8 @@ AREAS = (
             "tests/test_convert_grid_differential.py",
             "tests/test_convert.py",
             "tests/test_convert_bytes.py",
+            "tests/test_convert_bytes_parts.py",
+            "tests/test_csv_blocks.py",
         ),
         pytest_args=FAST_PROPERTIES,
     ),
