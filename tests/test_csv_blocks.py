@@ -164,3 +164,51 @@ def test_after_a_quote_a_bom_file_is_read_as_utf_8(
     data = b'\xef\xbb\xbfa;b;c\n1;2;3\n"\xc3\xa9";5;6\n'
     found = read_all(tmp_path / "bom.csv", data, "utf-8-sig")
     assert as_rows(found) == [(2, ["1", "2", "3"]), (3, ["é", "5", "6"])]
+
+
+def test_blanks_and_other_printable_bytes_are_read_as_bytes() -> None:
+    rows = parsed(b"1;2 2;!\n!;;\n")
+    assert [rows.cells(0), rows.cells(1)] == [["1", "2 2", "!"], ["!", "", ""]]
+
+
+def test_a_block_longer_than_the_longest_line_is_read_as_bytes() -> None:
+    rows = parsed(b"1;2;3\n" * 20_000)  # 120,000 bytes, lines of 5
+    assert rows.size == 20_000
+    assert rows.ends[-1].tolist() == [119_995, 119_997, 119_999]
+
+
+def test_a_bom_after_the_file_s_start_is_a_character(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The csv module's reading strips the file's BOM only: a row's is its first cell's.
+    bom = b"\xef\xbb\xbf"
+    decoded = read_all(tmp_path / "a.csv", bom + b"a;b;c\n" + bom + b"1;\xc3\xa9;3\n", "utf-8-sig")
+    assert decoded == [[(2, ["\ufeff1", "é", "3"])]]
+    monkeypatch.setattr(csvbytes, "BLOCK_BYTES", 8)
+    data = bom + b"a;b;c\n1;2;3\n" + bom + b'"4";5;6\n'
+    quoted = read_all(tmp_path / "b.csv", data, "utf-8-sig")
+    assert as_rows(quoted) == [(2, ["1", "2", "3"]), (3, ['\ufeff"4"', "5", "6"])]
+
+
+def test_after_a_quote_the_rest_is_read_in_the_file_s_encoding_and_line_breaks(
+    tmp_path: Path,
+) -> None:
+    found = read_all(tmp_path / "in.csv", b'a;b;c\r\n"1";\xe9;3\r\n4;"x\r\ny";6\r\n')
+    assert found == [[(2, ["1", "é", "3"]), (3, ["4", "x\r\ny", "6"])]]
+
+
+def test_a_header_longer_than_the_longest_line(tmp_path: Path) -> None:
+    # The header's line is not read whole: the csv module reads the file.
+    data = b"a;b;" + b"c" * 70_000 + b"\n1;2;3\n"
+    assert read_all(tmp_path / "in.csv", data) == [[(2, ["1", "2", "3"])]]
+
+
+def test_a_line_as_long_as_the_longest_line_stays_with_the_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first read ends 65,536 bytes into the long line: not past the longest line.
+    monkeypatch.setattr(csvbytes, "BLOCK_BYTES", 6 + csvbytes.LONGEST_LINE)
+    long = b"4;5;" + b"6" * (csvbytes.LONGEST_LINE + 96)
+    found = read_all(tmp_path / "in.csv", b"a;b;c\n1;2;3\n" + long + b"\n")
+    assert [type(part) for part in found] == [ByteRows, ByteRows]
+    assert [number for number, _ in as_rows(found)] == [2, 3]
