@@ -45,6 +45,8 @@ AMOUNTS = [
     ("12a", False, True, False, None),
     ("-5", False, True, False, None),
     ("12345678901234,56", True, True, True, "12345678901234,56"),
+    ("12345678901234567", True, True, False, "12345678901234567,00"),  # the widest
+    ("00000000000000123", True, True, False, "123,00"),
 ]
 
 
