@@ -267,3 +267,25 @@ def test_lines_ending_in_a_lone_cr_are_not_gathered_into_one(
     assert isinstance(first, list)  # the csv module's rows, not a block of bytes
     assert [number for number, _ in first][:2] == [2, 3]
     assert first[1][1][:5] == ["VTE", "04/03/2024", "1", "F1", "70610000"]
+
+
+def test_a_one_character_auxiliary_makes_a_tiers_line(tmp_path: Path) -> None:
+    rows = [row.replace("CDUPONT", "C") for row in plain(8)]
+    fast, reference, counted = converted(tmp_path, lines_of(rows))
+    assert fast == reference
+    assert sum(counted) == 8
+    tiers = [line for line in fast[1] if line[:3] == b"VTE" and b"C  " in line[30:50]]
+    assert len(tiers) == 4  # one a pièce, the 411 line's, its auxiliary C in columns 31-47
+
+
+def test_a_mapping_without_an_auxiliary_column(tmp_path: Path) -> None:
+    # The Tiers column is then not read: no line is a tiers line (no 411 account here).
+    source, rules = tmp_path / "in.csv", tmp_path / "mapping.toml"
+    source.write_bytes(lines_of([row.replace("41100000", "51200000") for row in plain(6)]))
+    rules.write_text(ETE.replace('auxiliary = "Tiers"\n', ""), encoding="utf-8")
+    with grid_rows_counted() as counted:
+        fast = outcome(tmp_path / "fast", source, rules, "fast")
+    assert fast == outcome(tmp_path / "reference", source, rules, "reference")
+    assert fast[0] == "written"
+    assert sum(counted) == 6
+    assert [line[30:47].strip() for line in fast[1][:6]] == [b""] * 6
