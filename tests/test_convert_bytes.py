@@ -274,8 +274,8 @@ def test_a_one_character_auxiliary_makes_a_tiers_line(tmp_path: Path) -> None:
     fast, reference, counted = converted(tmp_path, lines_of(rows))
     assert fast == reference
     assert sum(counted) == 8
-    tiers = [line for line in fast[1] if line[:3] == b"VTE" and b"C  " in line[30:50]]
-    assert len(tiers) == 4  # one a pièce, the 411 line's, its auxiliary C in columns 31-47
+    # One a pièce, the 411 line's: line type X (column 31), auxiliary C (columns 32-48).
+    assert [line[30:48] for line in fast[1][:8]] == [b"XC".ljust(18), b" " * 18] * 4
 
 
 def test_a_mapping_without_an_auxiliary_column(tmp_path: Path) -> None:
@@ -288,4 +288,24 @@ def test_a_mapping_without_an_auxiliary_column(tmp_path: Path) -> None:
     assert fast == outcome(tmp_path / "reference", source, rules, "reference")
     assert fast[0] == "written"
     assert sum(counted) == 6
-    assert [line[30:47].strip() for line in fast[1][:6]] == [b""] * 6
+    assert [line[30:48] for line in fast[1][:6]] == [b" " * 18] * 6  # no type X, no auxiliary
+
+
+def test_an_auxiliary_with_more_blanks_than_stripped_goes_to_the_builder(tmp_path: Path) -> None:
+    # 10 blanks before CDUPONT, more than the arrays strip: that row is the builder's, whatever
+    # the fields read after the auxiliary say of it.
+    rows = plain(8)
+    rows[2] = rows[2].replace(";CDUPONT;", ";          CDUPONT;")
+    fast, reference, counted = converted(tmp_path, lines_of(rows))
+    assert fast == reference
+    assert sum(counted) == 7
+    assert fast[1][2][30:48] == b"XCDUPONT".ljust(18)  # line type X, auxiliary (32-48)
+
+
+def test_a_cell_of_as_many_blanks_as_stripped_from_both_ends_is_empty(tmp_path: Path) -> None:
+    rows = plain(8)
+    rows[3] = rows[3].replace(";Vente;", ";" + " " * 16 + ";")  # 8 from each end: no label
+    fast, reference, counted = converted(tmp_path, lines_of(rows))
+    assert fast == reference
+    assert sum(counted) == 8  # every row the grid path's
+    assert fast[1][3][83:118] == b" " * 35  # label, columns 84-118
