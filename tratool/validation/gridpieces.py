@@ -179,7 +179,7 @@ def _pieces(block: BlockWords, grid: Grid, starts: Ints, cents: Ints, hashes: In
     sign = np.where(grid[:, FIELDS["direction"].start] == _DEBIT, 1, -1)
     signed = np.where(line_type != _ANALYTIC, cents * sign, 0)
     proved &= np.add.reduceat(signed, starts) == 0
-    misfits = np.concatenate((_repeating(hashes, starts), _analytic_misfits(grid, cents)))
+    misfits = np.concatenate((_repeating(hashes, starts), _analytic_misfits(grid, cents, starts)))
     proved[np.searchsorted(starts, misfits, side="right") - 1] = False
     return proved
 
@@ -198,7 +198,7 @@ def _repeating(hashes: Ints, starts: Ints) -> Ints:
     return result
 
 
-def _analytic_misfits(grid: Grid, cents: Ints) -> Ints:
+def _analytic_misfits(grid: Grid, cents: Ints, starts: Ints) -> Ints:
     """Rows of pièces whose analytic lines do not match or sum to their general line."""
     line_type = grid[:, FIELDS["line_type"].start]
     analytic = np.flatnonzero(line_type == _ANALYTIC)
@@ -206,8 +206,11 @@ def _analytic_misfits(grid: Grid, cents: Ints) -> Ints:
         return analytic
     rows = np.arange(len(grid))
     general = np.maximum.accumulate(np.where(line_type == _ANALYTIC, -1, rows))[analytic]
-    orphan = analytic[general < 0]
-    analytic, general = analytic[general >= 0], general[general >= 0]
+    # An analytic line belongs to the general line before it in its own pièce: one that
+    # starts a pièce has none (its sum is not the earlier pièce's, which then lacks it).
+    alone = general < starts[np.searchsorted(starts, analytic, side="right") - 1]
+    orphan = analytic[alone]
+    analytic, general = analytic[~alone], general[~alone]
     account = ("account", "direction")
     misfit = analytic[_joined(grid[analytic], account) != _joined(grid[general], account)]
     axis = grid[analytic, FIELDS["axis"].start + 1].astype(np.int64)  # A1 … A5: the digit
