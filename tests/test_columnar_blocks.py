@@ -11,9 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.test_engines_differential import fast, pieces, reference, summary
-from tests.tra_lines import std
+from tests.test_engines_extended_differential import converted
+from tests.tra_lines import ete, std
+from tratool.tra.lines import DecodedLines, LineDecoder
 from tratool.validation import ValidationConfig
-from tratool.validation.columnar import _blocks
+from tratool.validation.columnar import FastPass, _blocks, _stride
 
 
 class ReadOnly:
@@ -102,3 +104,33 @@ def test_a_stream_giving_a_few_bytes_a_read_is_read_whole() -> None:
     slow.block_lines = 16
     assert summary(slow.run(read_only(data, 5000))) == expected
     assert slow.grid_rows > 800  # past the first 64 KiB, read line by line
+
+
+class BlockSizes(FastPass):
+    """The fast engine, counting the lines of each block it reads after its first lines."""
+
+    sizes: list[int]
+
+    def _block(self, lines: DecodedLines, block: memoryview) -> None:
+        self.sizes.append(bytes(block).count(b"\n"))
+        super()._block(lines, block)
+
+
+def test_an_ete_file_is_read_in_blocks_of_block_lines_of_its_own_width() -> None:
+    # 1,025 bytes a line (1,023 columns and CRLF): 16 lines a block, not 16 STD lines' bytes
+    # (3 ETE lines), whose per-block costs made ETE files slow to validate.
+    data = "".join(line + "\r\n" for line in [ete()[0], *map(converted, pieces(150))])
+    run = BlockSizes("x.tra", ValidationConfig(), LineDecoder(), 25)
+    run.sizes, run.first_read, run.block_lines = [], 8192, 16
+    try:
+        run.run(io.BytesIO(data.encode("cp1252")))
+    finally:
+        run.pieces.close()
+    assert len(run.sizes) > 10
+    assert set(run.sizes[:-1]) == {16}
+
+
+@pytest.mark.parametrize("first", [222, 1023, 1407, 1408, 3000])
+def test_the_stride_is_the_first_line_s_bytes_however_long(first: int) -> None:
+    block = bytearray(b"x" * first + b"\r\n" + b"y" * 5000 + b"\r\n")
+    assert _stride(memoryview(block)) == first + 2

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 FIRST_READ = 64 << 10  # read by the reference path: the header and the first lines
 BLOCK_LINES = 16_384  # a grid block's rows: small enough to stay in the CPU cache
 _WIDTH = layout.STD_WIDTH
+_MOST_BYTES = 8 << 20  # a block's bytes at most: the buffer holds two
+_LONGEST = max(layout.ETE_GENERAL.end, layout.ETE_ANALYTIC.end)  # an ETE line's columns
 
 
 class FastPass(ValidationPass):
@@ -75,12 +77,22 @@ class FastPass(ValidationPass):
             return super().run(_replay(first, stream))
         lines = DecodedLines(io.BytesIO(first[:end]), self.decoder)
         self.consume(lines, lines)
-        size = max(self.block_lines, 1) * (_WIDTH + 2)
+        # `block_lines` lines of the file's width: an ETE line is 4 to 6 STD lines, and a
+        # block's fixed costs (hundreds of numpy calls) are paid per block, whatever its rows.
+        size = min(max(self.block_lines, 1) * self._line_bytes(first[:end]), _MOST_BYTES)
         for block in _blocks(stream, size, first[end:]):
             self._block(lines, block)
             if lines.stopped:
                 break
         return self.finish(lines)
+
+    def _line_bytes(self, read: bytes) -> int:
+        """A grid line's bytes: a STD line's, or in an ETE file the last line `read` had (whole
+        lines), at most the longest ETE line's."""
+        if not self.is_extended:
+            return _WIDTH + 2
+        last = len(read) - 1 - read.rfind(b"\n", 0, len(read) - 1)
+        return min(max(last, _WIDTH + 2), _LONGEST + 2)
 
     def _block(self, lines: DecodedLines, block: memoryview) -> None:
         stride = _stride(block)
@@ -246,7 +258,9 @@ def _blocks(stream: IO[bytes], size: int, rest: bytes) -> Iterator[memoryview]:
 
 def _stride(block: memoryview) -> int:
     """Bytes from the block's first line to its second (its length when it has one line)."""
-    found = bytes(block[: 4 * _WIDTH]).find(b"\n")  # a grid's first line ends in there
+    # A grid's first line, STD or ETE, ends within the longest ETE line: the whole block is
+    # copied only when it does not (copying it for every ETE block cost more than its proof).
+    found = bytes(block[: _LONGEST + 2]).find(b"\n")
     if found < 0:
         found = bytes(block).find(b"\n")
     return found + 1
