@@ -309,3 +309,40 @@ def test_a_cell_of_as_many_blanks_as_stripped_from_both_ends_is_empty(tmp_path: 
     assert fast == reference
     assert sum(counted) == 8  # every row the grid path's
     assert fast[1][3][83:118] == b" " * 35  # label, columns 84-118
+
+
+def converted_with(tmp: Path, data: bytes, rules: str) -> tuple[Any, Any, list[int]]:
+    """Both engines' outcome of a CSV's bytes under the mapping `rules`, and the grid runs."""
+    source, mapping = tmp / "in.csv", tmp / "mapping.toml"
+    source.write_bytes(data)
+    mapping.write_text(rules, encoding="utf-8")
+    with grid_rows_counted() as counted:
+        fast = outcome(tmp / "fast", source, mapping, "fast")
+    return fast, outcome(tmp / "reference", source, mapping, "reference"), counted
+
+
+def test_cells_as_wide_as_their_fields_and_a_journal_ending_in_x(tmp_path: Path) -> None:
+    rows = [row.replace("VTE;", "FIX;") for row in plain(8)]
+    rows[3] = rows[3].replace(";Vente;", ";" + "L" * 35 + ";")  # 35: the label's width
+    rows[5] = rows[5].replace("70610000", "706100001234567AB")  # 17: the account's
+    fast, reference, counted = converted(tmp_path, lines_of(rows))
+    assert fast == reference
+    assert sum(counted) == 8
+    assert [line[:3] for line in fast[1][:8]] == [b"FIX"] * 8
+    assert fast[1][3][83:118] == b"L" * 35
+    assert fast[1][5][13:30] == b"706100001234567AB"  # account, columns 14-30
+
+
+def test_the_journal_a_constant_and_pieces_grouped_without_a_piece_column(
+    tmp_path: Path,
+) -> None:
+    # No journal column: the constant OD; no piece column: a pièce per (journal, date,
+    # reference), numbered 1, 2, 3 in turn.
+    rules = MAPPING.format(piece="", constants='journal = "OD"', format="ETE")
+    rules = rules.replace('journal = "Journal"\n', "")
+    fast, reference, counted = converted_with(tmp_path, lines_of(plain(6)), rules)
+    assert fast == reference
+    assert sum(counted) == 6
+    assert [line[:3] for line in fast[1][:6]] == [b"OD "] * 6
+    numbers = [line[151:159] for line in fast[1][:6]]
+    assert numbers == [b"1".rjust(8)] * 2 + [b"2".rjust(8)] * 2 + [b"3".rjust(8)] * 2
