@@ -336,13 +336,35 @@ def test_cells_as_wide_as_their_fields_and_a_journal_ending_in_x(tmp_path: Path)
 def test_the_journal_a_constant_and_pieces_grouped_without_a_piece_column(
     tmp_path: Path,
 ) -> None:
-    # No journal column: the constant OD; no piece column: a pièce per (journal, date,
-    # reference), numbered 1, 2, 3 in turn.
-    rules = MAPPING.format(piece="", constants='journal = "OD"', format="ETE")
+    # No journal column: the constant VENTES, whose code is VT; no piece column: a pièce per
+    # (journal, date, reference), numbered 1, 2, 3 in turn.
+    rules = MAPPING.format(piece="", constants='journal = "VENTES"', format="ETE")
     rules = rules.replace('journal = "Journal"\n', "")
     fast, reference, counted = converted_with(tmp_path, lines_of(plain(6)), rules)
     assert fast == reference
     assert sum(counted) == 6
-    assert [line[:3] for line in fast[1][:6]] == [b"OD "] * 6
+    assert [line[:3] for line in fast[1][:6]] == [b"VT "] * 6
     numbers = [line[151:159] for line in fast[1][:6]]
     assert numbers == [b"1".rjust(8)] * 2 + [b"2".rjust(8)] * 2 + [b"3".rjust(8)] * 2
+
+
+@pytest.mark.parametrize(
+    ("journals", "refused", "grid_rows"),
+    [
+        (["VENTES", "VENTES", "A", "A", "ACHATS", "ACHATS"], [6, 7], 8),
+        (["", "", "  "], [2, 3, 4], 7),
+    ],
+    ids=["VENTES has the code VT, A is a code, ACHATS none", "empty"],
+)
+def test_journals_by_their_code_or_left_to_the_builder(
+    tmp_path: Path, journals: list[str], refused: list[int], grid_rows: int
+) -> None:
+    # The rows whose journal is no 1-3 character code are the builder's, which refuses them.
+    rows = plain(10)
+    for at, journal in enumerate(journals):
+        rows[at] = rows[at].replace("VTE;", f"{journal};", 1)
+    fast, reference, counted = converted(tmp_path, lines_of(rows))
+    assert fast == reference
+    assert [p.split(": ")[0] for p in fast[1]] == [f"x.csv:{n}" for n in refused]
+    assert all("is not a 1-3 character code" in p for p in fast[1])
+    assert sum(counted) == grid_rows
