@@ -152,10 +152,11 @@ def number_of(line: str) -> str:
 def piece_change(draw: st.DrawFn, lines: list[str]) -> list[str]:
     """A change the cross-line rules see: a pièce unbalanced on either side (or its analytic
     lines' sum), copied later (its key and its content reappear), renumbered onto another
-    pièce's number or past a gap, moved to another date."""
+    pièce's number or past a gap, moved to another date, its last analytic line made a pièce
+    of its own."""
     at = draw(st.integers(0, len(lines) - 1))
     number = number_of(lines[at])
-    kind = draw(st.integers(0, 5))
+    kind = draw(st.integers(0, 6))
     if kind == 0:
         amount = draw(st.sampled_from(["1,00", "150,49", "200,01", "0,01", "99999999,99"]))
         return replace(lines, [at], "amount", amount)
@@ -169,10 +170,29 @@ def piece_change(draw: st.DrawFn, lines: list[str]) -> list[str]:
     if kind == 3:
         other = number_of(lines[draw(st.integers(0, len(lines) - 1))])
         return replace(lines, same, "piece_number", other.strip())
+    gap = int(number) + 1000 if number.strip().isdigit() else 7
     if kind == 4:
-        gap = int(number) + 1000 if number.strip().isdigit() else 7
         return replace(lines, same, "piece_number", str(gap))
+    if kind == 6:
+        return analytic_split_off(lines, same, str(gap))
     return replace(lines, same, "date", "05032024")
+
+
+def analytic_split_off(lines: list[str], same: list[int], number: str) -> list[str]:
+    """The pièce at `same` with its analytic lines last, after the general line they split,
+    and the last of them given `number`: it starts a pièce, and the pièce it left is short
+    of it (TRA-X07 on the general line; the fast engine once summed it there anyway)."""
+    kind = layout.ENTRY.field("line_type").start
+    analytic = [i for i in same if lines[i][kind] == "A"]
+    if not analytic:
+        return lines
+    lead = max((i for i in same if i < analytic[0] and lines[i][kind] != "A"), default=None)
+    general = [i for i in same if lines[i][kind] != "A" and i != lead]
+    order = general + ([lead] if lead is not None else []) + analytic
+    piece = [lines[i] for i in order]
+    piece[-1] = put(piece[-1], "piece_number", number)
+    rest = [line for i, line in enumerate(lines) if i not in set(same)]
+    return rest[: same[0]] + piece + rest[same[0] :]
 
 
 def replace(lines: list[str], where: list[int], name: str, value: str) -> list[str]:
@@ -364,6 +384,8 @@ def test_every_cross_line_defect_in_a_grid_is_reported_alike() -> None:
         where = of(number)
         for name, value in changes:
             lines = replace(lines, where, name, value)
+    # 333's analytic lines last, the last of them a pièce alone (TRA-X07 twice)
+    lines = analytic_split_off(lines, of(333), "3330")
     twice = of(231)
     lines[twice[-1] + 1 : twice[-1] + 1] = [lines[i] for i in twice]  # every line repeated
     copied = of(251)
