@@ -235,7 +235,7 @@ def test_lines_ending_in_a_lone_cr_are_not_gathered_into_one(
     source.write_bytes(("\r".join([HEADER, *plain(20_000)]) + "\r").encode("ascii"))
     size = source.stat().st_size
     monkeypatch.setattr(csvbytes, "BLOCK_BYTES", 4096)
-    assert size > 5 * (csvbytes.LONGEST_LINE + 4096)
+    assert size > 5 * (csvbytes.LONGEST_LEFTOVER + 4096)
     read = 0
     opened = Path.open
 

@@ -207,8 +207,8 @@ def test_a_line_as_long_as_the_longest_line_stays_with_the_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The first read ends 65,536 bytes into the long line: not past the longest line.
-    monkeypatch.setattr(csvbytes, "BLOCK_BYTES", 6 + csvbytes.LONGEST_LINE)
-    long = b"4;5;" + b"6" * (csvbytes.LONGEST_LINE + 96)
+    monkeypatch.setattr(csvbytes, "BLOCK_BYTES", 6 + csvbytes.LONGEST_LEFTOVER)
+    long = b"4;5;" + b"6" * (csvbytes.LONGEST_LEFTOVER + 96)
     found = read_all(tmp_path / "in.csv", b"a;b;c\n1;2;3\n" + long + b"\n")
     assert [type(part) for part in found] == [ByteRows, ByteRows]
     assert [number for number, _ in as_rows(found)] == [2, 3]

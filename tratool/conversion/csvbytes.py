@@ -24,13 +24,16 @@ from ..errors import TabularError
 from .tabular import TabularFile
 
 BLOCK_BYTES = 1 << 18  # a block's bytes: a few thousand rows
-LONGEST_LINE = 1 << 16  # longer, and the csv module reads the file from there on
+# A header, or the part line a block's read leaves after its last line feed, longer than this
+# (lines ending in a lone CR, a huge cell): the csv module reads the file from there on.
+LONGEST_LEFTOVER = 1 << 16
 PADDING = 64  # zero bytes after a block's: a cell's first bytes can be read as a whole window
 # Encodings in which an ASCII byte is that ASCII character: the blocks of bytes can be read.
 _ASCII_BASED = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "iso8859-15", "ascii"})
 _DELIMITERS = frozenset(";,\t|")
-# The csv module refuses a cell past 131,072 characters; a longer line is left to it.
-_LONGEST_LINE = 100_000
+# The longest row read as bytes: the csv module refuses a cell past 131,072 characters, so a
+# longer line is left to it.
+_LONGEST_ROW = 100_000
 Cells = list[tuple[int, list[str]]]  # (line number where the row starts, its cells)
 Indexes = npt.NDArray[np.intp]
 
@@ -68,7 +71,7 @@ def blocks(table: TabularFile, rows: int) -> Iterator[ByteRows | Cells]:
     `TabularFile.rows` would."""
     size = BLOCK_BYTES
     with table.path.open("rb") as handle:
-        header = handle.readline(LONGEST_LINE)
+        header = handle.readline(LONGEST_LEFTOVER)
         start = len(header) if header.endswith(b"\n") else 0
         if not (start and quote_free(header) and readable(table)):
             yield from _chunks(table.numbered_cells(), rows)
@@ -81,7 +84,7 @@ def blocks(table: TabularFile, rows: int) -> Iterator[ByteRows | Cells]:
             block, rest = data[:cut], data[cut:]
             # A line longer than any row is lines ending in a lone CR (Excel for Mac) or a
             # huge cell: kept here, it would be copied again with every block read.
-            if (block and not quote_free(block)) or len(rest) > LONGEST_LINE:
+            if (block and not quote_free(block)) or len(rest) > LONGEST_LEFTOVER:
                 yield from _chunks(_cells_from(table, start, line), rows)
                 return
             part = (parse(block, line, table) or _decoded(table, block, line)) if block else []
@@ -116,7 +119,7 @@ def parse(block: bytes, first: int, table: TabularFile) -> ByteRows | None:
         return None
     starts_of_lines = np.concatenate(([0], breaks[:-1] + 1))
     per_line = np.bincount(np.searchsorted(breaks, separators), minlength=len(breaks))
-    if (per_line != columns - 1).any() or int((breaks - starts_of_lines).max()) > _LONGEST_LINE:
+    if (per_line != columns - 1).any() or int((breaks - starts_of_lines).max()) > _LONGEST_ROW:
         return None
     filled = (buf > 32) & (buf != delimiter)  # a byte that is neither blank nor a delimiter
     if not np.add.reduceat(filled, starts_of_lines).all():
@@ -131,7 +134,7 @@ def parse(block: bytes, first: int, table: TabularFile) -> ByteRows | None:
 
 def _decoded(table: TabularFile, block: bytes, first: int) -> Cells:
     """A quote-free block that is not `ByteRows`, through the csv module."""
-    encoding = "utf-8" if codecs.lookup(table.encoding).name == "utf-8-sig" else table.encoding
+    encoding = _text_encoding(table)
     try:
         text = block.decode(encoding)
     except UnicodeDecodeError:
@@ -145,7 +148,7 @@ def _decoded(table: TabularFile, block: bytes, first: int) -> Cells:
 
 def _cells_from(table: TabularFile, offset: int, first: int) -> Iterator[tuple[int, list[str]]]:
     """The rows from byte `offset` (a row's start, on line `first`) to the end."""
-    encoding = "utf-8" if codecs.lookup(table.encoding).name == "utf-8-sig" else table.encoding
+    encoding = _text_encoding(table)
     with table.path.open("rb") as raw:
         raw.seek(offset)
         handle = io.TextIOWrapper(raw, encoding=encoding, newline="")
@@ -154,6 +157,11 @@ def _cells_from(table: TabularFile, offset: int, first: int) -> Iterator[tuple[i
             yield from table.cells_of(reader, first - 1, header=False)
         except (UnicodeDecodeError, csv.Error):
             raise first_error(table) from None
+
+
+def _text_encoding(table: TabularFile) -> str:
+    """The encoding of text past the file's start (a BOM is only at its start)."""
+    return "utf-8" if codecs.lookup(table.encoding).name == "utf-8-sig" else table.encoding
 
 
 def first_error(table: TabularFile) -> TabularError:
