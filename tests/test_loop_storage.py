@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import subprocess
+import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
 
 import pytest
 
 from tests.conftest import FIXTURES
-from tratool.errors import LoopRejected, StorageTransportError
+from tratool.errors import LoopRejected, StorageTransportError, UnreadableInput
 from tratool.loop import LoopClient
 from tratool.loop.deposit import put_blob
+from tratool.loop.transport import HttpTransport, Response
 from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
@@ -182,3 +189,118 @@ def test_import_errors_are_cegids_own(sim: Simulator, body: dict[str, str], mess
     with urllib.request.urlopen(request, timeout=5) as answer:
         assert answer.status == 200
         assert json.loads(answer.read())["error"]["message"] == message
+
+
+def test_a_file_is_put_as_it_is_read_again_on_a_retry(
+    client: LoopClient, sim: Simulator, tmp_path: Path
+) -> None:
+    file = tmp_path / "PG00001.TRA"
+    file.write_bytes(b"hello")
+    sim.faults.append(Fault(status=503, route="deposit"))  # the second attempt reads it again
+    place = client.deposit_file("PG00001.TRA", file)
+    assert [m for m, _ in sim.wire].count("PUT") == 2
+    assert sim.deposits.files == {place.uri: b"hello"}
+    headers = sim.deposits.puts[-1]
+    assert headers["content-md5"] == "XUFAKrxLKna5cZ2REBfFkg=="  # MD5 of b"hello", base64
+    assert headers["content-length"] == "5"
+    assert "transfer-encoding" not in headers
+
+
+def test_a_file_changed_after_its_digest_is_refused_not_stored(
+    client: LoopClient, sim: Simulator, tmp_path: Path
+) -> None:
+    file = tmp_path / "PG00001.TRA"
+    file.write_bytes(b"hello")
+    transport = client.transport
+    # Another program writing the file between the digest and the PUT: no server can make
+    # that happen, so the transport is wrapped to do it just before it sends.
+
+    class Rewriting(HttpTransport):
+        def request(
+            self,
+            method: str,
+            url: str,
+            headers: dict[str, str],
+            body: bytes | IO[bytes] | None = None,
+        ) -> Response:
+            file.write_bytes(b"HELLO")
+            return transport.request(method, url, headers, body)
+
+    place = client.file_deposit("PG00001.TRA")
+    with pytest.raises(StorageTransportError, match="Md5Mismatch"):
+        put_blob(
+            Rewriting(5, 5),
+            place.deposit_url,
+            file,
+            attempts=3,
+            backoff=client._backoff,
+            sleep=lambda s: None,
+        )
+    assert sim.deposits.files == {}
+
+
+def test_a_file_that_cannot_be_read_is_said_so_before_any_put(
+    client: LoopClient, sim: Simulator, tmp_path: Path
+) -> None:
+    with pytest.raises(UnreadableInput, match="cannot read"):
+        client.deposit_file("PG00001.TRA", tmp_path / "missing.tra")
+    assert [m for m, _ in sim.wire].count("PUT") == 0
+
+
+def test_the_deposit_endpoint_wants_a_length_like_azure(client: LoopClient) -> None:
+    url = urllib.parse.urlsplit(client.file_deposit("PG00001.TRA").deposit_url.reveal())
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=5)
+    try:
+        connection.request(
+            "PUT",
+            f"{url.path}?{url.query}",
+            body=iter([b"hel", b"lo"]),  # sent chunked: no Content-Length
+            headers={"x-ms-blob-type": "BlockBlob"},
+            encode_chunked=True,
+        )
+        answer = connection.getresponse()
+        assert (answer.status, answer.getheader("x-ms-error-code")) == (
+            411,
+            "MissingContentLengthHeader",
+        )
+    finally:
+        connection.close()
+
+
+_DEPOSIT_IN_A_CHILD = """
+import sys, tracemalloc
+from pathlib import Path
+from tratool.backoff import Backoff
+from tratool.loop.deposit import put_blob
+from tratool.loop.transport import HttpTransport
+from tratool.redaction import Secret
+
+tracemalloc.start()
+put_blob(HttpTransport(5, 60), Secret(sys.argv[1]), Path(sys.argv[2]), attempts=1,
+         backoff=Backoff(base=1, cap=1), sleep=lambda s: None)
+print(tracemalloc.get_traced_memory()[1])
+"""
+
+
+def test_a_large_file_is_never_held_whole_in_memory(
+    client: LoopClient, sim: Simulator, tmp_path: Path
+) -> None:
+    # The PUT runs in a child process, so that what Python allocates there is the client's
+    # alone (the simulator, in this process, does hold the file it receives).
+    file = tmp_path / "PG00001.TRA"
+    size = 48 << 20
+    with file.open("wb") as handle:
+        handle.truncate(size)
+    place = client.file_deposit("PG00001.TRA")
+    child = subprocess.run(
+        [sys.executable, "-c", _DEPOSIT_IN_A_CHILD, place.deposit_url.reveal(), str(file)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert int(child.stdout.split()[-1]) < 2 << 20  # at most 2 MiB at once, for 48 MiB sent
+    stored = sim.deposits.files[place.uri]
+    assert len(stored) == size
+    assert stored.count(0) == size

@@ -19,6 +19,7 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -297,14 +298,15 @@ class LoopClient:
             )
         return FileDeposit(Secret(found["depositUrl"]), found["uri"])
 
-    def deposit_file(self, filename: str, data: bytes) -> FileDeposit:
-        """`file_deposit`, then PUT `data` to its depositUrl (Azure Put Blob, with its
-        Content-MD5). Once this returns, ``import_tra(dossier, uri=deposit.uri)``."""
+    def deposit_file(self, filename: str, body: bytes | Path) -> FileDeposit:
+        """`file_deposit`, then PUT `body` (bytes, or a file sent as it is read) to its
+        depositUrl (Azure Put Blob, with its Content-MD5). Once this returns,
+        ``import_tra(dossier, uri=deposit.uri)``."""
         place = self.file_deposit(filename)
         put_blob(
             self.transport,
             place.deposit_url,
-            data,
+            body,
             attempts=self.settings.max_attempts,
             backoff=self._backoff,
             sleep=self._sleep,

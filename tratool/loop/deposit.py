@@ -6,18 +6,25 @@ refuses a body whose digest differs). A Put Blob of the same bytes to the same U
 the blob whole, so repeating it cannot duplicate anything: it is repeated when the connection
 failed, when the answer was lost, and on the answers Azure documents as "try again" (408,
 429, 500, 503). A refusal (403: the token expired or was altered, 4xx: the request) is final.
+
+A file is sent as it is read, never held whole in memory: its digest is read first, then each
+attempt reads it again. A file changed in between no longer matches its ``Content-MD5``, which
+Azure refuses (400 Md5Mismatch): what lands is always what was digested.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import io
 import logging
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from ..backoff import Backoff
-from ..errors import MaybeSent, NotSent, StorageTransportError
+from ..errors import MaybeSent, NotSent, StorageTransportError, UnreadableInput, system_reason
 from ..i18n import N_
 from ..redaction import Secret, redact
 from .transport import HttpTransport
@@ -26,8 +33,38 @@ log = logging.getLogger("tratool.loop.deposit")
 RETRYABLE = frozenset({408, 429, 500, 503})
 
 
+Body = bytes | Path  # what is deposited: the bytes, or the file, read as it is sent
+
+
 def content_md5(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode("ascii")
+
+
+def _md5(handle: io.BufferedReader) -> str:
+    digest = hashlib.file_digest(handle, lambda: hashlib.md5(usedforsecurity=False))
+    return base64.b64encode(digest.digest()).decode("ascii")
+
+
+@contextlib.contextmanager
+def _opened(body: Body) -> Iterator[bytes | io.BufferedReader]:
+    """The body to send: the bytes, or the file opened from its start."""
+    if isinstance(body, bytes):
+        yield body
+        return
+    try:
+        handle = body.open("rb")
+    except OSError as exc:
+        raise UnreadableInput(str(body), system_reason(exc)) from None
+    with handle:
+        yield handle
+
+
+def _described(body: Body) -> tuple[str, int]:
+    """The body's Content-MD5 and length, the file read once to its end."""
+    with _opened(body) as sent:
+        if isinstance(sent, bytes):
+            return content_md5(sent), len(sent)
+        return _md5(sent), sent.tell()
 
 
 def _refusal(status: int, body: bytes) -> str:
@@ -44,27 +81,31 @@ def _refusal(status: int, body: bytes) -> str:
 def put_blob(
     transport: HttpTransport,
     deposit_url: Secret,
-    data: bytes,
+    body: Body,
     *,
     attempts: int,
     backoff: Backoff,
     sleep: Callable[[float], None],
 ) -> None:
-    """PUT `data` to `deposit_url`; raises `StorageTransportError` when it did not land."""
+    """PUT `body` to `deposit_url`; raises `StorageTransportError` when it did not land,
+    `UnreadableInput` when the file cannot be read."""
     url = deposit_url.reveal()
     if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
         unusable = N_("getFileUrlDeposit answered an unusable URL: {url}", url=redact(url))
         raise StorageTransportError(unusable)
+    md5, length = _described(body)
     headers = {
         "x-ms-blob-type": "BlockBlob",
-        "Content-MD5": content_md5(data),
+        "Content-MD5": md5,
+        "Content-Length": str(length),  # a file is not chunked: Azure requires the length
         "Content-Type": "application/octet-stream",
     }
     where = f"PUT {redact(url)}"
     for attempt in range(1, attempts + 1):
         why: str
         try:
-            answer = transport.request("PUT", url, dict(headers), data)
+            with _opened(body) as sent:
+                answer = transport.request("PUT", url, dict(headers), sent)
         except (NotSent, MaybeSent) as exc:
             why = str(exc)
         else:

@@ -21,7 +21,7 @@ import json
 import ssl
 import urllib.parse
 import urllib.request
-from typing import Any
+from typing import IO, Any
 
 import attrs
 
@@ -45,6 +45,9 @@ def _port(parts: urllib.parse.SplitResult) -> int:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
 
+_SEND_BLOCK = 1 << 16  # bytes of a file body sent at a time (http.client's default: 8 KiB)
+
+
 class HttpTransport:
     """One connection per request; explicit connect and read timeouts; no hidden retries."""
 
@@ -56,8 +59,10 @@ class HttpTransport:
         self.ssl_context = ssl_context
 
     def request(
-        self, method: str, url: str, headers: dict[str, str], body: bytes | None = None
+        self, method: str, url: str, headers: dict[str, str], body: bytes | IO[bytes] | None = None
     ) -> Response:
+        """One request. A file `body` is sent as it is read, `_SEND_BLOCK` bytes at a time: the
+        caller names its length (``Content-Length``), since storage refuses a chunked body."""
         parts = urllib.parse.urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         proxy = proxy_for(parts)
@@ -96,7 +101,9 @@ class HttpTransport:
             if parts.scheme == "https":
                 return self._https(host, port), target, headers
             return (
-                http.client.HTTPConnection(host, port, timeout=self.connect_timeout),
+                http.client.HTTPConnection(
+                    host, port, timeout=self.connect_timeout, blocksize=_SEND_BLOCK
+                ),
                 target,
                 headers,
             )
@@ -106,13 +113,20 @@ class HttpTransport:
             tunnel.set_tunnel(host, port or 443, headers=auth)
             return tunnel, target, headers
         connection = http.client.HTTPConnection(
-            proxy.hostname or "", proxy.port or 80, timeout=self.connect_timeout
+            proxy.hostname or "",
+            proxy.port or 80,
+            timeout=self.connect_timeout,
+            blocksize=_SEND_BLOCK,
         )
         return connection, urllib.parse.urlunsplit(parts), {**headers, **auth}
 
     def _https(self, host: str, port: int | None) -> http.client.HTTPSConnection:
         return http.client.HTTPSConnection(
-            host, port, timeout=self.connect_timeout, context=self.ssl_context
+            host,
+            port,
+            timeout=self.connect_timeout,
+            context=self.ssl_context,
+            blocksize=_SEND_BLOCK,
         )
 
 

@@ -101,7 +101,7 @@ def place(
     storage Loop provides (getFileUrlDeposit, then a PUT)."""
     if target is None:
         name = file.name if file.name.lower().endswith(DEPOSIT_EXTENSIONS) else f"{file.stem}.tra"
-        deposit = client.deposit_file(name, file.read_bytes())
+        deposit = client.deposit_file(name, file)
         say(N_("deposited {file} in Loop's storage as {uri}", file=file.name, uri=deposit.uri))
         return Placed(storage="loop", uri=deposit.uri)
     # Blobs are addressed by the content uploaded: <prefix>/<dossier>/<sha256>/<name>.

@@ -35,7 +35,7 @@ import attrs
 from ..errors import FilterError
 from ..loop.settings import LoopSettings
 from . import loop_wire as wire
-from .loop_deposit import DEPOSIT_PATH, DepositStore
+from .loop_deposit import DEPOSIT_PATH, BlobAnswer, DepositStore
 from .loop_import_check import import_errors
 from .loop_store import SETTINGS_RESOURCES, ImportRequest, ListQuery, Store, now_iso
 
@@ -309,9 +309,15 @@ class _Handler(BaseHTTPRequestHandler):
     def _deposit(self) -> None:
         """A PUT to a depositUrl: Azure storage, not the API gateway (no APIM keys)."""
         sim = self.simulator
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
         sim.wire.append(("PUT", self.path))
+        length = self.headers.get("Content-Length")
+        if length is None or not length.isdigit():  # a chunked body too: Azure wants its length
+            self._answer_blob(
+                BlobAnswer(411, "MissingContentLengthHeader", "Content-Length is required.")
+            )
+            self.close_connection = True  # the body, if any, was not read
+            return
+        body = self.rfile.read(int(length))
         fault = self._fault("PUT", "deposit")
         if fault is not None and not fault.after_processing:
             self._apply(fault)
@@ -320,6 +326,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:  # stored, then the answer is lost
             self._apply(fault)
             return
+        self._answer_blob(answer)
+
+    def _answer_blob(self, answer: BlobAnswer) -> None:
         payload = answer.xml()
         self.send_response(answer.status)
         if answer.code:
