@@ -312,10 +312,9 @@ class _Handler(BaseHTTPRequestHandler):
         sim.wire.append(("PUT", self.path))
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():  # a chunked body too: Azure wants its length
-            self._answer_blob(
-                BlobAnswer(411, "MissingContentLengthHeader", "Content-Length is required.")
-            )
-            self.close_connection = True  # the body, if any, was not read
+            self._skip_chunks()  # read first, so that the sender can read the answer
+            self.close_connection = True
+            self._answer_blob(BlobAnswer(411, "MissingContentLengthHeader", "Content-Length"))
             return
         body = self.rfile.read(int(length))
         fault = self._fault("PUT", "deposit")
@@ -327,6 +326,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._apply(fault)
             return
         self._answer_blob(answer)
+
+    def _skip_chunks(self) -> None:
+        """Read a chunked body to its end (or to what is not one)."""
+        if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+            return
+        while True:
+            size = self.rfile.readline(100).split(b";")[0].strip()
+            if not size or len(size) > 7 or any(c not in b"0123456789abcdefABCDEF" for c in size):
+                return  # not a chunk size, or one past 256 MiB: the connection closes anyway
+            if int(size, 16) == 0:
+                while self.rfile.readline(1000).strip():  # the trailer, then a blank line
+                    pass
+                return
+            self.rfile.read(int(size, 16) + 2)
 
     def _answer_blob(self, answer: BlobAnswer) -> None:
         payload = answer.xml()
