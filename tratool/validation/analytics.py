@@ -3,8 +3,6 @@ lines balance among themselves on the journal's axis, sections exist and are ope
 
 from __future__ import annotations
 
-import attrs
-
 from ..errors import Severity
 from ..i18n import N_, Text
 from ..tra import layout
@@ -13,23 +11,13 @@ from .findings import RuleSet, Sink
 from .line import EntryLine, money
 
 
-@attrs.define
-class GeneralLine:
-    """The last general line: A lines that follow split it."""
-
-    line: int
-    text: str
-    key: tuple[str, str, str]
-    account: str
-    direction: str
-    amount: int
-    axes: dict[str, int] = attrs.field(factory=dict)
-
-
 class AnalyticRules(RuleSet):
     def __init__(self, config: ValidationConfig, sink: Sink) -> None:
         super().__init__(config, sink)
-        self.general: GeneralLine | None = None
+        # The last general line, which A lines that follow split, and their sums per axis:
+        # the line itself is kept (nearly every general line has no A line: nothing to build).
+        self.general: EntryLine | None = None
+        self._axes: dict[str, int] = {}
         self._key: tuple[str, str, str] | None = None
         self._first: tuple[int, str] = (0, "")  # the pièce's first line and its text
         self._analytic_only = 0  # O lines of the pièce, debit - credit
@@ -47,10 +35,9 @@ class AnalyticRules(RuleSet):
             self._analytic_only += line.signed
             self._journal_axis(number, text, line.key[0], raw["axis"].strip())
         else:
-            self._close_general()
-            self.general = GeneralLine(
-                number, text, line.key, raw["account"].strip(), raw["direction"], line.keeping
-            )
+            if self._axes:
+                self._close_general()
+            self.general = line
         if line_type in ("A", "H", "O") and self.config.sections is not None:
             self._section(number, text, raw)
 
@@ -88,7 +75,11 @@ class AnalyticRules(RuleSet):
             )
             return
         account, direction = raw["account"].strip(), raw["direction"]
-        if account != general.account or direction != general.direction:
+        general_account, general_direction = (
+            general.raw["account"].strip(),
+            general.raw["direction"],
+        )
+        if account != general_account or direction != general_direction:
             self.report(
                 "TRA-X07",
                 line=number,
@@ -99,14 +90,14 @@ class AnalyticRules(RuleSet):
                     "{line} ({general_account} {general_direction})",
                     account=account,
                     direction=direction,
-                    line=general.line,
-                    general_account=general.account,
-                    general_direction=general.direction,
+                    line=general.number,
+                    general_account=general_account,
+                    general_direction=general_direction,
                 ),
                 source=text,
             )
         axis = raw["axis"].strip() or "A1"
-        general.axes[axis] = general.axes.get(axis, 0) + amount
+        self._axes[axis] = self._axes.get(axis, 0) + amount
         chart = self.config.chart_of_accounts
         if chart is not None and account in chart and axis not in chart[account].ventilable:
             self.report(
@@ -125,21 +116,22 @@ class AnalyticRules(RuleSet):
             )
 
     def _close_general(self) -> None:
-        general, self.general = self.general, None
-        if general is None or not general.axes:  # most general lines: no A line split them
+        general, self.general, axes = self.general, None, self._axes
+        if general is None or not axes:  # most general lines: no A line split them
             return
-        for axis, total in sorted(general.axes.items()):
-            if total != general.amount:
+        self._axes = {}
+        for axis, total in sorted(axes.items()):
+            if total != general.keeping:
                 self.report(
                     "TRA-X07",
-                    line=general.line,
+                    line=general.number,
                     column=layout.ENTRY_FIELDS["amount"].pos,
                     field="amount",
                     message=N_(
                         "the analytic lines on {axis} sum to {total}, the general line is {amount}",
                         axis=axis,
                         total=money(total),
-                        amount=money(general.amount),
+                        amount=money(general.keeping),
                     ),
                     source=general.text,
                     hint=N_(

@@ -17,6 +17,7 @@ from .line import EntryLine, money
 GENERAL_TIERS_NATURE = {"COC": "CLI", "COF": "FOU", "COS": "SAL"}
 Issue = tuple[Severity, Text, Text]  # severity, message, hint
 
+_ANALYTIC = layout.ANALYTIC_LINE_TYPES
 _LINE_TYPE = layout.LINE_TYPE.pos
 _AUXILIARY = layout.ENTRY_FIELDS["auxiliary"].pos
 
@@ -45,29 +46,34 @@ class DossierRules(RuleSet):
         self._collective_cache.clear()
 
     def add(self, line: EntryLine) -> None:
-        if line.general:
-            self._collective(line.number, line.text, line.raw, line.line_type)
-            self._letter(
-                line.number, line.text, line.raw, line.lettering, line.signed, line.line_type
-            )
-        self._fiscal_year(line.number, line.text, line.raw["date"])
-
-    def _collective(self, number: int, text: str, raw: dict[str, str], line_type: str) -> None:
-        account, auxiliary = raw["account"].strip(), raw["auxiliary"].strip()
-        issue = self._collective_cached(account, line_type == "X", auxiliary)
+        raw, line_type = line.raw, line.line_type
+        if line_type not in _ANALYTIC:  # `line.general`
+            # The answers per value are looked up here: nearly every line has none to give.
+            key = (raw["account"].strip(), line_type == "X", raw["auxiliary"].strip())
+            cache = self._collective_cache
+            issue = cache[key] if key in cache else self._collective_cached(*key)
+            if issue is not None:
+                self._collective(line.number, line.text, raw, issue)
+            if line.lettering[1]:  # a lettering code
+                self._letter(line.number, line.text, raw, line.lettering, line.signed, line_type)
+        date = raw["date"]
+        issue = self._date_cache[date] if date in self._date_cache else self._year_cached(date)
         if issue is not None:
-            severity, message, hint = issue
-            self.report(
-                "TRA-X06",
-                line=number,
-                column=layout.ENTRY_FIELDS["account"].pos,
-                field="account",
-                message=message,
-                source=text,
-                hint=hint,
-                severity=severity,
-                value=raw["account"],
-            )
+            self._fiscal_year(line.number, line.text, date, issue)
+
+    def _collective(self, number: int, text: str, raw: dict[str, str], issue: Issue) -> None:
+        severity, message, hint = issue
+        self.report(
+            "TRA-X06",
+            line=number,
+            column=layout.ENTRY_FIELDS["account"].pos,
+            field="account",
+            message=message,
+            source=text,
+            hint=hint,
+            severity=severity,
+            value=raw["account"],
+        )
 
     def _collective_cached(self, account: str, is_tiers: bool, auxiliary: str) -> Issue | None:
         key = (account, is_tiers, auxiliary)
@@ -223,21 +229,19 @@ class DossierRules(RuleSet):
                 hint=N_("the FEC requires both"),
             )
 
-    def _fiscal_year(self, number: int, text: str, date: str) -> None:
-        issue = self._year_cached(date)
-        if issue is not None:
-            severity, message, hint = issue
-            self.report(
-                "TRA-X05",
-                line=number,
-                column=layout.ENTRY_FIELDS["date"].pos,
-                field="date",
-                message=message,
-                source=text,
-                hint=hint,
-                severity=severity,
-                value=date,
-            )
+    def _fiscal_year(self, number: int, text: str, date: str, issue: Issue) -> None:
+        severity, message, hint = issue
+        self.report(
+            "TRA-X05",
+            line=number,
+            column=layout.ENTRY_FIELDS["date"].pos,
+            field="date",
+            message=message,
+            source=text,
+            hint=hint,
+            severity=severity,
+            value=date,
+        )
 
     def finish(self) -> None:
         for (account, auxiliary, code), (balance, line) in self._lettering.items():

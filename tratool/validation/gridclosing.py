@@ -49,24 +49,32 @@ class Recorded:
 
     def __init__(self, keys: Ints, values: Ints, eligible: Mask) -> None:
         self.keys, self.values, self.eligible = keys, values, eligible
-        self.stored: Mask = np.zeros(len(keys), dtype=np.bool_)
+        # Marks as bytes, not a numpy mask: a run is marked and a place read once per pièce
+        # handed over, where numpy's per-call cost is most of the work.
+        self._eligible = bytearray(eligible.astype(np.uint8).tobytes())
+        self._stored = bytearray(len(keys))
         self._any = False
         self._sorted: tuple[Ints, Ints] | None = None  # the eligible keys sorted, their places
         self._places: dict[int, int] | None = None  # key -> place, after FEW_GETS look-ups
         self._gets = 0
 
+    @property
+    def stored(self) -> Mask:
+        """Which places are marked stored."""
+        return np.frombuffer(self._stored, dtype=np.bool_)
+
     def __len__(self) -> int:
-        return int(np.count_nonzero(self.stored))
+        return self._stored.count(1)
 
     def record(self, start: int, end: int) -> None:
-        self.stored[start:end] = self.eligible[start:end]
+        self._stored[start:end] = self._eligible[start:end]
         self._any = True
 
     def get(self, key: int) -> Value | None:
         if not self._any:
             return None
         place = self._places.get(key) if self._places is not None else self.place(key)
-        if place is None or not self.stored[place]:
+        if place is None or not self._stored[place]:
             return None
         return int(self.values[place])
 
@@ -102,25 +110,34 @@ class BlockClosing:
     def __init__(self, plan: BlockPlan, rules: PieceRules, first: int) -> None:
         self.plan, self.rules = plan, rules
         proved = np.flatnonzero(plan.proved)
-        self.rank = np.cumsum(plan.proved) - 1  # a proved pièce's place in `proved`
         found = lookup(rules.traces()[2], plan.number_keys[proved])  # the numbers' dates
         quiet, chained = _quiet(plan, proved, rules, found)
-        self.journals, self.numbers = plan.journals[proved], plan.numbers[proved]
-        self.closed: Mask = np.zeros(len(proved), dtype=np.bool_)  # without their lines
+        self.journals = plan.journals[proved]
+        # Without their lines, by place: bytes, marked once per pièce or run.
+        self._closed = bytearray(len(proved))
         silent = np.zeros(len(plan.starts), dtype=np.bool_)
         silent[proved[quiet]] = True
         self.stops: list[int] = np.flatnonzero(~silent).tolist()
         self._stops = set(self.stops)
         self.unchained: list[int] = proved[quiet & ~chained].tolist()
-        self._proved = proved
+        # What the walk reads per pièce, as lists: a numpy item costs more than the reading.
+        self._proved, self._is_proved = proved.tolist(), plan.proved.tolist()
+        self._rank = (np.cumsum(plan.proved) - 1).tolist()  # a proved pièce's place
+        self._numbers = plan.numbers[proved].tolist()
+        self._dates = plan.dates[proved].tolist()  # as the int 31042024
         self._keys = tuple(a[proved] for a in (plan.keys, plan.contents, plan.number_keys))
-        self._dates = plan.dates[proved]
+        dates = plan.dates[proved]
         lines, new = first + plan.starts[proved], quiet & (found == ABSENT)  # new numbers
         self._recorded = (
             Recorded(self._keys[0], lines, quiet),
             Recorded(self._keys[1], lines, quiet),
-            Recorded(self._keys[2], self._dates, new),
+            Recorded(self._keys[2], dates, new),
         )
+
+    @property
+    def closed(self) -> Mask:
+        """Which proved pièces (by place) were closed without their lines."""
+        return np.frombuffer(self._closed, dtype=np.bool_)
 
     def close(self, feed: Feed, quietly: Quiet, close_open: Close) -> None:
         """Every pièce of the block, in order: proved runs stored at once, the others fed."""
@@ -151,26 +168,26 @@ class BlockClosing:
         return len(closed), debit, credit, by_journal
 
     def _walk(self, feed: Feed, quietly: Quiet, close_open: Close) -> None:
-        plan, at = self.plan, 0
-        while at < len(plan.starts):
-            if at in self._stops:
-                if plan.proved[at] and quietly(at):
-                    self.closed[self.rank[at]] = True
+        at, count, stops, rank = 0, len(self._rank), self._stops, self._rank
+        while at < count:
+            if at in stops:
+                if self._is_proved[at] and quietly(at):
+                    self._closed[rank[at]] = 1
                 else:
                     feed(at)
                 at += 1
                 continue
             close_open()
             self._absorb(at)
-            if at in self._stops:
+            if at in stops:
                 continue
             stop = bisect.bisect_right(self.stops, at)
-            end = self.stops[stop] if stop < len(self.stops) else len(plan.starts)
+            end = self.stops[stop] if stop < len(self.stops) else count
             end = self._numbered(at, end)
             if end > at:
-                start = int(self.rank[at])
+                start = rank[at]
                 self._record(start, start + end - at)
-                self.closed[start : start + end - at] = True
+                self._closed[start : start + end - at] = b"\x01" * (end - at)
             at = end
 
     def _record(self, start: int, end: int) -> None:
@@ -184,12 +201,11 @@ class BlockClosing:
         else:
             distinct, last = np.unique(journals[::-1], return_index=True)
             places = dict(zip(distinct.tolist(), (end - 1 - last).tolist(), strict=True)).items()
-        lasts = {names[j]: self._last(place) for j, place in places}
-        self.rules.record_proved(lasts)
+        self.rules.record_proved({names[j]: self._last(place) for j, place in places})
 
     def _last(self, place: int) -> tuple[int, str]:
         """A proved pièce's number and date, as its journal's last."""
-        return int(self.numbers[place]), f"{int(self._dates[place]):08d}"
+        return self._numbers[place], f"{self._dates[place]:08d}"
 
     def _absorb(self, at: int) -> None:
         """Hand over the proved pièces from `at` on with a key the rule code stored meanwhile
@@ -199,16 +215,16 @@ class BlockClosing:
             for key in added or ():
                 place = recorded.place(key)
                 if place is not None and self._proved[place] >= at:
-                    self._stop(int(self._proved[place]))
+                    self._stop(self._proved[place])
 
     def _numbered(self, at: int, end: int) -> int:
         """Where the run from `at` must stop before `end`: at the first pièce whose number
         the journal's last (as the rule code left it) would report."""
         low = bisect.bisect_left(self.unchained, at)
         for index in self.unchained[low : bisect.bisect_left(self.unchained, end)]:
-            place = int(self.rank[index])
+            place = self._rank[index]
+            journal = self.plan.journal_names[int(self.journals[place])]
             number, date = self._last(place)
-            journal = self.plan.journal_names[self.journals[place]]
             if not numbered_quietly(self.rules.numbers.get(journal), number, date):
                 self._stop(index)
                 return index

@@ -4,8 +4,9 @@ from them once (the pièce key, the sign, the amounts in hundredths)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from ..tra import layout
 from ..tra.records import amount_roles
@@ -13,6 +14,9 @@ from ..tra.values import is_ascii_number
 
 _ANALYTIC = layout.ANALYTIC_LINE_TYPES
 _roles = functools.lru_cache(maxsize=1024)(amount_roles)  # a file holds few amount codes
+_AMOUNTS = ("amount", "amount2", "amount3")  # by the place `amount_roles` gives
+_SIGNS = {"D": 1, "C": -1}
+NO_LETTERING = ("", "", "")  # a STD line's, or an analytic line's: no lettering
 
 
 def cents(raw: str) -> int:
@@ -83,23 +87,30 @@ def entry_line(
     number: int,
     text: str,
     raw: dict[str, str],
-    lettering: tuple[str, str, str] = ("", "", ""),
+    lettering: tuple[str, str, str] = NO_LETTERING,
     opening: str = "",
     content: int | None = None,
 ) -> EntryLine:
-    direction = raw["direction"]
+    # Built for every line the cross-line rules read: only the amounts the code names are
+    # looked up, and the tuple is made with `tuple.__new__`, without NamedTuple's keywords.
     keeping, foreign = _roles(raw["amount_code"])
-    amounts = (raw["amount"], raw["amount2"], raw["amount3"])
-    return EntryLine(
-        number,
-        text,
-        raw,
-        raw["line_type"].strip(),
-        (raw["journal"].strip(), raw["date"], raw["piece_number"].strip()),
-        1 if direction == "D" else -1 if direction == "C" else 0,
-        cents(amounts[keeping]),
-        0 if foreign is None else cents(amounts[foreign]),
-        lettering,
-        opening,
-        content,
+    return _new_line(
+        (
+            number,
+            text,
+            raw,
+            raw["line_type"].strip(),
+            (raw["journal"].strip(), raw["date"], raw["piece_number"].strip()),
+            _SIGNS.get(raw["direction"], 0),
+            cents(raw[_AMOUNTS[keeping]]),
+            0 if foreign is None else cents(raw[_AMOUNTS[foreign]]),
+            lettering,
+            opening,
+            content,
+        )
     )
+
+
+_new_line = cast(
+    Callable[[tuple[Any, ...]], EntryLine], functools.partial(tuple.__new__, EntryLine)
+)

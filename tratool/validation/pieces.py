@@ -9,6 +9,7 @@ balance them). Memory therefore grows with neither the number of lines nor of pi
 
 from __future__ import annotations
 
+import functools
 import operator
 
 import attrs
@@ -33,6 +34,7 @@ CONTENT_FIELDS = ("piece_type", "journal", "date", *REPEAT_FIELDS, "line_type")
 
 _REPEATED = operator.itemgetter(*REPEAT_FIELDS)
 _ANALYTIC = layout.ANALYTIC_LINE_TYPES
+_OPENINGS = ("OAN", "H")  # an ETE line's opening kinds that are opening balances
 
 FOLIO_MODES = frozenset({"BOR", "LIB"})
 
@@ -86,6 +88,8 @@ class PieceRules(RuleSet):
         # number key (journal, number) -> its date, as the int 31042024 (a str if not digits)
         self._number_dates = self._spill.trace(TRACE_LIMIT)
         self._folio: tuple[tuple[str, str, str, str], int, int, str] | None = None
+        # Whether a folio journal is configured: if not, no line has folio rules to run.
+        self._folios = any(i.mode in FOLIO_MODES for i in (config.journals or {}).values())
         # How the traces' keys are made: Python's `hash` here (the reference engine); the fast
         # engine, whose blocks make them with numpy, sets `fingerprints.FINGERPRINTS`.
         self.keys = PYTHON_KEYS
@@ -103,16 +107,17 @@ class PieceRules(RuleSet):
                 self._homogeneous(line.number, line.text, piece, line.raw)
         self._repeated_line(line, piece, date)
         if line.line_type not in _ANALYTIC:  # `line.general`
-            sign = line.sign
-            if line.opening not in ("OAN", "H"):  # opening balances are left out (TRA-X01)
-                piece.balance += sign * line.keeping
+            sign, keeping = line.sign, line.keeping
+            if line.opening not in _OPENINGS:  # opening balances are left out (TRA-X01)
+                piece.balance += sign * keeping
                 piece.foreign += sign * line.foreign
             if sign > 0:
-                self.debit += line.keeping
+                self.debit += keeping
             elif sign < 0:
-                self.credit += line.keeping
-            self._folio_group(line)
-        if self.config.journals:
+                self.credit += keeping
+            if self._folios or self._folio is not None:
+                self._folio_group(line)
+        if self._folios:
             self._folio_entry_type(line.number, line.text, key[0], line.raw["entry_type"].strip())
 
     def _open(self, line: EntryLine, previous: Piece | None) -> Piece:
@@ -171,30 +176,36 @@ class PieceRules(RuleSet):
 
     def _repeated_line(self, line: EntryLine, piece: Piece, date: str) -> None:
         """TRA-D03 for a line repeated inside its pièce; the pièce's content hash grows."""
-        journal, _, piece_number = line.key
         raw = line.raw
-        text = repeat_text(journal, date, raw, line.line_type)
+        journal = line.key[0]
+        # `repeat_text`, written out: this runs for every line the cross-line rules read.
+        text = "".join((journal.ljust(3), date, *_REPEATED(raw), line.line_type.ljust(1)))
         line_hash = hash(text)
-        if line_hash in piece.lines:
-            self.report(
-                "TRA-D03",
-                line=line.number,
-                message=N_(
-                    "this line repeats an earlier line of pièce {journal} {number}",
-                    journal=journal,
-                    number=piece_number,
-                ),
-                source=line.text,
-                hint=N_(
-                    "Cegid imports both unless « Contrôler les doublons » is on, which the API "
-                    "cannot set"
-                ),
-            )
-        piece.lines.add(line_hash)
+        lines = piece.lines
+        if line_hash in lines:
+            self._repeated(line)
+        lines.add(line_hash)
         share = line.content  # the fast engine's, hashed with numpy from the row's raw columns
         if share is None or date != line.key[1] or text[:3] != raw["journal"]:
             share = self.keys.line(raw["piece_type"] + text)  # not the same text: hash this one
         piece.content = (piece.content + share) & CONTENT_MASK
+
+    def _repeated(self, line: EntryLine) -> None:
+        journal, _, piece_number = line.key
+        self.report(
+            "TRA-D03",
+            line=line.number,
+            message=N_(
+                "this line repeats an earlier line of pièce {journal} {number}",
+                journal=journal,
+                number=piece_number,
+            ),
+            source=line.text,
+            hint=N_(
+                "Cegid imports both unless « Contrôler les doublons » is on, which the API "
+                "cannot set"
+            ),
+        )
 
     def _homogeneous(self, number: int, text: str, piece: Piece, raw: dict[str, str]) -> None:
         if (
@@ -512,6 +523,7 @@ def numbered_quietly(last: tuple[int, str] | None, number: int, date: str) -> bo
     return number < last[0] and _ordinal(date) < _ordinal(last[1])
 
 
+@functools.lru_cache(maxsize=4096)  # a file holds few distinct dates; each parsed once
 def _ordinal(raw: str) -> int:
     try:
         date = parse_date(raw)

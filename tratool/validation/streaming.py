@@ -3,6 +3,7 @@ rule families in turn. `engine.validate` runs it, or its fast subclass (validati
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 import re
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from .dossier import DossierRules
 from .entries import EntryRules
 from .extended import ExtendedRules
 from .findings import Report, Sink
-from .line import entry_line, money
+from .line import NO_LETTERING, entry_line, money
 from .parameters import ParameterRules
 from .pieces import PieceRules
 from .structure import StructureRules
@@ -50,6 +51,7 @@ _ETE_LETTERING = [
 ]
 _OPENING = layout.ETE_GENERAL.field("opening_kind")
 DEFAULT_MAX_FINDINGS = 10_000
+_DATES_KEPT = 4_096  # distinct entry dates parsed once each (a year has 366); then forgotten
 
 
 class ValidationPass:
@@ -74,6 +76,7 @@ class ValidationPass:
         )
         # What the header says, once read: the content, the ETE format, the file version.
         self.content, self.is_extended, self.version = "JRL", False, ""
+        self._entry_dates: dict[str, dt.date | None] = {}  # raw date -> date, for the totals
 
     def run(self, stream: IO[bytes]) -> Report:
         lines = DecodedLines(stream, self.decoder)
@@ -178,7 +181,7 @@ class ValidationPass:
         self.structure.width(number, text, line_type, extended, version)
         self.structure.line_type(number, text, line_type)
         self.fields.check(number, text, raw)
-        lettering, opening = ("", "", ""), ""
+        lettering, opening = NO_LETTERING, ""
         if extended:
             ete = layout.ete_layout(line_type)
             self.extended.check(number, text, ete, self.fields.check_digits(number, text, ete))
@@ -194,7 +197,7 @@ class ValidationPass:
         number: int,
         text: str,
         raw: dict[str, str],
-        lettering: tuple[str, str, str] = ("", "", ""),
+        lettering: tuple[str, str, str] = NO_LETTERING,
         opening: str = "",
         content: int | None = None,
     ) -> None:
@@ -203,13 +206,24 @@ class ValidationPass:
         self.pieces.add(line)
         self.analytics.add(line)
         self.dossier.add(line)
-        journal, date, _ = line.key
-        try:
-            entry_date = parse_date(date)
-        except ValueError:
-            entry_date = None
+        key = line.key
         # The totals' money and pièces come from the pièce rules, in exact hundredths.
-        self.report.totals.count_line(journal, entry_date)
+        dates = self._entry_dates
+        date = dates[key[1]] if key[1] in dates else self._entry_date(key[1])
+        self.report.totals.count_line(key[0], date)
+
+    def _entry_date(self, raw: str) -> dt.date | None:
+        """An entry's date for the totals (None when not a date: TRA-F02 says it), remembered:
+        a file holds few distinct dates, and parsing one costs more than the rest of counting
+        its line."""
+        if len(self._entry_dates) >= _DATES_KEPT:
+            self._entry_dates.clear()  # a file of very many distinct (broken) dates
+        try:
+            date = parse_date(raw)
+        except ValueError:
+            date = None
+        self._entry_dates[raw] = date
+        return date
 
     def _finish(self, lines: DecodedLines) -> None:
         totals = self.report.totals
