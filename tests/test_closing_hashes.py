@@ -26,7 +26,7 @@ from tratool.validation.fingerprints import (
     signed,
 )
 from tratool.validation.gridhashes import contents, fingerprints, number_keys, piece_keys
-from tratool.validation.gridpieces import PieceProof
+from tratool.validation.gridpieces import DossierProof, PieceProof
 from tratool.validation.gridrows import FIELDS, RowProof, as_grid
 from tratool.validation.gridvalues import BlockWords
 from tratool.validation.pieces import CONTENT_FIELDS, REPEAT_FIELDS, repeat_text
@@ -147,9 +147,11 @@ def test_the_plan_keys_are_the_reference_keys() -> None:
         lines[at] = put(lines[at], "piece_number", "7       ")
     config = ValidationConfig()
     rows = RowProof(config)
-    proof = PieceProof(config, DossierRules(config, Recorder(config), [], {}), rows)
+    proof = PieceProof(config)
+    dossier = DossierProof(DossierRules(config, Recorder(config), [], {}))
     grid = grid_of(lines)
-    plan = proof.plan(grid, rows.clean_rows(grid, ""))
+    proved = rows.prove(grid, "")
+    plan = dossier.plan(proof.draft(grid, proved.clean, proved.amount))
     assert plan.proved.tolist() == [False, True, True, False]
     for index, number in ((1, 102), (2, 7)):
         journal, date, raw = plan.key(index)

@@ -1,5 +1,5 @@
 """How the fast engine reads a file after its first lines (columnar._blocks): whole lines,
-about a block's bytes at a time, into one buffer it reuses, from any stream."""
+about a block's bytes at a time, into two buffers it reuses in turn, from any stream."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from tests.test_engines_differential import fast, pieces, reference, summary
 from tests.test_engines_extended_differential import converted
 from tests.tra_lines import ete, std
-from tratool.tra.lines import DecodedLines, LineDecoder
+from tratool.tra.lines import LineDecoder
 from tratool.validation import ValidationConfig
-from tratool.validation.columnar import FastPass, _blocks, _stride
+from tratool.validation.columnar import FastPass, Prepared, _blocks, _stride
 
 
 class ReadOnly:
@@ -36,7 +36,7 @@ def read_only(data: bytes, most: int) -> IO[bytes]:
 
 
 def blocks(stream: IO[bytes], size: int, rest: bytes) -> list[bytes]:
-    # A block is only valid until the next is read: copied at once.
+    # A block is only valid until the next two are read: copied at once.
     return [bytes(block) for block in _blocks(stream, size, rest)]
 
 
@@ -78,6 +78,23 @@ def test_blocks_are_the_stream_cut_after_line_breaks(
         assert all(found)  # no empty block
 
 
+@given(
+    st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")), max_size=20),
+    st.integers(1, 40),
+    st.integers(1, 50),
+)
+def test_a_block_stays_as_read_until_two_more_are(lines: list[bytes], size: int, most: int) -> None:
+    # The pipeline proves a block while the one before is taken: each block must still hold
+    # its bytes when the next is read, lines longer than a read included (a read that ends
+    # in no line break once wrote the part line over the block before).
+    data = b"\n".join(lines)
+    for stream in (io.BytesIO(data), read_only(data, most)):
+        held: list[tuple[memoryview, bytes]] = []
+        for block in _blocks(stream, size, b""):
+            held = [*held[-1:], (block, bytes(block))]
+            assert all(bytes(view) == copy for view, copy in held)
+
+
 def test_a_stream_without_readinto_is_read_as_a_file_is() -> None:
     # Grid blocks read from a stream that has no readinto (nor read1): read, then copied in.
     data = "".join(f"{line}\r\n" for line in [std()[0], *pieces(60)]).encode("ascii")
@@ -107,13 +124,14 @@ def test_a_stream_giving_a_few_bytes_a_read_is_read_whole() -> None:
 
 
 class BlockSizes(FastPass):
-    """The fast engine, counting the lines of each block it reads after its first lines."""
+    """The fast engine, counting the lines of each block it reads after its first lines (in
+    its worker thread, one block at a time)."""
 
     sizes: list[int]
 
-    def _block(self, lines: DecodedLines, block: memoryview) -> None:
+    def _prepare(self, block: memoryview, version: str, extended: bool) -> Prepared:
         self.sizes.append(bytes(block).count(b"\n"))
-        super()._block(lines, block)
+        return super()._prepare(block, version, extended)
 
 
 def test_an_ete_file_is_read_in_blocks_of_block_lines_of_its_own_width() -> None:

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import IO, TYPE_CHECKING, Any
+
+import attrs
 
 from ..tra import layout
 from ..tra.lines import FIRST_BLOCK, DecodedLine, DecodedLines, LineDecoder, not_text
@@ -32,10 +36,10 @@ from .pieces import CONTENT_MASK, Piece
 from .streaming import ValidationPass, entry_fields
 
 if TYPE_CHECKING:
+    from .gridblocks import BlockProver, ProvedBlock
     from .gridclosing import BlockClosing
-    from .gridextended import ExtendedProof
-    from .gridpieces import BlockPlan, PieceProof
-    from .gridrows import Grid, RowProof
+    from .gridpieces import BlockPlan, DossierProof
+    from .gridrows import Grid, Mask
 
 FIRST_READ = 64 << 10  # read by the reference path: the header and the first lines
 BLOCK_LINES = 16_384  # a grid block's rows: small enough to stay in the CPU cache
@@ -52,13 +56,16 @@ class FastPass(ValidationPass):
         self, path: str, config: ValidationConfig, decoder: LineDecoder, max_findings: int
     ) -> None:
         super().__init__(path, config, decoder, max_findings)
-        self._proofs: tuple[RowProof, PieceProof] | None = None  # with the first grid block
-        self._ete_proof: ExtendedProof | None = None  # with the first grid block of ETE lines
+        self._prover: BlockProver | None = None  # the first stage's, with the first block
+        self._dossier_proof: DossierProof | None = None  # with the first grid block
         self.recorder = Recorder(config)
         self._dates: dict[str, dt.date | None] = {}
         self.pieces.keys = FINGERPRINTS  # the traces' keys as the blocks make them (numpy)
         # Block sizes: attributes so that a test can put block boundaries anywhere.
         self.first_read, self.block_lines = FIRST_READ, BLOCK_LINES
+        # A block's first stage in a worker thread (see `_in_order`): None, when the process
+        # may run on more than one core; True or False, always or never (tests run both).
+        self.pipelined: bool | None = None
         self.grid_rows = 0  # entry lines read as grid rows
         self.proved_rows = 0  # of them, those the per-line rules were spared
         self.proved_pieces = 0  # pièces closed without feeding their lines to the families
@@ -80,10 +87,12 @@ class FastPass(ValidationPass):
         # `block_lines` lines of the file's width: an ETE line is 4 to 6 STD lines, and a
         # block's fixed costs (hundreds of numpy calls) are paid per block, whatever its rows.
         size = min(max(self.block_lines, 1) * self._line_bytes(first[:end]), _MOST_BYTES)
-        for block in _blocks(stream, size, first[end:]):
-            self._block(lines, block)
-            if lines.stopped:
-                break
+        blocks = _blocks(stream, size, first[end:])
+        if not (_cores() > 1 if self.pipelined is None else self.pipelined):
+            self._in_order(lines, blocks, None)
+        else:  # (the thread starts with the first block: none for a file read whole already)
+            with ThreadPoolExecutor(1, thread_name_prefix="tratool-proof") as worker:
+                self._in_order(lines, blocks, worker)
         return self.finish(lines)
 
     def _line_bytes(self, read: bytes) -> int:
@@ -94,35 +103,69 @@ class FastPass(ValidationPass):
         last = len(read) - 1 - read.rfind(b"\n", 0, len(read) - 1)
         return min(max(last, _WIDTH + 2), _LONGEST + 2)
 
-    def _block(self, lines: DecodedLines, block: memoryview) -> None:
+    def _in_order(self, lines: DecodedLines, blocks: Iterator[memoryview], worker: Pool) -> None:
+        """Each block through both stages, in file order. With a `worker`, a block's first
+        stage (`_prepare`: what the block alone tells) runs there while this thread takes the
+        block before through the second (`_take`: what depends on the lines before it)."""
+        pending: Job | None = None
+        for block in blocks:  # (`_blocks` keeps a block valid until two more are read)
+            job = self._first_stage(block, worker)
+            if pending is not None:
+                self._take(lines, pending(), worker)
+                if lines.stopped:
+                    return
+            pending = job
+        if pending is not None:
+            self._take(lines, pending(), worker)
+
+    def _first_stage(self, block: memoryview, worker: Pool) -> Job:
+        """The block's first stage: submitted to the worker now, or run when taken."""
+        if worker is None:
+            return lambda: self._prepare(block, self.version, self.is_extended)
+        return worker.submit(self._prepare, block, self.version, self.is_extended).result
+
+    def _prepare(self, block: memoryview, version: str, extended: bool) -> Prepared:
+        """The first stage: whether the block is a grid of this file's lines (as the header
+        read so far describes them) and, if so, its block-local proofs. It reads nothing the
+        streaming pass changes: only the block, the configuration and `self._prover`, which
+        one thread uses at a time (the worker's jobs run one after the other)."""
         stride = _stride(block)
         # ETE lines wider than a STD line: their columns 1-222 are a STD grid.
-        width = _line_width(block, stride) if self.is_extended else _WIDTH
-        if (self.is_extended and width <= _WIDTH) or not is_text_grid(block, stride, width):
-            self.consume(lines, lines.more(bytes(block)))
-            return
-        from .gridrows import as_grid  # numpy: only once a block is a grid
+        width = _line_width(block, stride) if extended else _WIDTH
+        if (extended and width <= _WIDTH) or not is_text_grid(block, stride, width):
+            return Prepared(block, (version, extended), None)
+        if self._prover is None:
+            from .gridblocks import BlockProver  # numpy: only once a block is a grid
 
-        rows_proof, pieces_proof = self._grid_proofs()
-        grid = as_grid(block, stride)
+            self._prover = BlockProver(self.config)
+        proof = self._prover.prove(block, stride, width, version)
+        return Prepared(block, (version, extended), proof)
+
+    def _take(self, lines: DecodedLines, prepared: Prepared, worker: Pool) -> None:
+        """The second stage, in file order: a header line read since the first stage ran (a
+        new version, or ETE) makes it run again first, with what the header says now."""
+        if prepared.assumed != (self.version, self.is_extended):
+            prepared = self._first_stage(prepared.block, worker)()
+        if prepared.proof is None:
+            self.consume(lines, lines.more(bytes(prepared.block)))
+        else:
+            self._grid_block(lines, prepared.block, prepared.proof)
+
+    def _grid_block(self, lines: DecodedLines, block: memoryview, proof: ProvedBlock) -> None:
+        grid, stride, width = proof.grid, proof.stride, proof.width
         first = lines.count + 1
         lines.counted(len(grid), len(block), b"\r\n" if stride == width + 2 else b"\n")
-        clean = rows_proof.clean_rows(grid, self.version)
-        if width > _WIDTH:
-            clean &= self._extended_proof().clean_rows(block, stride, width, self.version)
-        text = str(block, "ascii")
-        plan = pieces_proof.plan(grid, clean)
+        plan = self._dossier().plan(proof.draft)
         shares = _line_contents(grid, plan)
-        proved = clean.tolist()
         self.grid_rows += len(grid)
-        self.proved_rows += int(clean.sum())
+        self.proved_rows += int(proof.clean.sum())
         from .gridclosing import BlockClosing
 
         closing = BlockClosing(plan, self.pieces, first)
 
         def feed(index: int) -> None:
             rows = range(plan.starts[index], plan.ends[index])
-            self._feed(lines, first, text, (stride, width), (proved, shares), rows)
+            self._feed(lines, first, (block, stride, width), (proof.clean, shares), rows)
 
         closing.close(feed, lambda index: self._close_proved(plan, first, index), self._close_open)
         self._count(closing)
@@ -131,19 +174,18 @@ class FastPass(ValidationPass):
         self,
         lines: DecodedLines,
         first: int,
-        text: str,
-        shape: tuple[int, int],
-        rows_known: tuple[list[bool], dict[int, int]],
+        shape: tuple[memoryview, int, int],
+        rows_known: tuple[Mask, dict[int, int]],
         rows: range,
     ) -> None:
         """A pièce's lines, one by one: through the cross-line families only if proved (with
         their content hash's share when `_line_contents` computed it)."""
-        stride, width = shape  # bytes from a line to the next, columns of a line
-        proved, shares = rows_known
-        for index in rows:
+        block, stride, width = shape  # bytes from a line to the next, columns of a line
+        clean, shares = rows_known
+        for index, proved in zip(rows, clean[rows.start : rows.stop].tolist(), strict=True):
             start = index * stride
-            line = text[start : start + width]
-            if proved[index]:
+            line = str(block[start : start + width], "ascii")  # (a grid block is ASCII)
+            if proved:
                 content = shares.get(index)
                 self.cross_line(first + index, line, entry_fields(line), content=content)
             else:
@@ -170,24 +212,17 @@ class FastPass(ValidationPass):
             self._dates[raw] = parse_date(raw)
         return self._dates[raw]
 
-    def _extended_proof(self) -> ExtendedProof:
-        if self._ete_proof is None:
-            from .gridextended import ExtendedProof
-
-            self._ete_proof = ExtendedProof(self.config)
-        return self._ete_proof
-
-    def _grid_proofs(self) -> tuple[RowProof, PieceProof]:
-        if self._proofs is None:
-            from .gridpieces import PieceProof
-            from .gridrows import RowProof
+    def _dossier(self) -> DossierProof:
+        """The pièce proof's questions to the streaming pass's dossier rules; with the first
+        grid block, the traces get their memory tiers (sorted arrays)."""
+        if self._dossier_proof is None:
+            from .gridpieces import DossierProof
             from .tiers import KeyTiers
 
             for trace in self.pieces.traces():
                 trace.tiers = KeyTiers()
-            rows = RowProof(self.config)
-            self._proofs = rows, PieceProof(self.config, self.dossier, rows)
-        return self._proofs
+            self._dossier_proof = DossierProof(self.dossier)
+        return self._dossier_proof
 
     def _close_proved(self, plan: BlockPlan, first: int, index: int) -> bool:
         """Close the pièce in progress, then the proved one if its closing reports nothing.
@@ -197,6 +232,20 @@ class FastPass(ValidationPass):
         content = int(plan.contents[index]) & CONTENT_MASK
         piece = Piece(plan.key(index), line, "", "", "", "", content=content)
         return self.pieces.close_quietly(piece, self.recorder)
+
+
+@attrs.frozen(eq=False)
+class Prepared:
+    """A block after its first stage, and what that stage took the file to be (its version,
+    ETE or not); `proof` None: not a grid, the reference code reads it."""
+
+    block: memoryview
+    assumed: tuple[str, bool]
+    proof: ProvedBlock | None
+
+
+Job = Callable[[], Prepared]
+Pool = Executor | None  # the worker thread, if the first stages run in one
 
 
 def _line_contents(grid: Grid, plan: BlockPlan) -> dict[int, int]:
@@ -214,6 +263,12 @@ def _line_contents(grid: Grid, plan: BlockPlan) -> dict[int, int]:
     return dict(zip(fed.tolist(), row_contents(grid[fed]).tolist(), strict=True))
 
 
+def _cores() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
 def _read_up_to(stream: IO[bytes], size: int) -> bytes:
     """`size` bytes, fewer only at the end: a pipe or a raw stream may give fewer a read, and
     a short first read taken for the end would cut a line in two."""
@@ -226,34 +281,48 @@ def _read_up_to(stream: IO[bytes], size: int) -> bytes:
 
 def _blocks(stream: IO[bytes], size: int, rest: bytes) -> Iterator[memoryview]:
     """The whole lines of `stream` after `rest` (already read off it), about `size` bytes at a
-    time, the last line without a line break only at the end. They are read into one buffer,
-    reused: a block is only valid until the next one is read. Where a block does not end at
-    a line break (LF-only lines, ETE lines), the bytes after its last one move to the front;
+    time, the last line without a line break only at the end. They are read into two buffers
+    in turn, reused: a block is valid until the next two are read (the pipeline proves one
+    while the block before is taken). Where a block does not end at a line break (LF-only
+    lines, ETE lines), the bytes after its last one move to the front of the other buffer;
     nothing else is copied."""
-    buffer, filled = bytearray(rest) + bytearray(2 * size), len(rest)
+    buffers = [bytearray(rest) + bytearray(2 * size), bytearray(2 * size)]
+    filled, turn = len(rest), 0
     readinto = getattr(stream, "readinto", None)
     while True:
         # A block of `size` bytes from a line's start: on a CRLF grid it ends at a line
         # break. (A line longer than half a block reads whole blocks: never a few bytes at a
         # time.)
         want = size - filled if filled < size // 2 else size
+        buffer = buffers[turn]
         if filled + want > len(buffer):  # a line longer than the buffer: a bigger buffer
-            buffer = buffer[:filled] + bytearray(want)
-        space = memoryview(buffer)[filled : filled + want]
-        if readinto is not None:
-            got = readinto(space) or 0
-        else:
-            chunk = stream.read(want)
-            space[: len(chunk)] = chunk
-            got = len(chunk)
+            buffer = buffers[turn] = buffer[:filled] + bytearray(want)
+        got = _read_into(stream, readinto, memoryview(buffer)[filled : filled + want])
         total = filled + got
         cut = buffer.rfind(b"\n", 0, total) + 1 if got else total
-        if cut:
-            yield memoryview(buffer)[:cut]
-        buffer[: total - cut] = buffer[cut:total]  # the same length: the buffer stays put
-        filled = total - cut
+        if not cut:  # no line break yet (or nothing at all): the line goes on in this buffer
+            filled = total
+            if not got:
+                return
+            continue
+        yield memoryview(buffer)[:cut]
         if not got:
             return
+        # The part line after the block to the front of the other buffer, whose block the
+        # consumer is through with once it asks for this one's next.
+        turn, filled = 1 - turn, total - cut
+        if filled > len(buffers[turn]):  # (never resized: a block may still view it)
+            buffers[turn] = bytearray(filled + 2 * size)
+        buffers[turn][:filled] = buffer[cut:total]
+
+
+def _read_into(stream: IO[bytes], readinto: Any, space: memoryview) -> int:
+    """Bytes read off `stream` into `space`, as many as one read gives."""
+    if readinto is not None:
+        return int(readinto(space) or 0)
+    chunk = stream.read(len(space))
+    space[: len(chunk)] = chunk
+    return len(chunk)
 
 
 def _stride(block: memoryview) -> int:

@@ -28,16 +28,18 @@ from ..tra.records import amount_roles
 from . import gridkeys
 from .configuration import ValidationConfig
 from .dossier import DossierRules
+from .gridamounts import AmountField
 from .gridhashes import contents as line_contents
 from .gridhashes import number_keys, piece_keys
-from .gridrows import FIELDS, Grid, Mask, RowProof, unique
-from .gridvalues import BlockWords, Memory
+from .gridrows import FIELDS, Grid, Mask, unique
+from .gridvalues import BlockWords, Memory, Span, Words
 from .pieces import FOLIO_MODES
 
 Ints = npt.NDArray[np.int64]
 Ask = Callable[[str], bool]
 _SAME_IN_PIECE = ("piece_type", "currency", "establishment")
 _KEY = ("journal", "date", "piece_number")
+_DATE, _CODE = ("date",), ("amount_code",)
 _ACCOUNTS = ("account", "line_type", "auxiliary")  # what TRA-X06 reads of a general line
 _BLANK, _TIERS, _ANALYTIC, _DEBIT = (ord(c) for c in " XAD")
 
@@ -69,22 +71,37 @@ class BlockPlan:
         return journal.strip(), date, number.strip()
 
 
-class PieceProof:
-    """Splits grid blocks into pièces and proves the ones the families would not report."""
+@attrs.frozen(eq=False)
+class PieceDraft:
+    """A block's plan as far as the block itself tells (`PieceProof.draft`): `plan.proved`
+    before the dossier's answers, which `DossierProof.plan` adds in file order. `asked`:
+    whether they are to be asked (else `plan` is final); `dates` and `accounts`: the rows'
+    key words of those questions; `general`: the rows TRA-X06 reads."""
 
-    def __init__(self, config: ValidationConfig, dossier: DossierRules, rows: RowProof) -> None:
-        self.config, self.dossier = config, dossier
-        self.rows = rows  # the row proof, which reads each block's words and amounts first
+    plan: BlockPlan
+    asked: bool
+    dates: list[Words]
+    accounts: list[Words]
+    general: Mask
+
+
+class PieceProof:
+    """Splits grid blocks into pièces and proves, of the ones the families would not report,
+    all that the block tells: it reads only the configuration and its own answers, so that it
+    may run ahead of the streaming pass (columnar.py's pipeline)."""
+
+    def __init__(self, config: ValidationConfig) -> None:
+        self.config = config
         journals = (config.journals or {}).values()
         self.enabled = not any(info.mode in FOLIO_MODES for info in journals)
         self.analytic = config.sections is None and config.chart_of_accounts is None
-        self.memory = Memory(rows.memory.block)  # answers by value, from block to block
-        self._revision = 0  # the parameter records the dossier rules knew when they answered
+        self.memory = Memory()  # answers by value, from block to block; its own block words
 
-    def plan(self, grid: Grid, clean: Mask) -> BlockPlan:
-        """The block's pièces in order; `clean`: the rows the field rules were spared."""
-        self.rows.load(grid)  # the block's words
-        block = self.rows.memory.block
+    def draft(self, grid: Grid, clean: Mask, amount: AmountField) -> PieceDraft:
+        """The block's pièces in order; `clean`: the rows the field rules were spared,
+        `amount`: the block's amount as the row proof read it."""
+        block = self.memory.block
+        block.load(grid)
         starts = gridkeys.starts(block)
         heads = gridkeys.heads(block, starts)
         journals, names = gridkeys.journal_indexes(heads.journals)
@@ -93,15 +110,17 @@ class PieceProof:
         proved = np.zeros(count, dtype=np.bool_)
         cents: Ints = np.zeros(len(grid), dtype=np.int64)
         contents = np.zeros(len(grid), dtype=np.uint64)
-        if self.enabled and count >= 3:
-            cents, fits = self._cents(grid)
+        line_type = grid[:, FIELDS["line_type"].start]
+        general = line_type != _ANALYTIC
+        asked = self.enabled and count >= 3
+        if asked:
+            cents, fits = amount.cents()  # (as `line.cents` reads a plain amount; exact?)
             contents = line_contents(block)  # (a proved row's journal, line type unstripped)
             proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
             proved &= _pieces(block, grid, starts, cents, contents.view(np.int64))
             proved &= (numbers > 0) & (dates > 0) & _neighboured(journals, heads.numbers)
-        general = grid[:, FIELDS["line_type"].start] != _ANALYTIC
         debit = np.where(general & (grid[:, FIELDS["direction"].start] == _DEBIT), cents, 0)
-        return BlockPlan(
+        plan = BlockPlan(
             grid,
             starts,
             np.append(starts[1:], len(grid)),
@@ -116,53 +135,74 @@ class PieceProof:
             np.add.reduceat(debit, starts),
             np.add.reduceat(np.where(general, cents, 0) - debit, starts),
         )
+        if not asked:
+            return PieceDraft(plan, asked, [], [], general)
+        by_date, by_account = (block.key([_span(names)]) for names in (_DATE, _ACCOUNTS))
+        return PieceDraft(plan, asked, by_date, by_account, general)
 
     def _rows(self, grid: Grid) -> Mask:
         """Rows the families read as the proof assumes: a journal without leading blank, a
-        general, tiers or (when allowed) analytic line, the amount in the keeping currency, a
-        date and (general lines) an account the dossier rules accept."""
+        general, tiers or (when allowed) analytic line, the amount in the keeping currency."""
         line_type = grid[:, FIELDS["line_type"].start]
         kinds = (line_type == _BLANK) | (line_type == _TIERS)
         if self.analytic:
             kinds |= line_type == _ANALYTIC
         rows = kinds & (grid[:, FIELDS["journal"].start] != _BLANK)
-        self.rows.load(grid)
-        rows &= self._per_value(grid, ("amount_code",), self._keeping_only)
-        if self.dossier.revision != self._revision:  # a ***EXO or ***CAE record was read since
-            self.memory.forget("date")
-            self.memory.forget("/".join(_ACCOUNTS))
-            self._revision = self.dossier.revision
-        rows &= self._per_value(grid, ("date",), self.dossier.date_quiet)
-        general = line_type != _ANALYTIC
-        result: Mask = rows & self._per_value(grid, _ACCOUNTS, self._collective, general)
+        key = self.memory.block.key([_span(_CODE)])
+        result: Mask = rows & self.memory.answers(
+            "/".join(_CODE), key, _by_sorting(grid, _CODE, _keeping_only)
+        )
         return result
 
-    def _per_value(
-        self, grid: Grid, names: tuple[str, ...], ask: Ask, rows: Mask | None = None
-    ) -> Mask:
-        """`ask` of each distinct value (decoded) of `names` joined, of `rows` (all: None),
-        remembered from block to block; True on the other rows."""
-        spans = [(FIELDS[names[0]].start, FIELDS[names[-1]].end)]  # neighbouring fields
-        key = self.memory.block.key(spans)
 
-        def by_sorting(at: Ints) -> Mask:
-            return _per_value(_joined(grid[at], names), ask)
+class DossierProof:
+    """The pièce proof's questions to the dossier rules (TRA-X06 on general lines, TRA-X05
+    on dates), whose answers change with the parameter records the streaming pass reads: asked
+    in file order, once the blocks before are through, and remembered from block to block
+    until a record changes them."""
 
-        return self.memory.answers("/".join(names), key, by_sorting, rows)
+    def __init__(self, dossier: DossierRules) -> None:
+        self.dossier = dossier
+        self.memory = Memory()  # answers by value (the keys come with each draft)
+        self._revision = 0  # the parameter records the dossier rules knew when they answered
 
-    def _cents(self, grid: Grid) -> tuple[Ints, Mask]:
-        """The amount in cents, as the row proof read it (`AmountField.cents`: as `line.cents`
-        reads a plain amount), and whether that is exact."""
-        self.rows.load(grid)
-        assert self.rows.amount is not None
-        return self.rows.amount.cents()
-
-    def _keeping_only(self, code: str) -> bool:
-        return amount_roles(code) == (0, None)
+    def plan(self, draft: PieceDraft) -> BlockPlan:
+        """The draft's plan, its pièces proved only if the dossier rules accept their dates
+        and (general lines) accounts."""
+        plan = draft.plan
+        if not draft.asked:
+            return plan
+        if self.dossier.revision != self._revision:  # a ***EXO or ***CAE record was read since
+            self.memory.forget("/".join(_DATE))
+            self.memory.forget("/".join(_ACCOUNTS))
+            self._revision = self.dossier.revision
+        grid, ask = plan.grid, self.dossier.date_quiet
+        rows = self.memory.answers("/".join(_DATE), draft.dates, _by_sorting(grid, _DATE, ask))
+        collective = _by_sorting(grid, _ACCOUNTS, self._collective)
+        rows &= self.memory.answers("/".join(_ACCOUNTS), draft.accounts, collective, draft.general)
+        return attrs.evolve(plan, proved=plan.proved & np.logical_and.reduceat(rows, plan.starts))
 
     def _collective(self, joined: str) -> bool:
         account, line_type, auxiliary = _split(joined, _ACCOUNTS)
         return self.dossier.collective_quiet(account.strip(), line_type == "X", auxiliary.strip())
+
+
+def _keeping_only(code: str) -> bool:
+    return amount_roles(code) == (0, None)
+
+
+def _span(names: tuple[str, ...]) -> Span:
+    """The columns of neighbouring fields `names`, joined."""
+    return FIELDS[names[0]].start, FIELDS[names[-1]].end
+
+
+def _by_sorting(grid: Grid, names: tuple[str, ...], ask: Ask) -> Callable[[Ints], Mask]:
+    """`ask` of each distinct value (decoded) of `names` joined, of the rows given."""
+
+    def by_sorting(at: Ints) -> Mask:
+        return _per_value(_joined(grid[at], names), ask)
+
+    return by_sorting
 
 
 def _pieces(block: BlockWords, grid: Grid, starts: Ints, cents: Ints, hashes: Ints) -> Mask:

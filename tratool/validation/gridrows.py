@@ -53,6 +53,16 @@ def as_grid(block: bytes | memoryview, stride: int) -> Grid:
     return grid
 
 
+@attrs.frozen(eq=False)
+class ProvedRows:
+    """A block's rows the field rules were spared (`clean`), and its amount as read for that
+    (the pièce proof's cents): a value of its own per block, so that the proof of the next
+    block may run meanwhile (columnar.py's pipeline)."""
+
+    clean: Mask
+    amount: AmountField
+
+
 @attrs.frozen
 class Question:
     """A question of the row proof: whether `ask` emits nothing on the fields `names` (with
@@ -96,9 +106,7 @@ class RowProof:
         self.structure = StructureRules(config, self.recorder)
         self._answers: dict[tuple[str, bytes], bool] = {}
         self._asked: dict[str, dict[str, Question]] = {}  # the questions, by file version
-        self.memory = Memory()  # answers by value, kept from block to block
-        self._grid: Grid | None = None  # the block last read, its amount (for the pièces)
-        self.amount: AmountField | None = None
+        self.memory = Memory()  # answers by value, kept from block to block; its own block
 
     def quiet(self, kind: str, key: bytes, ask: Ask, widths: list[int]) -> bool:
         """Whether `ask` reports nothing on the fields `key` joins (of `widths`); remembered by
@@ -113,7 +121,13 @@ class RowProof:
         return answer
 
     def clean_rows(self, grid: Grid, version: str) -> Mask:
-        self.load(grid)
+        return self.prove(grid, version).clean
+
+    def prove(self, grid: Grid, version: str) -> ProvedRows:
+        """The rows of `grid` no field rule can report, for a file of this `version`. Reads
+        only the configuration, the version and the answers this proof remembered."""
+        self.memory.block.load(grid)
+        amount = AmountField(self.memory.block, "amount")
         clean = np.ones(len(grid), dtype=np.bool_)
         questions = self._questions(version)
         for group in _GROUPS:
@@ -122,7 +136,7 @@ class RowProof:
             question = questions[name]
             asked = ~plain(self.memory.block, grid)
             clean &= self._by_sorting(grid, question.names, question.ask, asked=asked)
-        return clean & self._amounts()
+        return ProvedRows(clean & self._amounts(amount), amount)
 
     def _questions(self, version: str) -> dict[str, Question]:
         """Every question of the row proof, by the first word of its kind."""
@@ -243,19 +257,11 @@ class RowProof:
         self.entries._amounts(0, "", raw, self.config.dossier_currency, frozenset())
         return False
 
-    def load(self, grid: Grid) -> None:
-        """Read the block's words and its amount, unless `grid` is the block last read."""
-        if grid is not self._grid:
-            self.memory.block.load(grid)
-            self.amount = AmountField(self.memory.block, "amount")
-            self._grid = grid
-
-    def _amounts(self) -> Mask:
+    def _amounts(self, amount: AmountField) -> Mask:
         """TRA-F11 / F17 on the amounts' format: rows whose three amounts are plain
         (gridamounts.py), within the currency's decimals."""
-        assert self.amount is not None
         decimals = self._decimals()
-        clean = self.amount.plain(decimals, required=True)
+        clean = amount.plain(decimals, required=True)
         block = self.memory.block  # whether each is blank: asked by TRA-F17's question first
         spans = [(FIELDS[name].start, FIELDS[name].end) for name in ("amount2", "amount3")]
         if not (block.blank(*spans[0]) & block.blank(*spans[1])).all():  # mostly blank, both
