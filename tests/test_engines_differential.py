@@ -250,9 +250,10 @@ def fast(
     first_read: int = 64 << 10,
     max_findings: int = 25,
 ) -> tuple[Report, FastPass]:
-    """The fast engine's report, and the engine (for its counts)."""
+    """The fast engine's report, and the engine (for its counts), its blocks' first stage in
+    a worker thread (whatever the cores: tests/test_engines_pipeline.py runs it without)."""
     run = FastPass("x.tra", config, LineDecoder(), max_findings)
-    run.first_read, run.block_lines = first_read, block_lines
+    run.first_read, run.block_lines, run.pipelined = first_read, block_lines, True
     try:
         return run.run(io.BytesIO(data)), run
     finally:

@@ -12,13 +12,17 @@ and every finding comes from there. Lines 1 to the end of the first read, and ev
 is not a grid (LF/CRLF mixtures, short or long lines, ETE files, parameter records, non-ASCII
 or control bytes), go line by line through the reference code. numpy is imported with the
 first grid block.
+
+Each block goes through two stages: the first (`_prepare`: the grid check and the proofs that
+read only the block and the configuration, gridblocks.py) may run in a worker thread one block
+ahead (`pipelined`), while the second (`_take`: the dossier's answers, the closing, the lines
+fed, in file order) takes the block before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import IO, TYPE_CHECKING, Any
@@ -63,9 +67,9 @@ class FastPass(ValidationPass):
         self.pieces.keys = FINGERPRINTS  # the traces' keys as the blocks make them (numpy)
         # Block sizes: attributes so that a test can put block boundaries anywhere.
         self.first_read, self.block_lines = FIRST_READ, BLOCK_LINES
-        # A block's first stage in a worker thread (see `_in_order`): None, when the process
-        # may run on more than one core; True or False, always or never (tests run both).
-        self.pipelined: bool | None = None
+        # A block's first stage in a worker thread (`_pipelined`): off, since on the shared
+        # 2-CPU machine it measured no faster (docs/performance.md); the tests run both ways.
+        self.pipelined = False
         self.grid_rows = 0  # entry lines read as grid rows
         self.proved_rows = 0  # of them, those the per-line rules were spared
         self.proved_pieces = 0  # pièces closed without feeding their lines to the families
@@ -87,12 +91,14 @@ class FastPass(ValidationPass):
         # `block_lines` lines of the file's width: an ETE line is 4 to 6 STD lines, and a
         # block's fixed costs (hundreds of numpy calls) are paid per block, whatever its rows.
         size = min(max(self.block_lines, 1) * self._line_bytes(first[:end]), _MOST_BYTES)
-        blocks = _blocks(stream, size, first[end:])
-        if not (_cores() > 1 if self.pipelined is None else self.pipelined):
-            self._in_order(lines, blocks, None)
+        if not self.pipelined:
+            for block in _blocks(stream, size, first[end:], 1):
+                self._take(lines, self._prepare(block, self.version, self.is_extended), None)
+                if lines.stopped:
+                    break
         else:  # (the thread starts with the first block: none for a file read whole already)
             with ThreadPoolExecutor(1, thread_name_prefix="tratool-proof") as worker:
-                self._in_order(lines, blocks, worker)
+                self._pipelined(lines, _blocks(stream, size, first[end:], 2), worker)
         return self.finish(lines)
 
     def _line_bytes(self, read: bytes) -> int:
@@ -103,10 +109,10 @@ class FastPass(ValidationPass):
         last = len(read) - 1 - read.rfind(b"\n", 0, len(read) - 1)
         return min(max(last, _WIDTH + 2), _LONGEST + 2)
 
-    def _in_order(self, lines: DecodedLines, blocks: Iterator[memoryview], worker: Pool) -> None:
-        """Each block through both stages, in file order. With a `worker`, a block's first
-        stage (`_prepare`: what the block alone tells) runs there while this thread takes the
-        block before through the second (`_take`: what depends on the lines before it)."""
+    def _pipelined(self, lines: DecodedLines, blocks: Iterator[memoryview], worker: Pool) -> None:
+        """Each block through both stages, in file order, a block's first stage (`_prepare`:
+        what the block alone tells) in the `worker` while this thread takes the block before
+        through the second (`_take`: what depends on the lines before it)."""
         pending: Job | None = None
         for block in blocks:  # (`_blocks` keeps a block valid until two more are read)
             job = self._first_stage(block, worker)
@@ -263,12 +269,6 @@ def _line_contents(grid: Grid, plan: BlockPlan) -> dict[int, int]:
     return dict(zip(fed.tolist(), row_contents(grid[fed]).tolist(), strict=True))
 
 
-def _cores() -> int:
-    """The cores this process may run on."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
-
-
 def _read_up_to(stream: IO[bytes], size: int) -> bytes:
     """`size` bytes, fewer only at the end: a pipe or a raw stream may give fewer a read, and
     a short first read taken for the end would cut a line in two."""
@@ -279,14 +279,15 @@ def _read_up_to(stream: IO[bytes], size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _blocks(stream: IO[bytes], size: int, rest: bytes) -> Iterator[memoryview]:
+def _blocks(stream: IO[bytes], size: int, rest: bytes, kept: int) -> Iterator[memoryview]:
     """The whole lines of `stream` after `rest` (already read off it), about `size` bytes at a
-    time, the last line without a line break only at the end. They are read into two buffers
-    in turn, reused: a block is valid until the next two are read (the pipeline proves one
-    while the block before is taken). Where a block does not end at a line break (LF-only
-    lines, ETE lines), the bytes after its last one move to the front of the other buffer;
-    nothing else is copied."""
-    buffers = [bytearray(rest) + bytearray(2 * size), bytearray(2 * size)]
+    time, the last line without a line break only at the end. They are read into `kept`
+    buffers in turn, reused: a block is valid until `kept` more are read (the pipeline keeps
+    two: it proves one while the block before is taken). Where a block does not end at a line
+    break (LF-only lines, ETE lines), the bytes after its last one move to the front of the
+    next buffer; nothing else is copied."""
+    buffers = [bytearray(rest) + bytearray(2 * size)]
+    buffers += [bytearray(2 * size) for _ in range(kept - 1)]
     filled, turn = len(rest), 0
     readinto = getattr(stream, "readinto", None)
     while True:
@@ -308,9 +309,9 @@ def _blocks(stream: IO[bytes], size: int, rest: bytes) -> Iterator[memoryview]:
         yield memoryview(buffer)[:cut]
         if not got:
             return
-        # The part line after the block to the front of the other buffer, whose block the
+        # The part line after the block to the front of the next buffer, whose block the
         # consumer is through with once it asks for this one's next.
-        turn, filled = 1 - turn, total - cut
+        turn, filled = (turn + 1) % kept, total - cut
         if filled > len(buffers[turn]):  # (never resized: a block may still view it)
             buffers[turn] = bytearray(filled + 2 * size)
         buffers[turn][:filled] = buffer[cut:total]

@@ -14,6 +14,11 @@ seen before, the numbering — is left to `PieceRules.close_quietly`, the rule c
 Everything else goes line by line: the block's first and last pièces (which may continue the
 neighbouring blocks'), O and H lines, folio journals (BOR, LIB), dossiers with sections or a
 chart of accounts when a pièce has analytic lines.
+
+The proof is in two parts: `PieceProof.draft`, what the block itself tells (it reads only the
+configuration, so that it may run ahead in the fast engine's worker thread), and
+`DossierProof.plan`, the dossier rules' answers, which change with the parameter records the
+streaming pass reads, asked in file order.
 """
 
 from __future__ import annotations
