@@ -166,7 +166,7 @@ def test_no_thread_outlives_a_validation(tmp_path: Path) -> None:
     assert seen
     assert set(seen) == {1}  # the blocks were proved in the worker
     assert tratool.validate(path).errors == report.errors == 0
-    assert set(threading.enumerate()) == before
+    assert set(threading.enumerate()) <= before  # (threads of other tests may have ended)
 
 
 def test_a_file_within_the_first_read_starts_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
