@@ -185,3 +185,18 @@ def test_a_file_within_the_first_read_starts_no_thread(monkeypatch: pytest.Monke
     assert summary(report) == summary(reference(data, ValidationConfig(), 10_000))
     run_fast(data + data[len(std()[0]) + 2 :] * 2, True, 16)  # past it: the worker starts
     assert [name for name in started if name.startswith("tratool-proof")]
+
+
+@pytest.mark.parametrize("pipelined", [True, False])
+def test_a_utf16_file_past_the_first_read_is_read_no_further_than_its_first_line(
+    pipelined: bool,
+) -> None:
+    # Its byte order mark is all the reference reads (TRA-D01 on line 1, nothing after): the
+    # fast engine once went on with the block after its first read and reported its lines.
+    text = "".join(f"{line}\r\n" for line in [std()[0], *pieces(300)])
+    data = text.encode("utf-16")
+    assert len(data) > 2 * FIRST_READ
+    report, run = run_fast(data, pipelined, 16)
+    assert [(f.rule, f.line) for f in report.findings if f.line is not None] == [("TRA-D01", 1)]
+    assert summary(report) == summary(reference(data, ValidationConfig(), 10_000))
+    assert run.grid_rows == 0

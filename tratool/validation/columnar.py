@@ -88,14 +88,13 @@ class FastPass(ValidationPass):
             return super().run(_replay(first, stream))
         lines = DecodedLines(io.BytesIO(first[:end]), self.decoder)
         self.consume(lines, lines)
+        if lines.stopped:  # line 1 said the file is not text (UTF-16): nothing more is read
+            return self.finish(lines)
         # `block_lines` lines of the file's width: an ETE line is 4 to 6 STD lines, and a
         # block's fixed costs (hundreds of numpy calls) are paid per block, whatever its rows.
         size = min(max(self.block_lines, 1) * self._line_bytes(first[:end]), _MOST_BYTES)
         if not self.pipelined:
-            for block in _blocks(stream, size, first[end:], 1):
-                self._take(lines, self._prepare(block, self.version, self.is_extended), None)
-                if lines.stopped:
-                    break
+            self._one_by_one(lines, _blocks(stream, size, first[end:], 1))
         else:  # (the thread starts with the first block: none for a file read whole already)
             with ThreadPoolExecutor(1, thread_name_prefix="tratool-proof") as worker:
                 self._pipelined(lines, _blocks(stream, size, first[end:], 2), worker)
@@ -108,6 +107,13 @@ class FastPass(ValidationPass):
             return _WIDTH + 2
         last = len(read) - 1 - read.rfind(b"\n", 0, len(read) - 1)
         return min(max(last, _WIDTH + 2), _LONGEST + 2)
+
+    def _one_by_one(self, lines: DecodedLines, blocks: Iterator[memoryview]) -> None:
+        """Each block through both stages as soon as it is read."""
+        for block in blocks:
+            self._take(lines, self._prepare(block, self.version, self.is_extended), None)
+            if lines.stopped:
+                return
 
     def _pipelined(self, lines: DecodedLines, blocks: Iterator[memoryview], worker: Pool) -> None:
         """Each block through both stages, in file order, a block's first stage (`_prepare`:
