@@ -37,6 +37,7 @@ Feed = Callable[[int], None]  # a pièce's lines through the families, one by on
 Quiet = Callable[[int], bool]  # close a proved pièce if that reports nothing (else False)
 Close = Callable[[], None]  # close the pièce in progress
 FEW_GETS = 16  # keys looked up in `Recorded` with numpy so many times in a block, then a dict
+LOW_BITS = (1 << 16) - 1  # the key bits `Recorded` first tells an absent key by
 
 
 class Recorded:
@@ -45,7 +46,8 @@ class Recorded:
     stored one (the rule code's look-ups between runs), `flush` moves them into the trace
     when the block ends. `eligible`: the places that may be stored, whose keys are distinct
     (the quiet ones: a key repeated in the block is not; for numbers, only new ones); `place`
-    finds one by its key (a binary search the first FEW_GETS times, then a dict)."""
+    finds one by its key (most absent keys told by their low bits, then a comparison with
+    every key the first FEW_GETS times, then a dict)."""
 
     def __init__(self, keys: Ints, values: Ints, eligible: Mask) -> None:
         self.keys, self.values, self.eligible = keys, values, eligible
@@ -53,8 +55,12 @@ class Recorded:
         # handed over, where numpy's per-call cost is most of the work.
         self._eligible = bytearray(eligible.astype(np.uint8).tobytes())
         self._stored = bytearray(len(keys))
+        # Whether an eligible key has these low bits: most keys the rule code asks about are
+        # not in the block (a pièce handed over is new), and one byte read says so.
+        maybe = np.zeros(LOW_BITS + 1, dtype=np.uint8)
+        maybe[keys[eligible] & LOW_BITS] = 1
+        self._maybe = bytearray(maybe.tobytes())
         self._any = False
-        self._sorted: tuple[Ints, Ints] | None = None  # the eligible keys sorted, their places
         self._places: dict[int, int] | None = None  # key -> place, after FEW_GETS look-ups
         self._gets = 0
 
@@ -71,7 +77,7 @@ class Recorded:
         self._any = True
 
     def get(self, key: int) -> Value | None:
-        if not self._any:
+        if not self._any or not self._maybe[key & LOW_BITS]:
             return None
         place = self._places.get(key) if self._places is not None else self.place(key)
         if place is None or not self._stored[place]:
@@ -88,6 +94,8 @@ class Recorded:
 
     def place(self, key: int) -> int | None:
         """The eligible place with this key, if any."""
+        if not self._maybe[key & LOW_BITS]:
+            return None
         if self._places is not None:
             return self._places.get(key)
         self._gets += 1
@@ -95,13 +103,9 @@ class Recorded:
             places = np.flatnonzero(self.eligible)
             self._places = dict(zip(self.keys[places].tolist(), places.tolist(), strict=True))
             return self._places.get(key)
-        if self._sorted is None:
-            places = np.flatnonzero(self.eligible)
-            order = np.argsort(self.keys[places])
-            self._sorted = self.keys[places][order], places[order]
-        keys, where = self._sorted
-        at = int(np.searchsorted(keys, key))
-        return int(where[at]) if at < len(keys) and keys[at] == key else None
+        # A few keys a block pass the byte above: each compared with all (no sort to pay).
+        found = np.flatnonzero((self.keys == key) & self.eligible)
+        return int(found[0]) if len(found) else None
 
 
 class BlockClosing:

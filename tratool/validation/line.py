@@ -26,6 +26,8 @@ def cents(raw: str) -> int:
         return int(text) * 100
     units, comma, fraction = text.partition(",")
     if comma and units.isdigit() and fraction.isdigit() and text.isascii():
+        if len(fraction) == 2:  # the usual 1234,56: one int of the digits
+            return int(units + fraction)
         return int(units) * 100 + int((fraction + "00")[:2])
     return _any_cents(text.replace(",", "."))
 

@@ -97,8 +97,13 @@ class PieceRules(RuleSet):
     def add(self, line: EntryLine) -> None:
         piece, key = self.piece, line.key
         if piece is not None and piece.key == key:  # the line continues its pièce
-            date = key[1]
-            self._homogeneous(line.number, line.text, piece, line.raw)
+            date, raw = key[1], line.raw
+            if (
+                raw["piece_type"] != piece.piece_type
+                or raw["currency"] != piece.currency
+                or raw["establishment"] != piece.establishment
+            ):  # (nearly every line: nothing differs, and no call to say so)
+                self._homogeneous(line.number, line.text, piece, raw)
         else:
             date = self._counted_date(line, piece)
             if piece is None or piece.key != (key[0], date, key[2]):

@@ -34,13 +34,15 @@ from .parameters import ParameterRules
 from .pieces import PieceRules
 from .structure import StructureRules
 
-_ENTRY_NAMES = [f.name for f in layout.ENTRY.fields]
+_ENTRY_NAMES = tuple(f.name for f in layout.ENTRY.fields)
 _CUT_ENTRY = operator.itemgetter(*(slice(f.start, f.end) for f in layout.ENTRY.fields))
+_STD_WIDTH = layout.STD_WIDTH
 
 
 def entry_fields(text: str) -> dict[str, str]:
     """An entry line's 22 standard fields by name, raw (a short line padded with blanks)."""
-    return dict(zip(_ENTRY_NAMES, _CUT_ENTRY(text.ljust(layout.STD_WIDTH)), strict=True))
+    # (Not `strict`: the getter gives one value per name, and this runs for every line.)
+    return dict(zip(_ENTRY_NAMES, _CUT_ENTRY(text.ljust(_STD_WIDTH)), strict=False))
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
