@@ -37,7 +37,7 @@ Feed = Callable[[int], None]  # a pièce's lines through the families, one by on
 Quiet = Callable[[int], bool]  # close a proved pièce if that reports nothing (else False)
 Close = Callable[[], None]  # close the pièce in progress
 FEW_GETS = 16  # keys looked up in `Recorded` with numpy so many times in a block, then a dict
-LOW_BITS = (1 << 16) - 1  # the key bits `Recorded` first tells an absent key by
+LOW_BITS = (1 << 18) - 1  # the key bits `Recorded` first tells an absent key by (a byte each)
 
 
 class Recorded:
@@ -46,8 +46,8 @@ class Recorded:
     stored one (the rule code's look-ups between runs), `flush` moves them into the trace
     when the block ends. `eligible`: the places that may be stored, whose keys are distinct
     (the quiet ones: a key repeated in the block is not; for numbers, only new ones); `place`
-    finds one by its key (most absent keys told by their low bits, then a comparison with
-    every key the first FEW_GETS times, then a dict)."""
+    finds one by its key (nearly every absent key told by its low 18 bits, then a comparison
+    with every key the first FEW_GETS times, then a dict)."""
 
     def __init__(self, keys: Ints, values: Ints, eligible: Mask) -> None:
         self.keys, self.values, self.eligible = keys, values, eligible

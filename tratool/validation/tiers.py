@@ -46,8 +46,10 @@ class ColdTier:
 
     def candidates(self, high: int) -> range:
         """Places whose key has the high half `high`."""
-        start = int(np.searchsorted(self.highs, high))
-        return range(start, int(np.searchsorted(self.highs, high, side="right")))
+        # As an int32: a Python int would have numpy widen the whole array to compare.
+        value = np.int32(high)
+        start = int(self.highs.searchsorted(value))
+        return range(start, int(self.highs.searchsorted(value, side="right")))
 
 
 class KeyTiers:
@@ -110,7 +112,7 @@ class KeyTiers:
 
     def _find_int(self, key: int) -> int | None:
         for keys, values in self._tiers:
-            at = int(np.searchsorted(keys, key))
+            at = int(keys.searchsorted(key))  # (the method: without numpy's dispatch)
             if at < len(keys) and keys[at] == key:
                 return int(values[at])
         for tier in self._cold:
