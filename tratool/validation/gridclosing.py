@@ -128,6 +128,7 @@ class BlockClosing:
         self._proved, self._is_proved = proved.tolist(), plan.proved.tolist()
         self._rank = (np.cumsum(plan.proved) - 1).tolist()  # a proved pièce's place
         self._numbers = plan.numbers[proved].tolist()
+        self._journals = self.journals.tolist()
         self._dates = plan.dates[proved].tolist()  # as the int 31042024
         self._keys = tuple(a[proved] for a in (plan.keys, plan.contents, plan.number_keys))
         dates = plan.dates[proved]
@@ -199,11 +200,11 @@ class BlockClosing:
         marked stored, each journal's last number."""
         for recorded in self._recorded:
             recorded.record(start, end)
-        journals, names = self.journals[start:end], self.plan.journal_names
+        names = self.plan.journal_names
         if end - start < 64:  # each journal's last place in the run: a loop costs less
-            places = {j: start + i for i, j in enumerate(journals.tolist())}.items()
+            places = {j: start + i for i, j in enumerate(self._journals[start:end])}.items()
         else:
-            distinct, last = np.unique(journals[::-1], return_index=True)
+            distinct, last = np.unique(self.journals[start:end][::-1], return_index=True)
             places = dict(zip(distinct.tolist(), (end - 1 - last).tolist(), strict=True)).items()
         self.rules.record_proved({names[j]: self._last(place) for j, place in places})
 
@@ -227,7 +228,7 @@ class BlockClosing:
         low = bisect.bisect_left(self.unchained, at)
         for index in self.unchained[low : bisect.bisect_left(self.unchained, end)]:
             place = self._rank[index]
-            journal = self.plan.journal_names[int(self.journals[place])]
+            journal = self.plan.journal_names[self._journals[place]]
             number, date = self._last(place)
             if not numbered_quietly(self.rules.numbers.get(journal), number, date):
                 self._stop(index)
