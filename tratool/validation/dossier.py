@@ -53,26 +53,27 @@ class DossierRules(RuleSet):
             cache = self._collective_cache
             issue = cache[key] if key in cache else self._collective_cached(*key)
             if issue is not None:
-                self._collective(line.number, line.text, raw, issue)
+                self._answer("TRA-X06", "account", line, issue)
             if line.lettering[1]:  # a lettering code
                 self._letter(line.number, line.text, raw, line.lettering, line.signed, line_type)
         date = raw["date"]
         issue = self._date_cache[date] if date in self._date_cache else self._year_cached(date)
         if issue is not None:
-            self._fiscal_year(line.number, line.text, date, issue)
+            self._answer("TRA-X05", "date", line, issue)
 
-    def _collective(self, number: int, text: str, raw: dict[str, str], issue: Issue) -> None:
+    def _answer(self, rule: str, name: str, line: EntryLine, issue: Issue) -> None:
+        """Report a per-value answer (TRA-X05 on the date, X06 on the account) at its field."""
         severity, message, hint = issue
         self.report(
-            "TRA-X06",
-            line=number,
-            column=layout.ENTRY_FIELDS["account"].pos,
-            field="account",
+            rule,
+            line=line.number,
+            column=layout.ENTRY_FIELDS[name].pos,
+            field=name,
             message=message,
-            source=text,
+            source=line.text,
             hint=hint,
             severity=severity,
-            value=raw["account"],
+            value=line.raw[name],
         )
 
     def _collective_cached(self, account: str, is_tiers: bool, auxiliary: str) -> Issue | None:
@@ -228,20 +229,6 @@ class DossierRules(RuleSet):
                 source=text,
                 hint=N_("the FEC requires both"),
             )
-
-    def _fiscal_year(self, number: int, text: str, date: str, issue: Issue) -> None:
-        severity, message, hint = issue
-        self.report(
-            "TRA-X05",
-            line=number,
-            column=layout.ENTRY_FIELDS["date"].pos,
-            field="date",
-            message=message,
-            source=text,
-            hint=hint,
-            severity=severity,
-            value=date,
-        )
 
     def finish(self) -> None:
         for (account, auxiliary, code), (balance, line) in self._lettering.items():
