@@ -56,8 +56,11 @@ class DossierRules(RuleSet):
                 self._answer("TRA-X06", "account", line, issue)
             if line.lettering[1]:  # a lettering code
                 self._letter(line.number, line.text, raw, line.lettering, line.signed, line_type)
-        date = raw["date"]
-        issue = self._date_cache[date] if date in self._date_cache else self._year_cached(date)
+        date, issue = raw["date"], None
+        if date in self._date_cache:
+            issue = self._date_cache[date]
+        elif self.config.fiscal_years or self._file_years:  # (none: TRA-X05 is skipped)
+            issue = self._year_cached(date)
         if issue is not None:
             self._answer("TRA-X05", "date", line, issue)
 
