@@ -15,20 +15,25 @@ from tratool.validation import ValidationConfig, streaming
 from tratool.validation.gridclosing import FEW_GETS, LOW_BITS, Recorded
 
 # A stored key; another with the same low bits (the byte per low bits says "maybe"); a
-# negative key with the low bits of neither; and one never stored (not eligible).
-STORED, SAME_LOW, NEGATIVE, INELIGIBLE = 5 + 3 * (LOW_BITS + 1), 5, -(1 << 40) + 9, 77
+# negative key with the low bits of neither; and one never stored (not eligible). Their low
+# bits fill all 18, so that a filter on fewer bits or other bits tells them apart wrongly.
+LOW = 0x2A5F3
+STORED, SAME_LOW, NEGATIVE, INELIGIBLE = LOW + 3 * (LOW_BITS + 1), LOW, -(1 << 40) + 9, 77
+OTHER = -(1 << 40) + 0x1F0F0  # stored by a later run
 
 
 def test_a_stored_key_is_found_and_a_key_with_its_low_bits_is_not() -> None:
-    keys = np.array([STORED, -(1 << 40) + 8, INELIGIBLE], dtype=np.int64)
+    keys = np.array([STORED, OTHER, INELIGIBLE], dtype=np.int64)
     recorded = Recorded(keys, np.array([100, 200, 300]), np.array([True, True, False]))
     assert recorded.get(STORED) is None  # not marked stored yet
-    recorded.record(0, 3)
+    recorded.record(0, 1)
+    assert (recorded.get(STORED), recorded.get(OTHER)) == (100, None)  # OTHER's run: not yet
+    recorded.record(1, 3)
     for _ in range(FEW_GETS + 2):  # by comparison, then by the dict built past FEW_GETS
         assert recorded.get(STORED) == 100
         assert recorded.get(SAME_LOW) is None
         assert recorded.get(NEGATIVE) is None
-        assert recorded.get(-(1 << 40) + 8) == 200
+        assert recorded.get(OTHER) == 200
         assert recorded.get(INELIGIBLE) is None
         assert recorded.place(INELIGIBLE) is None
     assert len(recorded) == 2
