@@ -151,7 +151,7 @@ def test_the_plan_keys_are_the_reference_keys() -> None:
     dossier = DossierProof(DossierRules(config, Recorder(config), [], {}))
     grid = grid_of(lines)
     proved = rows.prove(grid, "")
-    plan = dossier.plan(proof.draft(grid, proved.clean, proved.amount))
+    plan = dossier.plan(proof.draft(grid, proved.families, proved.amount))
     assert plan.proved.tolist() == [False, True, True, False]
     for index, number in ((1, 102), (2, 7)):
         journal, date, raw = plan.key(index)

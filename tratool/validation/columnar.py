@@ -5,13 +5,14 @@ TRA lines have a fixed width, so a block of 222-column entry lines with one endi
 (`tra.scan.is_grid`); held as a numpy array, each field is a column. Two proofs run on it, and
 neither words a finding: gridrows.py finds the rows no per-line field rule can report,
 gridpieces.py the pièces the cross-line families (pièces, analytics, dossier) would not report
-either. A proved pièce is only closed, by the pièce rules themselves, and counted in the
-totals; a row not proved goes through `ValidationPass._line`, a proved row of a pièce not
-proved through `ValidationPass.cross_line`, exactly as in the reference engine, in file order,
-and every finding comes from there. Lines 1 to the end of the first read, and every block that
-is not a grid (LF/CRLF mixtures, short or long lines, ETE files, parameter records, non-ASCII
-or control bytes), go line by line through the reference code. numpy is imported with the
-first grid block.
+either. A proved pièce is only closed, by the pièce rules themselves, and counted in the totals
+(its rows reported only by the rules that read a line alone, gridrows.LINE_ONLY, then go through
+those rules: `_close_proved`); in a pièce not proved, a row not proved goes through
+`ValidationPass._line`, a proved row of a pièce not proved through `ValidationPass.cross_line`,
+exactly as in the reference engine, in file order, and every finding comes from there. Lines 1
+to the end of the first read, and every block that is not a grid (LF/CRLF mixtures, short or
+long lines, ETE files, parameter records, non-ASCII or control bytes), go line by line through
+the reference code. numpy is imported with the first grid block.
 
 Each block goes through two stages: the first (`_prepare`: the grid check and the proofs that
 read only the block and the configuration, gridblocks.py) may run in a worker thread one block
@@ -39,7 +40,7 @@ from .configuration import ValidationConfig
 from .findings import Recorder, Report
 from .fingerprints import FINGERPRINTS
 from .pieces import CONTENT_MASK, Piece
-from .streaming import ValidationPass, entry_fields
+from .streaming import LineRead, ValidationPass, entry_fields
 
 if TYPE_CHECKING:
     from .gridblocks import BlockProver, ProvedBlock
@@ -77,6 +78,8 @@ class FastPass(ValidationPass):
         self.grid_rows = 0  # entry lines read as grid rows
         self.proved_rows = 0  # of them, those the per-line rules were spared
         self.proved_pieces = 0  # pièces closed without feeding their lines to the families
+        # A row whose own rules `_close_proved` ran, and what they read, for `_feed`.
+        self._ruled: tuple[int, LineRead] | None = None
 
     def run(self, stream: IO[bytes]) -> Report:
         # The reference's first look (DecodedLines): what it refuses, or a short first read
@@ -174,44 +177,41 @@ class FastPass(ValidationPass):
             self._grid_block(lines, prepared.block, prepared.proof)
 
     def _grid_block(self, lines: DecodedLines, block: memoryview, proof: ProvedBlock) -> None:
-        grid, stride, width = proof.grid, proof.stride, proof.width
+        grid = proof.grid
         first = lines.count + 1
-        lines.counted(len(grid), len(block), b"\r\n" if stride == width + 2 else b"\n")
+        ending = b"\r\n" if proof.stride == proof.width + 2 else b"\n"
+        lines.counted(len(grid), len(block), ending)
         plan = self._dossier().plan(proof.draft)
-        shares = _line_contents(grid, plan)
+        rows = BlockRows(first, block, proof, _line_contents(grid, plan))
         self.grid_rows += len(grid)
         self.proved_rows += int(proof.clean.sum())
         from .gridclosing import BlockClosing
 
-        closing = BlockClosing(plan, self.pieces, first)
-
-        def feed(index: int) -> None:
-            rows = range(plan.starts[index], plan.ends[index])
-            self._feed(lines, first, (block, stride, width), (proof.clean, shares), rows)
-
-        closing.close(feed, lambda index: self._close_proved(plan, first, index), self._close_open)
+        # A proved pièce with rows that only the rules reading a line alone report is closed
+        # by itself (`_close_proved`), which then runs those rules on those rows.
+        closing = BlockClosing(plan, self.pieces, first, _holding_reported(plan, proof.clean))
+        closing.close(
+            lambda index: self._feed(lines, rows, plan.rows(index)),
+            lambda index: self._close_proved(plan, rows, index),
+            self._close_open,
+        )
         self._count(closing)
 
-    def _feed(
-        self,
-        lines: DecodedLines,
-        first: int,
-        shape: tuple[memoryview, int, int],
-        rows_known: tuple[Mask, dict[int, int]],
-        rows: range,
-    ) -> None:
+    def _feed(self, lines: DecodedLines, rows: BlockRows, piece: range) -> None:
         """A pièce's lines, one by one: through the cross-line families only if proved (with
-        their content hash's share when `_line_contents` computed it)."""
-        block, stride, width = shape  # bytes from a line to the next, columns of a line
-        clean, shares = rows_known
-        for index, proved in zip(rows, clean[rows.start : rows.stop].tolist(), strict=True):
-            start = index * stride
-            line = str(block[start : start + width], "ascii")  # (a grid block is ASCII)
+        their content hash's share when `_line_contents` computed it) or if `_close_proved`
+        ran the line's own rules already; through all the rules otherwise."""
+        ruled, self._ruled = self._ruled, None
+        for index, proved in zip(
+            piece, rows.proof.clean[piece.start : piece.stop].tolist(), strict=True
+        ):
+            line, number = rows.text(index), rows.first + index
             if proved:
-                content = shares.get(index)
-                self.cross_line(first + index, line, entry_fields(line), content=content)
+                self.cross_line(number, line, entry_fields(line), content=rows.shares.get(index))
+            elif ruled is not None and ruled[0] == index:
+                self.cross_line(number, line, *ruled[1])
             else:
-                self._line(lines, DecodedLine(first + index, line, ()))
+                self._line(lines, DecodedLine(number, line, ()))
 
     def _close_open(self) -> None:
         self.pieces.close_open()
@@ -246,14 +246,32 @@ class FastPass(ValidationPass):
             self._dossier_proof = DossierProof(self.dossier)
         return self._dossier_proof
 
-    def _close_proved(self, plan: BlockPlan, first: int, index: int) -> bool:
-        """Close the pièce in progress, then the proved one if its closing reports nothing.
-        False: its lines must go through the families after all."""
+    def _close_proved(self, plan: BlockPlan, rows: BlockRows, index: int) -> bool:
+        """Close the pièce in progress, then the proved one if its closing reports nothing,
+        and run the rules that read a line alone on its rows not proved clean. False: its
+        lines must go through the families after all. A first row not proved clean is read
+        by those rules first: the reference does so before it closes the pièce before."""
+        piece = plan.rows(index)
+        if not rows.proof.clean[piece.start]:
+            self._ruled = piece.start, self._line_rules(rows, piece.start)  # for `_feed`
         self._close_open()
-        line = first + int(plan.starts[index])
         content = int(plan.contents[index]) & CONTENT_MASK
-        piece = Piece(plan.key(index), line, "", "", "", "", content=content)
-        return self.pieces.close_quietly(piece, self.recorder)
+        head = Piece(plan.key(index), rows.first + piece.start, "", "", "", "", content=content)
+        if not self.pieces.close_quietly(head, self.recorder):
+            return False
+        self._ruled = None
+        for row, proved in zip(
+            piece[1:], rows.proof.clean[piece.start + 1 : piece.stop].tolist(), strict=True
+        ):
+            if not proved:
+                self._line_rules(rows, row)
+        return True
+
+    def _line_rules(self, rows: BlockRows, index: int) -> LineRead:
+        line = rows.text(index)
+        line_type = line[layout.LINE_TYPE_SLICE].strip()
+        number = rows.first + index
+        return self.line_rules(number, line, line_type, self.is_extended, self.version)
 
 
 class _Overlap:
@@ -285,6 +303,28 @@ def _cores() -> int:
     """The cores this process may run on."""
     affinity = getattr(os, "sched_getaffinity", None)
     return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+@attrs.frozen(eq=False)
+class BlockRows:
+    """A grid block's rows as the second stage reads them: row 0 is line `first`."""
+
+    first: int
+    block: memoryview
+    proof: ProvedBlock
+    shares: dict[int, int]  # rows' content hash shares (`_line_contents`)
+
+    def text(self, index: int) -> str:
+        start = index * self.proof.stride
+        return str(self.block[start : start + self.proof.width], "ascii")  # (grid: ASCII)
+
+
+def _holding_reported(plan: BlockPlan, clean: Mask) -> Mask:
+    """The proved pièces holding rows not proved clean."""
+    import numpy as np
+
+    held: Mask = np.logical_or.reduceat(~clean, plan.starts) & plan.proved
+    return held
 
 
 @attrs.frozen(eq=False)

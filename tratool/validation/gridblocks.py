@@ -45,10 +45,11 @@ class BlockProver:
         """A grid block's block-local proofs (`is_text_grid` holds for it)."""
         grid = as_grid(block, stride)
         rows = self.rows.prove(grid, version)
-        clean = rows.clean
+        clean, families = rows.clean, rows.families
         if width > layout.STD_WIDTH:  # ETE lines: their columns 1-222 are the STD grid
-            clean = clean & self._extended_proof().clean_rows(block, stride, width, version)
-        draft = self.pieces.draft(grid, clean, rows.amount)
+            extended = self._extended_proof().clean_rows(block, stride, width, version)
+            clean, families = clean & extended, families & extended
+        draft = self.pieces.draft(grid, families, rows.amount)
         return ProvedBlock(stride, width, grid, clean, draft)
 
     def _extended_proof(self) -> ExtendedProof:

@@ -111,7 +111,11 @@ class Recorded:
 class BlockClosing:
     """One block's pièces, closed in file order."""
 
-    def __init__(self, plan: BlockPlan, rules: PieceRules, first: int) -> None:
+    def __init__(
+        self, plan: BlockPlan, rules: PieceRules, first: int, handed: Mask | None = None
+    ) -> None:
+        """`handed`: pièces to close one at a time (`close`'s `quietly`), even when proved and
+        quiet."""
         self.plan, self.rules = plan, rules
         proved = np.flatnonzero(plan.proved)
         found = lookup(rules.traces()[2], plan.number_keys[proved])  # the numbers' dates
@@ -121,6 +125,8 @@ class BlockClosing:
         self._closed = bytearray(len(proved))
         silent = np.zeros(len(plan.starts), dtype=np.bool_)
         silent[proved[quiet]] = True
+        if handed is not None:
+            silent &= ~handed
         self.stops: list[int] = np.flatnonzero(~silent).tolist()
         self._stops = set(self.stops)
         self.unchained: list[int] = proved[quiet & ~chained].tolist()

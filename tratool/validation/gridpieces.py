@@ -2,18 +2,21 @@
 dossier rules have nothing to say about, so that the fast engine need not feed them line by
 line.
 
-A pièce is proved when every line of it was proved by the field rules (gridrows.py) and the
-block's columns show that, fed line by line, the families would report nothing until it
-closes: its lines share the pièce type, currency and establishment, its general lines balance
-in cents, no line repeats another, its amounts are in the keeping currency only (amount code
-E--), its analytic lines (A) follow a general line of the same account and direction and sum
-to it on each axis, its general lines are not TRA-X06's, its date not TRA-X05's (both asked of
-the dossier rules, once per distinct value), and it shares neither journal nor number with the
-pièces beside it (TRA-X04's date change). What only the closing can tell — a key or a content
-seen before, the numbering — is left to `PieceRules.close_quietly`, the rule code itself.
-Everything else goes line by line: the block's first and last pièces (which may continue the
-neighbouring blocks'), O and H lines, folio journals (BOR, LIB), dossiers with sections or a
-chart of accounts when a pièce has analytic lines.
+A pièce is proved when every line of it was proved by the field rules (gridrows.py), or is
+reported only by questions on fields the families read only into its content hash
+(`gridrows.LINE_ONLY`: those rows then go through the rules that read a line alone, once the
+pièce is closed, columnar.py), and the block's columns show that, fed line by line, the families
+would report nothing until it closes: its lines share the pièce type, currency and
+establishment, its general lines balance in cents, no line repeats another, its amounts are in
+the keeping currency only (amount code E--), its analytic lines (A) follow a general line of the
+same account and direction and sum to it on each axis, its general lines are not TRA-X06's, its
+date not TRA-X05's (both asked of the dossier rules, once per distinct value), and it shares
+neither journal nor number with the pièces beside it (TRA-X04's date change). What only the
+closing can tell — a key or a content seen before, the numbering — is left to
+`PieceRules.close_quietly`, the rule code itself. Everything else goes line by line: the block's
+first and last pièces (which may continue the neighbouring blocks'), O and H lines, folio
+journals (BOR, LIB), dossiers with sections or a chart of accounts when a pièce has analytic
+lines.
 
 The proof is in two parts: `PieceProof.draft`, what the block itself tells (it reads only the
 configuration, so that it may run ahead in the fast engine's worker thread), and
@@ -69,6 +72,9 @@ class BlockPlan:
     debits: Ints
     credits: Ints
 
+    def rows(self, index: int) -> range:
+        return range(self.starts[index], self.ends[index])
+
     def key(self, index: int) -> tuple[str, str, str]:
         """The pièce's key, as `EntryLine.key` has it."""
         head = self.grid[self.starts[index]]
@@ -102,9 +108,10 @@ class PieceProof:
         self.analytic = config.sections is None and config.chart_of_accounts is None
         self.memory = Memory()  # answers by value, from block to block; its own block words
 
-    def draft(self, grid: Grid, clean: Mask, amount: AmountField) -> PieceDraft:
-        """The block's pièces in order; `clean`: the rows the field rules were spared,
-        `amount`: the block's amount as the row proof read it."""
+    def draft(self, grid: Grid, readable: Mask, amount: AmountField) -> PieceDraft:
+        """The block's pièces in order; `readable`: the rows the cross-line families read as
+        the proof assumes (`ProvedRows.families`), `amount`: the block's amount as the row
+        proof read it."""
         block = self.memory.block
         block.load(grid)
         starts = gridkeys.starts(block)
@@ -121,7 +128,7 @@ class PieceProof:
         if asked:
             cents, fits = amount.cents()  # (as `line.cents` reads a plain amount; exact?)
             contents = line_contents(block)  # (a proved row's journal, line type unstripped)
-            proved = np.logical_and.reduceat(clean & fits & self._rows(grid), starts)
+            proved = np.logical_and.reduceat(readable & fits & self._rows(grid), starts)
             proved &= _pieces(block, grid, starts, cents, contents.view(np.int64))
             proved &= (numbers > 0) & (dates > 0) & _neighboured(journals, heads.numbers)
         debit = np.where(general & (grid[:, FIELDS["direction"].start] == _DEBIT), cents, 0)

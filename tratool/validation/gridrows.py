@@ -61,6 +61,7 @@ class ProvedRows:
 
     clean: Mask
     amount: AmountField
+    families: Mask  # `clean`, and the rows only LINE_ONLY questions fail
 
 
 @attrs.frozen
@@ -85,6 +86,10 @@ class Question:
 # The questions answered together, by the union of the columns they read: fields that vary
 # together or hardly vary, so that their combinations stay few (one look-up instead of one
 # per question); label and piece number, nearly all distinct, are not looked up.
+# The questions on fields the cross-line families read only into a line's content hash (which
+# the pièce proof computes from the columns): a row that fails only these may still be in a
+# proved pièce, and only the rules that read a line alone are run on it (columnar.py).
+LINE_ONLY = frozenset({"label", "tiers"})  # TRA-F06; TRA-F05 and F07
 _GROUPS = (
     ("journal", "piece_type", "direction", "due_number"),
     ("date",),
@@ -129,14 +134,33 @@ class RowProof:
         self.memory.block.load(grid)
         amount = AmountField(self.memory.block, "amount")
         clean = np.ones(len(grid), dtype=np.bool_)
+        families = np.ones(len(grid), dtype=np.bool_)
         questions = self._questions(version)
         for group in _GROUPS:
-            clean &= self._by_values(grid, [questions[kind] for kind in group])
+            answers = self._by_values(grid, [questions[kind] for kind in group])
+            clean &= answers
+            families &= self._but_line_only(grid, [questions[kind] for kind in group], answers)
         for name, plain in _PLAIN.items():  # nearly all distinct: what the bytes leave, sorted
             question = questions[name]
             asked = ~plain(self.memory.block, grid)
-            clean &= self._by_sorting(grid, question.names, question.ask, asked=asked)
-        return ProvedRows(clean & self._amounts(amount), amount)
+            answers = self._by_sorting(grid, question.names, question.ask, asked=asked)
+            clean &= answers
+            if name not in LINE_ONLY:
+                families &= answers
+        amounts = self._amounts(amount)
+        return ProvedRows(clean & amounts, amount, families & amounts)
+
+    def _but_line_only(self, grid: Grid, group: list[Question], answers: Mask) -> Mask:
+        """`answers` of `group` without its LINE_ONLY questions: the rows it fails asked again
+        (few, and their answers remembered) of the group's other questions alone."""
+        if LINE_ONLY.isdisjoint(q.kind.split()[0] for q in group) or answers.all():
+            return answers
+        others: Mask = np.ones(len(grid), dtype=np.bool_)
+        failed = ~answers
+        for q in group:
+            if q.kind.split()[0] not in LINE_ONLY:
+                others &= self._by_sorting(grid, q.names, q.ask, failed, q.blankness, q.kind)
+        return others
 
     def _questions(self, version: str) -> dict[str, Question]:
         """Every question of the row proof, by the first word of its kind."""

@@ -45,6 +45,9 @@ def entry_fields(text: str) -> dict[str, str]:
     return dict(zip(_ENTRY_NAMES, _CUT_ENTRY(text.ljust(_STD_WIDTH)), strict=False))
 
 
+# What the rules that read an entry line alone leave the cross-line families: its raw fields,
+# its ETE lettering (state, code, latest date) and opening kind.
+LineRead = tuple[dict[str, str], tuple[str, str, str], str]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The records whose facts the dossier rules read: a fiscal year, a tiers' nature.
 _DOSSIER_FACTS = frozenset({"EXO", "CAE"})
@@ -178,8 +181,15 @@ class ValidationPass:
             self.fields.check_digits(number, text, typed)
 
     def _entry(self, number: int, text: str, line_type: str, extended: bool, version: str) -> None:
+        raw, lettering, opening = self.line_rules(number, text, line_type, extended, version)
+        self.cross_line(number, text, raw, lettering, opening)
+
+    def line_rules(
+        self, number: int, text: str, line_type: str, extended: bool, version: str
+    ) -> LineRead:
+        """The rules that read an entry line alone; what the cross-line families read of it
+        besides: its fields, its ETE lettering and opening kind."""
         raw = entry_fields(text)
-        analytic = line_type in layout.ANALYTIC_LINE_TYPES
         self.structure.width(number, text, line_type, extended, version)
         self.structure.line_type(number, text, line_type)
         self.fields.check(number, text, raw)
@@ -189,10 +199,10 @@ class ValidationPass:
             self.extended.check(number, text, ete, self.fields.check_digits(number, text, ete))
             wide = text.ljust(layout.ETE_GENERAL.end)
             opening = wide[_OPENING.start : _OPENING.end].strip()
-            if not analytic:
+            if line_type not in layout.ANALYTIC_LINE_TYPES:
                 state, code, date = (wide[f.start : f.end] for f in _ETE_LETTERING)
                 lettering = (state.strip(), code.strip(), date)
-        self.cross_line(number, text, raw, lettering, opening)
+        return raw, lettering, opening
 
     def cross_line(
         self,
