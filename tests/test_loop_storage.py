@@ -12,7 +12,6 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import pytest
 
@@ -20,7 +19,7 @@ from tests.conftest import FIXTURES
 from tratool.errors import LoopRejected, StorageTransportError, UnreadableInput
 from tratool.loop import LoopClient
 from tratool.loop.deposit import put_blob
-from tratool.loop.transport import HttpTransport, Response
+from tratool.loop.transport import HttpTransport, Readable, Response
 from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
@@ -206,14 +205,10 @@ def test_a_file_is_put_as_it_is_read_again_on_a_retry(
     assert "transfer-encoding" not in headers
 
 
-def test_a_file_changed_after_its_digest_is_refused_not_stored(
-    client: LoopClient, sim: Simulator, tmp_path: Path
-) -> None:
-    file = tmp_path / "PG00001.TRA"
-    file.write_bytes(b"hello")
-    transport = client.transport
-    # Another program writing the file between the digest and the PUT: no server can make
-    # that happen, so the transport is wrapped to do it just before it sends.
+def rewriting(transport: HttpTransport, file: Path, content: bytes) -> HttpTransport:
+    """`transport`, but `file` rewritten with `content` just before each request: another
+    program writing the file between its digest and the PUT, which no server can make happen
+    (the one fake of these tests)."""
 
     class Rewriting(HttpTransport):
         def request(
@@ -221,22 +216,55 @@ def test_a_file_changed_after_its_digest_is_refused_not_stored(
             method: str,
             url: str,
             headers: dict[str, str],
-            body: bytes | IO[bytes] | None = None,
+            body: bytes | bytearray | Readable | None = None,
         ) -> Response:
-            file.write_bytes(b"HELLO")
+            file.write_bytes(content)
             return transport.request(method, url, headers, body)
 
+    return Rewriting(5, 5)
+
+
+@pytest.mark.parametrize(
+    ("content", "refusal"),
+    [
+        (b"HELLO", (StorageTransportError, "Md5Mismatch")),  # Azure refuses the digest
+        (b"hello, world" * 100_000, (UnreadableInput, "grew while it was sent")),
+        (b"hi", (UnreadableInput, "shrank while it was sent")),  # (no wait for bytes)
+    ],
+)
+def test_a_file_changed_after_its_digest_is_refused_not_stored(
+    client: LoopClient,
+    sim: Simulator,
+    tmp_path: Path,
+    content: bytes,
+    refusal: tuple[type[Exception], str],
+) -> None:
+    file = tmp_path / "PG00001.TRA"
+    file.write_bytes(b"hello")
     place = client.file_deposit("PG00001.TRA")
-    with pytest.raises(StorageTransportError, match="Md5Mismatch"):
+    error, match = refusal
+    with pytest.raises(error, match=match):
         put_blob(
-            Rewriting(5, 5),
+            rewriting(client.transport, file, content),
             place.deposit_url,
             file,
             attempts=3,
             backoff=client._backoff,
             sleep=lambda s: None,
         )
-    assert sim.deposits.files == {}
+    assert [m for m, _ in sim.wire].count("PUT") <= 1  # a refusal, or an error: not retried
+    assert sim.deposits.files in ({}, {place.uri: b"hello"})  # never what was not digested
+
+
+@pytest.mark.parametrize("kind", [bytearray, str])
+def test_bytes_like_and_path_names_are_deposited(
+    client: LoopClient, sim: Simulator, tmp_path: Path, kind: type[bytearray | str]
+) -> None:
+    file = tmp_path / "PG00001.TRA"
+    file.write_bytes(b"hello")
+    body = bytearray(b"hello") if kind is bytearray else str(file)
+    place = client.deposit_file("PG00001.TRA", body)
+    assert sim.deposits.files == {place.uri: b"hello"}
 
 
 def test_a_file_that_cannot_be_read_is_said_so_before_any_put(

@@ -19,7 +19,6 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -42,7 +41,7 @@ from ..errors import (
 )
 from ..i18n import N_, Text
 from ..redaction import Secret, credential_problem, redact
-from .deposit import put_blob
+from .deposit import Body, put_blob
 from .filters import Filter, eq
 from .settings import ImportState, LoopSettings
 from .transport import HttpTransport, Response
@@ -298,7 +297,7 @@ class LoopClient:
             )
         return FileDeposit(Secret(found["depositUrl"]), found["uri"])
 
-    def deposit_file(self, filename: str, body: bytes | Path) -> FileDeposit:
+    def deposit_file(self, filename: str, body: Body) -> FileDeposit:
         """`file_deposit`, then PUT `body` (bytes, or a file sent as it is read) to its
         depositUrl (Azure Put Blob, with its Content-MD5). Once this returns,
         ``import_tra(dossier, uri=deposit.uri)``."""

@@ -7,9 +7,10 @@ the blob whole, so repeating it cannot duplicate anything: it is repeated when t
 failed, when the answer was lost, and on the answers Azure documents as "try again" (408,
 429, 500, 503). A refusal (403: the token expired or was altered, 4xx: the request) is final.
 
-A file is sent as it is read, never held whole in memory: its digest is read first, then each
-attempt reads it again. A file changed in between no longer matches its ``Content-MD5``, which
-Azure refuses (400 Md5Mismatch): what lands is always what was digested.
+A file is sent as it is read, never held whole in memory: its digest and length are read
+first, then each attempt reads it again, exactly that many bytes. A file that changed in
+between is refused, by Azure when its bytes differ (400 Md5Mismatch), by tratool when its
+length does (`UnreadableInput`, before the PUT ends): what lands is always what was digested.
 """
 
 from __future__ import annotations
@@ -19,12 +20,20 @@ import contextlib
 import hashlib
 import io
 import logging
+import os
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..backoff import Backoff
-from ..errors import MaybeSent, NotSent, StorageTransportError, UnreadableInput, system_reason
+from ..errors import (
+    MaybeSent,
+    Message,
+    NotSent,
+    StorageTransportError,
+    UnreadableInput,
+    system_reason,
+)
 from ..i18n import N_
 from ..redaction import Secret, redact
 from .transport import HttpTransport
@@ -33,26 +42,51 @@ log = logging.getLogger("tratool.loop.deposit")
 RETRYABLE = frozenset({408, 429, 500, 503})
 
 
-Body = bytes | Path  # what is deposited: the bytes, or the file, read as it is sent
+Body = bytes | bytearray | os.PathLike[str] | str  # the bytes, or a file sent as it is read
 
 
-def content_md5(data: bytes) -> str:
+class _Unreadable(Exception):
+    """The file failed, or changed, while it was sent (not an OSError: the transport would
+    take it for the connection's, and try again)."""
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+class _Exactly:
+    """A file's first `length` bytes, read as http.client reads a body; `_Unreadable` if the
+    file now ends sooner or goes on after them."""
+
+    def __init__(self, handle: io.BufferedReader, length: int) -> None:
+        self._handle, self._left = handle, length
+
+    def read(self, size: int = -1) -> bytes:
+        wanted = self._left if size < 0 else min(size, self._left)
+        try:
+            chunk = self._handle.read(wanted or 1)  # past its length: whether there is more
+        except OSError as exc:
+            raise _Unreadable(system_reason(exc)) from None
+        if not wanted and chunk:
+            raise _Unreadable(N_("it grew while it was sent; push it again once written"))
+        if wanted and not chunk:
+            raise _Unreadable(N_("it shrank while it was sent; push it again once written"))
+        self._left -= len(chunk)
+        return chunk
+
+
+def content_md5(data: bytes | bytearray) -> str:
     return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode("ascii")
 
 
-def _md5(handle: io.BufferedReader) -> str:
-    digest = hashlib.file_digest(handle, lambda: hashlib.md5(usedforsecurity=False))
-    return base64.b64encode(digest.digest()).decode("ascii")
-
-
 @contextlib.contextmanager
-def _opened(body: Body) -> Iterator[bytes | io.BufferedReader]:
+def _opened(body: Body) -> Iterator[bytes | bytearray | io.BufferedReader]:
     """The body to send: the bytes, or the file opened from its start."""
-    if isinstance(body, bytes):
+    if isinstance(body, bytes | bytearray):
         yield body
         return
     try:
-        handle = body.open("rb")
+        handle = Path(body).open("rb")  # noqa: SIM115 - closed by the with below, not its errors
     except OSError as exc:
         raise UnreadableInput(str(body), system_reason(exc)) from None
     with handle:
@@ -62,9 +96,23 @@ def _opened(body: Body) -> Iterator[bytes | io.BufferedReader]:
 def _described(body: Body) -> tuple[str, int]:
     """The body's Content-MD5 and length, the file read once to its end."""
     with _opened(body) as sent:
-        if isinstance(sent, bytes):
+        if isinstance(sent, bytes | bytearray):
             return content_md5(sent), len(sent)
-        return _md5(sent), sent.tell()
+        try:
+            digest = hashlib.file_digest(sent, lambda: hashlib.md5(usedforsecurity=False))
+        except OSError as exc:
+            raise UnreadableInput(str(body), system_reason(exc)) from None
+        return base64.b64encode(digest.digest()).decode("ascii"), sent.tell()
+
+
+@contextlib.contextmanager
+def _sent(body: Body, length: int) -> Iterator[bytes | bytearray | _Exactly]:
+    """The body as an attempt sends it: a file's `length` bytes, read as they go."""
+    with _opened(body) as opened:
+        try:
+            yield opened if isinstance(opened, bytes | bytearray) else _Exactly(opened, length)
+        except _Unreadable as exc:
+            raise UnreadableInput(str(body), exc.reason) from None
 
 
 def _refusal(status: int, body: bytes) -> str:
@@ -104,7 +152,7 @@ def put_blob(
     for attempt in range(1, attempts + 1):
         why: str
         try:
-            with _opened(body) as sent:
+            with _sent(body, length) as sent:
                 answer = transport.request("PUT", url, dict(headers), sent)
         except (NotSent, MaybeSent) as exc:
             why = str(exc)

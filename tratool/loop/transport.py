@@ -21,7 +21,7 @@ import json
 import ssl
 import urllib.parse
 import urllib.request
-from typing import IO, Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -45,6 +45,12 @@ def _port(parts: urllib.parse.SplitResult) -> int:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
 
+class Readable(Protocol):
+    """A body sent as it is read (a file, or a reader over one)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 _SEND_BLOCK = 1 << 16  # bytes of a file body sent at a time (http.client's default: 8 KiB)
 
 
@@ -59,7 +65,11 @@ class HttpTransport:
         self.ssl_context = ssl_context
 
     def request(
-        self, method: str, url: str, headers: dict[str, str], body: bytes | IO[bytes] | None = None
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | bytearray | Readable | None = None,
     ) -> Response:
         """One request. A file `body` is sent as it is read, `_SEND_BLOCK` bytes at a time: the
         caller names its length (``Content-Length``), since storage refuses a chunked body."""
