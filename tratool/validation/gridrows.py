@@ -87,8 +87,10 @@ class Question:
 # together or hardly vary, so that their combinations stay few (one look-up instead of one
 # per question); label and piece number, nearly all distinct, are not looked up.
 # The questions on fields the cross-line families read only into a line's content hash (which
-# the pièce proof computes from the columns): a row that fails only these may still be in a
-# proved pièce, and only the rules that read a line alone are run on it (columnar.py).
+# the pièce proof computes from the columns) or, for the auxiliary, through TRA-X06 (which
+# the pièce proof asks of every general row, clean or not: DossierProof): a row that fails
+# only these may still be in a proved pièce, and only the rules that read a line alone are
+# run on it (columnar.py).
 LINE_ONLY = frozenset({"label", "tiers"})  # TRA-F06; TRA-F05 and F07
 _GROUPS = (
     ("journal", "piece_type", "direction", "due_number"),
