@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from tests.conftest import FIXTURES
 from tratool.errors import LoopRejected, StorageTransportError, UnreadableInput
 from tratool.loop import LoopClient
 from tratool.loop.deposit import put_blob
-from tratool.loop.transport import HttpTransport, Readable, Response
+from tratool.loop.transport import HttpTransport, Response
 from tratool.testing.loop_simulator import Fault, Simulator, SimulatorOptions
 
 SUB, API = "sim-subscription-key", "sim-key:sim-secret"
@@ -211,15 +212,9 @@ def rewriting(transport: HttpTransport, file: Path, content: bytes) -> HttpTrans
     (the one fake of these tests)."""
 
     class Rewriting(HttpTransport):
-        def request(
-            self,
-            method: str,
-            url: str,
-            headers: dict[str, str],
-            body: bytes | bytearray | Readable | None = None,
-        ) -> Response:
+        def request(self, *args: Any, **kwargs: Any) -> Response:
             file.write_bytes(content)
-            return transport.request(method, url, headers, body)
+            return transport.request(*args, **kwargs)
 
     return Rewriting(5, 5)
 
@@ -298,6 +293,7 @@ def test_the_deposit_endpoint_wants_a_length_like_azure(client: LoopClient) -> N
 _DEPOSIT_IN_A_CHILD = """
 import sys, tracemalloc
 from pathlib import Path
+from typing import Any
 from tratool.backoff import Backoff
 from tratool.loop.deposit import put_blob
 from tratool.loop.transport import HttpTransport
