@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
 
-from tratool._fsutil import pending_output
+from tratool._fsutil import PendingFile, WriteBehind, pending_output
 
 
 def test_pending_output_replaces_the_target_when_the_block_ends(tmp_path: Path) -> None:
@@ -41,3 +43,94 @@ def test_an_exception_discards_the_output(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         _write_then_fail(tmp_path / "out.tra")
     assert list(tmp_path.iterdir()) == []
+
+
+# Writes behind the caller (WriteBehind) and the fsync started early (sync_ahead). The failures
+# are real ones: /dev/full refuses every write with ENOSPC, and a pipe cannot be fsynced.
+
+
+def test_write_behind_writes_every_byte_in_order(tmp_path: Path) -> None:
+    parts = [b"header\r\n", bytes(range(256)) * 9000, b"", b"x" * (3 << 20), b"tail"]
+    expected = b"".join(parts)
+    with open(tmp_path / "out", "wb") as out:
+        behind = WriteBehind(out)
+        for part in parts:
+            assert behind.write(part) == len(part)
+        behind.close()
+        assert not out.closed  # the stream is the caller's
+    assert (tmp_path / "out").read_bytes() == expected
+    assert len(expected) == 8 + 256 * 9000 + (3 << 20) + 4
+
+
+def test_write_behind_copies_what_it_is_given(tmp_path: Path) -> None:
+    """The caller may reuse its buffer as soon as `write` returns."""
+    buffer = bytearray(b"A" * 1000)
+    with open(tmp_path / "out", "wb") as out, WriteBehind(out) as behind:
+        for letter in b"ABC":
+            buffer[:] = bytes([letter]) * 1000
+            behind.write(memoryview(buffer))
+            buffer[:] = b"?" * 1000
+    assert (tmp_path / "out").read_bytes() == b"A" * 1000 + b"B" * 1000 + b"C" * 1000
+
+
+def test_write_behind_flush_waits_for_the_bytes(tmp_path: Path) -> None:
+    with open(tmp_path / "out", "wb") as out, WriteBehind(out) as behind:
+        behind.write(b"z" * 5000)
+        behind.flush()
+        assert (tmp_path / "out").read_bytes() == b"z" * 5000
+
+
+def _fill(behind: WriteBehind) -> None:
+    for _ in range(64):  # 64 MiB: more than every chunk in flight
+        behind.write(bytes(1 << 20))
+    behind.close()
+
+
+def test_a_failed_write_behind_is_raised_by_the_next_call() -> None:
+    full = Path("/dev/full")
+    if not full.exists():
+        pytest.skip("no /dev/full here")
+    no_space = os.strerror(errno.ENOSPC)
+    with open(full, "wb", buffering=0) as out:
+        behind = WriteBehind(out)
+        with pytest.raises(OSError, match=no_space):
+            _fill(behind)
+        with pytest.raises(OSError, match=no_space):
+            behind.write(b"more")  # still refused
+        with pytest.raises(OSError, match=no_space):
+            behind.close()
+        behind.close()  # (closed now: once)
+
+
+def test_an_early_fsync_that_fails_is_raised_where_the_block_waits_for_it() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "wb") as stream:
+        pending = PendingFile(stream, Path("pipe"), Path("target"))
+        pending.sync_ahead()
+        with pytest.raises(OSError, match=os.strerror(errno.EINVAL)):  # a pipe: no disk
+            pending._synced()
+        pending.sync_ahead()
+        pending._synced(quiet=True)  # (on the way out of a failed block: its error wins)
+
+
+def _sync_then_fail(target: Path) -> None:
+    with pending_output(target, "wb") as pending:
+        pending.stream.write(b"half")
+        pending.sync_ahead()
+        raise RuntimeError("stop")
+
+
+def test_an_early_fsync_then_an_exception_discards_the_output(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="stop"):
+        _sync_then_fail(tmp_path / "out.tra")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_early_fsync_keeps_the_output(tmp_path: Path) -> None:
+    target = tmp_path / "out.tra"
+    with pending_output(target, "wb") as pending:
+        pending.stream.write(b"whole")
+        pending.sync_ahead()
+        assert pending.path.read_bytes() == b"whole"  # flushed: readable back at once
+    assert target.read_bytes() == b"whole"

@@ -1,15 +1,22 @@
 """Atomic output: write beside the target, then rename over it, so a crash or an error never
 leaves a half-written file where a complete one is expected. `pending_output` also lets the
-writer look at the finished temporary file and decide to keep it or throw it away."""
+writer look at the finished temporary file and decide to keep it or throw it away.
+
+Large outputs can be written behind the code producing them (`WriteBehind`) and put on disk
+while it reads them back (`PendingFile.sync_ahead`): a write or an fsync waits on the kernel
+without holding the GIL, so another thread's Python goes on meanwhile."""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import queue
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, AnyStr, Generic, Literal, overload
+from typing import IO, Any, AnyStr, Generic, Literal, overload
 
 
 def _umask() -> int:
@@ -34,10 +41,24 @@ class PendingFile(Generic[AnyStr]):
         self.path = path  # the temporary file, e.g. to validate it before it replaces `target`
         self.target = target
         self.discarded = False
+        self._syncing: _Background | None = None
 
     def discard(self) -> None:
         """Throw the temporary file away at the end of the block; `target` stays as it was."""
         self.discarded = True
+
+    def sync_ahead(self) -> None:
+        """Flush, and start putting the file's data on disk in a thread while the caller goes
+        on (reading the file back, say): the end of the block then waits only for the rest.
+        An error of that fsync is raised there (a second fsync may not report it again)."""
+        self.stream.flush()
+        self._syncing = _Background(os.fsync, self.stream.fileno())
+
+    def _synced(self, quiet: bool = False) -> None:
+        """Wait for `sync_ahead`'s fsync, if any; raise its error unless `quiet`."""
+        syncing, self._syncing = self._syncing, None
+        if syncing is not None:
+            syncing.result(quiet)
 
 
 @overload
@@ -69,7 +90,12 @@ def _pending(path: Path, mode: str, suffix: str) -> Iterator[PendingFile]:  # ty
         kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as tmp:  # type: ignore[call-overload]
             pending = PendingFile(tmp, Path(tmp_name), path)
-            yield pending
+            try:
+                yield pending
+            except BaseException:
+                pending._synced(quiet=True)  # (the descriptor is closed after, not during)
+                raise
+            pending._synced()
             tmp.flush()
             os.fsync(tmp.fileno())
         if pending.discarded:
@@ -112,3 +138,109 @@ def _atomic(path: Path, mode: str, keep: Keep) -> Iterator[IO]:  # type: ignore[
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     """True when both paths exist and name the same file (also through links)."""
     return os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
+
+
+class _Background:
+    """`function(*args)` run in a thread of its own from now; `result()` waits for it and
+    raises its error."""
+
+    def __init__(self, function: Callable[..., object], *args: Any) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., object], args: tuple[Any, ...]) -> None:
+        try:
+            function(*args)
+        except BaseException as exc:  # (handed to the waiting thread, raised there)
+            self._error = exc
+
+    def result(self, quiet: bool = False) -> None:
+        self._thread.join()
+        if self._error is not None and not quiet:
+            raise self._error
+
+
+_CHUNK = 1 << 20  # bytes handed to the writing thread at a time
+_CHUNKS = 8  # chunks at most in flight: the memory a WriteBehind takes
+
+
+class WriteBehind(io.BufferedIOBase):
+    """Writes to `stream` made by a thread of its own, in order, while the caller goes on:
+    the bytes are copied into chunks (the caller may reuse its buffers at once), and a chunk
+    is handed over when full; with every chunk in flight, `write` waits for one. The first
+    error of a write is raised by the next `write`, `flush` or `close`, and nothing more is
+    written. `close` writes the rest and waits; it does not close `stream`."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__()
+        self._stream = stream
+        self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
+        for _ in range(_CHUNKS - 1):
+            self._free.put(bytearray(_CHUNK))
+        self._full: queue.Queue[tuple[bytearray, int] | None] = queue.Queue()
+        self._chunk, self._filled = bytearray(_CHUNK), 0
+        self._error: BaseException | None = None
+        self._writer = threading.Thread(target=self._write_chunks, daemon=True)
+        self._writer.start()
+
+    @property
+    def name(self) -> Any:
+        return getattr(self._stream, "name", "<stream>")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._raise()
+        view = memoryview(data).cast("B")
+        written = len(view)
+        while view:
+            take = min(len(view), _CHUNK - self._filled)
+            self._chunk[self._filled : self._filled + take] = view[:take]
+            self._filled += take
+            view = view[take:]
+            if self._filled == _CHUNK:
+                self._hand_over()
+        return written
+
+    def flush(self) -> None:
+        """Wait until every byte written so far is written to `stream`, and flush it."""
+        if self.closed:
+            return
+        if self._filled:
+            self._hand_over()
+        self._full.join()
+        self._raise()
+        self._stream.flush()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            self.flush()
+        finally:
+            self._full.put(None)
+            self._writer.join()
+            super().close()
+
+    def _hand_over(self) -> None:
+        self._full.put((self._chunk, self._filled))
+        self._chunk, self._filled = self._free.get(), 0
+
+    def _write_chunks(self) -> None:
+        while (item := self._full.get()) is not None:
+            chunk, filled = item
+            try:
+                if self._error is None:
+                    self._stream.write(memoryview(chunk)[:filled])
+            except BaseException as exc:  # (raised by the caller's next call)
+                self._error = exc
+            finally:
+                self._free.put(chunk)
+                self._full.task_done()
+        self._full.task_done()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error

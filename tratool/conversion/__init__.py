@@ -14,11 +14,11 @@ import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Literal, cast
 
 import attrs
 
-from .._fsutil import pending_output, same_file
+from .._fsutil import WriteBehind, pending_output, same_file
 from ..errors import ConfigError, ConversionError, ConversionRejected, TraError, WriteError
 from ..i18n import N_, TextValueError
 from ..tra.records import Entry, Header
@@ -177,12 +177,15 @@ def _write_validated(
     # The temporary file ends in .tra so that the file-name rule (TRA-D04) judges the output.
     with pending_output(out, "wb", suffix=".tra") as pending:
         try:
-            _write(table, builder, rows, pending.stream, engine == "fast")
+            # The kernel copies each written chunk while the next lines are made (a write
+            # holds no GIL), and puts the file on disk while it is validated.
+            with WriteBehind(pending.stream) as behind:
+                _write(table, builder, rows, cast(IO[bytes], behind), engine == "fast")
         except WriteError as exc:
             builder.problems.extend(_located(exc, rows, builder.mapping))
         if builder.problems:
             raise ConversionError(table.name, builder.problems)
-        pending.stream.flush()
+        pending.sync_ahead()
         report = validate(pending.path, config or config_for(out.parent / out.name), engine=engine)
         report.path = str(out)
         if report.errors and not force:
