@@ -315,9 +315,23 @@ _FULL = {"line_type": 2, "axis": 2, "amount_code": 1}  # fields read whole, for 
 
 Values = npt.NDArray[np.bytes_]
 Ints = npt.NDArray[np.int64]
+
+
+def _odd_constants(count: int) -> list[int]:
+    """`count` odd 64-bit constants with their bits well mixed: splitmix64's outputs, made odd.
+    (Any would do; numpy.random, which drew them before, took 9 ms to import.)"""
+    constants, state, mask = [], 0, (1 << 64) - 1
+    for _ in range(count):
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        constants.append((z ^ (z >> 31)) | 1)
+    return constants
+
+
 # Odd multipliers of the rows' 64-bit hash, one per 8 bytes of a value (fields are at most 35
 # bytes wide, joined ones 64).
-_MULTIPLIERS = np.random.default_rng(222).integers(1, 1 << 62, 32, dtype=np.uint64) * 2 + 1
+_MULTIPLIERS = np.array(_odd_constants(32), dtype=np.uint64)
 
 
 def unique(values: Values) -> tuple[Values, Ints]:
