@@ -170,7 +170,8 @@ class BlockClosing:
         journals, dates = plan.journals[closed], plan.dates[closed]
         lines, days = (plan.ends - plan.starts)[closed], _ordered(dates)
         by_journal = []
-        for journal in np.unique(journals).tolist():
+        # (Plain np.unique would import numpy.ma, 13 ms, to ask whether they are masked.)
+        for journal in np.flatnonzero(np.bincount(journals)).tolist():  # indexes: from 0
             mine = journals == journal
             first, last = dates[mine][days[mine].argmin()], dates[mine][days[mine].argmax()]
             count = int(lines[mine].sum())
