@@ -227,7 +227,7 @@ def test_without_a_core_of_its_own_the_worker_is_left_after_its_probe(
     # CPU time at the wall clock's pace (1.0): the threads took turns, the rest of the blocks
     # are proved in this thread; at 1.45 (what two threads overlapping measured), the worker
     # goes on. The report is the reference's either way.
-    monkeypatch.setattr(columnar, "_cores", lambda: 2)  # (a machine of one core: no worker)
+    monkeypatch.setattr(columnar, "usable_cores", lambda: 2)  # (a machine of one core: no worker)
     data = "".join(f"{line}\r\n" for line in [std()[0], *pieces(300)]).encode("cp1252")
     Clocked.cpu, Clocked.threads = cpu, []
     run = Clocked("x.tra", ValidationConfig(), LineDecoder(), 10_000)
@@ -248,7 +248,7 @@ def test_without_a_core_of_its_own_the_worker_is_left_after_its_probe(
 def test_the_default_starts_a_worker_only_with_two_cores(
     cores: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(columnar, "_cores", lambda: cores)
+    monkeypatch.setattr(columnar, "usable_cores", lambda: cores)
     data = "".join(f"{line}\r\n" for line in [std()[0], *pieces(300)]).encode("cp1252")
     Clocked.cpu, Clocked.threads = 1.45, []
     run = Clocked("x.tra", ValidationConfig(), LineDecoder(), 10_000)

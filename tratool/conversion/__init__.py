@@ -9,6 +9,7 @@ forced). The input is never modified; on failure nothing is left behind.
 from __future__ import annotations
 
 import array
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from typing import IO, Literal, cast
 import attrs
 
 from .._fsutil import WriteBehind, pending_output, same_file
+from .._system import usable_cores
 from ..errors import ConfigError, ConversionError, ConversionRejected, TraError, WriteError
 from ..i18n import N_, TextValueError
 from ..tra.records import Entry, Header
@@ -177,20 +179,27 @@ def _write_validated(
     # The temporary file ends in .tra so that the file-name rule (TRA-D04) judges the output.
     with pending_output(out, "wb", suffix=".tra") as pending:
         try:
-            # The kernel copies each written chunk while the next lines are made (a write
-            # holds no GIL), and puts the file on disk while it is validated.
-            with WriteBehind(pending.stream) as behind:
-                _write(table, builder, rows, cast(IO[bytes], behind), engine == "fast")
+            with _behind(pending.stream) as stream:
+                _write(table, builder, rows, stream, engine == "fast")
         except WriteError as exc:
             builder.problems.extend(_located(exc, rows, builder.mapping))
         if builder.problems:
             raise ConversionError(table.name, builder.problems)
-        pending.sync_ahead()
+        pending.sync_ahead()  # (the file goes to disk while it is validated)
         report = validate(pending.path, config or config_for(out.parent / out.name), engine=engine)
         report.path = str(out)
         if report.errors and not force:
             raise ConversionRejected(report)
     return report
+
+
+def _behind(stream: IO[bytes]) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """`stream`, written by a thread of its own when the process may use a second core: the
+    kernel then copies each chunk while the next lines are made (a write holds no GIL). On
+    one core that thread would only take turns with this one."""
+    if usable_cores() < 2:
+        return contextlib.nullcontext(stream)
+    return cast(contextlib.AbstractContextManager[IO[bytes]], WriteBehind(stream))
 
 
 def _write(

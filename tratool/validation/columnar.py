@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -32,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from .._system import usable_cores
 from ..tra import layout
 from ..tra.lines import FIRST_BLOCK, DecodedLine, DecodedLines, LineDecoder, not_text
 from ..tra.scan import is_text_grid
@@ -100,7 +100,7 @@ class FastPass(ValidationPass):
         # `block_lines` lines of the file's width: an ETE line is 4 to 6 STD lines, and a
         # block's fixed costs (hundreds of numpy calls) are paid per block, whatever its rows.
         size = min(max(self.block_lines, 1) * self._line_bytes(first[:end]), _MOST_BYTES)
-        if not (_cores() > 1 if self.pipelined is None else self.pipelined):
+        if not (usable_cores() > 1 if self.pipelined is None else self.pipelined):
             self._one_by_one(lines, _blocks(stream, size, first[end:], 1))
         else:  # (the thread starts with the first block: none for a file read whole already)
             with ThreadPoolExecutor(1, thread_name_prefix="tratool-proof") as worker:
@@ -297,12 +297,6 @@ class _Overlap:
 
 _PROBED = (4, 12)  # the blocks whose time tells whether the worker has a core
 _OVERLAP = 1.2  # CPU seconds a wall-clock second at least, with a core for each thread
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 @attrs.frozen(eq=False)
