@@ -25,12 +25,13 @@ from tratool.validation.fingerprints import (
     piece_key,
     signed,
 )
+from tratool.validation.gridclosing import _repeats
 from tratool.validation.gridhashes import contents, fingerprints, number_keys, piece_keys
 from tratool.validation.gridpieces import DossierProof, PieceProof
 from tratool.validation.gridrows import FIELDS, RowProof, as_grid
 from tratool.validation.gridvalues import BlockWords
 from tratool.validation.pieces import CONTENT_FIELDS, REPEAT_FIELDS, repeat_text
-from tratool.validation.tiers import ABSENT, OTHER, KeyTiers, lookup
+from tratool.validation.tiers import ABSENT, OTHER, KeyTiers, _among, lookup
 from tratool.validation.traces import SpillDatabase, Value
 
 
@@ -181,3 +182,23 @@ def test_the_vectorized_lookup_is_trace_get() -> None:
         assert [trace.get(k) for k in keys.tolist()] == [*stored.values(), None, None]
     finally:
         spill.close()
+
+
+def test_repeats_marks_each_value_after_its_first_place() -> None:
+    values = np.array([5, 3, 5, 7, 3, 5, -1], dtype=np.int64)
+    assert _repeats(values).tolist() == [False, False, True, False, True, True, False]
+    assert _repeats(np.array([9, -4, 2], dtype=np.int64)).tolist() == [False] * 3
+    assert _repeats(np.array([], dtype=np.int64)).tolist() == []
+    assert _repeats(np.array([8], dtype=np.int64)).tolist() == [False]
+
+
+def test_among_finds_exactly_the_stored_keys() -> None:
+    # Keys that share a stored key's low bits (4096 apart) and are not stored are not found.
+    stored = np.array([7, -12], dtype=np.int64)
+    keys = np.array([7, 7 + 4096, -12, -12 + 4096, -12 - (1 << 40), 99, 7], dtype=np.int64)
+    assert _among(keys, stored).tolist() == [True, False, True, False, False, False, True]
+    rng = np.random.default_rng(17)
+    many = rng.integers(-(1 << 62), 1 << 62, 50_000, dtype=np.int64)
+    asked = np.concatenate((many[::7], rng.integers(-(1 << 62), 1 << 62, 9_000, dtype=np.int64)))
+    assert (_among(asked, many) == np.isin(asked, many)).all()
+    assert _among(asked, many).sum() == len(many[::7])

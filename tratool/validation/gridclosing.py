@@ -269,8 +269,12 @@ def _quiet(plan: BlockPlan, proved: Ints, rules: PieceRules, found: Ints) -> tup
 
 def _repeats(values: Ints) -> Mask:
     """Values seen earlier in the array."""
-    order = np.argsort(values, kind="stable")
     repeated: Mask = np.zeros(len(values), dtype=np.bool_)
+    # Nearly always none: a plain sort, ten times faster than the stable one, tells.
+    ordered = np.sort(values)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return repeated
+    order = np.argsort(values, kind="stable")  # each value's first place comes first
     repeated[order[1:]] = values[order][1:] == values[order][:-1]
     return repeated
 

@@ -200,11 +200,26 @@ def lookup(trace: Trace, keys: Keys) -> Found:
         if database:
             _one_by_one(trace, keys, found, maybe & (found == ABSENT))
     recent = trace.recent()
-    if recent:  # (a binary search among the dict's few keys costs less than np.isin)
-        stored = np.sort(np.fromiter(recent, dtype=np.int64, count=len(recent)))
-        at = np.minimum(np.searchsorted(stored, keys), len(stored) - 1)
-        _one_by_one(trace, keys, found, stored[at] == keys)
+    if recent:
+        stored = np.fromiter(recent, dtype=np.int64, count=len(recent))
+        _one_by_one(trace, keys, found, _among(keys, stored))
     return found
+
+
+def _among(keys: Keys, stored: Keys) -> npt.NDArray[np.bool_]:
+    """Which `keys` are `stored` (the dict's, a few as a rule): only the keys whose low bits
+    some stored key has are searched for, a binary search each (which cost 25 ns a key, the
+    table 2)."""
+    bits = min(max(len(stored).bit_length() + 3, 12), 22)  # a table 8 to 16 times as long
+    low = np.int64((1 << bits) - 1)
+    table = np.zeros(1 << bits, dtype=np.bool_)
+    table[stored & low] = True
+    asked = np.flatnonzero(table[keys & low])
+    stored = np.sort(stored)
+    at = np.minimum(np.searchsorted(stored, keys[asked]), len(stored) - 1)
+    among = np.zeros(len(keys), dtype=np.bool_)
+    among[asked] = stored[at] == keys[asked]
+    return among
 
 
 def _one_by_one(trace: Trace, keys: Keys, found: Found, asked: npt.NDArray[np.bool_]) -> None:
