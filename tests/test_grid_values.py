@@ -314,3 +314,87 @@ def test_a_double_quote_counts_in_the_label_only() -> None:
         False,
         False,
     ]
+
+
+def random_rows(seed: int, count: int, width: int) -> list[bytes]:
+    generator = np.random.default_rng(seed)
+    return [bytes(generator.integers(32, 127, width, dtype=np.uint8)) for _ in range(count)]
+
+
+def read_both(rows: list[bytes], ending: bytes) -> tuple[BlockWords, BlockWords]:
+    """The rows' words from the transposed copy, and read in place."""
+    width = len(rows[0])
+    data = b"".join(row + ending for row in rows)
+    loaded = np.frombuffer(data, dtype=np.uint8).reshape(len(rows), width + len(ending))
+    transposed, in_place = BlockWords(), BlockWords()
+    transposed.load(loaded[:, :width])
+    in_place.load(loaded[:, :width])
+    in_place._aligned = None  # (made again on each read otherwise)
+    in_place._columns = lambda: None  # type: ignore[method-assign]
+    assert transposed._columns() is not None
+    return transposed, in_place
+
+
+@pytest.mark.parametrize("width", [8, 13, 216, 222, 224])
+@pytest.mark.parametrize("ending", [b"\r\n", b"\n", b""])
+def test_the_transposed_words_are_the_words_read_in_place(width: int, ending: bytes) -> None:
+    # More rows than are transposed at a time, and a last chunk of fewer.
+    rows = random_rows(width, gridvalues._CHUNK + 37, width)
+    transposed, in_place = read_both(rows, ending)
+    for column in range(width):
+        expected = [int.from_bytes(row[column : column + 8], "little") for row in rows]
+        assert transposed.word(column).tolist() == expected, column
+        assert in_place.word(column).tolist() == expected, column
+        for count in range(1, 9):
+            part = [value & ((1 << 8 * count) - 1) for value in expected]
+            assert transposed.part(column, count).tolist() == part, (column, count)
+            assert in_place.part(column, count).tolist() == part, (column, count)
+
+
+@given(
+    st.lists(st.sampled_from([b" ", b"x"]), min_size=222, max_size=222),
+    st.lists(st.tuples(st.integers(0, 221), st.integers(1, 40)), min_size=1, max_size=4),
+)
+def test_blanks_and_keys_from_the_transposed_words_and_in_place(
+    bytes_: list[bytes], spans: list[tuple[int, int]]
+) -> None:
+    row = b"".join(bytes_)
+    rows = [row, b" " * 222, row[::-1], bytes(random_rows(len(spans), 1, 222)[0])]
+    transposed, in_place = read_both(rows, b"\r\n")
+    spans = [(start, min(start + length, 222)) for start, length in spans]
+    for start, end in spans:
+        expected = [set(r[start:end]) <= {32} for r in rows]
+        assert transposed.blank(start, end).tolist() == expected
+        assert in_place.blank(start, end).tolist() == expected
+    key = as_ints(transposed.key(spans, spans[:3]))
+    assert key == as_ints(in_place.key(spans, spans[:3]))
+
+
+def test_a_grid_wider_than_the_transposed_ones_is_read_in_place() -> None:
+    rows = random_rows(1, 5, gridvalues.TRANSPOSED + 9)
+    words = BlockWords()
+    words.load(np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(5, -1))
+    assert words._columns() is None
+    for column in (0, 219, gridvalues.TRANSPOSED + 1):
+        expected = [int.from_bytes(row[column : column + 8], "little") for row in rows]
+        assert words.word(column).tolist() == expected
+
+
+def test_the_transposed_words_cannot_be_written_through() -> None:
+    # Keys and words may be views of the block's words, which other keys share.
+    words = block(ROWS)
+    with pytest.raises(ValueError, match="read-only"):
+        words.word(8)[0] = 0
+    date = words.key([(0, 8)])[0]
+    with pytest.raises(ValueError, match="read-only"):
+        date |= np.uint64(1)
+
+
+def test_a_new_block_is_transposed_again() -> None:
+    words = block(ROWS)
+    assert words.key([(0, 3)])[0].tolist() == little(b"VTE", b"VTE", b"ACH")
+    other = grid(ROWS[::-1])
+    assert not words.holds(other)
+    words.load(other)
+    assert words.holds(other)
+    assert words.key([(0, 3)])[0].tolist() == little(b"ACH", b"VTE", b"VTE")

@@ -37,7 +37,7 @@ class BlockProver:
 
     def __init__(self, config: ValidationConfig) -> None:
         self.rows = RowProof(config)
-        self.pieces = PieceProof(config)
+        self.pieces = PieceProof(config, self.rows.memory.block)  # one read of a block's words
         self._extended: ExtendedProof | None = None  # with the first block of ETE lines
         self.config = config
 

@@ -101,19 +101,22 @@ class PieceProof:
     all that the block tells: it reads only the configuration and its own answers, so that it
     may run ahead of the streaming pass (columnar.py's pipeline)."""
 
-    def __init__(self, config: ValidationConfig) -> None:
+    def __init__(self, config: ValidationConfig, words: BlockWords | None = None) -> None:
         self.config = config
         journals = (config.journals or {}).values()
         self.enabled = not any(info.mode in FOLIO_MODES for info in journals)
         self.analytic = config.sections is None and config.chart_of_accounts is None
-        self.memory = Memory()  # answers by value, from block to block; its own block words
+        # Answers by value, from block to block; the block's words its own, or the row
+        # proof's (`words`: the block's words are read once for both).
+        self.memory = Memory(words)
 
     def draft(self, grid: Grid, readable: Mask, amount: AmountField) -> PieceDraft:
         """The block's pièces in order; `readable`: the rows the cross-line families read as
         the proof assumes (`ProvedRows.families`), `amount`: the block's amount as the row
         proof read it."""
         block = self.memory.block
-        block.load(grid)
+        if not block.holds(grid):  # (the row proof's words, when they are shared, hold it)
+            block.load(grid)
         starts = gridkeys.starts(block)
         heads = gridkeys.heads(block, starts)
         journals, names = gridkeys.journal_indexes(heads.journals)

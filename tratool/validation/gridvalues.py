@@ -76,16 +76,22 @@ def byte_bits(high: Words) -> Words:
 
 
 class BlockWords:
-    """A grid block's rows read as the 8-byte words that start at any of their columns, in
-    place: no copy of the block. A word that would run past the rows' last column (222 for
-    the STD grid) is read from 8 columns before it and shifted: its bytes past the row read
-    as zeros, so that every byte a word holds is one of the row's (ASCII, in a grid block) or
-    zero."""
+    """A grid block's rows read as the 8-byte words that start at any of their columns. A word
+    that would run past the rows' last column (222 for the STD grid) holds zeros for the bytes
+    past it, so that every byte a word holds is one of the row's (ASCII, in a grid block) or
+    zero.
+
+    A grid up to `TRANSPOSED` columns wide (the STD grid) is read once, a few hundred rows at a
+    time, into one contiguous array per aligned word (columns 0-7, 8-15, ...): its rows are
+    hundreds of bytes apart, so that a column read from them in place brings a cache line per
+    row, every time, and the proofs read some 75 words of each row. A word at other columns
+    is two aligned ones shifted. A wider grid (the ETE part's) is read in place."""
 
     def __init__(self) -> None:
         self._grid: Grid = np.zeros((0, layout.STD_WIDTH), dtype=np.uint8)
         self.rows = 0
         self._blanks: dict[Span, Mask] = {}  # the block's blank columns, once asked
+        self._aligned: Words | None = None  # the transposed copy, once a word is read
 
     def load(self, grid: Grid) -> None:
         """Read `grid`'s rows (each contiguous, 8 columns or more, any distance apart) from
@@ -94,13 +100,53 @@ class BlockWords:
             raise ValueError(f"a grid of shape {grid.shape}, strides {grid.strides}")
         self._grid, self.rows = grid, len(grid)
         self._blanks.clear()
+        self._aligned = None
+
+    def holds(self, grid: Grid) -> bool:
+        """Whether `grid` is the one loaded (the same array, so the same bytes: a block's
+        proofs share its words)."""
+        return grid is self._grid
+
+    def _columns(self) -> Words | None:
+        """The aligned words, row i of the array holding columns 8i to 8i + 8 of every row
+        (None for a grid read in place)."""
+        if self._aligned is None and self._grid.shape[1] <= TRANSPOSED:
+            self._aligned = transposed(self._grid)
+        return self._aligned
 
     def word(self, column: int) -> Words:
         """Each row's bytes `column` to `column + 8` as a little-endian integer (those past
-        the row's last column zeros)."""
+        the row's last column zeros); read-only, a view of the block's words at times."""
+        columns = self._columns()
+        if columns is None:
+            return self._in_place(column)
+        index, place = divmod(column, 8)
+        if not place:
+            aligned: Words = columns[index]
+            return aligned
+        word: Words = columns[index] >> np.uint64(8 * place)
+        if index + 1 < len(columns):
+            word |= columns[index + 1] << np.uint64(64 - 8 * place)
+        return word
+
+    def part(self, column: int, count: int) -> Words:
+        """Each row's bytes `column` to `column + count` (8 at most) as the low bytes of a
+        little-endian integer, its other bytes zeros."""
+        columns = self._columns()
+        index, place = divmod(column, 8)
+        word: Words
+        if columns is not None and place + count <= 8:  # within an aligned word
+            word = columns[index] >> np.uint64(8 * place) if place else columns[index]
+            return word if place + count == 8 else word & _low_bytes(count)
+        word = self.word(column)
+        return word if count == 8 else word & _low_bytes(count)
+
+    def _in_place(self, column: int) -> Words:
+        """`word`, read from the rows in place: a word past the last column is read from 8
+        columns before it and shifted."""
         last = self._grid.shape[1] - 8
         if column > last:
-            shifted: Words = self.word(last) >> np.uint64(8 * (column - last))
+            shifted: Words = self._in_place(last) >> np.uint64(8 * (column - last))
             return shifted
         word: Words = self._grid[:, column : column + 8].view(_WORD)[:, 0]
         return word
@@ -112,7 +158,8 @@ class BlockWords:
         them zeros). Every row's bytes sit at the same places of its words, so two rows have
         the same words exactly when they have the same bytes in `spans` and the same
         blankness in `blank_or_not`; packed, several narrow fields take one word, not one
-        each (each word costs the look-ups a gather, a comparison and a multiplication)."""
+        each (each word costs the look-ups a gather, a comparison and a multiplication).
+        The words are read-only (views of the block's words at times)."""
         words: list[Words] = []
         used = 8  # bytes of the last word taken
         parts: list[tuple[int, int, Words | None]] = [(start, end, None) for start, end in spans]
@@ -124,14 +171,9 @@ class BlockWords:
                 if used == 8:
                     used = 0
                 take = min(end - at, 8 - used)
-                if flags is not None:
-                    part = flags
-                elif take == 8:
-                    part = np.array(self.word(at))  # a contiguous copy, read faster next
-                else:
-                    part = self.word(at) & np.uint64((1 << 8 * take) - 1)
-                if used:
-                    words[-1] |= part << np.uint64(8 * used)
+                part = self.part(at, take) if flags is None else flags
+                if used:  # (into the shifted part, a new array: the word may be a view)
+                    words[-1] = np.bitwise_or(part << np.uint64(8 * used), words[-1])
                 else:
                     words.append(part)
                 used += take
@@ -150,13 +192,55 @@ class BlockWords:
         found = self._blanks.get((start, end))
         if found is None:
             other = np.zeros(self.rows, dtype=np.uint64)  # bytes that are not blanks: not 0
-            for at in range(start, end, 8):
-                word = self.word(at) ^ np.uint64(_BLANKS)
-                if end - at < 8:
-                    word &= np.uint64((1 << 8 * (end - at)) - 1)  # its bytes, not those after
-                other |= word
+            for word in self._spanned(start, end):
+                other |= word ^ np.uint64(_BLANKS)  # (xor: the bytes outside the span blank)
             found = self._blanks[(start, end)] = other == 0
         return found
+
+    def _spanned(self, start: int, end: int) -> list[Words]:
+        """Words that hold columns `start` to `end` and blanks in place of any other column:
+        the aligned words the span touches, or words read from `start` on."""
+        columns = self._columns()
+        if columns is None:
+            return [_blanked(self.word(at), 0, min(end - at, 8)) for at in range(start, end, 8)]
+        first, last = start // 8, -(-end // 8)
+        return [
+            _blanked(columns[i], max(start - 8 * i, 0), min(end - 8 * i, 8))
+            for i in range(first, last)
+        ]
+
+
+TRANSPOSED = 224  # the widest grid whose words are read from a transposed copy
+_CHUNK = 512  # rows transposed at a time (their words stay in the CPU's caches meanwhile)
+
+
+def transposed(grid: Grid) -> Words:
+    """The grid's aligned words (columns 8i to 8i + 8 of every row in row i of the array), the
+    last one's bytes past the grid's last column zeros; read-only."""
+    rows, width = grid.shape
+    whole = width // 8
+    columns = np.empty((-(-width // 8), rows), dtype=np.uint64)
+    words = grid[:, : 8 * whole].view(_WORD)
+    for at in range(0, rows, _CHUNK):
+        columns[:whole, at : at + _CHUNK] = words[at : at + _CHUNK].T
+    if whole < len(columns):  # the last columns: the row's last 8 bytes, shifted
+        last = grid[:, width - 8 :].view(_WORD)[:, 0]
+        columns[whole] = last >> np.uint64(8 * (8 - width % 8))
+    columns.flags.writeable = False
+    return columns
+
+
+def _low_bytes(count: int) -> np.uint64:
+    return np.uint64((1 << 8 * count) - 1)
+
+
+def _blanked(word: Words, low: int, high: int) -> Words:
+    """`word` with blanks in its bytes but `low` to `high`."""
+    if (low, high) == (0, 8):
+        return word
+    keep = _low_bytes(high) & ~_low_bytes(low)
+    blanked: Words = (word & keep) | (np.uint64(_BLANKS) & ~keep)
+    return blanked
 
 
 class KnownAnswers:
