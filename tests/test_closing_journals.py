@@ -3,6 +3,7 @@ pièce's number is checked against its own journal's previous pièce, not the on
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -68,3 +69,31 @@ def test_keys_of_runs_closed_in_the_block_are_found_in_dicts_as_with_numpy(
     # stored meanwhile): in dicts from the first look-up.
     monkeypatch.setattr(gridclosing, "FEW_GETS", 0)
     cross_line_defects()
+
+
+def test_the_totals_of_pieces_closed_at_once_keep_each_journals_dates_and_lines() -> None:
+    # 40 pièces of 3 lines, VTE and ACH in turn, of 2 January 2024 but pièce 20 (VTE 111) of
+    # 10 February, in the middle of a 16-line block: the latest day is not its journal's first
+    # in the block.
+    lines: list[str] = []
+    for k in range(40):
+        journal, number = ("VTE", "ACH")[k % 2], 101 + k // 2
+        common: dict[str, Any] = {
+            "journal": journal,
+            "piece_number": number,
+            "date": dt.date(2024, 2, 10) if k == 20 else dt.date(2024, 1, 2),
+            "reference": f"FA-{number}",
+        }
+        lines += std(
+            tiers(direction="D", amount=Decimal(200), **common),
+            entry(direction="C", amount=Decimal(150), **common),
+            entry(direction="C", amount=Decimal(50), **common),
+        )[1:]
+    data = "".join(f"{line}\r\n" for line in [std()[0], *lines]).encode("ascii")
+    report, run = fast(data, ValidationConfig(), block_lines=16, first_read=FIRST_BLOCK + 224)
+    assert run.proved_pieces > 20  # (of 40: those of the first read and at block ends fed)
+    totals = report.totals
+    assert (totals.first_date, totals.last_date) == (dt.date(2024, 1, 2), dt.date(2024, 2, 10))
+    assert dict(totals.journals) == {"VTE": 60, "ACH": 60}
+    assert report.errors == 0
+    assert summary(report) == summary(reference(data, ValidationConfig()))
