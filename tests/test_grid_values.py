@@ -398,3 +398,26 @@ def test_a_new_block_is_transposed_again() -> None:
     words.load(other)
     assert words.holds(other)
     assert words.key([(0, 3)])[0].tolist() == little(b"ACH", b"VTE", b"VTE")
+
+
+@pytest.mark.parametrize("ending", [b"\r\n", b"\n"])
+def test_byte_columns_and_rows_compared_by_their_words(ending: bytes) -> None:
+    rows = random_rows(7, 40, 222)
+    rows[5] = rows[3][:20] + rows[5][20:]  # rows that share some spans
+    rows[9] = rows[3]
+    transposed, in_place = read_both(rows, ending)
+    for column in (0, 7, 8, 30, 129, 215, 221):
+        expected = [row[column] for row in rows]
+        assert transposed.byte(column).tolist() == expected
+        assert in_place.byte(column).tolist() == expected
+    with pytest.raises(ValueError, match="read-only"):
+        transposed.byte(30)[0] = 0
+    at, others = np.array([5, 9, 3, 1]), np.array([3, 3, 3, 0])
+    for spans in ([(0, 20)], [(13, 30), (129, 130)], [(3, 11), (200, 222)], [(19, 21)]):
+        expected = [
+            all(rows[a][s:e] == rows[o][s:e] for s, e in spans)
+            for a, o in zip(at.tolist(), others.tolist(), strict=True)
+        ]
+        assert transposed.same(spans, at, others).tolist() == expected, spans
+        assert in_place.same(spans, at, others).tolist() == expected, spans
+    assert transposed.same([(0, 20)], at, others).tolist() == [True, True, True, False]

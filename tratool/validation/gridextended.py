@@ -31,7 +31,7 @@ from ..tra.diagnose import entry_width
 from .configuration import ValidationConfig
 from .extended import REQUIRED, ExtendedRules, general_fields_read
 from .findings import Recorder
-from .gridrows import Grid, Ints, Mask, unique
+from .gridrows import Grid, Ints, Mask, chosen, unique
 from .gridvalues import Memory, Span
 
 _LEFT_OUT = ("OAN", "H")  # opening kinds the pièce rules leave out of the balance
@@ -61,8 +61,8 @@ class ExtendedProof:
         self.memory.block.load(grid)
 
         def ask(at: Ints) -> Mask:
-            chosen = grid[at]
-            joined = np.ascontiguousarray(np.concatenate([chosen[:, a:b] for a, b in spans], 1))
+            values = chosen(grid, at)
+            joined = np.ascontiguousarray(np.concatenate([values[:, a:b] for a, b in spans], 1))
             distinct, inverse = unique(joined.view(f"S{joined.shape[1]}").ravel())
             answers = [self._quiet(width, version, key) for key in distinct.tolist()]
             asked: Mask = np.array(answers, dtype=np.bool_)[inverse]

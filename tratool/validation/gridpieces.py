@@ -39,7 +39,7 @@ from .dossier import DossierRules
 from .gridamounts import AmountField
 from .gridhashes import contents as line_contents
 from .gridhashes import number_keys, piece_keys
-from .gridrows import FIELDS, Grid, Mask, unique
+from .gridrows import FIELDS, Grid, Mask, chosen, unique
 from .gridvalues import BlockWords, Memory, Span, Words
 from .pieces import FOLIO_MODES
 
@@ -125,7 +125,7 @@ class PieceProof:
         proved = np.zeros(count, dtype=np.bool_)
         cents: Ints = np.zeros(len(grid), dtype=np.int64)
         contents = np.zeros(len(grid), dtype=np.uint64)
-        line_type = grid[:, FIELDS["line_type"].start]
+        line_type = block.byte(FIELDS["line_type"].start)
         general = line_type != _ANALYTIC
         asked = self.enabled and count >= 3
         if asked:
@@ -134,7 +134,7 @@ class PieceProof:
             proved = np.logical_and.reduceat(readable & fits & self._rows(grid), starts)
             proved &= _pieces(block, grid, starts, cents, contents.view(np.int64))
             proved &= (numbers > 0) & (dates > 0) & _neighboured(journals, heads.numbers)
-        debit = np.where(general & (grid[:, FIELDS["direction"].start] == _DEBIT), cents, 0)
+        debit = np.where(general & (block.byte(FIELDS["direction"].start) == _DEBIT), cents, 0)
         plan = BlockPlan(
             grid,
             starts,
@@ -158,12 +158,13 @@ class PieceProof:
     def _rows(self, grid: Grid) -> Mask:
         """Rows the families read as the proof assumes: a journal without leading blank, a
         general, tiers or (when allowed) analytic line, the amount in the keeping currency."""
-        line_type = grid[:, FIELDS["line_type"].start]
+        block = self.memory.block
+        line_type = block.byte(FIELDS["line_type"].start)
         kinds = (line_type == _BLANK) | (line_type == _TIERS)
         if self.analytic:
             kinds |= line_type == _ANALYTIC
-        rows = kinds & (grid[:, FIELDS["journal"].start] != _BLANK)
-        key = self.memory.block.key([_span(_CODE)])
+        rows = kinds & (block.byte(FIELDS["journal"].start) != _BLANK)
+        key = block.key([_span(_CODE)])
         result: Mask = rows & self.memory.answers(
             "/".join(_CODE), key, _by_sorting(grid, _CODE, _keeping_only)
         )
@@ -215,7 +216,7 @@ def _by_sorting(grid: Grid, names: tuple[str, ...], ask: Ask) -> Callable[[Ints]
     """`ask` of each distinct value (decoded) of `names` joined, of the rows given."""
 
     def by_sorting(at: Ints) -> Mask:
-        return _per_value(_joined(grid[at], names), ask)
+        return _per_value(_joined(chosen(grid, at), names), ask)
 
     return by_sorting
 
@@ -229,12 +230,14 @@ def _pieces(block: BlockWords, grid: Grid, starts: Ints, cents: Ints, hashes: In
         changed[1:] |= same[1:] != same[:-1]
     changed[starts] = False
     proved = ~np.logical_or.reduceat(changed, starts)
-    line_type = grid[:, FIELDS["line_type"].start]
+    line_type = block.byte(FIELDS["line_type"].start)
     proved &= line_type[starts] != _ANALYTIC
-    sign = np.where(grid[:, FIELDS["direction"].start] == _DEBIT, 1, -1)
+    sign = np.where(block.byte(FIELDS["direction"].start) == _DEBIT, 1, -1)
     signed = np.where(line_type != _ANALYTIC, cents * sign, 0)
     proved &= np.add.reduceat(signed, starts) == 0
-    misfits = np.concatenate((_repeating(hashes, starts), _analytic_misfits(grid, cents, starts)))
+    misfits = np.concatenate(
+        (_repeating(hashes, starts), _analytic_misfits(block, grid, cents, starts))
+    )
     proved[np.searchsorted(starts, misfits, side="right") - 1] = False
     return proved
 
@@ -253,9 +256,9 @@ def _repeating(hashes: Ints, starts: Ints) -> Ints:
     return result
 
 
-def _analytic_misfits(grid: Grid, cents: Ints, starts: Ints) -> Ints:
+def _analytic_misfits(block: BlockWords, grid: Grid, cents: Ints, starts: Ints) -> Ints:
     """Rows of pièces whose analytic lines do not match or sum to their general line."""
-    line_type = grid[:, FIELDS["line_type"].start]
+    line_type = block.byte(FIELDS["line_type"].start)
     analytic = np.flatnonzero(line_type == _ANALYTIC)
     if not len(analytic):
         return analytic
@@ -266,8 +269,8 @@ def _analytic_misfits(grid: Grid, cents: Ints, starts: Ints) -> Ints:
     alone = general < starts[np.searchsorted(starts, analytic, side="right") - 1]
     orphan = analytic[alone]
     analytic, general = analytic[~alone], general[~alone]
-    account = ("account", "direction")
-    misfit = analytic[_joined(grid[analytic], account) != _joined(grid[general], account)]
+    account = [_span((name,)) for name in ("account", "direction")]
+    misfit = analytic[~block.same(account, analytic, general)]
     axis = grid[analytic, FIELDS["axis"].start + 1].astype(np.int64)  # A1 … A5: the digit
     split = general * 256 + axis
     order = np.argsort(split, kind="stable")

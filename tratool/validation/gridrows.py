@@ -195,7 +195,7 @@ class RowProof:
         key = self.memory.block.key(_joined_spans(whole), sorted((f.start, f.end) for f in flags))
 
         def by_sorting(rows: Ints) -> Mask:
-            values = grid[rows]
+            values = chosen(grid, rows)
             quiet: Mask = np.ones(len(rows), dtype=np.bool_)
             for q in group:
                 quiet &= self._by_sorting(values, q.names, q.ask, None, q.blankness, q.kind)
@@ -356,6 +356,15 @@ def unique(values: Values) -> tuple[Values, Ints]:
     return found, inverse
 
 
+def chosen(grid: Grid, rows: Ints) -> Grid:
+    """The `rows` of `grid` (indices in order): the grid itself when they are all of its rows
+    (a block's first look-ups, which find nothing yet), not a copy of its every column."""
+    if len(rows) == len(grid):
+        return grid
+    found: Grid = grid[rows]
+    return found
+
+
 def _cells(grid: Grid, name: str) -> Grid:
     f = FIELDS[name]
     return grid[:, f.start : f.end]
@@ -373,7 +382,7 @@ def _plain_label(block: BlockWords, grid: Grid) -> Mask:
         found = (block.word(at) ^ each_byte(ord('"'))) - each_byte(1)
         lowered |= found if f.end - at >= 8 else found & first_bytes(f.end - at)
     unquoted = (lowered & each_byte(0x80)) == 0
-    first = grid[:, f.start]
+    first = block.byte(f.start)
     plain: Mask = unquoted & (first != _BLANK) & (first | 32 != ord("d"))
     indented = np.flatnonzero((first == _BLANK) & unquoted)
     if len(indented):

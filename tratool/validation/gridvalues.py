@@ -23,6 +23,7 @@ Words = npt.NDArray[np.uint64]
 Mask = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
 Grid = npt.NDArray[np.uint8]
+Column = npt.NDArray[np.uint8]
 Span = tuple[int, int]  # columns start to end of a line, as in tra.layout
 _WORD = np.dtype("<u8")  # little-endian whatever the machine: byte 0 is the low byte
 _BLANKS = int.from_bytes(b" " * 8, "little")
@@ -92,6 +93,7 @@ class BlockWords:
         self.rows = 0
         self._blanks: dict[Span, Mask] = {}  # the block's blank columns, once asked
         self._aligned: Words | None = None  # the transposed copy, once a word is read
+        self._bytes: dict[int, Column] = {}  # the block's byte columns, once asked
 
     def load(self, grid: Grid) -> None:
         """Read `grid`'s rows (each contiguous, 8 columns or more, any distance apart) from
@@ -101,6 +103,7 @@ class BlockWords:
         self._grid, self.rows = grid, len(grid)
         self._blanks.clear()
         self._aligned = None
+        self._bytes.clear()
 
     def holds(self, grid: Grid) -> bool:
         """Whether `grid` is the one loaded (the same array, so the same bytes: a block's
@@ -128,6 +131,21 @@ class BlockWords:
         if index + 1 < len(columns):
             word |= columns[index + 1] << np.uint64(64 - 8 * place)
         return word
+
+    def byte(self, column: int) -> Column:
+        """Each row's byte at `column` (remembered for the block; read-only): a contiguous
+        array, not the column of the rows in place, which the proofs read several times."""
+        found = self._bytes.get(column)
+        if found is None:
+            columns = self._columns()
+            if columns is None:
+                found = self._grid[:, column]
+            else:
+                index, place = divmod(column, 8)
+                found = (columns[index] >> np.uint64(8 * place)).astype(np.uint8)  # its low byte
+                found.flags.writeable = False
+            self._bytes[column] = found
+        return found
 
     def part(self, column: int, count: int) -> Words:
         """Each row's bytes `column` to `column + count` (8 at most) as the low bytes of a
@@ -192,22 +210,37 @@ class BlockWords:
         found = self._blanks.get((start, end))
         if found is None:
             other = np.zeros(self.rows, dtype=np.uint64)  # bytes that are not blanks: not 0
-            for word in self._spanned(start, end):
-                other |= word ^ np.uint64(_BLANKS)  # (xor: the bytes outside the span blank)
+            for word, keep in self._spanned(start, end):
+                other |= _kept(word ^ np.uint64(_BLANKS), keep)
             found = self._blanks[(start, end)] = other == 0
         return found
 
-    def _spanned(self, start: int, end: int) -> list[Words]:
-        """Words that hold columns `start` to `end` and blanks in place of any other column:
-        the aligned words the span touches, or words read from `start` on."""
+    def same(self, spans: Sequence[Span], rows: Ints, others: Ints) -> Mask:
+        """Whether each of `rows` holds the bytes in `spans` that the row of `others` in its
+        place holds (only those rows' words compared, none made for the whole block)."""
+        differ = np.zeros(len(rows), dtype=np.uint64)
+        for start, end in spans:
+            for word, keep in self._spanned(start, end):
+                differ |= _kept(word[rows] ^ word[others], keep)
+        same: Mask = differ == 0
+        return same
+
+    def _spanned(self, start: int, end: int) -> list[tuple[Words, np.uint64 | None]]:
+        """Words that hold columns `start` to `end`, each with the mask of the bytes that are
+        the span's (None: all 8): the aligned words the span touches, or words read from
+        `start` on."""
         columns = self._columns()
         if columns is None:
-            return [_blanked(self.word(at), 0, min(end - at, 8)) for at in range(start, end, 8)]
-        first, last = start // 8, -(-end // 8)
-        return [
-            _blanked(columns[i], max(start - 8 * i, 0), min(end - 8 * i, 8))
-            for i in range(first, last)
-        ]
+            return [
+                (self.word(at), None if end - at >= 8 else _low_bytes(end - at))
+                for at in range(start, end, 8)
+            ]
+        spanned: list[tuple[Words, np.uint64 | None]] = []
+        for index in range(start // 8, -(-end // 8)):
+            low, high = max(start - 8 * index, 0), min(end - 8 * index, 8)
+            keep = None if (low, high) == (0, 8) else _low_bytes(high) & ~_low_bytes(low)
+            spanned.append((columns[index], keep))
+        return spanned
 
 
 TRANSPOSED = 224  # the widest grid whose words are read from a transposed copy
@@ -234,13 +267,9 @@ def _low_bytes(count: int) -> np.uint64:
     return np.uint64((1 << 8 * count) - 1)
 
 
-def _blanked(word: Words, low: int, high: int) -> Words:
-    """`word` with blanks in its bytes but `low` to `high`."""
-    if (low, high) == (0, 8):
-        return word
-    keep = _low_bytes(high) & ~_low_bytes(low)
-    blanked: Words = (word & keep) | (np.uint64(_BLANKS) & ~keep)
-    return blanked
+def _kept(word: Words, keep: np.uint64 | None) -> Words:
+    """`word`'s bytes that `keep` keeps (None: all), the others zeros."""
+    return word if keep is None else word & keep
 
 
 class KnownAnswers:
