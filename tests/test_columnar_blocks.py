@@ -156,3 +156,35 @@ def test_an_ete_file_is_read_in_blocks_of_block_lines_of_its_own_width() -> None
 def test_the_stride_is_the_first_line_s_bytes_however_long(first: int) -> None:
     block = bytearray(b"x" * first + b"\r\n" + b"y" * 5000 + b"\r\n")
     assert _stride(memoryview(block)) == first + 2
+
+
+def _entries(count: int) -> bytes:
+    return "".join(f"{line}\r\n" for line in [std()[0], *pieces(count)]).encode("ascii")
+
+
+def test_a_file_longer_than_the_first_read_leaves_the_reference_its_first_8_kib() -> None:
+    # 1,201 lines: the header (147 columns, 149 bytes) and 1,200 entry lines of 224 bytes.
+    # The reference reads the header and the 35 entry lines that end within 8,192 bytes
+    # (149 + 35 x 224 = 7,989); every other line is a grid row.
+    data = _entries(400)
+    assert (len(data), data.count(b"\n")) == (268_949, 1201)
+    config = ValidationConfig()
+    report, run = fast(data, config, 16)
+    assert run.grid_rows == 1201 - 36
+    assert summary(report) == summary(reference(data, config))
+
+
+def test_without_a_line_break_after_the_first_look_the_reference_reads_the_first_read() -> None:
+    # Nothing ends between the first look (4,096 bytes) and `first_lines` (here none): the
+    # reference reads up to the first read's last line break, as it did every first read:
+    # the header and the 291 entry lines that end within 64 KiB (149 + 291 x 224 = 65,333).
+    data = _entries(400)
+    config = ValidationConfig()
+    run = FastPass("x.tra", config, LineDecoder(), 25)
+    run.block_lines, run.pipelined, run.first_lines = 16, True, 0
+    try:
+        report = run.run(io.BytesIO(data))
+    finally:
+        run.pieces.close()
+    assert run.grid_rows == 1201 - 292
+    assert summary(report) == summary(reference(data, config))
