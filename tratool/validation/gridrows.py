@@ -31,6 +31,7 @@ from .gridvalues import (
     BlockWords,
     Memory,
     Span,
+    Words,
     digit_bytes,
     each_byte,
     equal_bytes,
@@ -195,11 +196,14 @@ class RowProof:
         key = self.memory.block.key(_joined_spans(whole), sorted((f.start, f.end) for f in flags))
 
         def by_sorting(rows: Ints) -> Mask:
-            values = chosen(grid, rows)
-            quiet: Mask = np.ones(len(rows), dtype=np.bool_)
+            # Rows of one key read the same values: with several questions, each is asked
+            # of one row per distinct key (sorted once), not sorted again for each.
+            first, inverse = _one_per_key([words[rows] for words in key], len(group))
+            values = chosen(grid, rows) if first is None else grid[rows[first]]
+            quiet: Mask = np.ones(len(values), dtype=np.bool_)
             for q in group:
                 quiet &= self._by_sorting(values, q.names, q.ask, None, q.blankness, q.kind)
-            return quiet
+            return quiet if inverse is None else quiet[inverse]
 
         return self.memory.answers(" + ".join(q.kind for q in group), key, by_sorting)
 
@@ -356,9 +360,22 @@ def unique(values: Values) -> tuple[Values, Ints]:
     return found, inverse
 
 
+def _one_per_key(key: list[Words], questions: int) -> tuple[Ints | None, Ints | None]:
+    """One row of each distinct key (indices, in any order) and each row's place among them;
+    (None, None) for a single question, which sorts the rows itself."""
+    if questions < 2 or not len(key[0]):
+        return None, None
+    stacked = np.stack(key, axis=1)  # each row's words, one after the other: its key's bytes
+    distinct, inverse = unique(stacked.view(f"S{8 * len(key)}").ravel())
+    first = np.empty(len(distinct), dtype=np.int64)
+    first[inverse] = np.arange(len(inverse))  # (a row of each key: any will do)
+    return first, inverse
+
+
 def chosen(grid: Grid, rows: Ints) -> Grid:
-    """The `rows` of `grid` (indices in order): the grid itself when they are all of its rows
-    (a block's first look-ups, which find nothing yet), not a copy of its every column."""
+    """The `rows` of `grid` (distinct indices in increasing order, as np.flatnonzero gives
+    them): the grid itself when they are all of its rows (a block's first look-ups, which find
+    nothing yet), not a copy of its every column."""
     if len(rows) == len(grid):
         return grid
     found: Grid = grid[rows]
