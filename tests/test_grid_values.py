@@ -421,3 +421,16 @@ def test_byte_columns_and_rows_compared_by_their_words(ending: bytes) -> None:
         assert transposed.same(spans, at, others).tolist() == expected, spans
         assert in_place.same(spans, at, others).tolist() == expected, spans
     assert transposed.same([(0, 20)], at, others).tolist() == [True, True, True, False]
+
+
+@pytest.mark.parametrize("span", [(83, 118), (0, 3), (8, 16), (214, 222), (5, 6)])
+def test_spans_filled_around_their_columns(span: tuple[int, int]) -> None:
+    # Each column of the span in one of the words, in order, once; every other byte the fill
+    # (a zero byte here, which no row holds).
+    rows = random_rows(3, 20, 222)
+    start, end = span
+    for words in read_both(rows, b"\r\n"):
+        filled = words.filled(start, end, 0)
+        for at, row in enumerate(rows):
+            found = b"".join(int(w[at]).to_bytes(8, "little") for w in filled)
+            assert found.replace(b"\0", b"") == row[start:end]

@@ -55,9 +55,9 @@ class AmountField:
 
     def __init__(self, block: BlockWords, name: str) -> None:
         start = _FIELDS[name].start
-        # Each word read from the block's rows once, into a contiguous array.
-        words = [np.array(block.word(at)) for at in (start, start + 8, start + 16)]
-        words[2] <<= np.uint64(32)  # its 4 columns as the word's last 4 bytes
+        # Each word read from the block's words once (contiguous arrays, some read-only).
+        words = [block.word(at) for at in (start, start + 8, start + 16)]
+        words[2] = words[2] << np.uint64(32)  # its 4 columns as the word's last 4 bytes
         self.blanks = self.commas = np.zeros(block.rows, dtype=np.uint64)
         self.number = np.zeros(block.rows, dtype=np.uint64)
         others = np.zeros(block.rows, dtype=np.uint64)  # bytes neither digit, blank nor comma

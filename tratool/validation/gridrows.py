@@ -114,6 +114,7 @@ class RowProof:
         self.structure = StructureRules(config, self.recorder)
         self._answers: dict[tuple[str, bytes], bool] = {}
         self._asked: dict[str, dict[str, Question]] = {}  # the questions, by file version
+        self._spanned: dict[tuple[str, ...], tuple[tuple[Span, ...], tuple[Span, ...]]] = {}
         self.memory = Memory()  # answers by value, kept from block to block; its own block
 
     def quiet(self, kind: str, key: bytes, ask: Ask, widths: list[int]) -> bool:
@@ -191,9 +192,7 @@ class RowProof:
         """Rows on whose values every question of `group` emits nothing: answers remembered
         from earlier blocks by the columns the questions read (whole, or only as blank or
         not), the rows of values not remembered sorted (`_by_sorting`), question by question."""
-        whole = {f for question in group for f in question.whole()}
-        flags = {f for question in group for f in question.flags()} - whole
-        key = self.memory.block.key(_joined_spans(whole), sorted((f.start, f.end) for f in flags))
+        key = self.memory.block.key(*self._spans(group))
 
         def by_sorting(rows: Ints) -> Mask:
             # Rows of one key read the same values: with several questions, each is asked
@@ -206,6 +205,18 @@ class RowProof:
             return quiet if inverse is None else quiet[inverse]
 
         return self.memory.answers(" + ".join(q.kind for q in group), key, by_sorting)
+
+    def _spans(self, group: list[Question]) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+        """The columns `group` reads whole, joined, and those it reads only as blank or not
+        (worked out once: the same for every block)."""
+        kinds = tuple(q.kind for q in group)
+        found = self._spanned.get(kinds)
+        if found is None:
+            whole = {f for question in group for f in question.whole()}
+            flags = {f for question in group for f in question.flags()} - whole
+            found = tuple(_joined_spans(whole)), tuple(sorted((f.start, f.end) for f in flags))
+            self._spanned[kinds] = found
+        return found
 
     def _by_sorting(
         self,
@@ -394,10 +405,11 @@ def _plain_label(block: BlockWords, grid: Grid) -> Mask:
     f = FIELDS["label"]
     # A byte that is a double quote is 0 once xored with one, and only such a byte's bit 7
     # (or a higher byte's, borrowed from) is set once 1 is taken from every ASCII byte.
+    # The label's bytes read from the aligned words it touches, the others blanks (which
+    # borrow nothing).
     lowered = np.zeros(block.rows, dtype=np.uint64)
-    for at in range(f.start, f.end, 8):
-        found = (block.word(at) ^ each_byte(ord('"'))) - each_byte(1)
-        lowered |= found if f.end - at >= 8 else found & first_bytes(f.end - at)
+    for word in block.filled(f.start, f.end, _BLANK):
+        lowered |= (word ^ each_byte(ord('"'))) - each_byte(1)
     unquoted = (lowered & each_byte(0x80)) == 0
     first = block.byte(f.start)
     plain: Mask = unquoted & (first != _BLANK) & (first | 32 != ord("d"))

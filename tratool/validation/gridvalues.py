@@ -225,6 +225,14 @@ class BlockWords:
         same: Mask = differ == 0
         return same
 
+    def filled(self, start: int, end: int, fill: int) -> list[Words]:
+        """Words that hold columns `start` to `end`, each of them once, their other bytes
+        `fill` (the aligned words the span touches, or words read from `start` on)."""
+        return [
+            word if keep is None else (word & keep) | (each_byte(fill) & ~keep)
+            for word, keep in self._spanned(start, end)
+        ]
+
     def _spanned(self, start: int, end: int) -> list[tuple[Words, np.uint64 | None]]:
         """Words that hold columns `start` to `end`, each with the mask of the bytes that are
         the span's (None: all 8): the aligned words the span touches, or words read from
@@ -264,7 +272,11 @@ def transposed(grid: Grid) -> Words:
 
 
 def _low_bytes(count: int) -> np.uint64:
-    return np.uint64((1 << 8 * count) - 1)
+    """The mask of a word's first `count` bytes (0 to 8)."""
+    return _LOW_BYTES[count]
+
+
+_LOW_BYTES = tuple(np.uint64((1 << 8 * count) - 1) for count in range(9))
 
 
 def _kept(word: Words, keep: np.uint64 | None) -> Words:
