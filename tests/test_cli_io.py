@@ -269,3 +269,32 @@ def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -
     assert use_color(_Terminal()) is False
     monkeypatch.setenv("NO_COLOR", "")  # https://no-color.org: only a non-empty value counts
     assert use_color(_Terminal()) is True
+
+
+def test_convert_onto_a_full_disk_is_a_clear_error_that_leaves_nothing(tmp_path: Path) -> None:
+    # A real write failure: a file size limit of 256 KiB (RLIMIT_FSIZE; Python ignores
+    # SIGXFSZ, so the write fails with EFBIG) on a conversion whose output is bigger.
+    resource = pytest.importorskip("resource")
+    source = tmp_path / "big.csv"
+    rows = ["Journal;Date;Compte;Libellé;Débit;Crédit"]
+    for n in range(1, 1001):
+        rows += [f"VTE;24/03/2024;51200000;Vente {n};{n},00;", f"VTE;24/03/2024;70610000;x;;{n},00"]
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out" / "big.tra"
+    out.parent.mkdir()
+    limit = 256 << 10
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tratool", "convert", str(source), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,  # (in the child, before tratool starts)
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"tratool: {out}: cannot write: File too large")
+    assert list(out.parent.iterdir()) == []  # no half-written file, no temporary one

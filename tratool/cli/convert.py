@@ -95,7 +95,8 @@ def convert_command(
     then goes to standard error).
 
     Exit status: 0 written; 1 rows that cannot be converted, or validation errors (nothing
-    written unless --force); 2 usage error, unreadable input or invalid mapping.
+    written unless --force); 2 usage error, unreadable input, invalid mapping, or an output
+    that cannot be written (a full disk: nothing is left behind).
     """
     with spooled(source, suffix=".csv") as (path, name), _target(output) as target:
         try:
@@ -128,6 +129,9 @@ def convert_command(
             fail(message.format(path=report.path), EXIT_ERRORS)
         except TraError as exc:  # the mapping, an unreadable source, a bad option
             fail(said(exc))
+        except OSError as exc:  # writing: a full disk, a file size limit (the source is read)
+            where = output or "<stdout>"
+            fail(_("{path}: cannot write: {reason}").format(path=where, reason=exc.strerror or exc))
         if output is None:
             with target.open("rb") as converted:
                 shutil.copyfileobj(converted, sys.stdout.buffer)
