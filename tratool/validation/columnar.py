@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
-from .._system import usable_cores
 from ..tra import layout
 from ..tra.lines import FIRST_BLOCK, DecodedLine, DecodedLines, LineDecoder, not_text
 from ..tra.scan import is_text_grid
@@ -73,11 +71,11 @@ class FastPass(ValidationPass):
         # Block sizes: attributes so that a test can put block boundaries anywhere.
         self.first_read, self.block_lines = FIRST_READ, BLOCK_LINES
         self.first_lines = FIRST_LINES
-        # A block's first stage in a worker thread (`_pipelined`): True or False, always or
-        # never (the tests run both ways); None, when the process may use two cores, for as
-        # long as the worker gets one (`_Overlap`): without one, the two threads take turns
-        # on the GIL and the pipeline only costs (docs/performance.md).
-        self.pipelined: bool | None = None
+        # A block's first stage in a worker thread one block ahead (`_pipelined`), or not:
+        # off by default since both stages came to hold the GIL nearly all their time (the
+        # two threads took turns, and the worker only cost: docs/performance.md, "The
+        # pipeline"); the tests run both ways.
+        self.pipelined = False
         self.grid_rows = 0  # entry lines read as grid rows
         self.proved_rows = 0  # of them, those the per-line rules were spared
         self.proved_pieces = 0  # pièces closed without feeding their lines to the families
@@ -103,7 +101,7 @@ class FastPass(ValidationPass):
         # `block_lines` lines of the file's width: an ETE line is 4 to 6 STD lines, and a
         # block's fixed costs (hundreds of numpy calls) are paid per block, whatever its rows.
         size = min(max(self.block_lines, 1) * self._line_bytes(first[:end]), _MOST_BYTES)
-        if not (usable_cores() > 1 if self.pipelined is None else self.pipelined):
+        if not self.pipelined:
             self._one_by_one(lines, _blocks(stream, size, first[end:], 1))
         else:  # (the thread starts with the first block: none for a file read whole already)
             with ThreadPoolExecutor(1, thread_name_prefix="tratool-proof") as worker:
@@ -141,10 +139,7 @@ class FastPass(ValidationPass):
         what the block alone tells) in the `worker` while this thread takes the block before
         through the second (`_take`: what depends on the lines before it)."""
         pending: Job | None = None
-        overlap = self._overlap() if self.pipelined is None else None
-        for index, block in enumerate(blocks):  # (valid until two more are read)
-            if overlap is not None and not overlap.kept(index):
-                worker = None  # from now on each block in turn, in this thread
+        for block in blocks:  # (valid until two more are read)
             job = self._first_stage(block, worker)
             if pending is not None:
                 self._take(lines, pending(), worker)
@@ -153,9 +148,6 @@ class FastPass(ValidationPass):
             pending = job
         if pending is not None:
             self._take(lines, pending(), worker)
-
-    def _overlap(self) -> _Overlap:
-        return _Overlap(time.perf_counter, time.process_time)
 
     def _first_stage(self, block: memoryview, worker: Pool) -> Job:
         """The block's first stage: submitted to the worker now, or run when taken."""
@@ -286,31 +278,6 @@ class FastPass(ValidationPass):
         line_type = line[layout.LINE_TYPE_SLICE].strip()
         number = rows.first + index
         return self.line_rules(number, line, line_type, self.is_extended, self.version)
-
-
-class _Overlap:
-    """Whether the pipeline's worker gets a core of its own, told by the process's CPU time
-    against the wall clock while blocks `_PROBED` go through: with one, the two threads
-    overlap (about 1.45 s of CPU a second, measured); without, they take turns on the GIL
-    (1.0) and the pipeline is slower than none. The first blocks are left out: asking the
-    rule code about new values, they hold the GIL most of their time anyway."""
-
-    def __init__(self, wall: Callable[[], float], cpu: Callable[[], float]) -> None:
-        self.wall, self.cpu = wall, cpu  # the clocks (seconds): any time, the process's CPU
-        self._start = (0.0, 0.0)
-
-    def kept(self, index: int) -> bool:
-        """Whether to keep the worker from block `index` on (False once, at the probe's end)."""
-        if index == _PROBED[0]:
-            self._start = (self.wall(), self.cpu())
-        elif index == _PROBED[1]:
-            wall, cpu = self.wall() - self._start[0], self.cpu() - self._start[1]
-            return cpu > _OVERLAP * wall
-        return True
-
-
-_PROBED = (4, 12)  # the blocks whose time tells whether the worker has a core
-_OVERLAP = 1.2  # CPU seconds a wall-clock second at least, with a core for each thread
 
 
 @attrs.frozen(eq=False)
