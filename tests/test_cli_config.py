@@ -111,6 +111,36 @@ def test_a_bad_timeout_flag_is_blamed_on_the_flag(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("table", "line", "said"),
+    [
+        # What the CLI fuzz found: a number of seconds past what a timedelta holds was exit 70.
+        ("dossier", "cache_ttl = 86400000000000.0", "'86400000000000.0' is longer than 100 years"),
+        ("dossier", 'cache_ttl = "99999999999999d"', "'99999999999999d' is longer than 100 years"),
+        ("push", "sas_expiry = nan", "'nan' is not a duration such as 48h, 2d or 90m"),
+        ("push", "timeout = -inf", "'-inf' is not a duration such as 48h, 2d or 90m"),
+        ("push", "poll_cap = 3153600001", "'3153600001' is longer than 100 years"),
+    ],
+)
+def test_an_impossible_duration_in_the_file_is_a_usage_error(
+    table: str, line: str, said: str, tmp_path: Path
+) -> None:
+    (tmp_path / "tratool.toml").write_text(f"[{table}]\n{line}\n", encoding="utf-8")
+    code, _, err = run(["--config", str(tmp_path / "tratool.toml"), "config", "show"], tmp_path)
+    assert code == 2
+    key = line.split(" =", maxsplit=1)[0]
+    assert err == f"tratool: {tmp_path / 'tratool.toml'}: [{table}] {key}: {said}\n"
+
+
+def test_durations_stop_at_100_years() -> None:
+    assert parse_duration("5214w") == dt.timedelta(weeks=5214)  # 99.99 years
+    assert parse_duration("36500d") == dt.timedelta(days=36_500)
+    with pytest.raises(ValueError, match="'36501d' is longer than 100 years"):
+        parse_duration("36501d")
+    with pytest.raises(ValueError, match="longer than 100 years"):
+        parse_duration("9" * 40 + "s")  # (a timedelta of that many seconds overflows)
+
+
+@pytest.mark.parametrize(
     ("seconds", "written"),
     [(172_800, "48h"), (3600, "60m"), (7200, "2h"), (90, "90s"), (30, "30s"), (43_200, "12h")],
 )

@@ -9,6 +9,7 @@ disables a check.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -99,16 +100,29 @@ def _plain(value: Any) -> Any:
 
 
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+# A duration longer than this is a mistake (and past what dates and timers hold).
+LONGEST_DURATION = dt.timedelta(days=100 * 365)
 
 
 def parse_duration(text: str) -> dt.timedelta:
-    """``48h``, ``2d``, ``90m``, ``1h30m`` -> timedelta. Raises ValueError on anything else."""
+    """``48h``, ``2d``, ``90m``, ``1h30m`` -> timedelta. Raises ValueError on anything else,
+    and on a duration longer than `LONGEST_DURATION`."""
     cleaned = text.strip().lower()
     parts = _DURATION.findall(cleaned)
     if not parts or _DURATION.sub("", cleaned).strip():
         raise TextValueError(N_("{text!r} is not a duration such as 48h, 2d or 90m", text=text))
-    return sum((dt.timedelta(**{_UNITS[u]: int(n)}) for n, u in parts), dt.timedelta())
+    return checked_duration(sum(int(n) * _UNIT_SECONDS[u] for n, u in parts), text)
+
+
+def checked_duration(seconds: float, text: str) -> dt.timedelta:
+    """`seconds` as a timedelta, if a duration of at most `LONGEST_DURATION` either way (not
+    NaN, not infinite); ValueError naming `text`, as written, otherwise."""
+    if not math.isfinite(seconds):
+        raise TextValueError(N_("{text!r} is not a duration such as 48h, 2d or 90m", text=text))
+    if abs(seconds) > LONGEST_DURATION.total_seconds():
+        raise TextValueError(N_("{text!r} is longer than 100 years", text=text))
+    return dt.timedelta(seconds=seconds)
 
 
 def format_duration(value: dt.timedelta | float) -> str | float:

@@ -18,7 +18,14 @@ import attrs
 
 from ..azure import DEFAULT_EXPIRY, StorageTarget
 from ..azure.target import connection_string_problem
-from ..config import ConfigFile, find_config, format_duration, load_config, parse_duration
+from ..config import (
+    ConfigFile,
+    checked_duration,
+    find_config,
+    format_duration,
+    load_config,
+    parse_duration,
+)
 from ..errors import ConfigError
 from ..i18n import N_, Text, TextValueError
 from ..loop.settings import LoopSettings, settings_for
@@ -156,9 +163,9 @@ class Profile:
 
 def _seconds(value: Any, key: str, source: str, table: str | None = "push") -> float:
     """A duration in seconds: a number, or text such as 48h; `table` None names a flag."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
     try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return checked_duration(value, str(value)).total_seconds()
         if not isinstance(value, str):
             wrong = N_("{text!r} is not a duration such as 48h, 2d or 90m", text=str(value))
             raise TextValueError(wrong)
