@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
+import threading
 from pathlib import Path
+from typing import IO, Any, cast
 
 import pytest
 
@@ -134,3 +137,72 @@ def test_an_early_fsync_keeps_the_output(tmp_path: Path) -> None:
         pending.sync_ahead()
         assert pending.path.read_bytes() == b"whole"  # flushed: readable back at once
     assert target.read_bytes() == b"whole"
+
+
+class _Sip(io.RawIOBase):
+    """A raw stream that takes at most 1,000 bytes a write. (A fake: no real file gives
+    short writes on demand; a pipe or an interrupted write can.)"""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        taken = bytes(memoryview(data)[:1000])
+        self.data += taken
+        return len(taken)
+
+
+def test_write_behind_writes_what_a_raw_stream_takes_a_part_at_a_time() -> None:
+    sip = _Sip()
+    with WriteBehind(cast(IO[bytes], sip)) as behind:
+        behind.write(bytes(range(256)) * 20)
+    assert bytes(sip.data) == bytes(range(256)) * 20
+
+
+def test_write_behind_refuses_a_write_once_closed(tmp_path: Path) -> None:
+    with open(tmp_path / "out", "wb") as out:
+        behind = WriteBehind(out)
+        behind.write(b"a")
+        behind.close()
+        with pytest.raises(ValueError, match="closed"):
+            behind.write(b"b")
+    assert (tmp_path / "out").read_bytes() == b"a"
+
+
+def _fail_while_writing(out: IO[bytes]) -> None:
+    with WriteBehind(out) as behind:
+        behind.write(bytes((1 << 20) + 10))  # a chunk handed over (and refused), 10 bytes kept
+        raise RuntimeError("the converter's own error")
+
+
+def test_an_error_inside_the_block_is_the_one_raised_and_the_rest_is_not_written() -> None:
+    # On /dev/full the chunk handed over fails: the block's own error comes out, not ENOSPC.
+    full = Path("/dev/full")
+    if not full.exists():
+        pytest.skip("no /dev/full here")
+    with open(full, "wb", buffering=0) as out, pytest.raises(RuntimeError, match="own error"):
+        _fail_while_writing(out)
+    assert not [t for t in threading.enumerate() if t.name == "tratool-write"]
+
+
+def test_the_early_fsync_has_a_descriptor_of_its_own(tmp_path: Path) -> None:
+    # It syncs and closes a duplicate: the stream may close meanwhile, and no descriptor is
+    # left open after.
+    before = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").exists() else None
+    with pending_output(tmp_path / "out.tra", "wb") as pending:
+        pending.stream.write(b"x" * 100_000)
+        pending.sync_ahead()
+        pending.sync_ahead()  # a second one waits for the first
+    assert (tmp_path / "out.tra").read_bytes() == b"x" * 100_000
+    assert not [t for t in threading.enumerate() if t.name == "tratool-fsync"]
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_an_exception_after_the_early_fsync_waits_for_it(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="stop"):
+        _sync_then_fail(tmp_path / "out.tra")
+    assert not [t for t in threading.enumerate() if t.name == "tratool-fsync"]

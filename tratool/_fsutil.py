@@ -9,6 +9,7 @@ without holding the GIL, so another thread's Python goes on meanwhile."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import queue
@@ -51,8 +52,13 @@ class PendingFile(Generic[AnyStr]):
         """Flush, and start putting the file's data on disk in a thread while the caller goes
         on (reading the file back, say): the end of the block then waits only for the rest.
         An error of that fsync is raised there (a second fsync may not report it again)."""
+        self._synced()  # (one at a time)
         self.stream.flush()
-        self._syncing = _Background(os.fsync, self.stream.fileno())
+        # A descriptor of the thread's own: whatever interrupts the wait for it, the thread
+        # never syncs a number the stream's closing has handed to another file.
+        self._syncing = _Background(
+            _fsync_and_close, os.dup(self.stream.fileno()), name="tratool-fsync"
+        )
 
     def _synced(self, quiet: bool = False) -> None:
         """Wait for `sync_ahead`'s fsync, if any; raise its error unless `quiet`."""
@@ -140,13 +146,22 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     return os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
 
 
+def _fsync_and_close(descriptor: int) -> None:
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 class _Background:
     """`function(*args)` run in a thread of its own from now; `result()` waits for it and
     raises its error."""
 
-    def __init__(self, function: Callable[..., object], *args: Any) -> None:
+    def __init__(self, function: Callable[..., object], *args: Any, name: str) -> None:
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(function, args), name=name, daemon=True
+        )
         self._thread.start()
 
     def _run(self, function: Callable[..., object], args: tuple[Any, ...]) -> None:
@@ -181,7 +196,10 @@ class WriteBehind(io.BufferedIOBase):
         self._full: queue.Queue[tuple[bytearray, int] | None] = queue.Queue()
         self._chunk, self._filled = bytearray(_CHUNK), 0
         self._error: BaseException | None = None
-        self._writer = threading.Thread(target=self._write_chunks, daemon=True)
+        self._abandoned = False
+        self._writer = threading.Thread(
+            target=self._write_chunks, name="tratool-write", daemon=True
+        )
         self._writer.start()
 
     @property
@@ -192,6 +210,8 @@ class WriteBehind(io.BufferedIOBase):
         return True
 
     def write(self, data: Any) -> int:
+        if self.closed:
+            raise ValueError("write to closed file")
         self._raise()
         view = memoryview(data).cast("B")
         written = len(view)
@@ -206,7 +226,7 @@ class WriteBehind(io.BufferedIOBase):
 
     def flush(self) -> None:
         """Wait until every byte written so far is written to `stream`, and flush it."""
-        if self.closed:
+        if self.closed or not self._writer.is_alive():  # (closing: the thread is gone)
             return
         if self._filled:
             self._hand_over()
@@ -220,20 +240,39 @@ class WriteBehind(io.BufferedIOBase):
         try:
             self.flush()
         finally:
-            self._full.put(None)
-            self._writer.join()
+            self._stop()
+            super().close()  # (which flushes: nothing is left)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is None:
+            self.close()
+        else:  # the output is thrown away: nothing more written, no error of ours over its
+            self._abandon()
+
+    def _abandon(self) -> None:
+        """Stop the writing thread without writing what waits, and raise nothing."""
+        if not self.closed:
+            self._abandoned = True
+            self._stop()
             super().close()
+
+    def _stop(self) -> None:
+        """End the writing thread once it is through with what was handed over."""
+        self._full.put(None)
+        self._writer.join()
 
     def _hand_over(self) -> None:
         self._full.put((self._chunk, self._filled))
-        self._chunk, self._filled = self._free.get(), 0
+        # (Nothing left to hand over twice, should the wait below be interrupted.)
+        self._chunk, self._filled = bytearray(), 0
+        self._chunk = self._free.get()
 
     def _write_chunks(self) -> None:
         while (item := self._full.get()) is not None:
             chunk, filled = item
             try:
-                if self._error is None:
-                    self._stream.write(memoryview(chunk)[:filled])
+                if self._error is None and not self._abandoned:
+                    _write_all(self._stream, memoryview(chunk)[:filled])
             except BaseException as exc:  # (raised by the caller's next call)
                 self._error = exc
             finally:
@@ -244,3 +283,12 @@ class WriteBehind(io.BufferedIOBase):
     def _raise(self) -> None:
         if self._error is not None:
             raise self._error
+
+
+def _write_all(stream: IO[bytes], data: memoryview) -> None:
+    """All of `data`: a raw stream may take part of it at a time."""
+    while data:
+        written = stream.write(data)
+        if not written:  # (a file takes at least a byte; a stream that would block, none)
+            raise OSError(errno.EAGAIN, "the output took none of the bytes written")
+        data = data[written:]
