@@ -4,6 +4,7 @@ and the line numbers either way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from tratool.conversion import csvbytes
 from tratool.conversion.csvbytes import ByteRows
 from tratool.conversion.tabular import TabularFile
+from tratool.errors import UnreadableInput
 
 Found = list[tuple[int, list[str]]]
 
@@ -212,3 +214,19 @@ def test_a_line_as_long_as_the_longest_line_stays_with_the_bytes(
     found = read_all(tmp_path / "in.csv", b"a;b;c\n1;2;3\n" + long + b"\n")
     assert [type(part) for part in found] == [ByteRows, ByteRows]
     assert [number for number, _ in as_rows(found)] == [2, 3]
+
+
+@pytest.mark.parametrize("read", ["rows", "blocks"])
+def test_a_source_gone_before_it_is_read_again_is_unreadable_input(
+    read: str, tmp_path: Path
+) -> None:
+    # The converter opens its source (the header, the encoding), then reads it again as it
+    # writes: an OSError then is the source's, named as such, never the output's.
+    source = tmp_path / "ventes.csv"
+    source.write_text("a;b;c\n1;2;3\n", encoding="cp1252")
+    opened = TabularFile.open(source, name="ventes.csv")
+    source.unlink()
+    again: Iterator[object] = opened.rows() if read == "rows" else csvbytes.blocks(opened, 10)
+    with pytest.raises(UnreadableInput, match=r"^ventes\.csv: ") as raised:
+        list(again)
+    assert isinstance(raised.value.__cause__, FileNotFoundError)

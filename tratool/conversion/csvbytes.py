@@ -70,7 +70,7 @@ def blocks(table: TabularFile, rows: int) -> Iterator[ByteRows | Cells]:
     rows as the csv module reads them (`rows` at a time). Raises `TabularError` as
     `TabularFile.rows` would."""
     size = BLOCK_BYTES
-    with table.path.open("rb") as handle:
+    with table.reading(), table.path.open("rb") as handle:
         header = handle.readline(LONGEST_LEFTOVER)
         start = len(header) if header.endswith(b"\n") else 0
         if not (start and quote_free(header) and readable(table)):
@@ -149,7 +149,7 @@ def _decoded(table: TabularFile, block: bytes, first: int) -> Cells:
 def _cells_from(table: TabularFile, offset: int, first: int) -> Iterator[tuple[int, list[str]]]:
     """The rows from byte `offset` (a row's start, on line `first`) to the end."""
     encoding = _text_encoding(table)
-    with table.path.open("rb") as raw:
+    with table.reading(), table.path.open("rb") as raw:
         raw.seek(offset)
         handle = io.TextIOWrapper(raw, encoding=encoding, newline="")
         reader = csv.reader(handle, delimiter=table.delimiter)

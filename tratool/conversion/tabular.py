@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -112,10 +113,20 @@ class TabularFile:
         for number, cells in self.numbered_cells():
             yield SourceRow(number, dict(zip(self.columns, cells, strict=True)))
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Where the source is read again: an OSError there (the file gone, a failing disk
+        or share) is an `UnreadableInput` naming the source, not taken for an error of
+        whatever the caller writes meanwhile."""
+        try:
+            yield
+        except OSError as exc:
+            raise UnreadableInput(self.name, system_reason(exc)) from exc
+
     def numbered_cells(self) -> Iterator[tuple[int, list[str]]]:
         """(line number where the row starts, its cells) of each data row, as `rows` reads
         them, without making a dict of each."""
-        with self.path.open(encoding=self.encoding, newline="") as handle:
+        with self.reading(), self.path.open(encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             try:
                 yield from self.cells_of(reader)
