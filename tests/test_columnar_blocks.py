@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from tests.test_engines_differential import fast, pieces, reference, summary
 from tests.test_engines_extended_differential import converted
-from tests.tra_lines import ete, std
-from tratool.tra.lines import LineDecoder
+from tests.tra_lines import ete, put, std
+from tratool.tra import layout
+from tratool.tra.lines import FIRST_BLOCK, LineDecoder
 from tratool.validation import ValidationConfig
 from tratool.validation.columnar import FastPass, Prepared, _blocks, _stride
 
@@ -187,4 +188,20 @@ def test_without_a_line_break_after_the_first_look_the_reference_reads_the_first
     finally:
         run.pieces.close()
     assert run.grid_rows == 1201 - 292
+    assert summary(report) == summary(reference(data, config))
+
+
+def test_a_value_read_only_as_blank_or_not_keys_its_answer() -> None:
+    # TRA-F07 reads a tiers line's reference only as blank or not: the row proof's key holds
+    # that bit, so a blank reference on a tiers line whose other values were answered clean
+    # before is asked again (a key without the bit proved it clean, and the finding was lost:
+    # a sabotage found by review).
+    lines = pieces(60)
+    assert lines[150][layout.LINE_TYPE_SLICE].strip() == "X"
+    lines[150] = put(lines[150], "reference", "")
+    data = "".join(f"{line}\r\n" for line in [std()[0], *lines]).encode("ascii")
+    config = ValidationConfig()
+    report, run = fast(data, config, 64, first_read=FIRST_BLOCK + 224)
+    assert run.grid_rows > 100
+    assert [(f.rule, f.line) for f in report.findings if f.line is not None] == [("TRA-F07", 152)]
     assert summary(report) == summary(reference(data, config))
