@@ -10,7 +10,7 @@ either. A proved pièce is only closed, by the pièce rules themselves, and coun
 those rules: `_close_proved`); in a pièce not proved, a row not proved goes through
 `ValidationPass._line`, a proved row of a pièce not proved through `ValidationPass.cross_line`,
 exactly as in the reference engine, in file order, and every finding comes from there. A file
-of 64 KiB at most, the lines of a longer one's first 8 KiB, and every block that is not a grid
+shorter than 64 KiB, the lines of a longer one's first 8 KiB, and every block that is not a grid
 (LF/CRLF mixtures, short or long lines, ETE files, parameter records, non-ASCII or control
 bytes) go line by line through the reference code. numpy is imported with the first grid
 block.
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from .gridpieces import BlockPlan, DossierProof
     from .gridrows import Grid, Mask
 
-FIRST_READ = 64 << 10  # a file this short is read whole by the reference path
+FIRST_READ = 64 << 10  # a file shorter than this is read whole by the reference path
 FIRST_LINES = 8 << 10  # of a longer one, the reference reads the header and these bytes' lines
 BLOCK_LINES = 16_384  # a grid block's rows: small enough to stay in the CPU cache
 _WIDTH = layout.STD_WIDTH
