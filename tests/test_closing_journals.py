@@ -22,21 +22,25 @@ from tests.tra_lines import entry, std, tiers
 from tratool.validation import ValidationConfig, gridclosing
 
 
-def interleaved(vte: list[int], ach: list[int]) -> bytes:
-    """Pièces of VTE and ACH in turn (three lines each), numbered as given."""
+def interleaved(vte: list[int], ach: list[int], dated: dict[int, dt.date] | None = None) -> bytes:
+    """Pièces of VTE and ACH in turn (three lines each), numbered as given; pièce k (from 0,
+    in file order) of the date `dated` gives it, if any, else of 4 March 2024."""
     lines: list[str] = []
-    for numbers in zip(vte, ach, strict=True):
-        for journal, number in zip(("VTE", "ACH"), numbers, strict=True):
-            common: dict[str, Any] = {
-                "journal": journal,
-                "piece_number": number,
-                "reference": f"FA-{number}",
-            }
-            lines += std(
-                tiers(direction="D", amount=Decimal(200), **common),
-                entry(direction="C", amount=Decimal(150), **common),
-                entry(direction="C", amount=Decimal(50), **common),
-            )[1:]
+    turns = zip(vte, ach, strict=True)
+    pieces = [piece for v, a in turns for piece in (("VTE", v), ("ACH", a))]
+    for k, (journal, number) in enumerate(pieces):
+        common: dict[str, Any] = {
+            "journal": journal,
+            "piece_number": number,
+            "reference": f"FA-{number}",
+        }
+        if dated and k in dated:
+            common["date"] = dated[k]
+        lines += std(
+            tiers(direction="D", amount=Decimal(200), **common),
+            entry(direction="C", amount=Decimal(150), **common),
+            entry(direction="C", amount=Decimal(50), **common),
+        )[1:]
     header = std()[0]
     return "".join(f"{line}\r\n" for line in [header, *lines]).encode("ascii")
 
@@ -72,28 +76,15 @@ def test_keys_of_runs_closed_in_the_block_are_found_in_dicts_as_with_numpy(
 
 
 def test_the_totals_of_pieces_closed_at_once_keep_each_journals_dates_and_lines() -> None:
-    # 40 pièces of 3 lines, VTE and ACH in turn, of 2 January 2024 but pièce 20 (VTE 111) of
-    # 10 February, in the middle of a 16-line block: the latest day is not its journal's first
-    # in the block.
-    lines: list[str] = []
-    for k in range(40):
-        journal, number = ("VTE", "ACH")[k % 2], 101 + k // 2
-        common: dict[str, Any] = {
-            "journal": journal,
-            "piece_number": number,
-            "date": dt.date(2024, 2, 10) if k == 20 else dt.date(2024, 1, 2),
-            "reference": f"FA-{number}",
-        }
-        lines += std(
-            tiers(direction="D", amount=Decimal(200), **common),
-            entry(direction="C", amount=Decimal(150), **common),
-            entry(direction="C", amount=Decimal(50), **common),
-        )[1:]
-    data = "".join(f"{line}\r\n" for line in [std()[0], *lines]).encode("ascii")
+    # 40 pièces of 3 lines, VTE and ACH in turn, of 4 March 2024 but pièce 20 (VTE 111) of
+    # 10 May, in the middle of a 16-line block: the latest day is not its journal's first in
+    # the block.
+    numbers = list(range(101, 121))
+    data = interleaved(numbers, numbers, {20: dt.date(2024, 5, 10)})
     report, run = fast(data, ValidationConfig(), block_lines=16, first_read=FIRST_BLOCK + 224)
     assert run.proved_pieces > 20  # (of 40: those of the first read and at block ends fed)
     totals = report.totals
-    assert (totals.first_date, totals.last_date) == (dt.date(2024, 1, 2), dt.date(2024, 2, 10))
+    assert (totals.first_date, totals.last_date) == (dt.date(2024, 3, 4), dt.date(2024, 5, 10))
     assert dict(totals.journals) == {"VTE": 60, "ACH": 60}
     assert report.errors == 0
     assert summary(report) == summary(reference(data, ValidationConfig()))

@@ -47,6 +47,19 @@ def run_fast(
         run.pieces.close()
 
 
+def thread_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads started from now on, as they start."""
+    started: list[str] = []
+    start = threading.Thread.start
+
+    def recorded(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", recorded)
+    return started
+
+
 def proof_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("tratool-proof")]
 
@@ -172,14 +185,7 @@ def test_no_thread_outlives_a_validation(tmp_path: Path) -> None:
 def test_a_file_within_the_first_read_starts_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     data = "".join(f"{line}\r\n" for line in [std()[0], *pieces(10)]).encode("cp1252")
     assert len(data) < FIRST_READ
-    started: list[str] = []
-    start = threading.Thread.start
-
-    def recorded(thread: threading.Thread) -> None:
-        started.append(thread.name)
-        start(thread)
-
-    monkeypatch.setattr(threading.Thread, "start", recorded)
+    started = thread_starts(monkeypatch)
     report, _ = run_fast(data, True, 16)
     assert not started
     assert summary(report) == summary(reference(data, ValidationConfig(), 10_000))
@@ -206,14 +212,7 @@ def test_the_default_proves_every_block_in_this_thread(monkeypatch: pytest.Monke
     # The worker is opt-in: both stages hold the GIL nearly all their time, and the two
     # threads took turns (docs/performance.md, "The pipeline").
     data = "".join(f"{line}\r\n" for line in [std()[0], *pieces(300)]).encode("cp1252")
-    started: list[str] = []
-    start = threading.Thread.start
-
-    def recorded(thread: threading.Thread) -> None:
-        started.append(thread.name)
-        start(thread)
-
-    monkeypatch.setattr(threading.Thread, "start", recorded)
+    started = thread_starts(monkeypatch)
     run = FastPass("x.tra", ValidationConfig(), LineDecoder(), 10_000)
     assert run.pipelined is False
     run.first_read, run.block_lines = FIRST_READ, 16
