@@ -16,10 +16,11 @@ import pytest
 
 import tratool
 from tests.test_engines_differential import pieces, reference, summary
-from tests.tra_lines import std
+from tests.test_engines_extended_differential import converted
+from tests.tra_lines import ete, std
 from tratool.errors import TraError
 from tratool.tra.lines import LineDecoder
-from tratool.validation import Report, ValidationConfig
+from tratool.validation import Report, ValidationConfig, columnar
 from tratool.validation.columnar import FastPass, Pool, Prepared
 
 FIRST_READ = 8192
@@ -208,18 +209,27 @@ def test_a_utf16_file_past_the_first_read_is_read_no_further_than_its_first_line
     assert run.grid_rows == 0
 
 
-def test_the_default_proves_every_block_in_this_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The worker is opt-in: both stages hold the GIL nearly all their time, and the two
-    # threads took turns (docs/performance.md, "The pipeline").
-    data = "".join(f"{line}\r\n" for line in [std()[0], *pieces(300)]).encode("cp1252")
+@pytest.mark.parametrize(
+    ("extended", "cores", "worker"),
+    [(False, 2, False), (True, 2, True), (True, 1, False)],
+)
+def test_the_default_uses_the_worker_for_ete_files_with_a_second_core(
+    extended: bool, cores: int, worker: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # STD blocks: both stages hold the GIL nearly all their time, the two threads took turns;
+    # ETE blocks: their wide rows' proof runs mostly inside numpy (docs/performance.md).
+    monkeypatch.setattr(columnar, "usable_cores", lambda: cores)
+    std_lines = [std()[0], *pieces(300)]
+    lines = [ete()[0], *map(converted, std_lines[1:])] if extended else std_lines
+    data = "".join(f"{line}\r\n" for line in lines).encode("cp1252")
     started = thread_starts(monkeypatch)
     run = FastPass("x.tra", ValidationConfig(), LineDecoder(), 10_000)
-    assert run.pipelined is False
+    assert run.pipelined is None
     run.first_read, run.block_lines = FIRST_READ, 16
     try:
         report = run.run(io.BytesIO(data))
     finally:
         run.pieces.close()
     assert run.grid_rows > 500
-    assert not started
+    assert any(name.startswith("tratool-proof") for name in started) == worker
     assert summary(report) == summary(reference(data, ValidationConfig(), 10_000))

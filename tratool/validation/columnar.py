@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from .._system import usable_cores
 from ..tra import layout
 from ..tra.lines import FIRST_BLOCK, DecodedLine, DecodedLines, LineDecoder, not_text
 from ..tra.scan import is_text_grid
@@ -71,11 +72,12 @@ class FastPass(ValidationPass):
         # Block sizes: attributes so that a test can put block boundaries anywhere.
         self.first_read, self.block_lines = FIRST_READ, BLOCK_LINES
         self.first_lines = FIRST_LINES
-        # A block's first stage in a worker thread one block ahead (`_pipelined`), or not:
-        # off by default since both stages came to hold the GIL nearly all their time (the
-        # two threads took turns, and the worker only cost: docs/performance.md, "The
-        # pipeline"); the tests run both ways.
-        self.pipelined = False
+        # A block's first stage in a worker thread one block ahead (`_pipelined`): True or
+        # False, always or never (the tests run both ways); None, by the file, with a second
+        # core: on for ETE files, whose wide rows' proof runs mostly inside numpy's loops,
+        # where the GIL is free; off for STD files, whose two stages hold it nearly all their
+        # time, so that the threads only took turns (docs/performance.md, "The pipeline").
+        self.pipelined: bool | None = None
         self.grid_rows = 0  # entry lines read as grid rows
         self.proved_rows = 0  # of them, those the per-line rules were spared
         self.proved_pieces = 0  # pièces closed without feeding their lines to the families
@@ -101,7 +103,7 @@ class FastPass(ValidationPass):
         # `block_lines` lines of the file's width: an ETE line is 4 to 6 STD lines, and a
         # block's fixed costs (hundreds of numpy calls) are paid per block, whatever its rows.
         size = min(max(self.block_lines, 1) * self._line_bytes(first[:end]), _MOST_BYTES)
-        if not self.pipelined:
+        if not self._worker_pays():
             self._one_by_one(lines, _blocks(stream, size, first[end:], 1))
         else:  # (the thread starts with the first block: none for a file read whole already)
             with ThreadPoolExecutor(1, thread_name_prefix="tratool-proof") as worker:
@@ -118,6 +120,11 @@ class FastPass(ValidationPass):
             return len(first)
         end = first.rfind(b"\n", 0, max(self.first_lines, FIRST_BLOCK)) + 1
         return end if end >= FIRST_BLOCK else first.rfind(b"\n") + 1
+
+    def _worker_pays(self) -> bool:
+        if self.pipelined is not None:
+            return self.pipelined
+        return self.is_extended and usable_cores() > 1
 
     def _line_bytes(self, read: bytes) -> int:
         """A grid line's bytes: a STD line's, or in an ETE file the last line `read` had (whole
