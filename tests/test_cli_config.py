@@ -119,6 +119,7 @@ def test_a_bad_timeout_flag_is_blamed_on_the_flag(tmp_path: Path) -> None:
         ("push", "sas_expiry = nan", "'nan' is not a duration such as 48h, 2d or 90m"),
         ("push", "timeout = -inf", "'-inf' is not a duration such as 48h, 2d or 90m"),
         ("push", "poll_cap = 3153600001", "'3153600001' is longer than 100 years"),
+        ("push", f'timeout = "{"9" * 400}s"', f"'{'9' * 400}s' is longer than 100 years"),
     ],
 )
 def test_an_impossible_duration_in_the_file_is_a_usage_error(
@@ -138,6 +139,10 @@ def test_durations_stop_at_100_years() -> None:
         parse_duration("36501d")
     with pytest.raises(ValueError, match="longer than 100 years"):
         parse_duration("9" * 40 + "s")  # (a timedelta of that many seconds overflows)
+    with pytest.raises(ValueError, match="longer than 100 years"):
+        parse_duration("9" * 400 + "s")  # (too big for a float)
+    with pytest.raises(ValueError, match="longer than 100 years"):
+        parse_duration("9" * 5000 + "s")  # (more digits than Python makes an int of)
 
 
 @pytest.mark.parametrize(

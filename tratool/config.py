@@ -112,13 +112,18 @@ def parse_duration(text: str) -> dt.timedelta:
     parts = _DURATION.findall(cleaned)
     if not parts or _DURATION.sub("", cleaned).strip():
         raise TextValueError(N_("{text!r} is not a duration such as 48h, 2d or 90m", text=text))
-    return checked_duration(sum(int(n) * _UNIT_SECONDS[u] for n, u in parts), text)
+    try:
+        seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in parts)
+    except ValueError:  # more digits than Python turns into an int: far past the longest
+        raise TextValueError(N_("{text!r} is longer than 100 years", text=text)) from None
+    return checked_duration(seconds, text)
 
 
 def checked_duration(seconds: float, text: str) -> dt.timedelta:
     """`seconds` as a timedelta, if a duration of at most `LONGEST_DURATION` either way (not
-    NaN, not infinite); ValueError naming `text`, as written, otherwise."""
-    if not math.isfinite(seconds):
+    NaN, not infinite); ValueError naming `text`, as written, otherwise. (An int is compared
+    as it is: one too big for a float is simply too long.)"""
+    if isinstance(seconds, float) and not math.isfinite(seconds):
         raise TextValueError(N_("{text!r} is not a duration such as 48h, 2d or 90m", text=text))
     if abs(seconds) > LONGEST_DURATION.total_seconds():
         raise TextValueError(N_("{text!r} is longer than 100 years", text=text))
