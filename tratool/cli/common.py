@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ import attrs
 import click
 
 from .._fsutil import atomic_output, same_file
-from .._version import __version__
+from .._version import installed_version
 from ..display import printable
 from ..errors import ConfigError, ParseError
 from ..i18n import LANGUAGES, Text, translator
@@ -302,7 +303,29 @@ class TratoolGroup(click.Group):
     """The group, with the last-resort guard: an unexpected exception is a bug, shown as one
     line and exit 70 (the traceback only with --debug), never a stack trace by surprise. A
     usage error click finds (before or after the command name) is shown in the run's
-    language."""
+    language. A command's module is imported when the command is first asked for
+    (`modules`), and the command then gets --lang."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.modules: dict[str, tuple[str, ...]] = {}  # a command: the modules defining it
+        self._loaded: set[str] = set()  # the commands whose modules are in, given --lang
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.modules})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self._loaded:
+            return self.commands[cmd_name]
+        # Every module of its row, even when one of them registered it already: a group
+        # (dossier) gets subcommands from several.
+        for module in self.modules.get(cmd_name, ()):
+            importlib.import_module(module, __package__)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            add_language_option(command)
+            self._loaded.add(cmd_name)
+        return command
 
     def make_context(
         self,
@@ -332,8 +355,23 @@ class TratoolGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version (click's own reads the package metadata at import, for every command)."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(_("tratool, version {version}").format(version=installed_version()))
+    ctx.exit()
+
+
 @click.group(cls=TratoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="tratool")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @click.option(
     "--config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -7,16 +7,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import attrs
 import click
 
 from ..config import dump_toml, load_config
-from ..conversion import export
 from ..display import listing, printable
 from ..errors import ConfigError, UnreadableInput
-from ..submission.dossier_settings import with_settings
 from ..tra import layout
 from ..tra.records import Header
 from ..tra.summary import LINE_KINDS, Summary, summarize, summary_document
@@ -44,8 +42,10 @@ from .common import (
     worst,
     write_report_file,
 )
-from .dossier import settings_for_validation
 from .inputs import Input, expand
+
+if TYPE_CHECKING:
+    from ..conversion import export
 
 
 @main.command()
@@ -165,6 +165,8 @@ def export_command(file: str, fmt: export.Format, output: Path | None, encoding:
     amounts as strings ("1200.50"), empty fields null. FEC: the 18 standard columns,
     tab-separated (see docs/convert.md). A file with read errors produces no output file.
     """
+    from ..conversion import export  # (here: `tratool validate` need not load the converter)
+
     try:
         result = export.export(_source(file), output or sys.stdout, to=fmt, encoding=encoding)
     except UnreadableInput as exc:
@@ -282,12 +284,7 @@ def validate_command(
     --strict), 2 usage error, unreadable input or invalid configuration; with several files,
     the worst of them.
     """
-    dossier_settings = (
-        settings_for_validation(dossier_code, profile, refresh=refresh_settings)
-        if dossier_code
-        else None
-    )
-
+    with_dossier = _dossier_check(dossier_code, profile, refresh_settings)
     config_path = config_path or settings().config
     try:  # before any file: a typo must never switch a check off
         check_rule_patterns(_rule_list(select), "", source="--select")
@@ -305,7 +302,7 @@ def validate_command(
             select=_rule_list(select) or base.select,
             ignore=(*base.ignore, *_rule_list(ignore)),
         )
-        return with_settings(chosen, dossier_settings)
+        return with_dossier(chosen)
 
     if print_config:
         try:
@@ -323,6 +320,21 @@ def validate_command(
     )
     _emit_report(reports, fmt, output, [i.path for i in inputs if i.path is not None], language())
     sys.exit(worst(codes))
+
+
+def _dossier_check(
+    code: str | None, profile: str | None, refresh: bool
+) -> Callable[[ValidationConfig], ValidationConfig]:
+    """What --dossier adds to each file's configuration: the dossier's settings, read now
+    (stop here if Loop refuses them). Without --dossier, nothing, and Loop's client, which took
+    a third of the command's start-up, is not even imported."""
+    if code is None:
+        return lambda config: config
+    from ..submission.dossier_settings import with_settings
+    from .dossier import settings_for_validation
+
+    settings = settings_for_validation(code, profile, refresh=refresh)
+    return lambda config: with_settings(config, settings)
 
 
 def _validate_each(

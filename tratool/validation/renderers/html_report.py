@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from ..._version import __version__
+from ..._version import installed_version
 from ...errors import SEVERITIES, TraError
 from ...i18n import shown, translator
 from ..balances import PieceBalance, piece_balances
@@ -319,7 +319,7 @@ def html_report(
     files = "".join(_file(i, r, balances.get(r.path), lang) for i, r in enumerate(reports))
     title = _("tratool validation report")
     about = _("tratool {version}; {count} file(s)").format(
-        version=esc(__version__), count=len(reports)
+        version=esc(installed_version()), count=len(reports)
     )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'

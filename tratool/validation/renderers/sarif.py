@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
-from ..._version import __version__
+from ..._version import installed_version
 from ...i18n import translator
 from ..findings import Finding, Report
 from ..rules import RULES, Rule
@@ -104,7 +104,7 @@ def sarif(reports: Sequence[Report], *, lang: str = "en") -> str:
         "tool": {
             "driver": {
                 "name": "tratool",
-                "version": __version__,
+                "version": installed_version(),
                 "rules": [_descriptor(rule, lang) for rule in RULES.values()],
             }
         },
