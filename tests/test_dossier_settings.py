@@ -409,7 +409,8 @@ def test_dossier_settings_command_fails_clearly(env: dict[str, str]) -> None:
 
 def test_an_empty_dossier_code_is_a_usage_error(env: dict[str, str], tmp_path: Path) -> None:
     path = lacking_file(tmp_path)
-    result = CliRunner().invoke(main, ["validate", str(path), "--dossier", " "], env=env)
-    assert (result.exit_code, result.stderr) == (2, "tratool: --dossier needs a dossier code\n")
+    for code in (" ", ""):  # ("": once taken for no --dossier at all, the check switched off)
+        result = CliRunner().invoke(main, ["validate", str(path), "--dossier", code], env=env)
+        assert (result.exit_code, result.stderr) == (2, "tratool: --dossier needs a dossier code\n")
     result = CliRunner().invoke(main, ["dossier", "settings", ""], env=env)
     assert (result.exit_code, result.stderr) == (2, "tratool: a dossier code is needed\n")
