@@ -1,7 +1,8 @@
 """Parameter records that come after entries: the dossier rules must judge the lines that
 follow them with what they say. A ***EXO record brings a fiscal year (TRA-X05), a ***CAE
 record a tiers' nature (TRA-X06). Both engines keep per-value answers (dossier.py's caches,
-the fast engine's remembered answers), so a later record must make them ask again."""
+the fast engine's remembered answers), so a later record must make them ask again. (A nature
+the configuration gives is known from the start.)"""
 
 from __future__ import annotations
 
@@ -12,20 +13,23 @@ import pytest
 from tests.test_engines_differential import fast, pieces
 from tests.test_findings_french import parameter
 from tests.tra_lines import put, std
-from tratool.validation import ValidationConfig, validate
+from tratool.validation import TiersInfo, ValidationConfig, validate
 
 EXERCISE_2024 = "***EXO0010101202431122024OUV"
 EXERCISE_2025 = "***EXO0020101202531122025OUV"
 
 
-def findings(lines: list[str], engine: str, rule: str) -> list[int | None]:
+def findings(
+    lines: list[str], engine: str, rule: str, config: ValidationConfig | None = None
+) -> list[int | None]:
     data = "".join(f"{line}\r\n" for line in [std()[0], *lines]).encode("cp1252")
+    config = config or ValidationConfig()
     if engine == "fast":  # blocks of 64 lines, so that grid blocks come before the record
-        report, _ = fast(data, ValidationConfig(), block_lines=64, max_findings=10_000)
+        report, _ = fast(data, config, block_lines=64, max_findings=10_000)
     else:
         stream = io.BytesIO(data)
         stream.name = "x.tra"
-        report = validate(stream, ValidationConfig(), max_findings=10_000, engine="reference")
+        report = validate(stream, config, max_findings=10_000, engine="reference")
     return [f.line for f in report.findings if f.rule == rule]
 
 
@@ -55,6 +59,19 @@ def test_a_later_cae_record_brings_its_tiers_nature(engine: str, count: int, at:
     lines = [*lines[: 3 * at], record, *lines[3 * at :]]
     first = 3 * at + 3
     assert findings(lines, engine, "TRA-X06") == list(range(first, first + 3 * (count - at), 3))
+
+
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+@pytest.mark.parametrize(
+    ("nature", "reported"), [("FOU", True), ("CLI", False), ("DIV", False), ("", False)]
+)
+def test_a_tiers_nature_from_the_configuration(engine: str, nature: str, reported: bool) -> None:
+    # The same X lines of CDUPONT on 41100000 (COC), its nature known from the start, from the
+    # configuration: TRA-X06 on each of them (lines 2, 5, ...) unless the nature fits. (While
+    # no nature is known, the fast engine asks TRA-X06 without the auxiliary.)
+    config = ValidationConfig(tiers={"CDUPONT": TiersInfo(nature=nature)})
+    expected = list(range(2, 2 + 3 * 400, 3)) if reported else []
+    assert findings(pieces(400), engine, "TRA-X06", config) == expected
 
 
 @pytest.mark.parametrize("engine", ["reference", "fast"])

@@ -96,6 +96,12 @@ class DossierRules(RuleSet):
         return self._year_cached(date) is None
 
     @property
+    def reads_tiers(self) -> bool:
+        """Whether TRA-X06 may read a tiers' nature (the configuration's tiers, or the ***CAE
+        records read so far): if not, the auxiliary changes none of its answers on a line."""
+        return bool(self.config.tiers) or bool(self._file_tiers)
+
+    @property
     def fiscal_years(self) -> list[FiscalYear] | tuple[FiscalYear, ...]:
         """The years TRA-X05 checks dates against: the configuration's, or else those of the
         file's ***EXO records read so far."""

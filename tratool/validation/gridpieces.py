@@ -49,6 +49,7 @@ _SAME_IN_PIECE = ("piece_type", "currency", "establishment")
 _KEY = ("journal", "date", "piece_number")
 _DATE, _CODE = ("date",), ("amount_code",)
 _ACCOUNTS = ("account", "line_type", "auxiliary")  # what TRA-X06 reads of a general line
+_ACCOUNT_TYPE = _ACCOUNTS[:2]  # of them, what it reads while no tiers' nature is known
 _BLANK, _TIERS, _ANALYTIC, _DEBIT = (ord(c) for c in " XAD")
 
 
@@ -189,22 +190,43 @@ class DossierProof:
         if not draft.asked:
             return plan
         if self.dossier.revision != self._revision:  # a ***EXO or ***CAE record was read since
-            self.memory.forget("/".join(_DATE))
-            self.memory.forget("/".join(_ACCOUNTS))
+            for question in (_DATE, _ACCOUNTS, _ACCOUNT_TYPE):
+                self.memory.forget("/".join(question))
             self._revision = self.dossier.revision
-        grid, ask = plan.grid, self.dossier.date_quiet
-        rows = self.memory.answers("/".join(_DATE), draft.dates, _by_sorting(grid, _DATE, ask))
-        collective = _by_sorting(grid, _ACCOUNTS, self._collective)
-        rows &= self.memory.answers("/".join(_ACCOUNTS), draft.accounts, collective, draft.general)
+        rows = self._accounts(draft)
+        if self.dossier.fiscal_years:  # (none: TRA-X05 has nothing to say of any date)
+            ask = _by_sorting(plan.grid, _DATE, self.dossier.date_quiet)
+            rows &= self.memory.answers("/".join(_DATE), draft.dates, ask)
         return attrs.evolve(plan, proved=plan.proved & np.logical_and.reduceat(rows, plan.starts))
 
+    def _accounts(self, draft: PieceDraft) -> Mask:
+        """TRA-X06's answers on the general lines. While it reads no tiers' nature, they are
+        asked by account and line type alone: a few values, not one per auxiliary."""
+        names: tuple[str, ...] = _ACCOUNTS
+        key = draft.accounts
+        if not self.dossier.reads_tiers:
+            names = _ACCOUNT_TYPE
+            key = _leading(key, sum(FIELDS[name].width for name in names))
+        ask = _by_sorting(draft.plan.grid, names, self._collective)
+        return self.memory.answers("/".join(names), key, ask, draft.general)
+
     def _collective(self, joined: str) -> bool:
+        # (Asked of an account and line type alone, the auxiliary is "": any would do.)
         account, line_type, auxiliary = _split(joined, _ACCOUNTS)
         return self.dossier.collective_quiet(account.strip(), line_type == "X", auxiliary.strip())
 
 
 def _keeping_only(code: str) -> bool:
     return amount_roles(code) == (0, None)
+
+
+def _leading(key: list[Words], count: int) -> list[Words]:
+    """The key words of `key`'s first `count` bytes (`BlockWords.key` packs a span's bytes
+    from its first column on, 8 to a word)."""
+    whole, rest = divmod(count, 8)
+    if not rest:
+        return key[:whole]
+    return [*key[:whole], key[whole] & np.uint64((1 << 8 * rest) - 1)]
 
 
 def _span(names: tuple[str, ...]) -> Span:
