@@ -46,6 +46,8 @@ def columns(extended: bool) -> list[str]:
 
 
 def portable(value: Any, kind: layout.Kind | None = None) -> str | int | None:
+    if type(value) is str:  # most fields: first, for the export of a large file
+        return value or None
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
@@ -69,7 +71,7 @@ _KINDS = {
 def entry_row(line: int, entry: Entry) -> dict[str, str | int | None]:
     row: dict[str, str | int | None] = {"line": line}
     for name, value in entry_as_dict(entry).items():
-        row[name] = portable(value, _KINDS.get(name))
+        row[name] = portable(value, _KINDS[name])
     return row
 
 
@@ -87,11 +89,16 @@ def write_json(entries: Iterable[tuple[int, Entry]], out: IO[str]) -> int:
 
 def write_csv(entries: Iterable[tuple[int, Entry]], out: IO[str], *, extended: bool) -> int:
     """CSV with a header row; empty fields are empty cells. Returns the entry count."""
-    writer = csv.DictWriter(out, fieldnames=columns(extended), lineterminator="\r\n")
-    writer.writeheader()
+    names = columns(extended)
+    known = frozenset(names)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(names)
     count = 0
     for line, entry in entries:
-        writer.writerow({k: "" if v is None else v for k, v in entry_row(line, entry).items()})
+        row = entry_row(line, entry)
+        if len(row) > len(names) or not known.issuperset(row):
+            raise ValueError(f"line {line}: fields {sorted(set(row) - known)} have no column")
+        writer.writerow(["" if (value := row.get(name)) is None else value for name in names])
         count += 1
     return count
 

@@ -10,6 +10,7 @@ inclusive, as in Cegid's documentation, so a row can be checked against the refe
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 
 import attrs
@@ -75,8 +76,8 @@ class Layout:
     def end(self) -> int:
         return self.fields[-1].end
 
-    @property
-    def names(self) -> tuple[str, ...]:
+    @functools.cached_property
+    def names(self) -> tuple[str, ...]:  # (kept: an export asks it of every line)
         return tuple(f.name for f in self.fields)
 
     def field(self, name: str) -> Field:

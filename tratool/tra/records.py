@@ -9,6 +9,7 @@ class here matches its table in `tratool.layout` field for field. Values are typ
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from decimal import Decimal
 from typing import Any
 
@@ -333,7 +334,10 @@ PARAMETER_TYPES: dict[str, type[Exercise | Journal | GeneralAccount | Tiers]] = 
 
 def entry_as_dict(entry: Entry) -> dict[str, Any]:
     """Flat mapping of canonical field names to values (extension fields inlined)."""
-    data = {name: getattr(entry, name) for name in layout.ENTRY.names}
+    data = dict(zip(layout.ENTRY.names, _entry_values(entry), strict=True))
     if entry.extension is not None:
         data.update(attrs.asdict(entry.extension, recurse=False))
     return data
+
+
+_entry_values = operator.attrgetter(*layout.ENTRY.names)
