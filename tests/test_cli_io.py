@@ -219,6 +219,10 @@ def test_loop_sim_refuses_a_bad_state_a_busy_port_and_an_impossible_host(tmp_pat
     code, _, err = run("loop-sim", "--host", "999.1.1.1")
     assert code == 2
     assert "cannot listen on 999.1.1.1:0" in err
+    for port in ("-1", "65536"):  # (-1 was exit 70: an OverflowError from the socket)
+        code, _, err = run("loop-sim", "--port", port)
+        assert code == 2
+        assert "Invalid value for '--port'" in err
 
 
 def test_one_impossible_date_is_one_error(tmp_path: Path) -> None:

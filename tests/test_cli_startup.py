@@ -5,6 +5,7 @@ converter nor the package metadata."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -93,3 +94,46 @@ def test_a_group_asked_for_after_one_of_its_modules_has_all_its_subcommands() ->
     alone = json.loads(_python(code))["dossier"]
     assert {"list", "settings", "create", "show"} <= set(alone["commands"])
     assert "lang" in alone["commands"]["list"]["params"]
+
+
+UNKNOWN = """
+import sys
+import click
+from tratool.cli import main
+
+if sys.argv[1] == "all loaded":
+    context = click.Context(main)
+    for name in main.list_commands(context):
+        main.get_command(context, name)
+main(sys.argv[2:])
+"""
+
+
+def test_an_unknown_command_is_answered_as_if_every_command_were_loaded() -> None:
+    """click's 'did you mean …?' reads the commands loaded: a typo loads them all first."""
+    for args in (["valdate", "x.tra"], ["--lang", "fr", "dosier"], ["loop"]):
+        answers = []
+        for state in ("fresh", "all loaded"):
+            done = subprocess.run(
+                [sys.executable, "-c", UNKNOWN, state, *args],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=False,
+            )
+            answers.append((done.returncode, done.stderr))
+        assert answers[0] == answers[1]
+        assert answers[0][0] == 2
+
+
+def test_the_version_is_shown_whatever_the_language_setting() -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    done = subprocess.run(
+        [sys.executable, "-m", "tratool", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "TRATOOL_LANG": "xx"},
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, f"tratool, version {declared}\n")

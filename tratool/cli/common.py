@@ -304,7 +304,8 @@ class TratoolGroup(click.Group):
     line and exit 70 (the traceback only with --debug), never a stack trace by surprise. A
     usage error click finds (before or after the command name) is shown in the run's
     language. A command's module is imported when the command is first asked for
-    (`modules`), and the command then gets --lang."""
+    (`modules`), and the command then gets --lang: ask for commands with `list_commands` and
+    `get_command`, as click does, not from `commands`, which holds only those asked for."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -326,6 +327,15 @@ class TratoolGroup(click.Group):
             add_language_option(command)
             self._loaded.add(cmd_name)
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.list_commands(ctx):
+            # An unknown name: every command loaded, for click's "did you mean …?".
+            for name in self.modules:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
     def make_context(
         self,
@@ -359,7 +369,9 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
     """--version (click's own reads the package metadata at import, for every command)."""
     if not value or ctx.resilient_parsing:
         return
-    click.echo(_("tratool, version {version}").format(version=installed_version()))
+    # Not through _(): the same words in every language, shown even when TRATOOL_LANG is wrong.
+    shown = f"tratool, version {installed_version()}"
+    click.echo(shown)
     ctx.exit()
 
 

@@ -106,7 +106,13 @@ def groupe() -> None:
 
 @main.command(name="loop-sim")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=0, show_default=True, help="0 picks a free port.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="0 picks a free port.",
+)
 @click.option(
     "--subscription-key",
     default="sim-subscription-key",

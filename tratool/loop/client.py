@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from .._version import __version__
+from .._version import installed_version
 from ..backoff import Backoff
 from ..errors import (
     LoopAmbiguousError,
@@ -517,7 +517,7 @@ class LoopClient:
         headers = {
             "Accept": "application/json",
             "Cache-Control": "no-cache",
-            "User-Agent": f"tratool/{__version__}",
+            "User-Agent": f"tratool/{installed_version()}",
             "x-request-id": str(uuid.uuid4()),
         }
         if self._subscription_key:
