@@ -50,6 +50,7 @@ _KEY = ("journal", "date", "piece_number")
 _DATE, _CODE = ("date",), ("amount_code",)
 _ACCOUNTS = ("account", "line_type", "auxiliary")  # what TRA-X06 reads of a general line
 _ACCOUNT_TYPE = _ACCOUNTS[:2]  # of them, what it reads while no tiers' nature is known
+_ACCOUNT_TYPE_BYTES = sum(FIELDS[name].width for name in _ACCOUNT_TYPE)  # 18
 _BLANK, _TIERS, _ANALYTIC, _DEBIT = (ord(c) for c in " XAD")
 
 
@@ -206,7 +207,7 @@ class DossierProof:
         key = draft.accounts
         if not self.dossier.reads_tiers:
             names = _ACCOUNT_TYPE
-            key = _leading(key, sum(FIELDS[name].width for name in names))
+            key = _leading(key, _ACCOUNT_TYPE_BYTES)
         ask = _by_sorting(draft.plan.grid, names, self._collective)
         return self.memory.answers("/".join(names), key, ask, draft.general)
 
