@@ -202,6 +202,18 @@ def test_shell_completion_as_the_readme_sets_it_up() -> None:
     assert words.stdout.split() == ["plain,validate"]
 
 
+def test_a_validation_that_read_nothing_writes_no_report(tmp_path: Path) -> None:
+    # Found by the CLI campaign: `validate missing -o ventes.tra` emptied ventes.tra.
+    kept = tmp_path / "ventes.tra"
+    kept.write_bytes(STD.read_bytes())
+    for output in (kept, tmp_path / "new.json"):
+        code, _, err = run("validate", str(tmp_path / "nope.tra"), "-o", str(output))
+        assert code == 2
+        assert f"tratool: {output} not written: no file could be read" in err
+    assert kept.read_bytes() == STD.read_bytes()
+    assert not (tmp_path / "new.json").exists()
+
+
 def test_loop_sim_refuses_a_bad_state_a_busy_port_and_an_impossible_host(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     state.write_text("{not json", encoding="utf-8")

@@ -318,6 +318,10 @@ def validate_command(
     reports, codes = _validate_each(
         inputs, effective, encoding=encoding, max_findings=max_findings, strict=strict
     )
+    if not reports and output is not None:  # nothing read: a file named -o stays as it was
+        message = _("{path} not written: no file could be read").format(path=output)
+        diagnostic(f"tratool: {message}", important=True)
+        sys.exit(worst(codes))
     _emit_report(reports, fmt, output, [i.path for i in inputs if i.path is not None], language())
     sys.exit(worst(codes))
 
