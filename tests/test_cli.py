@@ -95,6 +95,16 @@ def test_export_csv_of_ete_file_has_extension_columns(tmp_path: Path) -> None:
     assert rows[1]["exchange_rate"] == "1"
 
 
+def test_export_csv_never_drops_a_field_without_a_column() -> None:
+    # An ETE entry given to the STD columns: refused (as csv.DictWriter did), not cut short.
+    from tratool.conversion.export import write_csv
+
+    with tratool.read(ETE) as reader:
+        entries = list(reader.entries())
+    with pytest.raises(ValueError, match="have no column"):
+        write_csv(entries, io.StringIO(), extended=False)
+
+
 def test_export_with_errors_writes_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.tra"
     header = next(tratool.render_lines([tratool.Header(format="STD", generated_at=None)]))

@@ -96,7 +96,7 @@ def write_csv(entries: Iterable[tuple[int, Entry]], out: IO[str], *, extended: b
     count = 0
     for line, entry in entries:
         row = entry_row(line, entry)
-        if len(row) > len(names) or not known.issuperset(row):
+        if not known.issuperset(row):  # (as DictWriter refused it: never a field dropped)
             raise ValueError(f"line {line}: fields {sorted(set(row) - known)} have no column")
         writer.writerow(["" if (value := row.get(name)) is None else value for name in names])
         count += 1
